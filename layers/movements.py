@@ -1,0 +1,50 @@
+"""Movements layer: withdrawal, reinforcement, evacuation and supply vectors, drawn geodesically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataset.model import Dataset
+from geo.geodesy import geodesic_length_m, geodesic_route
+from layers._features import claim_properties, place_list
+from layers._layer import Layer, to_gdf
+from layers.style import StyleSpec
+
+STYLE = StyleSpec(
+    layer="movements",
+    title="Movements (withdrawal, reinforcement, evacuation, supply)",
+    group="Movements",
+    geometry="line",
+    marker="",
+    size_px=3,
+    arrowheads=True,
+    dash_field="route",
+    dash_value="inferred",
+    description="Geodesic lines from origin through the crossing or airbase used to the destination; dashed where the route is inferred.",
+)
+# Inbound movements end in Syria; everything else leaves it or passes through it.
+DIRECTION = {"reinforcement": "inbound", "withdrawal": "outbound", "evacuation": "outbound", "supply-line": "supply"}
+EXTRA = ["route", "direction", "origin", "via", "destination", "length_km"]
+
+
+def build_movements_layer(ds: Dataset) -> Layer:
+    """Return one geodesic line per movement claim, origin → via → destination."""
+    rows: list[dict[str, Any]] = []
+    for claim in ds.claims:
+        if ds.types[claim.type].layer != "movements" or not claim.is_movement:
+            continue
+        stops = place_list(ds, claim.place_ids())
+        line = geodesic_route([(p.lon, p.lat) for p in stops])
+        row = claim_properties(ds, claim, stops)
+        row.update(
+            id=claim.id,
+            route=claim.route,
+            direction=DIRECTION.get(claim.type, "outbound"),
+            origin=stops[0].name,
+            via=", ".join(p.name for p in stops[1:-1]),
+            destination=stops[-1].name,
+            length_km=round(geodesic_length_m(line) / 1000.0, 1),
+            geometry=line,
+        )
+        rows.append(row)
+    return Layer(to_gdf(rows, EXTRA), STYLE)

@@ -1,0 +1,119 @@
+"""The one style spec per layer that every renderer (web map, QGIS, snapshots) reads.
+
+A colour, label or rule lives here once. Renderers translate a :class:`StyleSpec`
+into Leaflet options, QGIS QML or matplotlib artists; none defines colours of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Okabe-Ito colour-blind-safe palette, one colour per actor group.
+ACTOR_GROUPS: dict[str, tuple[str, str]] = {
+    # group id: (legend label, colour)
+    "iran": ("IRGC / Quds Force / Iran", "#009E73"),
+    "hezbollah": ("Hezbollah (incl. Radwan Unit)", "#E69F00"),
+    "fatemiyoun-zainebiyoun": ("Liwa Fatemiyoun / Liwa Zainebiyoun", "#CC79A7"),
+    "pmf": ("Iraqi PMF (Nujaba, Badr, Asaib Ahl al-Haq)", "#0072B2"),
+    "militias-other": ("Iran-backed militias, unspecified / local recruits", "#56B4E9"),
+    "israel": ("Israel (strikes)", "#D55E00"),
+    "other": ("Other actors (SAA, HTS, SDF, US, ISIS …)", "#666666"),
+}
+# Which group each vocabulary actor belongs to; a feature takes the group of its first actor.
+ACTOR_GROUP_OF: dict[str, str] = {
+    "IRGC": "iran",
+    "Quds Force": "iran",
+    "Iran": "iran",
+    "Hezbollah": "hezbollah",
+    "Radwan Unit": "hezbollah",
+    "Liwa Fatemiyoun": "fatemiyoun-zainebiyoun",
+    "Liwa Zainebiyoun": "fatemiyoun-zainebiyoun",
+    "PMF": "pmf",
+    "Nujaba": "pmf",
+    "Badr": "pmf",
+    "Asaib Ahl al-Haq": "pmf",
+    "Iran-backed militias": "militias-other",
+    "local recruits": "militias-other",
+    "Israel": "israel",
+}
+
+
+def actor_group(actors: tuple[str, ...] | list[str]) -> str:
+    """Return the colour group of a feature: the group of its first actor."""
+    return ACTOR_GROUP_OF.get(actors[0], "other") if actors else "other"
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a claim status is drawn on every renderer."""
+
+    label: str
+    dash: str  # "" solid, else a dash pattern in px, e.g. "2 4"
+    opacity: float
+    outline: str  # outline colour of point symbols
+
+
+# Reported: solid and opaque. Claimed (hedged or attributed): lighter, dotted outline.
+# Contested (sources disagree): dashed red-violet outline, so it stands out.
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "reported": StatusStyle("Reported by the source", "", 0.95, "#222222"),
+    "claimed": StatusStyle("Claimed or hedged (\u201cpossibly\u201d, \u201creportedly\u201d)", "2 3", 0.7, "#222222"),
+    "contested": StatusStyle("Contested: sources disagree", "6 3", 0.95, "#B2182B"),
+}
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """Everything a renderer needs to draw one layer.
+
+    Parameters
+    ----------
+    layer
+        Layer id, also the file name (``presence`` → ``presence.geojson``).
+    title
+        Display name in layer controls and legends.
+    group
+        Group in the layer control (web map and QGIS project).
+    geometry
+        ``point``, ``line`` or ``polygon``.
+    marker
+        Point symbol: ``circle``, ``square``, ``triangle``, ``star``, ``diamond``.
+    size_px
+        Marker radius or line width in screen pixels (points in print).
+    category_field
+        Feature property that picks the colour; ``actor_group`` uses :data:`ACTOR_GROUPS`.
+    fill_opacity
+        Fill opacity for polygons and markers.
+    arrowheads
+        Lines end in an arrowhead pointing to the destination.
+    dash_field, dash_value, dash
+        Features whose ``dash_field`` equals ``dash_value`` are drawn with dash pattern ``dash``.
+    label_field
+        Property used for labels and tooltips.
+    visible
+        Whether the layer is on when the map opens.
+    """
+
+    layer: str
+    title: str
+    group: str
+    geometry: str
+    marker: str
+    size_px: float
+    category_field: str = "actor_group"
+    fill_opacity: float = 0.85
+    arrowheads: bool = False
+    dash_field: str = ""
+    dash_value: str = ""
+    dash: str = "8 6"
+    label_field: str = "name"
+    visible: bool = True
+    fixed_colour: str = ""
+    description: str = ""
+    categories: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(ACTOR_GROUPS))
+
+    def colour(self, category: str) -> str:
+        """Return the colour for a category value (grey for unknown ones)."""
+        if self.fixed_colour:
+            return self.fixed_colour
+        return self.categories.get(category, ACTOR_GROUPS["other"])[1]

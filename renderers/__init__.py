@@ -1,0 +1,23 @@
+"""Renderers: turn layers into files in ``dist/``. Each reads the layers' style specs only.
+
+Every renderer is a function ``render(layers, dataset, out_dir) -> list[Path]``;
+``build_map.py`` runs them in :data:`RENDERERS` order into a staging folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from dataset.model import Dataset
+from layers import Layer
+from renderers.geojson import write_geojson_layers
+
+Renderer = Callable[[list[Layer], Dataset, Path], list[Path]]
+
+# (step name shown in progress, renderer). Add new renderers here, one line each.
+RENDERERS: list[tuple[str, Renderer]] = [
+    ("GeoJSON layers", write_geojson_layers),
+]
+
+__all__ = ["RENDERERS", "Renderer"]

@@ -1,0 +1,64 @@
+"""Write each layer as an RFC 7946 GeoJSON file (lon/lat WGS84, no crs, CCW rings, 6 decimals)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+from dataset.model import Dataset
+from layers import Layer
+
+DECIMALS = 6
+
+
+def _round(coords: Any) -> Any:  # noqa: ANN401
+    if isinstance(coords, float | int):
+        return round(float(coords), DECIMALS)
+    return [_round(c) for c in coords]
+
+
+def _clean(value: Any) -> Any:  # noqa: ANN401
+    """Return JSON-safe values: NaN and NA become null, numpy scalars become Python."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def layer_to_geojson(layer: Layer) -> dict[str, Any]:
+    """Return the layer as an RFC 7946 FeatureCollection (a dict)."""
+    geoms = shapely.orient_polygons(layer.gdf.geometry.to_numpy(), exterior_cw=False)
+    props = layer.gdf.drop(columns="geometry").to_dict(orient="records")
+    features = []
+    for geom, prop in zip(geoms, props, strict=True):
+        gj = mapping(geom)
+        features.append(
+            {
+                "type": "Feature",
+                "id": prop["id"],
+                "geometry": {"type": gj["type"], "coordinates": _round(gj["coordinates"])},
+                "properties": {k: _clean(v) for k, v in prop.items()},
+            }
+        )
+    return {"type": "FeatureCollection", "name": layer.name, "features": features}
+
+
+def write_geojson_layers(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:  # noqa: ARG001
+    """Write ``out_dir/layers/<layer>.geojson`` for every layer; return the paths."""
+    folder = out_dir / "layers"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for layer in layers:
+        path = folder / f"{layer.name}.geojson"
+        text = json.dumps(layer_to_geojson(layer), ensure_ascii=False, indent=None, separators=(",", ":"))
+        path.write_text(text + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
