@@ -117,3 +117,20 @@ class StyleSpec:
         if self.fixed_colour:
             return self.fixed_colour
         return self.categories.get(category, ACTOR_GROUPS["other"])[1]
+
+
+@dataclass(frozen=True)
+class DirectionStyle:
+    """How a movement's direction is drawn on every renderer (arrowhead shape, line width)."""
+
+    label: str
+    head: str  # "triangle" (filled) or "chevron" (open)
+    width_factor: float  # multiplies the movements layer's size_px
+
+
+# Inbound vs outbound must read apart without colour (colour shows the actor group).
+DIRECTION_STYLES: dict[str, DirectionStyle] = {
+    "inbound": DirectionStyle("Inbound: into Syria (reinforcement)", "triangle", 1.0),
+    "outbound": DirectionStyle("Outbound: leaving Syria (withdrawal, evacuation)", "chevron", 1.0),
+    "supply": DirectionStyle("Supply line through Syria", "triangle", 0.6),
+}
