@@ -49,6 +49,8 @@ class RecordReader:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f"Did you mean {close[0]!r}?" if close else f"Allowed fields: {', '.join(allowed)}."
+                if not re.fullmatch(r"[A-Za-z_]+", str(key)):
+                    hint += " If this is the tail of a value, a comma split it: put the value in quotes."
                 self.problem(str(key), "unknown field.", hint)
 
     def problem(self, field: str, message: str, hint: str = "") -> None:
