@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+import shapely
 from shapely import LineString, Point, Polygon
 from shapely.geometry.polygon import orient
-from shapely.ops import transform
 
 from pyproj import CRS, Geod, Transformer
 
@@ -77,4 +79,6 @@ def uncertainty_buffer(lon: float, lat: float, radius_km: float) -> Polygon:
     local = _local_aeqd(lon, lat)
     back = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
     circle = Point(0.0, 0.0).buffer(radius_km * 1000.0, quad_segs=32)
-    return orient(transform(back.transform, circle), sign=1.0)
+    lonlat = shapely.transform(circle, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
+    return orient(lonlat, sign=1.0)
+
