@@ -170,8 +170,12 @@ class RecordReader:
                 self.problem(name, f"year {value.year} is impossible.", f"Use a year between {MIN_YEAR} and {MAX_YEAR}.")
                 return None
             return value
-        error = _check_date_text(str(value))
-        self.problem(name, f"{value!r} is not a valid date{': ' + error if error else ''}.", "Write a real day as YYYY-MM-DD.")
+        text = str(value)
+        error = _check_date_text(text)
+        if error is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        error = error or "a full day is needed"
+        self.problem(name, f"{value!r} is not a valid date: {error}.", "Write a real day as YYYY-MM-DD.")
         return None
 
     def mapping(self, field: str, *, required: bool = True) -> dict[str, Any]:

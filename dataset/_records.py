@@ -20,6 +20,16 @@ SITE_TYPES = ("headquarters", "air base", "border crossing")
 # The region the project maps: Syria, its neighbours, Iran, and where fighters came from.
 REGION_LON = (20.0, 75.0)
 REGION_LAT = (20.0, 45.0)
+# Country extents (lon_min, lat_min, lon_max, lat_max): Natural Earth 50m bounds, rounded out
+# by 0.3 degrees. A curated point must lie in its country's extent; this catches swapped lat/lon.
+COUNTRY_EXTENTS = {
+    "SY": (35.5, 32.0, 42.7, 37.6),
+    "LB": (34.8, 32.8, 36.9, 35.0),
+    "IQ": (38.5, 28.8, 48.8, 37.7),
+    "IR": (43.7, 24.8, 63.6, 40.1),
+    "AF": (60.2, 29.1, 75.2, 38.8),
+    "PK": (60.5, 23.5, 77.3, 37.3),
+}
 
 
 def _unique(seen: set[str], rid: str, rdr: RecordReader) -> bool:
@@ -191,7 +201,8 @@ def _curated(rid: str, kind: str, rdr: RecordReader) -> Place | None:
     if not isinstance(verified, bool):
         rdr.problem("verified", f"must be true or false, got {verified!r}.", "Write verified: false for an estimate.")
         verified = False
-    if lat is None or lon is None or not _in_region(lat, lon, rdr):
+    country = rdr.text("country", required=False)
+    if lat is None or lon is None or not _in_region(lat, lon, rdr) or not _in_country(lat, lon, country, rdr):
         return None
     return Place(
         id=rid,
@@ -201,12 +212,28 @@ def _curated(rid: str, kind: str, rdr: RecordReader) -> Place | None:
         lat=lat,
         radius_km=radius,
         coord_source=source,
-        country=rdr.text("country", required=False),
+        country=country,
         verified=verified,
         aliases=tuple(rdr.text_list("aliases")),
         note=rdr.text("note", required=False),
         site_type=rdr.choice("site_type", SITE_TYPES) if kind == "site" else "",
     )
+
+
+def _in_country(lat: float, lon: float, country: str, rdr: RecordReader) -> bool:
+    if country and country not in COUNTRY_EXTENTS:
+        rdr.problem("country", f"unknown country code {country!r}.", f"Use one of: {', '.join(COUNTRY_EXTENTS)}.")
+        return False
+    if not country:
+        return True
+    x0, y0, x1, y1 = COUNTRY_EXTENTS[country]
+    if x0 <= lon <= x1 and y0 <= lat <= y1:
+        return True
+    if x0 <= lat <= x1 and y0 <= lon <= y1:
+        rdr.problem("lat", f"lat {lat}, lon {lon} look swapped: they fall outside {country} but inside it swapped.", f"Write lat: {lon}, lon: {lat}.")
+    else:
+        rdr.problem("lat", f"lat {lat}, lon {lon} is outside {country} (lon {x0}..{x1}, lat {y0}..{y1}).", "Check the coordinates, their signs, or the country code.")
+    return False
 
 
 def _in_region(lat: float, lon: float, rdr: RecordReader) -> bool:

@@ -45,6 +45,16 @@ def read_records(path: Path, key: str, log: ProblemLog, rel: str) -> list[tuple[
     return out
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that a bad date becomes a problem, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path, log: ProblemLog, rel: str) -> Any:  # noqa: ANN401
     """Return the parsed YAML document, or ``None`` after logging a problem."""
     try:
@@ -56,7 +66,7 @@ def read_yaml(path: Path, log: ProblemLog, rel: str) -> Any:  # noqa: ANN401
         log.add(rel, "(file)", "(file)", f"cannot be read: {exc}.", "Save it as UTF-8 text.")
         return None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
