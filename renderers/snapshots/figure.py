@@ -1,0 +1,163 @@
+"""Compose one snapshot figure (map, labels, legend, furniture) and save it as PNG, SVG and PDF, reproducibly."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
+
+from dataset.model import Dataset
+from geo.basemap import REGION_BBOX, load_countries, load_town_labels
+from layers import Layer
+from renderers.snapshots import furniture
+from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers
+from renderers.snapshots.labels import LabelRequest, place_labels
+from renderers.snapshots.legend import draw_legend, legend_rows
+from renderers.snapshots.scalebar import ScaleBar, draw_scale_bar, plan_scale_bar
+from renderers.snapshots.views import View, select_layers
+
+FIGSIZE_IN = (10.0, 7.5)
+DPI = 300
+FORMATS = ("png", "svg", "pdf")
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "militia-map",
+    "pdf.fonttype": 42,
+    "lines.scale_dashes": False,
+    "font.family": "DejaVu Sans",
+    "path.simplify": True,
+}
+METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+
+
+def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Draw ``view`` and write ``out_dir/<slug>.<format>`` for each format; return the paths."""
+    with mpl.rc_context(RC):
+        fig, _ = compose(layers, ds, view)
+        paths = []
+        for fmt in formats:
+            path = out_dir / f"{view.slug}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+            paths.append(path)
+    return paths
+
+
+def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
+    """Return the finished figure of ``view`` and the scale bar drawn on it."""
+    shown = select_layers(layers, view)
+    fig = Figure(figsize=FIGSIZE_IN, dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.025, 0.255, 0.655, 0.655))
+    region = _region(view.bbox)
+    draw_basemap(ax, load_countries(region))
+    _set_extent(ax, view.bbox)
+    points = draw_layers(ax, shown)
+    bar = plan_scale_bar(_extent(ax))
+    draw_scale_bar(ax, bar, fontsize=7)
+    furniture.draw_north_arrow(ax)
+    numbers = furniture.number_sources(shown)
+    _draw_labels(fig, ax, shown, numbers, points, view)
+    if not any(len(layer.gdf) for layer in shown):
+        furniture.draw_empty_notice(ax)
+    furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
+    draw_legend(fig.add_axes((0.705, 0.255, 0.275, 0.42)), legend_rows(shown), fontsize=6.5)
+    furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
+    furniture.draw_footer(fig, ds, numbers)
+    return fig, bar
+
+
+def _region(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Return the basemap extent for a view: the view padded on every side (cache-friendly rounding)."""
+    lon_min, lat_min, lon_max, lat_max = bbox
+    pad = max(lon_max - lon_min, lat_max - lat_min)
+    return (math.floor(lon_min - pad), math.floor(lat_min - pad), math.ceil(lon_max + pad), math.ceil(lat_max + pad))
+
+
+def fit_extent(bbox: tuple[float, float, float, float], box_ratio: float) -> tuple[float, float, float, float]:
+    """Return ``bbox`` widened about its centre so that, drawn at 1/cos(mid-latitude), it fills a box of height/width ``box_ratio``."""
+    lon_min, lat_min, lon_max, lat_max = bbox
+    scale = math.cos(math.radians((lat_min + lat_max) / 2))
+    width, height = (lon_max - lon_min) * scale, lat_max - lat_min
+    if height / width < box_ratio:
+        grow = (width * box_ratio - height) / 2
+        return (lon_min, lat_min - grow, lon_max, lat_max + grow)
+    grow = (height / box_ratio - width) / 2 / scale
+    return (lon_min - grow, lat_min, lon_max + grow, lat_max)
+
+
+def _set_extent(ax: Axes, bbox: tuple[float, float, float, float]) -> None:
+    """Show at least ``bbox``, with the aspect 1/cos(mid-latitude) so shapes and distances are true there."""
+    box = ax.get_position()
+    ratio = (box.height * FIGSIZE_IN[1]) / (box.width * FIGSIZE_IN[0])
+    lon_min, lat_min, lon_max, lat_max = fit_extent(bbox, ratio)
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    ax.set_aspect(1 / math.cos(math.radians((lat_min + lat_max) / 2)), adjustable="box")
+    ax.apply_aspect()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+
+
+def _extent(ax: Axes) -> tuple[float, float, float, float]:
+    """Return the drawn extent (after the aspect adjustment) as a bbox."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return (x0, y0, x1, y1)
+
+
+def _draw_labels(fig: Figure, ax: Axes, shown: list[Layer], numbers: dict[str, int], points: list[tuple[float, float]], view: View) -> None:
+    """Label features first, then towns, then countries, skipping any that would collide."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    taken = [_symbol_box(ax, x, y) for x, y in points]
+    taken += [t.get_window_extent(renderer) for t in ax.texts]
+    extent = _extent(ax)
+    requests = _feature_labels(shown, numbers)
+    small_view = (extent[2] - extent[0]) < 5  # noqa: PLR2004 - degrees: a close-up
+    towns = load_town_labels(min_population=15_000 if small_view else 400_000, bbox=extent)
+    for row in towns.itertuples():
+        ax.plot([row.geometry.x], [row.geometry.y], marker="o", markersize=2.2, color="#333333", zorder=8)
+        requests.append(LabelRequest(row.geometry.x, row.geometry.y, str(row.name), 2 + int(row.Index), 6.5, "#333333"))
+    countries = load_countries(_region(view.bbox))
+    for x, y, name in country_label_points(countries, extent):
+        requests.append(LabelRequest(x, y, name.upper(), 10_000, 8.5, "#777777", "bold"))
+    place_labels(ax, requests, renderer, taken)
+
+
+def _symbol_box(ax: Axes, lon: float, lat: float) -> Bbox:
+    """Return the display box a point symbol occupies (about 10 pt square)."""
+    x, y = ax.transData.transform((lon, lat))
+    half = 5 * ax.figure.dpi / 72
+    return Bbox.from_extents(x - half, y - half, x + half, y + half)
+
+
+def _feature_labels(shown: list[Layer], numbers: dict[str, int]) -> list[LabelRequest]:
+    """Return one label per labelled place: its name and the numbers of the sources behind it."""
+    merged: dict[tuple[float, float, str], set[int]] = {}
+    for layer in shown:
+        if layer.style.geometry != "point" or not len(layer.gdf):
+            continue
+        for _, row in layer.gdf.iterrows():
+            name = str(row.get("place_name") or row.get("name"))
+            if row.get("loc_precision") == "country":
+                name += " (country-wide)"
+            key = (round(row.geometry.x, 4), round(row.geometry.y, 4), name)
+            merged.setdefault(key, set()).update(numbers[e["source_id"]] for e in json.loads(row["evidence"] or "[]"))
+    return [LabelRequest(x, y, f"{name} [{','.join(map(str, sorted(nums)))}]", 0, 7.5, "#000000", "bold") for (x, y, name), nums in merged.items()]
+
+
+def town_frame(extent: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """Return the GeoNames towns labelled in a view of ``extent`` (exposed for tests)."""
+    return load_town_labels(min_population=15_000, bbox=extent)

@@ -1,0 +1,111 @@
+"""The legend: one row per symbol the view shows (layers, actor colours, directions, routes, status, precision)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from layers import Layer
+from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from renderers.snapshots.drawing import HEADS, MARKERS, dashes
+
+NEUTRAL = "#9E9E9E"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One legend row: how to draw the symbol (``kind`` + colours/patterns) and its label."""
+
+    kind: str  # header, marker, line, circle
+    label: str
+    colour: str = NEUTRAL
+    marker: str = "o"
+    edge: str = "#222222"
+    dash: str = ""  # outline dash (marker) or body dash (line)
+    head: str = ""
+
+
+def _present(layers: list[Layer], field: str) -> list[str]:
+    """Return the distinct values of ``field`` over every non-empty layer that has it."""
+    values = {str(v) for layer in layers if len(layer.gdf) and field in layer.gdf for v in layer.gdf[field]}
+    return sorted(values)
+
+
+def legend_rows(layers: list[Layer]) -> list[Row]:
+    """Return the legend rows for the features of ``layers`` (already cut to the view)."""
+    shown = [layer for layer in layers if len(layer.gdf)]
+    rows = [Row("header", "What is drawn")]
+    for layer in shown:
+        style = layer.style
+        if style.geometry == "point" and style.category_field == "actor_group":
+            rows.append(Row("marker", style.title, marker=MARKERS.get(style.marker, "o")))
+        elif style.geometry == "point":
+            for value in sorted({str(v) for v in layer.gdf[style.category_field]}):
+                label = style.categories.get(value, (value, ""))[0]
+                rows.append(Row("marker", f"{style.title}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker, "o")))
+        elif style.geometry == "polygon":
+            rows.append(Row("circle", "Location uncertainty: area the source's place could be in"))
+    groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
+    if groups:
+        rows.append(Row("header", "Colour: actor group"))
+        rows += [Row("marker", ACTOR_GROUPS[g][0], colour=ACTOR_GROUPS[g][1], marker="s") for g in groups]
+    rows += _movement_rows([layer for layer in shown if layer.style.geometry == "line"])
+    statuses = [s for s in STATUS_STYLES if s in _present(shown, "status")]
+    if statuses:
+        rows.append(Row("header", "Status (outline of symbols and lines)"))
+        rows += [Row("marker", STATUS_STYLES[s].label, edge=STATUS_STYLES[s].outline, dash=STATUS_STYLES[s].dash) for s in statuses]
+    return rows
+
+
+def _movement_rows(lines: list[Layer]) -> list[Row]:
+    """Return rows for movement directions and route certainty present in ``lines``."""
+    if not lines:
+        return []
+    style = lines[0].style
+    rows = [Row("header", "Movements (arrowhead at the destination)")]
+    for value in [d for d in DIRECTION_STYLES if d in _present(lines, "direction")]:
+        rows.append(Row("line", DIRECTION_STYLES[value].label, head=DIRECTION_STYLES[value].arrow, colour="#444444"))
+    routes = _present(lines, style.dash_field) if style.dash_field else []
+    if any(r != style.dash_value for r in routes):
+        rows.append(Row("line", "Route as reported by the source", colour="#444444"))
+    if style.dash_value in routes:
+        rows.append(Row("line", "Route inferred (source names only the ends)", colour="#444444", dash=style.dash))
+    return rows
+
+
+def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
+    """Draw ``rows`` top-down in ``ax`` (axes coordinates), symbols left, wrapped labels right."""
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    wrapped = [textwrap.wrap(r.label, 44 if r.kind != "header" else 50) or [""] for r in rows]
+    n_lines = sum(len(w) for w in wrapped) + 0.5 * sum(r.kind == "header" for r in rows)
+    step = min(0.05, 0.98 / max(n_lines, 1))
+    y = 0.99
+    for row, lines in zip(rows, wrapped, strict=True):
+        if row.kind == "header":
+            y -= 0.5 * step
+        height = step * len(lines)
+        mid = y - height / 2
+        _draw_symbol(ax, row, mid)
+        x = 0.0 if row.kind == "header" else 0.16
+        ax.text(x, mid, "\n".join(lines), va="center", ha="left", fontsize=fontsize, fontweight="bold" if row.kind == "header" else "normal",
+                linespacing=1.15)  # fmt: skip
+        y -= height
+
+
+def _draw_symbol(ax: Axes, row: Row, y: float) -> None:
+    """Draw one row's symbol centred at (0.07, y)."""
+    if row.kind == "marker":
+        ax.scatter([0.07], [y], s=60, marker=row.marker, c=[to_rgba(row.colour, 0.85)], edgecolors=row.edge, linewidths=1.1,
+                   linestyles=dashes(row.dash))  # fmt: skip
+    elif row.kind == "circle":
+        ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.25), edgecolor=NEUTRAL, linestyle=dashes("4 3"), linewidth=0.8))
+    elif row.kind == "line":
+        style = HEADS.get(row.head, "-")
+        ax.add_patch(FancyArrowPatch((0.01, y), (0.13, y), arrowstyle=style, mutation_scale=11, color=row.colour, linewidth=1.8,
+                                     linestyle=dashes(row.dash)))  # fmt: skip

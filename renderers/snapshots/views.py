@@ -1,0 +1,112 @@
+"""The snapshot views (extent, date, title) and the rule that picks the features each one shows.
+
+Time rule: a feature is shown at date ``D`` when ``start <= D`` (or it has no start) and
+``D <= end`` (or it has no end). An open bound means the source gives no bound, so the claim
+is treated as possibly holding on that side: a claim with neither bound shows on every date.
+Month- or year-precision claims already carry their whole range (1 to 31 Dec, 1 Jan to 31 Dec),
+so they show over all of it. "Before 27 Nov 2024" is drawn at 26 Nov 2024 and "after 14 Dec
+2024" at 15 Dec 2024. A view without a date (``as_of=None``) shows every claim, whatever its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from layers import Layer
+
+BBox = tuple[float, float, float, float]  # (lon_min, lat_min, lon_max, lat_max), degrees
+
+OVERVIEW_BBOX: BBox = (34.6, 29.0, 54.0, 38.4)
+
+
+@dataclass(frozen=True)
+class View:
+    """One snapshot: file stem, title, extent and the date it shows (``None`` = all dates)."""
+
+    slug: str
+    title: str
+    bbox: BBox
+    as_of: dt.date | None = None
+    date_caption: str = ""
+
+    def subtitle(self, dataset_as_of: dt.date) -> str:
+        """Return the subtitle line naming the date shown and the dataset's as-of date."""
+        if self.as_of is None:
+            when = "All sourced claims, whatever their date"
+        else:
+            when = self.date_caption or f"Situation on {self.as_of:%d %b %Y}"
+            when += f" (claims whose date span covers {self.as_of.isoformat()})"
+        return f"{when} \u00b7 dataset as of {dataset_as_of.isoformat()}"
+
+
+def default_views() -> list[View]:
+    """Return the views ``make map`` writes: the overview, three close-ups and the as-of series."""
+    places = [
+        View("overview", "Iran-backed militias in Syria and the routes out", OVERVIEW_BBOX),
+        View("deir-ez-zor-albukamal-qaim", "Deir Ez-Zor \u2013 Al-Bukamal \u2013 Al-Qa'im corridor", (39.3, 33.9, 42.0, 35.7)),
+        View("qusayr-lebanese-border", "Qusayr and the Lebanese border", (35.75, 33.85, 37.05, 34.95)),
+        View("damascus", "Damascus: Mezzeh and the international airport", (35.95, 33.22, 36.75, 33.72)),
+    ]
+    series = [
+        View("asof-2024-11-26", "Before the offensive", OVERVIEW_BBOX, dt.date(2024, 11, 26), "Before 27 Nov 2024, drawn at 26 Nov 2024"),
+        View("asof-2024-12-06", "6 December 2024", OVERVIEW_BBOX, dt.date(2024, 12, 6), "On 6 Dec 2024"),
+        View("asof-2024-12-08", "8 December 2024: fall of Damascus", OVERVIEW_BBOX, dt.date(2024, 12, 8), "On 8 Dec 2024"),
+        View("asof-2024-12-15", "After 14 December 2024", OVERVIEW_BBOX, dt.date(2024, 12, 15), "After 14 Dec 2024, drawn at 15 Dec 2024"),
+    ]
+    return places + series
+
+
+def _bound(value: object) -> dt.date | None:
+    """Return an ISO date text as a date; ``None``/NaN (open bound) as ``None``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def covers(date_start: object, date_end: object, day: dt.date) -> bool:
+    """Return whether a feature's time span covers ``day`` (open bounds count as covering)."""
+    start, end = _bound(date_start), _bound(date_end)
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def select_layers(layers: list[Layer], view: View) -> list[Layer]:
+    """Return each layer cut to the features that meet the view's extent and date."""
+    box = shapely.box(*view.bbox)
+    chosen = []
+    for layer in layers:
+        gdf = layer.gdf
+        if len(gdf):
+            keep = gdf.intersects(box)
+            if view.as_of is not None:
+                keep &= np.array([covers(s, e, view.as_of) for s, e in zip(gdf["date_start"], gdf["date_end"], strict=True)], dtype=bool)
+            gdf = gdf[keep]
+        chosen.append(Layer(gdf, layer.style))
+    return chosen
+
+
+def parse_bbox(text: str) -> BBox:
+    """Return ``LON_MIN,LAT_MIN,LON_MAX,LAT_MAX`` as a bbox; raise ValueError naming the fix."""
+    parts = text.split(",")
+    try:
+        lon_min, lat_min, lon_max, lat_max = (float(p) for p in parts)
+    except ValueError:
+        msg = f"--bbox expects four numbers LON_MIN,LAT_MIN,LON_MAX,LAT_MAX (e.g. 35.9,33.2,36.8,33.8), got {text!r}"
+        raise ValueError(msg) from None
+    if not (-180 <= lon_min < lon_max <= 180 and -85 <= lat_min < lat_max <= 85):  # noqa: PLR2004
+        msg = f"--bbox {text!r} is not a valid extent: need -180 <= LON_MIN < LON_MAX <= 180 and -85 <= LAT_MIN < LAT_MAX <= 85"
+        raise ValueError(msg)
+    return (lon_min, lat_min, lon_max, lat_max)
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Return an ISO ``YYYY-MM-DD`` date; raise ValueError naming the expected form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"--as-of expects a date as YYYY-MM-DD (e.g. 2024-12-06), got {text!r}"
+        raise ValueError(msg) from None
