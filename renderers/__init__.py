@@ -12,12 +12,18 @@ from pathlib import Path
 from dataset.model import Dataset
 from layers import Layer
 from renderers.geojson import write_geojson_layers
+from renderers.gpkg import write_geopackage
+from renderers.qgis_project import write_qgis_project
+from renderers.qml import write_qml_sidecars
 
 Renderer = Callable[[list[Layer], Dataset, Path], list[Path]]
 
 # (step name shown in progress, renderer). Add new renderers here, one line each.
 RENDERERS: list[tuple[str, Renderer]] = [
     ("GeoJSON layers", write_geojson_layers),
+    ("GeoPackage with QGIS styles", write_geopackage),
+    ("QGIS project", write_qgis_project),
+    ("QML sidecar styles", write_qml_sidecars),
 ]
 
 __all__ = ["RENDERERS", "Renderer"]

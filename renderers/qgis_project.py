@@ -1,0 +1,156 @@
+"""Write ``militia_map.qgs``: a QGIS 3.22 project (plain XML, no QGIS needed) over ``militia_map.gpkg``.
+
+Every layer points at the GeoPackage by a relative path, carries the same style as its
+``layer_styles`` entry, sits in the web map's layer-control group, and the basemap lies underneath.
+A print layout ("Map, A4 landscape") has the map, title, legend, scale bar and source note.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from pyproj import CRS
+
+from geo.basemap import ATTRIBUTION, REGION_BBOX
+from renderers._basemap_style import SEA, basemap_qml
+from renderers._qgis_layout import layout_element
+from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME, layer_description
+from renderers.qml import QGIS_VERSION, layer_qml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dataset.model import Dataset
+    from layers import Layer
+
+PROJECT_NAME = "militia_map.qgs"
+BASEMAP_GROUP = "Basemap"
+BASEMAP = (("town_labels", "Towns (GeoNames)", "Point"), ("countries", "Countries (Natural Earth)", "MultiPolygon"))
+GEOMETRY_NAMES = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+
+
+def spatialrefsys(parent: ET.Element) -> None:
+    """Add WGS 84 (EPSG:4326) as a QGIS ``spatialrefsys`` element."""
+    crs = CRS.from_epsg(4326)
+    srs = ET.SubElement(parent, "spatialrefsys", {"nativeFormat": "Wkt"})
+    # WKT1: the WKT2 of a recent PROJ names datum ensemble members an older PROJ (QGIS 3.22's) cannot parse.
+    for tag, text in (("wkt", crs.to_wkt("WKT1_GDAL")), ("proj4", "+proj=longlat +datum=WGS84 +no_defs"), ("srsid", "3452"), ("srid", "4326"),
+                      ("authid", "EPSG:4326"), ("description", "WGS 84"), ("projectionacronym", "longlat"),
+                      ("ellipsoidacronym", "EPSG:7030"), ("geographicflag", "true")):  # fmt: skip
+        ET.SubElement(srs, tag).text = text
+
+
+def layer_id(name: str) -> str:
+    """Return the stable QGIS layer id of table ``name`` (reproducible across builds)."""
+    return f"{name}_militia_map"
+
+
+def _style_children(qml: str) -> list[ET.Element]:
+    root = ET.fromstring(qml.split("\n", 1)[1])  # noqa: S314 - our own generated QML
+    return list(root)
+
+
+def maplayer_element(name: str, title: str, geometry: str, qml: str, abstract: str) -> ET.Element:
+    """Return a ``maplayer`` element for GeoPackage table ``name`` styled by ``qml``."""
+    node = ET.Element("maplayer", {"type": "vector", "geometry": GEOMETRY_NAMES[geometry], "wkbType": geometry,
+                                   "hasScaleBasedVisibilityFlag": "0", "styleCategories": "AllStyleCategories"})  # fmt: skip
+    ET.SubElement(node, "id").text = layer_id(name)
+    ET.SubElement(node, "datasource").text = f"./{GPKG_NAME}|layername={name}"
+    ET.SubElement(node, "layername").text = title
+    spatialrefsys(ET.SubElement(node, "srs"))
+    meta = ET.SubElement(node, "resourceMetadata")
+    ET.SubElement(meta, "identifier").text = name
+    ET.SubElement(meta, "title").text = title
+    ET.SubElement(meta, "abstract").text = abstract
+    ET.SubElement(node, "provider", {"encoding": "UTF-8"}).text = "ogr"
+    for child in _style_children(qml):
+        node.append(child)
+    return node
+
+
+def _tree_layer(parent: ET.Element, name: str, title: str, *, visible: bool) -> None:
+    ET.SubElement(parent, "layer-tree-layer", {
+        "id": layer_id(name), "name": title, "source": f"./{GPKG_NAME}|layername={name}", "providerKey": "ogr",
+        "checked": "Qt::Checked" if visible else "Qt::Unchecked", "expanded": "1",
+    })  # fmt: skip
+
+
+def layer_tree(root: ET.Element, layers: list[Layer]) -> None:
+    """Add the layer tree: web-map groups with the top-drawn layer first, then the basemap group."""
+    tree = ET.SubElement(root, "layer-tree-group")
+    groups: dict[str, ET.Element] = {}
+    for layer in reversed(layers):  # the tree lists the top-most layer first
+        spec = layer.style
+        if spec.group not in groups:
+            groups[spec.group] = ET.SubElement(tree, "layer-tree-group", {"name": spec.group, "checked": "Qt::Checked", "expanded": "1"})
+        _tree_layer(groups[spec.group], layer.name, spec.title, visible=spec.visible)
+    basemap = ET.SubElement(tree, "layer-tree-group", {"name": BASEMAP_GROUP, "checked": "Qt::Checked", "expanded": "0"})
+    for name, title, _geometry in BASEMAP:
+        _tree_layer(basemap, name, title, visible=True)
+
+
+def _extent(parent: ET.Element, tag: str) -> ET.Element:
+    node = ET.SubElement(parent, tag)
+    for key, value in zip(("xmin", "ymin", "xmax", "ymax"), REGION_BBOX, strict=True):
+        ET.SubElement(node, key).text = f"{value:g}"
+    return node
+
+
+def _view_settings(root: ET.Element) -> None:
+    canvas = ET.SubElement(root, "mapcanvas", {"name": "theMapCanvas", "annotationsVisible": "1"})
+    ET.SubElement(canvas, "units").text = "degrees"
+    _extent(canvas, "extent")
+    ET.SubElement(canvas, "rotation").text = "0"
+    spatialrefsys(ET.SubElement(canvas, "destinationsrs"))
+    view = ET.SubElement(root, "ProjectViewSettings", {"UseProjectScales": "0"})
+    xmin, ymin, xmax, ymax = (f"{v:g}" for v in REGION_BBOX)
+    default = ET.SubElement(view, "DefaultViewExtent", {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax})
+    spatialrefsys(default)
+
+
+def _properties(root: ET.Element, ds: Dataset) -> None:
+    props = ET.SubElement(root, "properties")
+    paths = ET.SubElement(props, "Paths")
+    ET.SubElement(paths, "Absolute", {"type": "bool"}).text = "false"
+    srs = ET.SubElement(props, "SpatialRefSys")  # QGIS reads <projectCrs> only when this is set
+    ET.SubElement(srs, "ProjectionsEnabled", {"type": "int"}).text = "1"
+    gui = ET.SubElement(props, "Gui")
+    red, green, blue = (int(SEA[i : i + 2], 16) for i in (1, 3, 5))
+    for key, value in (("CanvasColorRedPart", red), ("CanvasColorGreenPart", green), ("CanvasColorBluePart", blue)):
+        ET.SubElement(gui, key, {"type": "int"}).text = str(value)
+    meta = ET.SubElement(root, "projectMetadata")
+    ET.SubElement(meta, "identifier").text = "militia-map"
+    ET.SubElement(meta, "title").text = ds.info.title
+    ET.SubElement(meta, "abstract").text = f"{ds.info.abstract} Version {ds.info.version}, as of {ds.info.as_of.isoformat()}. {ds.info.disclaimer}"
+    ET.SubElement(meta, "rights").text = ds.info.licence
+
+
+def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
+    """Return the ``<qgis>`` project root for ``layers`` over the GeoPackage."""
+    root = ET.Element("qgis", {"projectname": ds.info.title, "version": QGIS_VERSION, "saveUser": "", "saveUserFull": ""})
+    ET.SubElement(root, "homePath", {"path": ""})
+    ET.SubElement(root, "title").text = ds.info.title
+    spatialrefsys(ET.SubElement(root, "projectCrs"))
+    layer_tree(root, layers)
+    maplayers = ET.SubElement(root, "projectlayers")
+    for layer in layers:
+        spec = layer.style
+        maplayers.append(maplayer_element(layer.name, spec.title, GEOMETRY_TYPES[spec.geometry], layer_qml(layer), layer_description(layer, ds)))
+    for name, title, geometry in BASEMAP:
+        maplayers.append(maplayer_element(name, title, geometry, basemap_qml(name), ATTRIBUTION))
+    _view_settings(root)
+    _properties(root, ds)
+    layouts = ET.SubElement(root, "Layouts")
+    layouts.append(layout_element(ds, REGION_BBOX))
+    return root
+
+
+def write_qgis_project(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/militia_map.qgs`` (next to the GeoPackage); return its path."""
+    root = project_tree(layers, ds)
+    ET.indent(root, space=" ")
+    path = out_dir / PROJECT_NAME
+    text = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
+    path.write_text(text, encoding="utf-8")
+    return [path]

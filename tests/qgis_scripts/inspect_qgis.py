@@ -1,0 +1,101 @@
+"""Run under QGIS's Python: load the GeoPackage layers and the project, print a JSON report, render a PNG.
+
+Usage: python3 inspect_qgis.py DIST_DIR PNG_PATH
+Prints one JSON object on stdout; GDAL/QGIS messages are collected into its ``messages`` list.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsLayoutExporter,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsMessageLog,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+GPKG_LAYERS = ["countries", "town_labels", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence"]
+
+
+def renderer_info(layer):
+    """Return the renderer type, attribute and categories (value, label, colour) of a layer."""
+    renderer = layer.renderer()
+    if renderer is None:
+        return {"type": None}
+    info = {"type": renderer.type()}
+    if renderer.type() == "categorizedSymbol":
+        info["attr"] = renderer.classAttribute()
+        info["categories"] = [[c.value(), c.label(), c.symbol().color().name().upper()] for c in renderer.categories()]
+        info["symbol_layers"] = [[sl.layerType() for sl in c.symbol().symbolLayers()] for c in renderer.categories()][:1]
+    return info
+
+
+def field_info(layer):
+    """Return each field's name, QGIS type name and alias."""
+    return [[f.name(), f.typeName(), layer.attributeAlias(i)] for i, f in enumerate(layer.fields())]
+
+
+def load_gpkg(dist):
+    """Load every GeoPackage layer on its own and report validity, style and fields."""
+    out = {}
+    for name in GPKG_LAYERS:
+        layer = QgsVectorLayer(f"{dist / 'militia_map.gpkg'}|layername={name}", name, "ogr")
+        entry = {"valid": layer.isValid(), "count": layer.featureCount(), "fields": field_info(layer)}
+        if layer.isSpatial():
+            msg, ok = layer.loadDefaultStyle()
+            entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer))
+        out[name] = entry
+    return out
+
+
+def load_project(dist, png, messages):
+    """Read the project, report its layers and tree, and render its map to ``png``."""
+    project = QgsProject.instance()
+    ok = project.read(str(dist / "militia_map.qgs"))
+    layers = {lyr.name(): {"valid": lyr.isValid(), "source": lyr.source(), "renderer": renderer_info(lyr) if lyr.type() == 0 and lyr.isSpatial() else None}
+              for lyr in project.mapLayers().values()}
+    tree = [[g.name(), [c.name() for c in g.children()]] for g in project.layerTreeRoot().children()]
+    layouts = [[lay.name(), [item.type() for item in lay.items()]] for lay in project.layoutManager().layouts()]
+    order = [lyr.name() for lyr in project.layerTreeRoot().layerOrder()]
+    if png:
+        settings = QgsMapSettings()
+        visible = [lyr for lyr in project.layerTreeRoot().layerOrder() if project.layerTreeRoot().findLayer(lyr.id()).isVisible()]
+        settings.setLayers(visible)
+        settings.setDestinationCrs(project.crs())
+        settings.setBackgroundColor(QColor("#DCE6EE"))
+        settings.setOutputSize(QSize(1400, 900))
+        settings.setExtent(project.viewSettings().defaultViewExtent())
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        job.waitForFinished()
+        job.renderedImage().save(png, "png")
+        for layout in project.layoutManager().layouts():
+            settings = QgsLayoutExporter.ImageExportSettings()
+            settings.dpi = 100
+            result = QgsLayoutExporter(layout).exportToImage(png.replace(".png", "_layout.png"), settings)
+            messages.append(["layout export", int(result), layout.name()])
+    return {"read": ok, "layers": layers, "tree": tree, "layouts": layouts, "order": order, "crs": project.crs().authid()}
+
+
+def main():
+    dist, png = Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else ""
+    messages = []
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: messages.append([tag, int(level), m]))
+    report = {"gpkg": load_gpkg(dist), "project": load_project(dist, png, messages), "messages": messages}
+    print(json.dumps(report))
+    QgsProject.instance().clear()
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
