@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dataset.model import Dataset
 from layers import Layer
+from renderers.csv_export import write_csv
 from renderers.geojson import write_geojson_layers
 from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
@@ -24,6 +25,7 @@ RENDERERS: list[tuple[str, Renderer]] = [
     ("GeoPackage with QGIS styles", write_geopackage),
     ("QGIS project", write_qgis_project),
     ("QML sidecar styles", write_qml_sidecars),
+    ("ACLED-style CSV", write_csv),
 ]
 
 __all__ = ["RENDERERS", "Renderer"]

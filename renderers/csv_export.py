@@ -1,0 +1,99 @@
+"""Write ``militia_map.csv``: one row per claim and place, in ACLED-compatible columns, for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from dataset.model import Dataset
+    from layers import Layer
+
+CSV_NAME = "militia_map.csv"
+# ACLED's column names first (where we have the concept), then ours.
+COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+    "location", "latitude", "longitude", "geo_precision", "source", "notes",
+    "claim_id", "layer", "role", "stop", "place_id", "status", "date_start", "date_end", "date_label", "actors_label",
+    "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "feature_id",
+]  # fmt: skip
+POINT_LAYERS = ("presence", "strikes", "risks")
+
+
+def _text(value: Any) -> str:  # noqa: ANN401
+    """Return ``value`` as text, with None and NaN (pandas' missing string) as ""."""
+    return "" if value is None or value != value else str(value)  # noqa: PLR0124 - NaN check
+
+
+def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
+    """Return the CSV cells every row of feature ``row`` shares."""
+    row = {k: _text(v) if k in {"date_start", "date_end", "url", "note"} else v for k, v in row.items()}
+    actors = json.loads(row["actors"])
+    evidence = json.loads(row["evidence"])
+    date = row["date_end"] or row["date_start"] or ""
+    return {
+        "event_date": date, "year": date[:4], "time_precision": row["acled_time_precision"],
+        "event_type": row["acled_event_type"], "sub_event_type": row["acled_sub_event_type"],
+        "actor1": actors[0] if actors else "", "assoc_actor_1": "; ".join(actors[1:]),
+        "source": "; ".join(dict.fromkeys(e["publisher"] or e["source_title"] for e in evidence)),
+        "notes": row["summary"] + (f" Note: {row['note']}" if row["note"] else ""),
+        "claim_id": row["claim_id"], "layer": layer, "status": row["status"],
+        "date_start": row["date_start"] or "", "date_end": row["date_end"] or "", "date_label": row["date_label"],
+        "actors_label": row["actors_label"], "actor_group": row["actor_group"], "quote": row["quote"],
+        "locator": " | ".join(e["locator"] for e in evidence), "citation": row["citation"], "url": row["url"] or "",
+        "feature_id": row["id"],
+    }  # fmt: skip
+
+
+def point_rows(layer: Layer) -> list[dict[str, Any]]:
+    """Return one CSV row per point feature (a claim at one place)."""
+    rows = []
+    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
+        cells = _common(row, layer.name)
+        cells.update(
+            event_id_cnty=row["id"], location=row["place_name"], latitude=row["lat"], longitude=row["lon"],
+            geo_precision=row["acled_geo_precision"], role="at", stop=1, place_id=row["place_id"],
+            loc_precision=row["loc_precision"], radius_km=row["radius_km"],
+        )  # fmt: skip
+        rows.append(cells)
+    return rows
+
+
+def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
+    """Return one CSV row per stop of each movement: origin, each via, destination (in travel order)."""
+    rows = []
+    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
+        ids = json.loads(row["place_ids"])
+        for n, pid in enumerate(ids, start=1):
+            place = ds.gazetteer.get(pid)
+            if place is None:
+                raise ValueError(f"Movement {row['id']!r} names place {pid!r}, which is not in the gazetteer; fix data/places.")
+            role = "origin" if n == 1 else "destination" if n == len(ids) else "via"
+            cells = _common(row, layer.name)
+            cells.update(
+                event_id_cnty=f"{row['id']}#{n}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
+                geo_precision=place.acled_geo_precision, role=role, stop=n, place_id=pid,
+                loc_precision=place.precision, radius_km=place.radius_km,
+            )  # fmt: skip
+            rows.append(cells)
+    return rows
+
+
+def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/militia_map.csv`` (UTF-8 with BOM so spreadsheets read the Arabic and accents); return its path."""
+    rows: list[dict[str, Any]] = []
+    for layer in layers:
+        if layer.name in POINT_LAYERS:
+            rows += point_rows(layer)
+        elif layer.name == "movements":
+            rows += movement_rows(layer, ds)
+    path = out_dir / CSV_NAME
+    with path.open("w", encoding="utf-8-sig", newline="") as sink:
+        writer = csv.DictWriter(sink, fieldnames=COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _text(v) for k, v in row.items()})
+    return [path]
