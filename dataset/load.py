@@ -72,4 +72,10 @@ def _check_footnotes(claims: list, sources: dict, log: ProblemLog) -> None:  # t
         for n, ev in enumerate(claim.evidence, start=1):
             fn = ev.locator.footnote
             if fn is not None and ev.source in sources and (ev.source, fn) not in cited:
-                log.add(claim.file, claim.id, f"evidence[{n}].locator.footnote", f"no work in sources.yaml is cited in {ev.source!r} at footnote {fn}.", "Add the cited work to sources.yaml with cited_in, or fix the number.")
+                log.add(
+                    claim.file,
+                    claim.id,
+                    f"evidence[{n}].locator.footnote",
+                    f"no work in sources.yaml is cited in {ev.source!r} at footnote {fn}.",
+                    "Add the cited work to sources.yaml with cited_in, or fix the number.",
+                )

@@ -185,9 +185,4 @@ class Dataset:
 
     def cited_works(self, document: str, footnote: int) -> list[Source]:
         """Return the works cited in ``document`` at ``footnote``."""
-        return [
-            src
-            for src in self.sources.values()
-            for cit in src.cited_in
-            if cit.document == document and footnote in cit.footnotes
-        ]
+        return [src for src in self.sources.values() for cit in src.cited_in if cit.document == document and footnote in cit.footnotes]

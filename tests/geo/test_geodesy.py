@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-import shapely
 
+import shapely
 from pyproj import Geod
 
 from geo import geodesic_length_m, geodesic_route, uncertainty_buffer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -28,9 +29,7 @@ def test_layer_names_and_crs(layers: list[Layer]) -> None:
 
 @pytest.mark.parametrize("name", ["presence", "strikes", "risks"])
 def test_point_layers_have_one_feature_per_claim_and_place(dataset: Dataset, layers: list[Layer], name: str) -> None:
-    expected = {
-        f"{c.id}@{pid}" for c in dataset.claims if dataset.types[c.type].layer == name and not c.unmapped for pid in c.at
-    }
+    expected = {f"{c.id}@{pid}" for c in dataset.claims if dataset.types[c.type].layer == name and not c.unmapped for pid in c.at}
     assert set(_by_name(layers)[name].gdf["id"]) == expected
     assert expected
 
@@ -57,7 +56,7 @@ def test_movements_run_origin_to_destination_through_via(dataset: Dataset, layer
             via = dataset.gazetteer.get(pid)
             assert (via.lon, via.lat) in list(line.coords)
         stops = [dataset.gazetteer.get(p) for p in claim.place_ids()]
-        legs_km = sum(GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] for a, b in zip(stops, stops[1:], strict=False)) / 1000
+        legs_km = sum(GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] for a, b in itertools.pairwise(stops)) / 1000
         assert gdf.loc[claim.id, "length_km"] == pytest.approx(legs_km, abs=0.2)
 
 
