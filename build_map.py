@@ -38,10 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot}")
     build = sub.add_parser("build", parents=[common], help="validate and build everything (the default)")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/)")
     sub.add_parser("check", parents=[common], help="only validate data/ and report every problem")
+    # snapshot subcommand (renderers/snapshots/cli.py): one custom static map
+    from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
+
+    add_snapshot_arguments(sub.add_parser("snapshot", parents=[common], help="draw one custom view (--bbox, --as-of, --title, --format)"))
     return parser
 
 
@@ -116,6 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     configure_logging(args.verbose, args.quiet)
+    snapshot = None
+    if args.command == "snapshot":  # check the view's options before loading data: bad ones are usage errors
+        from renderers.snapshots.cli import snapshot_view  # noqa: PLC0415
+
+        try:
+            snapshot = snapshot_view(args)
+        except ValueError as exc:
+            parser.print_usage(sys.stderr)
+            print(f"{parser.prog} snapshot: error: {exc}", file=sys.stderr)  # noqa: T201
+            return 2
     if args.sources_dir is None and find_sources_dir(None) is None:
         log.warning("Source texts not found (../shared/seeds); the verbatim-quote check will be skipped. Give --sources-dir.")
     ds = load_or_report(args.data_dir, args.sources_dir)
@@ -123,6 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     log.info("Data OK: %d claims, %d sources, %d places.", len(ds.claims), len(ds.sources), len(ds.gazetteer))
     if args.command == "check":
+        return 0
+    if snapshot is not None:
+        from renderers.snapshots.cli import run_snapshot  # noqa: PLC0415
+
+        try:
+            for path in run_snapshot(ds, *snapshot, args.out):
+                log.info("Wrote %s", path)
+        except (OSError, RuntimeError, ValueError) as exc:
+            log.error("Snapshot failed: %s", exc)
+            return 1
         return 0
     try:
         build(ds, args.out)

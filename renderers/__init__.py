@@ -16,6 +16,7 @@ from renderers.geojson import write_geojson_layers
 from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
 from renderers.qml import write_qml_sidecars
+from renderers.snapshots import write_snapshots
 
 Renderer = Callable[[list[Layer], Dataset, Path], list[Path]]
 
@@ -26,6 +27,7 @@ RENDERERS: list[tuple[str, Renderer]] = [
     ("QGIS project", write_qgis_project),
     ("QML sidecar styles", write_qml_sidecars),
     ("ACLED-style CSV", write_csv),
+    ("Snapshots", write_snapshots),
 ]
 
 __all__ = ["RENDERERS", "Renderer"]

@@ -63,8 +63,9 @@ def draw_movements(ax: Axes, layer: Layer) -> None:
         xs, ys = (list(v) for v in row.geometry.xy)
         if direction.casing:
             ax.plot(xs, ys, color=direction.casing, linewidth=width + 3.4, alpha=status.opacity, solid_capstyle="butt", zorder=5)
-        ax.plot(xs, ys, color=status.outline, linewidth=width + 1.8, linestyle=dashes(status.dash), alpha=status.opacity,
-                solid_capstyle="butt", zorder=5)  # fmt: skip
+        if row["status"] != "reported":
+            ax.plot(xs, ys, color=status.outline, linewidth=width + 1.8, linestyle=dashes(status.dash), alpha=status.opacity,
+                    solid_capstyle="butt", zorder=5)  # fmt: skip
         ax.plot(xs, ys, color=colour, linewidth=width, linestyle=body, alpha=status.opacity, solid_capstyle="butt", zorder=6)
         _draw_head(ax, row.geometry, direction.arrow, colour, width, min(1.0, status.opacity + 0.05))
 

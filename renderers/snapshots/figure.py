@@ -72,7 +72,7 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     if not any(len(layer.gdf) for layer in shown):
         furniture.draw_empty_notice(ax)
     furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
-    draw_legend(fig.add_axes((0.705, 0.255, 0.275, 0.42)), legend_rows(shown), fontsize=6.5)
+    draw_legend(fig.add_axes((0.705, 0.255, 0.29, 0.43)), legend_rows(shown), fontsize=6.5)
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
     furniture.draw_footer(fig, ds, numbers)
     return fig, bar
@@ -99,7 +99,7 @@ def fit_extent(bbox: tuple[float, float, float, float], box_ratio: float) -> tup
 
 def _set_extent(ax: Axes, bbox: tuple[float, float, float, float]) -> None:
     """Show at least ``bbox``, with the aspect 1/cos(mid-latitude) so shapes and distances are true there."""
-    box = ax.get_position()
+    box = ax.get_position(original=True)
     ratio = (box.height * FIGSIZE_IN[1]) / (box.width * FIGSIZE_IN[0])
     lon_min, lat_min, lon_max, lat_max = fit_extent(bbox, ratio)
     ax.set_xlim(lon_min, lon_max)
@@ -108,6 +108,8 @@ def _set_extent(ax: Axes, bbox: tuple[float, float, float, float]) -> None:
     ax.apply_aspect()
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
 
@@ -139,7 +141,7 @@ def _draw_labels(fig: Figure, ax: Axes, shown: list[Layer], numbers: dict[str, i
 def _symbol_box(ax: Axes, lon: float, lat: float) -> Bbox:
     """Return the display box a point symbol occupies (about 10 pt square)."""
     x, y = ax.transData.transform((lon, lat))
-    half = 5 * ax.figure.dpi / 72
+    half = 4.5 * ax.figure.dpi / 72
     return Bbox.from_extents(x - half, y - half, x + half, y + half)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 
 import shapely
@@ -47,6 +48,9 @@ def draw_inset(ax: Axes, countries: gpd.GeoDataFrame, region: tuple[float, float
     ax.set_ylim(region[1], region[3])
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_aspect(1 / math.cos(math.radians((region[1] + region[3]) / 2)), adjustable="box")
     ax.set_title("Locator: view outlined in red", fontsize=7, pad=2)
 
 

@@ -11,12 +11,14 @@ from matplotlib.transforms import Bbox
 
 # Offsets in points (dx, dy, ha, va): right, left, above, below, then diagonals.
 OFFSETS = (
-    (5, 0, "left", "center"),
-    (-5, 0, "right", "center"),
-    (0, 5, "center", "bottom"),
-    (0, -5, "center", "top"),
-    (4, 4, "left", "bottom"),
-    (-4, -4, "right", "top"),
+    (7, 0, "left", "center"),
+    (-7, 0, "right", "center"),
+    (0, 7, "center", "bottom"),
+    (0, -7, "center", "top"),
+    (6, 6, "left", "bottom"),
+    (-6, -6, "right", "top"),
+    (6, -6, "left", "top"),
+    (-6, 6, "right", "bottom"),
 )
 
 

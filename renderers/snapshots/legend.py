@@ -46,7 +46,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
         elif style.geometry == "point":
             for value in sorted({str(v) for v in layer.gdf[style.category_field]}):
                 label = style.categories.get(value, (value, ""))[0]
-                rows.append(Row("marker", f"{style.title}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker, "o")))
+                rows.append(Row("marker", f"Site: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "polygon":
             rows.append(Row("circle", "Location uncertainty: area the source's place could be in"))
     groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
@@ -56,7 +56,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     rows += _movement_rows([layer for layer in shown if layer.style.geometry == "line"])
     statuses = [s for s in STATUS_STYLES if s in _present(shown, "status")]
     if statuses:
-        rows.append(Row("header", "Status (outline of symbols and lines)"))
+        rows.append(Row("header", "Status (outline of symbols, casing of lines)"))
         rows += [Row("marker", STATUS_STYLES[s].label, edge=STATUS_STYLES[s].outline, dash=STATUS_STYLES[s].dash) for s in statuses]
     return rows
 
@@ -82,7 +82,7 @@ def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    wrapped = [textwrap.wrap(r.label, 44 if r.kind != "header" else 50) or [""] for r in rows]
+    wrapped = [textwrap.wrap(r.label, 47 if r.kind != "header" else 50) or [""] for r in rows]
     n_lines = sum(len(w) for w in wrapped) + 0.5 * sum(r.kind == "header" for r in rows)
     step = min(0.05, 0.98 / max(n_lines, 1))
     y = 0.99

@@ -21,7 +21,7 @@ from layers import Layer
 
 BBox = tuple[float, float, float, float]  # (lon_min, lat_min, lon_max, lat_max), degrees
 
-OVERVIEW_BBOX: BBox = (34.6, 29.0, 54.0, 38.4)
+OVERVIEW_BBOX: BBox = (34.0, 28.6, 54.6, 38.6)
 
 
 @dataclass(frozen=True)
