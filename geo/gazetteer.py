@@ -58,7 +58,7 @@ class Gazetteer:
 
     @staticmethod
     def _names_by_tier(place: Place) -> tuple[list[str], list[str]]:
-        curated = [place.id, place.name, *place.aliases]
+        curated = [place.name, *place.aliases, place.id]
         return curated, [*place.alternate_names, *place.arabic_names]
 
     @classmethod

@@ -46,7 +46,7 @@ def test_lookup_spelling_variants(dataset: Dataset, name: str, expected: str) ->
 
 @pytest.mark.parametrize(
     ("misspelt", "suggestion"),
-    [("Qalamon", "Qalamoun"), ("Hmeimin airbase", "Hmeimim airbase"), ("Mezzeh Vilas East", "Mezzeh Villas East"), ("Homs dessert", "Homs desert")],
+    [("Qalamon", "Qalamoun"), ("Hmeimin airbase", "Hmeimim air base"), ("Mezzeh Vilas East", "Mezzeh Villas East"), ("Homs dessert", "Homs desert")],
 )
 def test_unknown_name_suggests_closest(dataset: Dataset, misspelt: str, suggestion: str) -> None:
     with pytest.raises(UnknownPlaceError, match=f"No gazetteer entry for {misspelt!r}") as info:
