@@ -20,7 +20,7 @@ def _uuid(n: int) -> str:
     return f"{{6d1f3a52-0000-4000-8000-{n:012d}}}"
 
 
-def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, **attrs: str) -> ET.Element:  # noqa: PLR0913
+def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, **attrs: str) -> ET.Element:
     x, y, w, h = xywh_mm
     base = {
         "type": str(kind), "uuid": _uuid(n), "id": item_id, "position": f"{x:g},{y:g},mm", "positionOnPage": f"{x:g},{y:g},mm",

@@ -138,8 +138,7 @@ def styles_frame(entries: list[tuple[str, str, str]], ds: Dataset) -> Any:  # no
          "owner": "", "ui": None, "update_time": stamp}
         for table, title, qml in entries
     ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=list(STYLE_FIELDS))
-    return frame
+    return pd.DataFrame(rows, columns=list(STYLE_FIELDS))
 
 
 STYLE_FIELDS = {

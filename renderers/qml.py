@@ -69,7 +69,7 @@ def pen_style(dash: str) -> str:
     """Return the Qt pen style nearest a dash pattern: ``solid``, ``dot`` (short dashes) or ``dash``."""
     if not dash.strip():
         return "solid"
-    return "dot" if float(dash.split()[0]) <= 2 else "dash"  # noqa: PLR2004
+    return "dot" if float(dash.split(maxsplit=1)[0]) <= 2 else "dash"  # noqa: PLR2004
 
 
 def _option(parent: ET.Element, name: str, value: str, kind: str = "QString") -> None:
@@ -77,6 +77,7 @@ def _option(parent: ET.Element, name: str, value: str, kind: str = "QString") ->
 
 
 def option_map(parent: ET.Element, props: dict[str, str], name: str = "") -> ET.Element:
+    """Add an ``<Option type="Map">`` of text options (QGIS 3.22 symbol-layer properties) under ``parent``."""
     attrs = {"type": "Map"} | ({"name": name} if name else {})
     node = ET.SubElement(parent, "Option", attrs)
     for key, value in props.items():
@@ -217,7 +218,8 @@ def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0) -> ET.E
         {"fieldName": field, "isExpression": "0", "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "textColor": "40,40,40,255",
          "fontFamily": "Sans Serif", "textOpacity": "1", "multilineHeight": "1", "namedStyle": "Regular"},
     )  # fmt: skip
-    ET.SubElement(style, "text-buffer", {"bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255", "bufferOpacity": "0.8"})
+    buffer = {"bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255", "bufferOpacity": "0.8"}
+    ET.SubElement(style, "text-buffer", buffer)
     ET.SubElement(settings, "placement", {"placement": "6" if geometry == "point" else "1", "dist": "1", "distUnits": "MM"})
     ET.SubElement(settings, "rendering", {"obstacle": "1", "scaleVisibility": "0", "drawLabels": "1"})
     return labeling

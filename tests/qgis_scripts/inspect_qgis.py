@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 from qgis.core import (
-    Qgis,
     QgsApplication,
     QgsLayoutExporter,
     QgsMapRendererParallelJob,
     QgsMapSettings,
-    QgsMessageLog,
     QgsProject,
     QgsVectorLayer,
 )
@@ -92,7 +90,7 @@ def main():
     app.initQgis()
     QgsApplication.messageLog().messageReceived.connect(lambda m, tag, level: messages.append([tag, int(level), m]))
     report = {"gpkg": load_gpkg(dist), "project": load_project(dist, png, messages), "messages": messages}
-    print(json.dumps(report))
+    sys.stdout.write(json.dumps(report) + "\n")
     QgsProject.instance().clear()
     app.exitQgis()
 

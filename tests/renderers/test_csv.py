@@ -6,6 +6,7 @@ import csv
 import json
 
 import pytest
+
 import shapely
 
 from renderers.csv_export import write_csv
@@ -41,7 +42,8 @@ def test_point_rows_match_point_features(csv_rows, layers):
     assert len(rows) == len(expected)
     for (name, fid), geom in expected.items():
         row = rows[fid]
-        assert row["layer"] == name and row["role"] == "at"
+        assert row["layer"] == name
+        assert row["role"] == "at"
         assert float(row["longitude"]) == pytest.approx(geom.x, abs=1e-6)
         assert float(row["latitude"]) == pytest.approx(geom.y, abs=1e-6)
 

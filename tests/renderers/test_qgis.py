@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
@@ -93,16 +94,15 @@ def test_project_groups_follow_the_style_spec(report, layers):
 
 
 def test_project_has_a_print_layout(report):
-    (name, items), *_ = report[0]["project"]["layouts"]
+    (_name, items), *_ = report[0]["project"]["layouts"]
     assert {65639, 65641, 65642, 65646} <= set(items)  # map, label, legend, scale bar
 
 
 def test_project_renders_headless(qgis_python, qgis_dist, tmp_path_factory):
     png = qgis_dist / "render.png"
     run_qgis(qgis_python, qgis_dist, str(png), tmp_path_factory.mktemp("home"))
-    from PIL import Image
-
     for path in (png, qgis_dist / "render_layout.png"):
         with Image.open(path) as image:
             colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
-        assert colours is not None and len(colours) > 50, path
+        assert colours is not None, path
+        assert len(colours) > 50, path
