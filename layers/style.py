@@ -121,16 +121,37 @@ class StyleSpec:
 
 @dataclass(frozen=True)
 class DirectionStyle:
-    """How a movement's direction is drawn on every renderer (arrowhead shape, line width)."""
+    """How the direction of a movement is drawn on every renderer.
+
+    Parameters
+    ----------
+    label
+        Legend label.
+    arrow
+        Arrowhead at the destination end: ``triangle`` (filled), ``double`` (two filled
+        triangles in tandem) or ``chevron`` (open V).
+    casing
+        Colour of a halo drawn under the line (``""`` for none), so inbound lines stand apart.
+    width_factor
+        Line width relative to the layer's ``size_px``.
+    """
 
     label: str
-    head: str  # "triangle" (filled) or "chevron" (open)
-    width_factor: float  # multiplies the movements layer's size_px
+    arrow: str
+    casing: str
+    width_factor: float
+
+    @property
+    def head(self) -> str:
+        """Return the arrowhead shape (the name this field had first; same as :attr:`arrow`)."""
+        return self.arrow
 
 
-# Inbound vs outbound must read apart without colour (colour shows the actor group).
+# Keyed by the movements layer's ``direction`` property. Outbound (leaving Syria) is the plain
+# arrow; inbound (into Syria, e.g. the December 2024 PMF reinforcement) gets a double arrowhead
+# and a dark casing so it never reads as a withdrawal; supply lines are thin with an open chevron.
 DIRECTION_STYLES: dict[str, DirectionStyle] = {
-    "inbound": DirectionStyle("Inbound: into Syria (reinforcement)", "triangle", 1.0),
-    "outbound": DirectionStyle("Outbound: leaving Syria (withdrawal, evacuation)", "chevron", 1.0),
-    "supply": DirectionStyle("Supply line through Syria", "triangle", 0.6),
+    "outbound": DirectionStyle("Withdrawal or evacuation, leaving Syria (single arrowhead)", "triangle", "", 1.0),
+    "inbound": DirectionStyle("Reinforcement INTO Syria (double arrowhead, dark-cased line)", "double", "#1A1A1A", 1.15),
+    "supply": DirectionStyle("Supply line (thin line, open arrowhead)", "chevron", "", 0.7),
 }
