@@ -20,6 +20,7 @@ PX_TO_PT = 0.75  # one CSS pixel at 96 dpi, in typographic points
 FIELD_ALIASES = {
     "id": "Feature id",
     "claim_id": "Claim id",
+    "type": "Type id",
     "type_label": "Type",
     "acled_event_type": "ACLED event type",
     "acled_sub_event_type": "ACLED sub-event type",
