@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import shapely
-
-import geopandas as gpd
-
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
+
+import geopandas as gpd
+import shapely
 
 from layers import Layer, StyleSpec
 from layers.style import DIRECTION_STYLES, STATUS_STYLES
@@ -43,11 +42,15 @@ def draw_basemap(ax: Axes, countries: gpd.GeoDataFrame) -> None:
 def draw_uncertainty(ax: Axes, layer: Layer) -> None:
     """Draw precision circles as translucent fills with a thin dashed edge in the feature's colour."""
     style = layer.style
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    frame = shapely.box(x0, y0, x1, y1)
     for _, row in layer.gdf.iterrows():
         colour = style.colour(str(row.get(style.category_field, "")))
+        # A circle that covers the whole view would only tint it: outline it, keep the basemap readable.
+        opacity = 0.0 if row.geometry.contains(frame) else style.fill_opacity
         for poly in getattr(row.geometry, "geoms", [row.geometry]):
             xs, ys = poly.exterior.xy
-            ax.fill(list(xs), list(ys), facecolor=to_rgba(colour, style.fill_opacity), edgecolor=colour,
+            ax.fill(list(xs), list(ys), facecolor=to_rgba(colour, opacity), edgecolor=colour,
                     linewidth=0.8, linestyle=dashes("4 3"), zorder=3)  # fmt: skip
 
 

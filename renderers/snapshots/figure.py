@@ -6,13 +6,13 @@ import json
 import math
 from pathlib import Path
 
-import geopandas as gpd
-
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+
+import geopandas as gpd
 
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_town_labels

@@ -6,13 +6,12 @@ import json
 import math
 import textwrap
 
-import shapely
-
-import geopandas as gpd
-
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+import geopandas as gpd
+import shapely
 
 from dataset.model import Dataset
 from geo.basemap import ATTRIBUTION
@@ -20,6 +19,7 @@ from layers import Layer
 from renderers.snapshots.drawing import BORDER, LAND, SEA
 
 NO_FEATURES = "No sourced features in this view and date"
+MAX_ONE_COLUMN = 9  # source lines that fit in one column
 
 
 def draw_title(fig: Figure, title: str, subtitle: str) -> None:
@@ -74,7 +74,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int]) -> None:
     """Write the source list (two columns if long), the base-data attribution, version and disclaimer."""
     fig.text(0.025, 0.232, "Sources (numbers after place names on the map)", fontsize=7.5, fontweight="bold", va="top")
     lines = source_lines(ds, numbers, width=118) or ["No source: nothing is drawn in this view."]
-    columns = [lines] if len(lines) <= 9 else [lines[: (len(lines) + 1) // 2], lines[(len(lines) + 1) // 2 :]]
+    columns = [lines] if len(lines) <= MAX_ONE_COLUMN else [lines[: (len(lines) + 1) // 2], lines[(len(lines) + 1) // 2 :]]
     width = 118 if len(columns) == 1 else 92
     if len(columns) > 1:
         lines = source_lines(ds, numbers, width=width)

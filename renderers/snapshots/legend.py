@@ -65,15 +65,15 @@ def _movement_rows(lines: list[Layer]) -> list[Row]:
     """Return rows for movement directions and route certainty present in ``lines``."""
     if not lines:
         return []
-    style = lines[0].style
+    spec = lines[0].style
     rows = [Row("header", "Movements (arrowhead at the destination)")]
-    for value in [d for d in DIRECTION_STYLES if d in _present(lines, "direction")]:
-        rows.append(Row("line", DIRECTION_STYLES[value].label, head=DIRECTION_STYLES[value].arrow, colour="#444444"))
-    routes = _present(lines, style.dash_field) if style.dash_field else []
-    if any(r != style.dash_value for r in routes):
+    present = _present(lines, "direction")
+    rows += [Row("line", style.label, head=style.arrow, colour="#444444") for key, style in DIRECTION_STYLES.items() if key in present]
+    routes = _present(lines, spec.dash_field) if spec.dash_field else []
+    if any(r != spec.dash_value for r in routes):
         rows.append(Row("line", "Route as reported by the source", colour="#444444"))
-    if style.dash_value in routes:
-        rows.append(Row("line", "Route inferred (source names only the ends)", colour="#444444", dash=style.dash))
+    if spec.dash_value in routes:
+        rows.append(Row("line", "Route inferred (source names only the ends)", colour="#444444", dash=spec.dash))
     return rows
 
 

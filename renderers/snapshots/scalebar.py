@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyproj import Geod
-
 from matplotlib.axes import Axes
+
+from pyproj import Geod
 
 GEOD = Geod(ellps="WGS84")
 NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 150, 200, 250, 300, 500, 1000)

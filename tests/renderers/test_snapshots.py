@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+
 from pyproj import Geod
 
 from build_map import main
@@ -24,7 +25,7 @@ GEOD = Geod(ellps="WGS84")
 
 def svg_text(path: Path) -> str:
     """Return all text of an SVG, whitespace-normalised (wrapped lines joined by spaces)."""
-    root = ET.parse(path).getroot()
+    root = ET.parse(path).getroot()  # noqa: S314 - our own build output
     words = [t for el in root.iter() if el.tag.endswith("text") for t in el.itertext()]
     return re.sub(r"\s+", " ", " ".join(words))
 
@@ -114,7 +115,10 @@ def test_drawn_map_keeps_true_aspect_for_the_scale_bar(layers, dataset):
     _, _, east_m = GEOD.inv(x0, bar.lat, x1, bar.lat)
     _, _, north_m = GEOD.inv(x0, y0, x0, y1)
     assert (east_m / box.width) == pytest.approx(north_m / box.height, rel=0.01)
-    assert x0 <= view.bbox[0] and view.bbox[2] <= x1 and y0 <= view.bbox[1] and view.bbox[3] <= y1
+    assert x0 <= view.bbox[0]
+    assert view.bbox[2] <= x1
+    assert y0 <= view.bbox[1]
+    assert view.bbox[3] <= y1
 
 
 def test_time_rule_open_bounds_and_ranges():
@@ -133,7 +137,8 @@ def test_cli_usage_errors_exit_2_without_traceback(capsys):
     assert main(["snapshot", "--bbox", "37,33,36,34"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert "--bbox" in err and "--as-of expects a date as YYYY-MM-DD" in err
+    assert "--bbox" in err
+    assert "--as-of expects a date as YYYY-MM-DD" in err
 
 
 def test_cli_writes_requested_formats(tmp_path, sources_dir):
