@@ -51,7 +51,8 @@ def draw_inset(ax: Axes, countries: gpd.GeoDataFrame, region: tuple[float, float
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_aspect(1 / math.cos(math.radians((region[1] + region[3]) / 2)), adjustable="box")
-    ax.set_title("Locator: view outlined in red", fontsize=7, pad=2)
+    ax.text(0.02, 0.03, "Locator: view outlined in red", transform=ax.transAxes, fontsize=6.5, ha="left", va="bottom",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5})  # fmt: skip
 
 
 def number_sources(layers: list[Layer]) -> dict[str, int]:
