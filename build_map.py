@@ -29,7 +29,9 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "dist"
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of curated records (default: data/)")
-    common.add_argument("--sources-dir", type=Path, default=None, help="folder with the source texts for the verbatim-quote check (default: ../shared/seeds when present)")
+    common.add_argument(
+        "--sources-dir", type=Path, default=None, help="folder with the source texts for the verbatim-quote check (default: ../shared/seeds when present)"
+    )
     common.add_argument("-v", "--verbose", action="count", default=0, help="more output (repeat for debug)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="less output: only problems")
     parser = argparse.ArgumentParser(
