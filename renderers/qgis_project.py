@@ -115,6 +115,9 @@ def _properties(root: ET.Element, ds: Dataset) -> None:
     ET.SubElement(paths, "Absolute", {"type": "bool"}).text = "false"
     srs = ET.SubElement(props, "SpatialRefSys")  # QGIS reads <projectCrs> only when this is set
     ET.SubElement(srs, "ProjectionsEnabled", {"type": "int"}).text = "1"
+    # Distances (and the layout's km scale bar) on the WGS84 ellipsoid, not in degrees.
+    measure = ET.SubElement(props, "Measure")
+    ET.SubElement(measure, "Ellipsoid", {"type": "QString"}).text = "WGS84"
     gui = ET.SubElement(props, "Gui")
     red, green, blue = (int(SEA[i : i + 2], 16) for i in (1, 3, 5))
     for key, value in (("CanvasColorRedPart", red), ("CanvasColorGreenPart", green), ("CanvasColorBluePart", blue)):
