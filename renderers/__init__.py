@@ -17,6 +17,7 @@ from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
 from renderers.qml import write_qml_sidecars
 from renderers.snapshots import write_snapshots
+from renderers.webmap import render_webmap
 
 Renderer = Callable[[list[Layer], Dataset, Path], list[Path]]
 
@@ -28,6 +29,7 @@ RENDERERS: list[tuple[str, Renderer]] = [
     ("QML sidecar styles", write_qml_sidecars),
     ("ACLED-style CSV", write_csv),
     ("Snapshots", write_snapshots),
+    ("Web map", render_webmap),
 ]
 
 __all__ = ["RENDERERS", "Renderer"]

@@ -1,0 +1,92 @@
+"""Folium elements of the offline page: the map with inlined Leaflet, inline code, the app and its data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Template
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+
+from renderers.webmap._assets import npm_css, npm_js, static_text
+
+DATA_ELEMENT_ID = "militia-map-data"
+
+
+class InlineScript(Element):
+    """A ``<script>`` whose code is in the page (checked by the assets module to hold no ``</script>``)."""
+
+    _template = Template("<script>{{ this.code }}</script>")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "InlineScript"
+        self.code = code
+
+
+class InlineStyle(Element):
+    """A ``<style>`` whose rules are in the page, images already turned into ``data:`` URIs."""
+
+    _template = Template("<style>{{ this.code }}</style>")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "InlineStyle"
+        self.code = code
+
+
+class OfflineMap(folium.Map):
+    """A :class:`folium.Map` whose Leaflet comes from ``node_modules`` (npm, pinned), inlined.
+
+    folium's ``default_js``/``default_css`` point at CDNs (Leaflet 1.9.3, jQuery, Bootstrap,
+    Font Awesome); here they name files under ``node_modules/`` and are inlined when the page
+    is rendered. A file that cannot be read raises :class:`~renderers.webmap._assets.AssetError`.
+    """
+
+    default_js = [("leaflet", "leaflet/dist/leaflet.js")]  # noqa: RUF012 - folium's class attribute
+    default_css = [("leaflet_css", "leaflet/dist/leaflet.css")]  # noqa: RUF012
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401 - folium's signature
+        """Inline the assets into the figure's header, then render the map as folium does."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "OfflineMap must be added to a branca Figure before rendering."
+            raise TypeError(msg)
+        for name, relative in self.default_css:
+            figure.header.add_child(InlineStyle(npm_css(relative)), name=name)
+        for name, relative in self.default_js:
+            figure.header.add_child(InlineScript(npm_js(relative)), name=name)
+        super(JSCSSMixin, self).render(**kwargs)  # type: ignore[no-untyped-call]
+
+
+class WebmapApp(MacroElement):
+    """The page's own script and stylesheet, the data block, and the call that draws the map."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.data_id }}">{{ this.data_json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, document.getElementById("{{ this.data_id }}"));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_json: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "WebmapApp"
+        self.data_id = DATA_ELEMENT_ID
+        self.data_json = data_json
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401 - folium's signature
+        """Inline our CSS and JS after Leaflet's, then render the data block and start call."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "WebmapApp must be added to a map inside a branca Figure before rendering."
+            raise TypeError(msg)
+        figure.header.add_child(InlineStyle(static_text("webmap.css")), name="webmap_css")
+        figure.header.add_child(InlineScript(static_text("webmap.js")), name="webmap_js")
+        super().render(**kwargs)  # type: ignore[no-untyped-call]

@@ -1,0 +1,80 @@
+"""The legend's content, derived from the style specs; the page draws each item's symbol."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from layers import Layer
+from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+
+NEUTRAL = "#777777"
+Item = dict[str, Any]
+
+
+def _section(title: str, items: list[Item]) -> dict[str, Any]:
+    return {"title": title, "items": items}
+
+
+def _actor_section() -> dict[str, Any]:
+    return _section("Actor group (colour)", [{"symbol": "swatch", "colour": colour, "label": label} for label, colour in ACTOR_GROUPS.values()])
+
+
+def _movement_section(layer: Layer) -> dict[str, Any]:
+    style = layer.style
+    items: list[Item] = [{"symbol": "arrow", "direction": key, "colour": NEUTRAL, "label": d.label} for key, d in DIRECTION_STYLES.items()]
+    if style.dash_field:
+        items += [
+            {"symbol": "line", "dash": "", "colour": NEUTRAL, "label": "Route reported by the source (solid line)"},
+            {"symbol": "line", "dash": style.dash, "colour": NEUTRAL, "label": "Route inferred: the source names no route (dashed line)"},
+        ]
+    return _section(style.title, items)
+
+
+def _symbols_section(layers: list[Layer]) -> dict[str, Any]:
+    items: list[Item] = []
+    for layer in layers:
+        style = layer.style
+        if style.geometry == "point" and style.category_field == "actor_group":
+            items.append({"symbol": "marker", "shape": style.marker, "colour": NEUTRAL, "label": style.title})
+        elif style.geometry == "polygon":
+            items.append({"symbol": "area", "colour": NEUTRAL, "label": style.title, "note": style.description})
+    return _section("Symbols", items)
+
+
+def _category_sections(layers: list[Layer]) -> list[dict[str, Any]]:
+    sections = []
+    for layer in layers:
+        style = layer.style
+        if style.geometry == "point" and style.category_field != "actor_group":
+            items = [{"symbol": "marker", "shape": style.marker, "colour": colour, "label": label} for label, colour in style.categories.values()]
+            sections.append(_section(style.title, items))
+    return sections
+
+
+def _status_section() -> dict[str, Any]:
+    return _section(
+        "Claim status (outline)",
+        [{"symbol": "marker", "shape": "circle", "colour": NEUTRAL, "status": key, "label": s.label} for key, s in STATUS_STYLES.items()],
+    )
+
+
+def _basemap_section() -> dict[str, Any]:
+    return _section(
+        "Basemap",
+        [
+            {"symbol": "line", "dash": "", "colour": "#6C8EAD", "label": "Coastline"},
+            {"symbol": "line", "dash": "4 3", "colour": "#9A9A9A", "label": "International border"},
+            {"symbol": "town", "colour": "#555555", "label": "Town (GeoNames)"},
+        ],
+    )
+
+
+def legend_payload(layers: list[Layer]) -> list[dict[str, Any]]:
+    """Return the legend as sections of ``{symbol, colour, label, ...}`` items, in reading order."""
+    sections = [_actor_section()]
+    sections += [_movement_section(layer) for layer in layers if layer.style.arrowheads]
+    sections.append(_symbols_section(layers))
+    sections += _category_sections(layers)
+    sections.append(_status_section())
+    sections.append(_basemap_section())
+    return [s for s in sections if s["items"]]

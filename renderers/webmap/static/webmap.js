@@ -1,0 +1,662 @@
+/* militia-map web map: draws the layers from the page's JSON data block.
+ *
+ * Every text from the data reaches the page through textContent or setAttribute, never as
+ * HTML; links are made only for http(s) URLs. Popups and tooltips are built when opened.
+ * Public entry: militiaMapApp.start(map, dataElement) -> the app object (window.militiaMap).
+ */
+var militiaMapApp = (function () {
+  'use strict';
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var GREY = '#666666';
+
+  /* ---------- DOM helpers: text only ---------- */
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null && text !== '') { node.textContent = String(text); }
+    return node;
+  }
+
+  function textOf(value) {
+    if (value === undefined || value === null) { return ''; }
+    if (Array.isArray(value)) { return value.map(textOf).join(', '); }
+    return String(value);
+  }
+
+  function safeUrl(url) {
+    if (typeof url !== 'string' || !url) { return ''; }
+    var parsed;
+    try { parsed = new URL(url); } catch (e) { return ''; }
+    if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.host) { return ''; }
+    return parsed.href;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"'`]/g, function (ch) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' }[ch];
+    });
+  }
+
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, String(attrs[key])); });
+    return node;
+  }
+
+  /* ---------- Marker shapes (SVG and canvas), arrowheads included ---------- */
+
+  function rotate(points, angle, cx, cy) {
+    var c = Math.cos(angle), s = Math.sin(angle);
+    return points.map(function (p) { return [cx + p[0] * c - p[1] * s, cy + p[0] * s + p[1] * c]; });
+  }
+
+  // Rings of [x, y] around (0, 0) for a shape of radius r; arrows point along +x (tip at 0, 0).
+  function shapeRings(shape, r) {
+    var i, pts;
+    switch (shape) {
+      case 'square':
+        return [{ pts: [[-0.8 * r, -0.8 * r], [0.8 * r, -0.8 * r], [0.8 * r, 0.8 * r], [-0.8 * r, 0.8 * r]] }];
+      case 'diamond':
+        return [{ pts: [[0, -r], [r, 0], [0, r], [-r, 0]] }];
+      case 'triangle':
+        return [{ pts: [[0, -r], [0.9 * r, 0.6 * r], [-0.9 * r, 0.6 * r]] }];
+      case 'star':
+        pts = [];
+        for (i = 0; i < 10; i += 1) {
+          var rad = i % 2 === 0 ? r : 0.45 * r, a = -Math.PI / 2 + i * Math.PI / 5;
+          pts.push([rad * Math.cos(a), rad * Math.sin(a)]);
+        }
+        return [{ pts: pts }];
+      case 'arrow-triangle':
+        return [{ pts: [[0, 0], [-r, -0.55 * r], [-r, 0.55 * r]] }];
+      case 'arrow-double':
+        return [{ pts: [[0, 0], [-0.55 * r, -0.5 * r], [-0.55 * r, 0.5 * r]] },
+                { pts: [[-0.45 * r, 0], [-r, -0.5 * r], [-r, 0.5 * r]] }];
+      case 'arrow-chevron':
+        return [{ pts: [[-0.9 * r, -0.6 * r], [0, 0], [-0.9 * r, 0.6 * r]], open: true }];
+      default:
+        return null;
+    }
+  }
+
+  // Shift a projected line sideways by `offset` px (positive: to the left of travel), so lines
+  // that share a route stay apart and each can be clicked.
+  function offsetPoints(points, offset) {
+    var n = points.length;
+    if (n < 2) { return points; }
+    var normals = [], i;
+    for (i = 0; i < n - 1; i += 1) {
+      var dx = points[i + 1].x - points[i].x, dy = points[i + 1].y - points[i].y, len = Math.sqrt(dx * dx + dy * dy) || 1;
+      normals.push([dy / len, -dx / len]);
+    }
+    return points.map(function (p, j) {
+      var a = normals[Math.max(0, j - 1)], b = normals[Math.min(n - 2, j)];
+      var nx = a[0] + b[0], ny = a[1] + b[1], len = Math.sqrt(nx * nx + ny * ny) || 1;
+      return L.point(p.x + offset * nx / len, p.y + offset * ny / len);
+    });
+  }
+
+  var OffsetPolyline = L.Polyline.extend({
+    options: { offset: 0 },
+    _project: function () {
+      L.Polyline.prototype._project.call(this);
+      var off = this.options.offset;
+      if (!off || !this._pxBounds) { return; }
+      this._rings = this._rings.map(function (ring) { return offsetPoints(ring, off); });
+      var pad = L.point(Math.abs(off), Math.abs(off));
+      this._pxBounds = L.bounds(this._pxBounds.min.subtract(pad), this._pxBounds.max.add(pad));
+    }
+  });
+
+  var ShapeMarker = L.CircleMarker.extend({
+    options: { shape: 'circle', rotation: 0, offset: 0 },
+    _shapeRingsAt: function () {
+      var rings = shapeRings(this.options.shape, this._radius), angle = this.options.rotation, off = this.options.offset;
+      var p = this._point.add(L.point(Math.sin(angle) * off, -Math.cos(angle) * off));
+      return rings && rings.map(function (ring) { return { pts: rotate(ring.pts, angle, p.x, p.y), open: ring.open }; });
+    },
+    _updatePath: function () {
+      if (!shapeRings(this.options.shape, 1)) { L.CircleMarker.prototype._updatePath.call(this); return; }
+      this._renderer._updateShapeMarker(this);
+    }
+  });
+
+  L.SVG.include({
+    _updateShapeMarker: function (layer) {
+      var d = layer._shapeRingsAt().map(function (ring) {
+        return 'M' + ring.pts.map(function (q) { return q[0].toFixed(2) + ',' + q[1].toFixed(2); }).join('L') + (ring.open ? '' : 'z');
+      }).join('');
+      this._setPath(layer, layer._empty() ? 'M0 0' : d);
+    }
+  });
+
+  L.Canvas.include({
+    _updateShapeMarker: function (layer) {
+      if (!this._drawing || layer._empty()) { return; }
+      var ctx = this._ctx;
+      ctx.beginPath();
+      layer._shapeRingsAt().forEach(function (ring) {
+        ring.pts.forEach(function (q, i) { if (i === 0) { ctx.moveTo(q[0], q[1]); } else { ctx.lineTo(q[0], q[1]); } });
+        if (!ring.open) { ctx.closePath(); }
+      });
+      this._fillStroke(ctx, layer);
+    }
+  });
+
+  /* ---------- Styles from the specs ---------- */
+
+  function statusOf(styles, props) {
+    return styles.statuses[props.status] || styles.statuses.reported || { label: '', dash: '', opacity: 0.9, outline: '#222222' };
+  }
+
+  function colourOf(spec, styles, props) {
+    if (spec.fixed_colour) { return spec.fixed_colour; }
+    var value = props[spec.category_field];
+    var table = spec.category_field === 'actor_group' ? styles.actor_groups : spec.categories;
+    var entry = Object.prototype.hasOwnProperty.call(table, value) ? table[value] : null;
+    return entry ? entry.colour : GREY;
+  }
+
+  function isDashed(spec, props) {
+    return Boolean(spec.dash_field) && props[spec.dash_field] === spec.dash_value;
+  }
+
+  /* ---------- Geometry ---------- */
+
+  function toLatLngs(coords) { return coords.map(function (c) { return [c[1], c[0]]; }); }
+
+  function lineParts(geometry) {
+    if (geometry.type === 'LineString') { return [toLatLngs(geometry.coordinates)]; }
+    if (geometry.type === 'MultiLineString') { return geometry.coordinates.map(toLatLngs); }
+    return [];
+  }
+
+  function polygonRings(geometry) {
+    if (geometry.type === 'Polygon') { return geometry.coordinates.map(toLatLngs); }
+    if (geometry.type === 'MultiPolygon') { return geometry.coordinates.map(function (poly) { return poly.map(toLatLngs); }); }
+    return [];
+  }
+
+  // Screen angle of a line's last stretch (Web Mercator keeps angles at every zoom).
+  function endAngle(map, latlngs) {
+    var end = map.project(latlngs[latlngs.length - 1], 0), i, p;
+    for (i = latlngs.length - 2; i >= 0; i -= 1) {
+      p = map.project(latlngs[i], 0);
+      if (end.distanceTo(p) > 0.15 || i === 0) { return Math.atan2(end.y - p.y, end.x - p.x); }
+    }
+    return 0;
+  }
+
+  /* ---------- Features ---------- */
+
+  function pointFeature(ctx, spec, feature) {
+    var props = feature.properties, status = statusOf(ctx.styles, props);
+    var c = feature.geometry.coordinates;
+    return new ShapeMarker([c[1], c[0]], {
+      shape: spec.marker || 'circle',
+      radius: spec.size_px,
+      color: status.outline,
+      weight: props.status === 'contested' ? 2.5 : 1.5,
+      dashArray: status.dash || null,
+      fillColor: colourOf(spec, ctx.styles, props),
+      fillOpacity: Math.min(spec.fill_opacity, status.opacity),
+      opacity: 1
+    });
+  }
+
+  function polygonFeature(ctx, spec, feature) {
+    var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
+    return L.polygon(polygonRings(feature.geometry), {
+      color: colour, weight: 1.2, opacity: 0.8, dashArray: status.dash || '5 4',
+      fillColor: colour, fillOpacity: spec.fill_opacity
+    });
+  }
+
+  function lineFeature(ctx, spec, feature) {
+    var props = feature.properties, styles = ctx.styles, status = statusOf(styles, props);
+    var direction = styles.directions[props.direction] || styles.directions.outbound || { arrow: 'triangle', casing: '', width_factor: 1 };
+    var colour = colourOf(spec, styles, props), width = spec.size_px * direction.width_factor;
+    var dash = isDashed(spec, props) ? spec.dash : null;
+    var group = L.featureGroup(), offset = ctx.lineOffsets[props.id] || 0;
+    lineParts(feature.geometry).forEach(function (latlngs) {
+      if (latlngs.length < 2) { return; }
+      if (direction.casing) {
+        new OffsetPolyline(latlngs, { offset: offset, color: direction.casing, weight: width + 3.5, opacity: 0.85, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
+      }
+      new OffsetPolyline(latlngs, { offset: offset, color: colour, weight: width, opacity: status.opacity, dashArray: dash, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
+      if (spec.arrowheads) {
+        var open = direction.arrow === 'chevron';
+        new ShapeMarker(latlngs[latlngs.length - 1], {
+          shape: 'arrow-' + direction.arrow, rotation: endAngle(ctx.map, latlngs), radius: 7 + 2.2 * width, offset: offset,
+          color: open ? colour : (direction.casing || status.outline), weight: open ? width + 0.5 : 1.2,
+          fill: !open, fillColor: colour, fillOpacity: 1, opacity: 1, lineCap: 'round', lineJoin: 'round'
+        }).addTo(group);
+      }
+    });
+    return group;
+  }
+
+  var DRAW = { point: pointFeature, line: lineFeature, polygon: polygonFeature };
+
+  /* ---------- Popups, built when opened ---------- */
+
+  function addRow(list, term, value) {
+    var text = textOf(value);
+    if (!text) { return; }
+    list.appendChild(el('dt', null, term));
+    var dd = el('dd', null, text);
+    dd.dir = 'auto';
+    list.appendChild(dd);
+  }
+
+  function whereText(props) {
+    var text = textOf(props.place_names || props.place_name);
+    var detail = [];
+    if (props.loc_precision) { detail.push('precision: ' + props.loc_precision); }
+    if (typeof props.radius_km === 'number') { detail.push('within about ' + props.radius_km + ' km'); }
+    return detail.length ? text + ' (' + detail.join('; ') + ')' : text;
+  }
+
+  function routeText(props) {
+    if (!props.origin && !props.destination) { return ''; }
+    var stops = [props.origin].concat(props.via ? [props.via] : [], [props.destination]).join(' \u2192 ');
+    var parts = [stops];
+    if (props.route) { parts.push('route ' + props.route); }
+    if (props.direction) { parts.push(props.direction); }
+    if (typeof props.length_km === 'number') { parts.push(props.length_km + ' km'); }
+    return parts.join('; ');
+  }
+
+  function citationNode(entry) {
+    var box = el('div', 'mm-cite');
+    var title = el('cite', null, entry.source_title || entry.source_id);
+    var url = safeUrl(entry.url);
+    if (url) { var a = el('a'); a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.appendChild(title); box.appendChild(a); } else { box.appendChild(title); }
+    var rest = [entry.publisher, entry.source_date, entry.locator].filter(Boolean).map(textOf).join(', ');
+    if (rest) { box.appendChild(document.createTextNode(', ' + rest)); }
+    (entry.cited_works || []).forEach(function (work) {
+      var cited = el('div', 'mm-cited', 'citing: ');
+      var name = el('cite', null, work.title);
+      var workUrl = safeUrl(work.url);
+      if (workUrl) { var link = el('a'); link.href = workUrl; link.target = '_blank'; link.rel = 'noopener noreferrer'; link.appendChild(name); cited.appendChild(link); } else { cited.appendChild(name); }
+      var more = [work.author, work.publisher, work.date].filter(Boolean).map(textOf).join(', ');
+      if (more) { cited.appendChild(document.createTextNode(', ' + more)); }
+      if (work.footnote !== undefined && work.footnote !== null) { cited.appendChild(document.createTextNode(' (fn ' + textOf(work.footnote) + ')')); }
+      box.appendChild(cited);
+    });
+    return box;
+  }
+
+  function sourcesNode(evidence) {
+    var wrap = el('div', 'mm-sources');
+    wrap.appendChild(el('div', 'mm-sources-title', evidence.length === 1 ? 'Source' : 'Sources (' + evidence.length + ')'));
+    var list = el('ol');
+    evidence.forEach(function (entry) {
+      var item = el('li');
+      var quote = el('blockquote', 'mm-quote', '\u201c' + textOf(entry.quote) + '\u201d');
+      quote.dir = 'auto';
+      item.appendChild(quote);
+      item.appendChild(citationNode(entry));
+      list.appendChild(item);
+    });
+    wrap.appendChild(list);
+    return wrap;
+  }
+
+  function buildPopup(ctx, spec, props) {
+    var root = el('div', 'mm-popup');
+    root.dir = 'auto';
+    root.appendChild(el('div', 'mm-kicker', [props.type_label, spec.title].filter(Boolean).map(textOf).join(' \u00b7 ')));
+    var title = el('div', 'mm-title', props.name || props.summary);
+    title.dir = 'auto';
+    root.appendChild(title);
+    var status = statusOf(ctx.styles, props);
+    var badge = el('div', 'mm-status mm-status-' + (Object.prototype.hasOwnProperty.call(ctx.styles.statuses, props.status) ? props.status : 'unknown'), status.label || props.status);
+    root.appendChild(badge);
+    var list = el('dl');
+    if (props.summary && props.summary !== props.name) { addRow(list, 'What', props.summary); }
+    addRow(list, 'Who', props.actors_label);
+    addRow(list, 'When', props.date_label);
+    addRow(list, 'Date basis', props.date_basis);
+    addRow(list, 'Where', whereText(props));
+    addRow(list, 'Route', routeText(props));
+    addRow(list, 'Note', props.note);
+    root.appendChild(list);
+    root.appendChild(sourcesNode(Array.isArray(props.evidence) ? props.evidence : []));
+    root.appendChild(el('div', 'mm-id', 'id: ' + textOf(props.id)));
+    return root;
+  }
+
+  function tooltipText(spec, props) {
+    return textOf(props[spec.label_field] || props.name || props.id);
+  }
+
+  /* ---------- Layers ---------- */
+
+  // Lines with the same geometry get side-by-side offsets (px), centred on the true route.
+  function lineOffsets(spec) {
+    var byRoute = {}, offsets = {};
+    (spec.geojson.features || []).forEach(function (f) {
+      if (!f.geometry) { return; }
+      var key = JSON.stringify(f.geometry.coordinates);
+      (byRoute[key] = byRoute[key] || []).push(f.properties.id);
+    });
+    Object.keys(byRoute).forEach(function (key) {
+      var ids = byRoute[key], step = spec.size_px + 2.5;
+      ids.forEach(function (id, i) { offsets[id] = (i - (ids.length - 1) / 2) * step; });
+    });
+    return offsets;
+  }
+
+  function buildLayer(ctx, spec) {
+    var group = L.featureGroup(), features = [], draw = DRAW[spec.geometry] || pointFeature;
+    ctx.lineOffsets = spec.geometry === 'line' ? lineOffsets(spec) : {};
+    (spec.geojson.features || []).forEach(function (feature) {
+      if (!feature.geometry) { return; }
+      var props = feature.properties || {};
+      var layer = draw(ctx, spec, feature);
+      layer.bindPopup(function () { return buildPopup(ctx, spec, props); }, { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, window.innerHeight - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] });
+      layer.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
+      layer.addTo(group);
+      features.push({ id: props.id, properties: props, layer: layer });
+    });
+    return { spec: spec, group: group, features: features };
+  }
+
+  // One label per destination: "Withdrawal ×6 → Iraq", so the arrows read at a glance.
+  function destinationLabels(entry) {
+    var byEnd = {}, order = [];
+    entry.features.forEach(function (f) {
+      var p = f.properties, end = f.layer.getLayers()[f.layer.getLayers().length - 1];
+      if (!p.destination || !end || !end.getLatLng) { return; }
+      var at = end.getLatLng(), key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3);
+      if (!byEnd[key]) { byEnd[key] = { at: at, destination: textOf(p.destination), types: {}, typeOrder: [] }; order.push(key); }
+      var t = textOf(p.type_label) || 'Movement';
+      if (!byEnd[key].types[t]) { byEnd[key].types[t] = 0; byEnd[key].typeOrder.push(t); }
+      byEnd[key].types[t] += 1;
+    });
+    return order.map(function (key) {
+      var item = byEnd[key];
+      var what = item.typeOrder.map(function (t) { return item.types[t] > 1 ? t + ' \u00d7' + item.types[t] : t; }).join(', ');
+      return { at: item.at, text: what + ' \u2192 ' + item.destination, kind: 'line' };
+    });
+  }
+
+  function addLabels(ctx, entry) {
+    var spec = entry.spec, labels = L.featureGroup(), items = [];
+    if (spec.geometry === 'line') { items = destinationLabels(entry); }
+    if (spec.id === 'sites') {
+      items = entry.features.map(function (f) { return { at: f.layer.getLatLng(), text: tooltipText(spec, f.properties), kind: 'point' }; });
+    }
+    items.forEach(function (item) {
+      var node = el('span', 'mm-label-text', item.text);
+      node.dir = 'auto';
+      var marker = L.marker(item.at, {
+        icon: L.divIcon({ className: 'mm-label mm-label-' + item.kind, html: node, iconSize: null }),
+        interactive: false, keyboard: false, pane: 'mm-data-labels'
+      });
+      marker.labelPriority = item.kind === 'line' ? 3 : 2;
+      marker.addTo(labels);
+      ctx.labels.push(marker);
+    });
+    labels.addTo(entry.group);
+  }
+
+  // Hide a label that would overlap one of higher priority (movements, then sites, then towns).
+  function declutter(ctx) {
+    var placed = [], map = ctx.map;
+    var candidates = ctx.labels.concat(ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
+    candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
+    candidates.forEach(function (m) {
+      var node = m.getElement();
+      if (m.minZoom !== undefined && map.getZoom() < m.minZoom) { node.style.display = 'none'; return; }
+      node.style.display = '';
+      var r = (node.firstChild || node).getBoundingClientRect();
+      var clash = placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; });
+      if (clash) { node.style.display = 'none'; } else { placed.push(r); }
+    });
+  }
+
+  /* ---------- Basemap ---------- */
+
+  function buildBasemap(ctx) {
+    var map = ctx.map, base = ctx.data.basemap, renderer = L.svg({ pane: 'mm-basemap', padding: 0.5 });
+    L.geoJSON(base.countries, { renderer: renderer, interactive: false, style: function () {
+      return { color: '#A7A7A7', weight: 0.8, dashArray: '4 3', fillColor: '#F4F1EA', fillOpacity: 1 };
+    } }).addTo(map);
+    L.geoJSON(base.coastline, { renderer: renderer, interactive: false, style: function () {
+      return { color: '#6C8EAD', weight: 1.1, fill: false };
+    } }).addTo(map);
+    (base.country_labels.features || []).forEach(function (f) {
+      var c = f.geometry.coordinates;
+      var country = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-country', html: el('span', null, f.properties.name), iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      country.labelPriority = 1.5;
+      country.addTo(map);
+      ctx.countryMarkers.push(country);
+    });
+    var towns = [];
+    (base.towns.features || []).forEach(function (f) {
+      var c = f.geometry.coordinates, node = el('span', 'mm-town-inner');
+      node.appendChild(el('span', 'mm-town-dot'));
+      var name = el('span', 'mm-town-name', f.properties.name);
+      name.dir = 'auto';
+      node.appendChild(name);
+      var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-town', html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      marker.minZoom = f.properties.min_zoom || 0;
+      marker.labelPriority = 1;
+      towns.push(marker);
+    });
+    ctx.townMarkers = towns;
+    ctx.towns = L.layerGroup(towns).addTo(map);
+    map.attributionControl.addAttribution(escapeHtml(base.attribution));
+  }
+
+  /* ---------- Controls: grouped layer switcher, legend, title ---------- */
+
+  function panel(className, summaryText, open) {
+    var details = el('details', 'mm-panel ' + className);
+    details.open = open;
+    details.appendChild(el('summary', null, summaryText));
+    L.DomEvent.disableClickPropagation(details);
+    L.DomEvent.disableScrollPropagation(details);
+    return details;
+  }
+
+  function layerControl(ctx) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = panel('mm-layers', 'Layers', true);
+        ctx.data.groups.forEach(function (g) {
+          var section = el('fieldset', 'mm-group');
+          section.appendChild(el('legend', null, g.name));
+          g.layers.forEach(function (id) {
+            var entry = ctx.layers[id];
+            var label = el('label', 'mm-layer-toggle');
+            var box2 = el('input');
+            box2.type = 'checkbox';
+            box2.checked = ctx.map.hasLayer(entry.group);
+            box2.setAttribute('data-layer', id);
+            box2.addEventListener('change', function () { ctx.app.setVisible(id, box2.checked); });
+            label.appendChild(box2);
+            label.appendChild(el('span', null, entry.spec.title));
+            label.appendChild(el('span', 'mm-count', '(' + entry.features.length + ')'));
+            label.title = entry.spec.description || '';
+            section.appendChild(label);
+          });
+          box.appendChild(section);
+        });
+        var townLabel = el('label', 'mm-layer-toggle');
+        var townBox = el('input');
+        townBox.type = 'checkbox';
+        townBox.checked = true;
+        townBox.addEventListener('change', function () { if (townBox.checked) { ctx.towns.addTo(ctx.map); } else { ctx.map.removeLayer(ctx.towns); } declutter(ctx); });
+        townLabel.appendChild(townBox);
+        townLabel.appendChild(el('span', null, 'Town labels (GeoNames)'));
+        var baseSection = el('fieldset', 'mm-group');
+        baseSection.appendChild(el('legend', null, 'Basemap'));
+        baseSection.appendChild(townLabel);
+        box.appendChild(baseSection);
+        return box;
+      }
+    });
+    return new Control({ position: 'topright' });
+  }
+
+  function legendSymbol(ctx, item) {
+    var s = svg('svg', { width: 34, height: 16, viewBox: '0 1 34 16', 'aria-hidden': 'true' });
+    var colour = item.colour || GREY, status, rings, direction;
+    if (item.symbol === 'swatch') {
+      s.appendChild(svg('line', { x1: 2, y1: 9, x2: 20, y2: 9, stroke: colour, 'stroke-width': 3 }));
+      s.appendChild(svg('circle', { cx: 26, cy: 9, r: 5, fill: colour, stroke: '#222222', 'stroke-width': 1 }));
+    } else if (item.symbol === 'line') {
+      s.appendChild(svg('line', { x1: 2, y1: 9, x2: 32, y2: 9, stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': item.dash || 'none' }));
+    } else if (item.symbol === 'arrow') {
+      direction = ctx.data.styles.directions[item.direction] || { arrow: 'triangle', casing: '', width_factor: 1 };
+      if (direction.casing) { s.appendChild(svg('line', { x1: 1, y1: 9, x2: 22, y2: 9, stroke: direction.casing, 'stroke-width': 6.5 })); }
+      s.appendChild(svg('line', { x1: 1, y1: 9, x2: 22, y2: 9, stroke: colour, 'stroke-width': 3 * direction.width_factor }));
+      rings = shapeRings('arrow-' + direction.arrow, 11).map(function (ring) { return { pts: rotate(ring.pts, 0, 32, 9), open: ring.open }; });
+      rings.forEach(function (ring) {
+        var d = 'M' + ring.pts.map(function (q) { return q[0].toFixed(1) + ',' + q[1].toFixed(1); }).join('L') + (ring.open ? '' : 'z');
+        s.appendChild(svg('path', ring.open ? { d: d, fill: 'none', stroke: colour, 'stroke-width': 2.5 } : { d: d, fill: colour, stroke: direction.casing || '#222222', 'stroke-width': 1 }));
+      });
+    } else if (item.symbol === 'area') {
+      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 8, fill: colour, 'fill-opacity': 0.18, stroke: colour, 'stroke-dasharray': '3 2' }));
+      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 2.5, fill: colour }));
+    } else if (item.symbol === 'town') {
+      s.appendChild(svg('circle', { cx: 8, cy: 9, r: 2.5, fill: colour }));
+    } else {
+      status = item.status ? ctx.data.styles.statuses[item.status] : null;
+      rings = shapeRings(item.shape, 7);
+      var attrs = { fill: colour, 'fill-opacity': status ? status.opacity : 0.9, stroke: status ? status.outline : '#222222', 'stroke-width': item.status === 'contested' ? 2.2 : 1.3, 'stroke-dasharray': status && status.dash ? status.dash : 'none' };
+      if (!rings) { s.appendChild(svg('circle', Object.assign({ cx: 17, cy: 9, r: 7 }, attrs))); } else {
+        s.appendChild(svg('path', Object.assign({ d: 'M' + rings[0].pts.map(function (q) { return (17 + q[0]).toFixed(1) + ',' + (9 + q[1]).toFixed(1); }).join('L') + 'z' }, attrs)));
+      }
+    }
+    return s;
+  }
+
+  // Keep the legend between the title panel and the scale bar, scrolling inside if need be.
+  function fitLegend(ctx) {
+    var container = ctx.map.getContainer(), body = container.querySelector('.mm-legend-body'), about = container.querySelector('.mm-about');
+    if (!body) { return; }
+    var top = about ? about.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
+    body.style.maxHeight = Math.max(120, container.clientHeight - top - 110) + 'px';
+  }
+
+  function legendControl(ctx) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = panel('mm-legend', 'Legend', window.innerHeight >= 640);
+        var body = el('div', 'mm-legend-body');
+        ctx.data.legend.forEach(function (section) {
+          body.appendChild(el('div', 'mm-legend-title', section.title));
+          section.items.forEach(function (item) {
+            var row = el('div', 'mm-legend-row');
+            row.appendChild(legendSymbol(ctx, item));
+            var label = el('span', null, item.label);
+            label.dir = 'auto';
+            if (item.note) { label.title = item.note; }
+            row.appendChild(label);
+            body.appendChild(row);
+          });
+        });
+        box.appendChild(body);
+        return box;
+      }
+    });
+    return new Control({ position: 'bottomleft' });
+  }
+
+  function titleControl(ctx) {
+    var meta = ctx.data.meta;
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = panel('mm-about', meta.title, false);
+        box.appendChild(el('div', 'mm-about-line', 'Version ' + textOf(meta.version) + ' \u00b7 data as of ' + textOf(meta.as_of) + ' \u00b7 built ' + textOf(meta.built)));
+        box.appendChild(el('div', 'mm-about-line', meta.disclaimer));
+        box.appendChild(el('div', 'mm-about-line', 'Licence: ' + textOf(meta.licence)));
+        box.appendChild(el('div', 'mm-about-line', 'Click any symbol for what the source says, with the verbatim quote and citation.'));
+        return box;
+      }
+    });
+    return new Control({ position: 'topleft' });
+  }
+
+  /* ---------- Start ---------- */
+
+  function makePanes(map) {
+    [['mm-basemap', 250], ['mm-base-labels', 380], ['mm-data-labels', 590]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = String(p[1]);
+    });
+    map.getPane('mm-base-labels').style.pointerEvents = 'none';
+    map.getPane('mm-data-labels').style.pointerEvents = 'none';
+  }
+
+  function dataBounds(entries) {
+    var bounds = L.latLngBounds([]);
+    entries.forEach(function (e) { if (e.features.length) { bounds.extend(e.group.getBounds()); } });
+    return bounds;
+  }
+
+  function start(map, dataElement) {
+    var data = JSON.parse(dataElement.textContent);
+    var ctx = { map: map, data: data, styles: data.styles, layers: {}, order: [], byId: {}, labels: [], townMarkers: [], countryMarkers: [], lineOffsets: {} };
+    makePanes(map);
+    map.getContainer().classList.add('mm-map');
+    map.setMaxBounds(L.latLngBounds(data.basemap.bounds).pad(0.1));
+    buildBasemap(ctx);
+    data.layers.forEach(function (spec) {
+      ctx.byId[spec.id] = {};
+      (spec.geojson.features || []).forEach(function (f) { ctx.byId[spec.id][f.properties.id] = f; });
+      var entry = buildLayer(ctx, spec);
+      addLabels(ctx, entry);
+      ctx.layers[spec.id] = entry;
+      ctx.order.push(spec.id);
+      if (spec.visible) { entry.group.addTo(map); }
+    });
+    var app = {
+      map: map,
+      data: data,
+      layers: ctx.layers,
+      setVisible: function (id, on) {
+        var entry = ctx.layers[id];
+        if (!entry) { return; }
+        if (on) { entry.group.addTo(map); } else { map.removeLayer(entry.group); }
+        ctx.order.forEach(function (other) { if (map.hasLayer(ctx.layers[other].group)) { ctx.layers[other].group.bringToFront(); } });
+        declutter(ctx);
+      },
+      featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
+      openPopup: function (layerId, featureId) {
+        var entry = ctx.layers[layerId], found = null;
+        if (!entry) { return false; }
+        entry.features.forEach(function (f) { if (f.id === featureId) { found = f; } });
+        if (!found) { return false; }
+        if (!map.hasLayer(entry.group)) { app.setVisible(layerId, true); }
+        found.layer.openPopup();
+        return true;
+      },
+      fitView: function () {
+        var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
+        var legend = map.getContainer().querySelector('.mm-legend');
+        var left = legend && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
+        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: [left, 10], paddingBottomRight: [10, 10], maxZoom: 8 }); }
+      }
+    };
+    ctx.app = app;
+    titleControl(ctx).addTo(map);
+    layerControl(ctx).addTo(map);
+    legendControl(ctx).addTo(map);
+    fitLegend(ctx);
+    map.on('resize', function () { fitLegend(ctx); });
+    map.getContainer().querySelector('.mm-about').addEventListener('toggle', function () { fitLegend(ctx); });
+    app.fitView();
+    map.on('zoomend moveend', function () { declutter(ctx); });
+    declutter(ctx);
+    app.ready = true;
+    return app;
+  }
+
+  return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings };
+}());

@@ -1,0 +1,150 @@
+"""The built page: offline, deterministic, safe by construction, and carrying every feature."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dataset import Dataset
+from layers import Layer
+from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from renderers import RENDERERS
+from renderers.webmap import build_webmap, render_page, render_webmap
+from renderers.webmap._ids import set_deterministic_ids
+from renderers.webmap._payload import GROUP_ORDER, check_colour
+from renderers.webmap.build import build_date
+
+DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def page(layers: list[Layer], dataset: Dataset) -> str:
+    """The web map's HTML for the real layers, with a fixed build date."""
+    return render_page(build_webmap(layers, dataset, built="2025-01-01 00:00 UTC"))
+
+
+@pytest.fixture(scope="module")
+def data(page: str) -> dict:
+    """The JSON data block of the page, parsed."""
+    found = DATA_BLOCK.search(page)
+    assert found, "no JSON data block in the page"
+    return json.loads(found.group(1))
+
+
+def test_registered_as_a_renderer() -> None:
+    assert ("Web map", render_webmap) in RENDERERS
+
+
+def test_no_remote_scripts_styles_images_or_tiles(page: str) -> None:
+    code = DATA_BLOCK.sub("", page)
+    assert not re.search(r"<script[^>]+src=", code)
+    assert not re.search(r"<link[^>]+href=", code)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", code)
+    assert "cdn." not in code.lower()
+    assert "leaflet@1.9.3" not in code
+    assert "{z}" not in code
+
+
+def test_inlines_leaflet_194_and_nothing_from_folium_cdns(page: str) -> None:
+    assert 'version="1.9.4"' in page.replace(" ", "") or "1.9.4" in page
+    for name in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
+        assert name not in page.lower(), name
+
+
+def test_content_security_policy_allows_only_own_scripts(page: str) -> None:
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert policy
+    assert "default-src 'none'" in policy.group(1)
+    assert "unsafe-inline" not in policy.group(1).split("script-src")[1].split(";")[0]
+    assert page.index("charset=UTF-8") < page.index("Content-Security-Policy")
+
+
+def test_no_random_folium_ids(page: str) -> None:
+    assert not re.search(r"_[0-9a-f]{32}\b", page)
+    assert "map_mm" in page
+
+
+def test_every_feature_is_in_the_data(layers: list[Layer], data: dict) -> None:
+    by_id = {layer["id"]: layer for layer in data["layers"]}
+    for layer in layers:
+        features = by_id[layer.name]["geojson"]["features"]
+        assert [f["properties"]["id"] for f in features] == list(layer.gdf["id"])
+
+
+def test_layer_spec_travels_with_the_data(layers: list[Layer], data: dict) -> None:
+    for layer, spec in zip(layers, data["layers"], strict=True):
+        assert (spec["id"], spec["title"], spec["group"], spec["visible"]) == (layer.name, layer.style.title, layer.style.group, layer.style.visible)
+
+
+def test_groups_follow_the_brief_order(data: dict) -> None:
+    names = [g["name"] for g in data["groups"]]
+    assert names == [g for g in GROUP_ORDER if g in names] + [n for n in names if n not in GROUP_ORDER]
+    presence = next(g for g in data["groups"] if g["name"] == "Presence")
+    assert "uncertainty" in presence["layers"]
+
+
+def test_evidence_is_a_list_with_citations(data: dict) -> None:
+    for spec in data["layers"]:
+        for feature in spec["geojson"]["features"]:
+            evidence = feature["properties"]["evidence"]
+            assert isinstance(evidence, list)
+            assert evidence, feature["properties"]["id"]
+            for entry in evidence:
+                assert entry["quote"]
+                assert entry["citation"]
+                assert entry["url"] == "" or entry["url"].startswith(("http://", "https://"))
+
+
+def test_legend_names_every_actor_direction_and_status(data: dict) -> None:
+    labels = [item["label"] for section in data["legend"] for item in section["items"]]
+    for label, _ in ACTOR_GROUPS.values():
+        assert label in labels
+    for style in [*DIRECTION_STYLES.values(), *STATUS_STYLES.values()]:
+        assert style.label in labels
+    assert any("inferred" in label for label in labels)
+
+
+def test_basemap_is_offline_vector_data(data: dict) -> None:
+    base = data["basemap"]
+    assert {f["properties"]["name"] for f in base["countries"]["features"]} >= {"Syria", "Lebanon", "Iraq", "Iran"}
+    assert base["coastline"]["features"]
+    towns = {f["properties"]["name"] for f in base["towns"]["features"]}
+    assert {"Damascus", "Aleppo", "Homs", "Beirut", "Baghdad"} <= towns
+    assert "Natural Earth" in base["attribution"]
+    assert "GeoNames" in base["attribution"]
+
+
+def test_two_builds_with_source_date_epoch_are_identical(layers: list[Layer], dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    first = render_webmap(layers, dataset, tmp_path / "a")[0].read_bytes()
+    second = render_webmap(layers, dataset, tmp_path / "b")[0].read_bytes()
+    assert first == second
+    assert b"2025-01-01 00:00 UTC" in first
+
+
+@pytest.mark.parametrize(("epoch", "expected"), [("0", "1970-01-01 00:00 UTC"), ("1735689600", "2025-01-01 00:00 UTC")])
+def test_build_date_reads_source_date_epoch(epoch: str, expected: str) -> None:
+    assert build_date({"SOURCE_DATE_EPOCH": epoch}) == expected
+
+
+def test_bad_source_date_epoch_is_named() -> None:
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a Unix time"):
+        build_date({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_deterministic_ids_number_every_element(layers: list[Layer], dataset: Dataset) -> None:
+    fmap = build_webmap(layers, dataset, built="x")
+    figure = fmap.get_root()
+    count = set_deterministic_ids(figure, prefix="zz")
+    assert count >= 3
+    assert fmap.get_name() != "map_mm1"
+    assert fmap._id.startswith("zz")
+
+
+@pytest.mark.parametrize("colour", ["red", "#12345", "#1234567", "url(x)", "#12345g"])
+def test_colours_must_be_hex(colour: str) -> None:
+    with pytest.raises(ValueError, match="colour must be '#RRGGBB'"):
+        check_colour(colour, "test")
