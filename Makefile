@@ -36,7 +36,7 @@ $(NODE_STAMP): package.json package-lock.json | $(STAMP)
 	touch $(NODE_STAMP)
 
 clean:
-	rm -rf dist .dist.staging .pytest_cache .mypy_cache .ruff_cache
+	rm -rf dist .dist.staging-* .dist.old-* .pytest_cache .mypy_cache .ruff_cache
 
 distclean: clean
 	rm -rf $(VENV) node_modules

@@ -15,6 +15,7 @@ import argparse
 import logging
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,9 +81,10 @@ def build(ds: Dataset, out: Path) -> None:
     from renderers import RENDERERS  # noqa: PLC0415
 
     out = out.resolve()
-    staging = out.with_name(f".{out.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh staging folder per run, so two builds never write into each other's.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be shared
     try:
         started = time.perf_counter()
         layers = _timed("Building layers", lambda: build_layers(ds))
@@ -106,8 +108,8 @@ def _timed(step: str, func):  # type: ignore[no-untyped-def]  # noqa: ANN001, AN
 
 
 def _swap(staging: Path, out: Path) -> None:
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old.rmdir()
     if out.exists():
         out.rename(old)
     staging.rename(out)
