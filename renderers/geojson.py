@@ -12,6 +12,7 @@ from shapely.geometry import mapping
 
 from dataset.model import Dataset
 from layers import Layer
+from renderers._files import write_layer_files
 
 DECIMALS = 6
 
@@ -53,12 +54,8 @@ def layer_to_geojson(layer: Layer) -> dict[str, Any]:
 
 def write_geojson_layers(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:  # noqa: ARG001
     """Write ``out_dir/layers/<layer>.geojson`` for every layer; return the paths."""
-    folder = out_dir / "layers"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for layer in layers:
-        path = folder / f"{layer.name}.geojson"
-        text = json.dumps(layer_to_geojson(layer), ensure_ascii=False, indent=None, separators=(",", ":"))
-        path.write_text(text + "\n", encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_layer_files(layers, out_dir, ".geojson", _geojson_text)
+
+
+def _geojson_text(layer: Layer) -> str:
+    return json.dumps(layer_to_geojson(layer), ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"

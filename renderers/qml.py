@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dataset.model import Dataset
 from layers import STATUS_STYLES, Layer, StyleSpec
+from renderers._files import write_layer_files
 
 QGIS_VERSION = "3.22.0-Białowieża"
 PX_TO_PT = 0.75  # one CSS pixel at 96 dpi, in typographic points
@@ -255,11 +256,4 @@ def layer_qml(layer: Layer) -> str:
 
 def write_qml_sidecars(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:  # noqa: ARG001
     """Write ``out_dir/layers/<layer>.qml`` next to each GeoJSON layer; return the paths."""
-    folder = out_dir / "layers"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for layer in layers:
-        path = folder / f"{layer.name}.qml"
-        path.write_text(layer_qml(layer), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_layer_files(layers, out_dir, ".qml", layer_qml)
