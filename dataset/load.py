@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
-from dataset.model import Dataset
+from dataset.model import Claim, Dataset, Source
 from dataset.problems import ProblemLog
 from dataset.quotes import check_quotes, read_source_texts
 from geo.gazetteer import Gazetteer
@@ -66,7 +66,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes)
 
 
-def _check_footnotes(claims: list, sources: dict, log: ProblemLog) -> None:  # type: ignore[type-arg]
+def _check_footnotes(claims: list[Claim], sources: dict[str, Source], log: ProblemLog) -> None:
     cited = {(c.document, fn) for s in sources.values() for c in s.cited_in for fn in c.footnotes}
     for claim in claims:
         for n, ev in enumerate(claim.evidence, start=1):

@@ -90,9 +90,11 @@ def _check_one(claim: Claim, n: int, quote: str, para_no: int | None, footnote: 
         return
     if footnote is not None:
         para = paras[para_no - 1]
-        end = para.index(q) + len(q)
-        inside = [num for pos, num in footnote_markers(para) if para.index(q) <= pos < end]
-        after = [num for pos, num in footnote_markers(para) if pos >= end]
+        begin = para.index(q)
+        end = begin + len(q)
+        markers = footnote_markers(para)
+        inside = [num for pos, num in markers if begin <= pos < end]
+        after = [num for pos, num in markers if pos >= end]
         if footnote not in inside and (not after or after[0] != footnote):
             found = after[0] if after else None
             log.add(

@@ -7,6 +7,7 @@ from typing import Any
 from shapely import Point
 
 from dataset.model import Dataset
+from layers._features import claim_properties, place_list
 
 
 def point_rows(ds: Dataset, layer: str) -> list[dict[str, Any]]:
@@ -19,8 +20,6 @@ def point_rows(ds: Dataset, layer: str) -> list[dict[str, Any]]:
     layer
         ``presence``, ``strikes`` or ``risks``.
     """
-    from layers._features import claim_properties, place_list  # noqa: PLC0415
-
     rows = []
     for claim in ds.claims:
         if ds.types[claim.type].layer != layer or claim.unmapped:

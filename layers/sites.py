@@ -8,7 +8,7 @@ from typing import Any
 from shapely import Point
 
 from dataset.model import Dataset
-from layers._features import claim_properties
+from layers._features import claim_properties, evidence_record
 from layers._layer import Layer, to_gdf
 from layers.style import StyleSpec
 
@@ -47,7 +47,7 @@ def build_sites_layer(ds: Dataset) -> Layer:
         assert place is not None  # noqa: S101 - keys come from the gazetteer
         first = claims[claim_ids[0]]
         row = claim_properties(ds, first, [place])
-        evidence = [e for cid in claim_ids for e in json.loads(claim_properties(ds, claims[cid], [place])["evidence"])]
+        evidence = [evidence_record(ds, ev) for cid in claim_ids for ev in claims[cid].evidence]
         row.update(
             id=pid,
             claim_id=claim_ids[0],
