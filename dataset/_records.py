@@ -51,7 +51,7 @@ def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
         if doc is not None:
             log.add(rel, "(file)", "(file)", "must be a block of fields.", "See data/README.md.")
         return None
-    rdr = RecordReader(doc, rel, "dataset", log, ["title", "version", "as_of", "licence", "disclaimer", "abstract"])
+    rdr = RecordReader(doc, rel, "dataset", log, ["title", "version", "as_of", "licence", "disclaimer", "abstract", "method"])
     as_of = rdr.date("as_of")
     if as_of is None and "as_of" not in doc:
         rdr.problem("as_of", "is missing.", "Give the date the data was last checked, YYYY-MM-DD.")
@@ -62,6 +62,7 @@ def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
         licence=rdr.text("licence"),
         disclaimer=rdr.text("disclaimer"),
         abstract=rdr.text("abstract"),
+        method=rdr.text("method", required=False),
     )
 
 

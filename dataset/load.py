@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
+from dataset._timeline import load_timeline
 from dataset.model import Claim, Dataset, Source
 from dataset.problems import ProblemLog
 from dataset.quotes import check_quotes, read_source_texts
@@ -55,6 +56,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     parser = ClaimParser(log, actors=actors, types=types, sources=sources, gazetteer=gazetteer)
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)
+    timeline = load_timeline(data_dir, claims, log)
     texts = read_source_texts(sources, find_sources_dir(sources_dir))
     checked = check_quotes(claims, sources, texts, log)
     missing = sorted({ev.source for c in claims for ev in c.evidence if sources.get(ev.source) and sources[ev.source].text and ev.source not in texts})
@@ -63,7 +65,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     log.notes.append(f"Checked {checked} quotes against their source texts.")
     log.raise_if_any()
     assert info is not None  # noqa: S101 - load_info logs a problem whenever it returns None
-    return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes)
+    return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes, timeline=timeline)
 
 
 def _check_footnotes(claims: list[Claim], sources: dict[str, Source], log: ProblemLog) -> None:

@@ -90,6 +90,10 @@ class TimeSpan:
             return 2
         return 3
 
+    def covers(self, day: dt.date) -> bool:
+        """Return whether the span covers ``day``; an open bound covers every day on its side."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
     def label(self) -> str:
         """Return a human-readable date with its precision."""
         start = self.start.isoformat() if self.start else "?"
@@ -169,6 +173,35 @@ class DatasetInfo:
     licence: str
     disclaimer: str
     abstract: str
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineStop:
+    """A turning point the date control offers: a day inside the span of the claim that grounds it."""
+
+    id: str
+    label: str
+    date: dt.date
+    claim: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Story:
+    """The step-through: every mapped or unmapped claim whose earliest date falls in ``start``..``end``."""
+
+    title: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Quick stops for the date control and the story window (``data/timeline.yaml``)."""
+
+    stops: tuple[TimelineStop, ...] = ()
+    story: Story | None = None
 
 
 @dataclass
@@ -182,6 +215,7 @@ class Dataset:
     gazetteer: Gazetteer
     claims: list[Claim]
     notes: list[str] = field(default_factory=list)
+    timeline: Timeline = field(default_factory=Timeline)
 
     def cited_works(self, document: str, footnote: int) -> list[Source]:
         """Return the works cited in ``document`` at ``footnote``."""

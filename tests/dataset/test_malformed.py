@@ -16,6 +16,7 @@ NP = "claims/noonpost.yaml"
 GAZ = "gazetteer.yaml"
 SRC = "sources.yaml"
 VOC = "vocabulary.yaml"
+TL = "timeline.yaml"
 STRIKE = "  - id: euaa-israeli-strikes-irgc-damascus\n"
 
 # (case id, file, text to replace (first occurrence), replacement, expected fragments of the message)
@@ -178,6 +179,24 @@ CASES = [
     ("claims-not-a-list", NP, "claims:\n", "claims: {}\nx:\n", [NP, "'claims'", "must be a list of records"]),
     ("comma-in-flow-value", EV, "as_written: in 2023 and 2024}", "as_written: in 2023, and 2024}", [EV, "unknown field", "put the value in quotes"]),
     ("missing-file", GAZ, None, None, [GAZ, "file not found"]),
+    # data/timeline.yaml: quick stops of the date control and the story window.
+    (
+        "timeline-unknown-claim",
+        TL,
+        "claim: noonpost-irgc-hq-mezzeh-closed",
+        "claim: noonpost-irgc-hq-closed",
+        [TL, "hq-closed-2024-12-06", "'claim'", "unknown claim 'noonpost-irgc-hq-closed'"],
+    ),
+    (
+        "timeline-date-outside-claim",
+        TL,
+        "    date: 2024-12-14\n",
+        "    date: 2024-12-15\n",
+        [TL, "end-declared-2024-12-14", "'date'", "2024-12-15 lies outside the span", "euaa-sharaa-declares-end-of-iran-presence"],
+    ),
+    ("timeline-bad-date", TL, "    date: 2024-12-06\n", "    date: 2024-12-32\n", [TL, "hq-closed-2024-12-06", "'date'", "not a valid date"]),
+    ("timeline-typo-field", TL, "    label: \"6 Dec", "    lable: \"6 Dec", [TL, "hq-closed-2024-12-06", "'lable'", "Did you mean 'label'"]),
+    ("timeline-story-reversed", TL, "  end: 2024-12-31\n", "  end: 2024-11-01\n", [TL, "story", "'end'", "before start"]),
 ]
 
 

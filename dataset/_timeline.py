@@ -1,0 +1,104 @@
+"""Read ``data/timeline.yaml``: the date control's quick stops and the story window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dataset._fields import RecordReader
+from dataset._yaml import read_yaml
+from dataset.model import Claim, Story, Timeline, TimelineStop
+from dataset.problems import ProblemLog
+
+REL = "timeline.yaml"
+
+
+def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog) -> Timeline:
+    """Return the timeline; an absent file gives an empty one, a bad one logs each problem.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder.
+    claims
+        The parsed claims: each stop must name one, and its date must lie in the claim's span.
+    log
+        Where problems go.
+    """
+    path = data_dir / REL
+    if not path.exists():
+        return Timeline()
+    doc = read_yaml(path, log, REL)
+    if doc is None:
+        return Timeline()
+    if not isinstance(doc, dict):
+        log.add(REL, "(file)", "(file)", "must be a block with 'stops' and 'story'.", "See data/README.md.")
+        return Timeline()
+    RecordReader(doc, REL, "(file)", log, ["stops", "story"])
+    by_id = {c.id: c for c in claims}
+    stops = _stops(doc.get("stops"), by_id, log)
+    story = _story(doc.get("story"), log)
+    return Timeline(tuple(sorted(stops, key=lambda s: s.date)), story)
+
+
+def _stops(items: object, claims: dict[str, Claim], log: ProblemLog) -> list[TimelineStop]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        log.add(REL, "(file)", "stops", "must be a list of stops.", "Put '- ' before each stop.")
+        return []
+    out: list[TimelineStop] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            log.add(REL, f"#{n}", "(record)", "must be a block of fields.", "Write id, label, date and claim.")
+            continue
+        rid = str(item.get("id") or f"#{n}")
+        rdr = RecordReader(item, REL, rid, log, ["id", "label", "date", "claim", "note"])
+        if "id" not in item:
+            rdr.problem("id", "is missing.", "Give the stop a short unique id.")
+        elif rid in seen:
+            rdr.problem("id", f"duplicate id {rid!r}.", "Give each stop its own id.")
+        seen.add(rid)
+        label, claim_id, note = rdr.text("label"), rdr.text("claim"), rdr.text("note", required=False)
+        day = rdr.date("date")
+        if day is None and "date" not in item:
+            rdr.problem("date", "is missing.", "Give a day, YYYY-MM-DD, inside the claim's date span.")
+        claim = claims.get(claim_id)
+        if claim_id and claim is None:
+            rdr.problem("claim", f"unknown claim {claim_id!r}.", "Name the id of the claim in data/claims/ that grounds this turning point.")
+        if claim is not None and day is not None and not claim.time.covers(day):
+            rdr.problem(
+                "date",
+                f"{day.isoformat()} lies outside the span of claim {claim_id!r} ({claim.time.label()}).",
+                "Pick a day inside the claim's span, so the stop shows its own evidence.",
+            )
+        if label and day is not None and claim is not None:
+            out.append(TimelineStop(rid, label, day, claim_id, note))
+    return out
+
+
+def _story(item: object, log: ProblemLog) -> Story | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        log.add(REL, "story", "story", "must be a block with title, start and end.", "Write story: {title: ..., start: YYYY-MM-DD, end: YYYY-MM-DD}.")
+        return None
+    rdr = RecordReader(item, REL, "story", log, ["title", "start", "end"])
+    title, start, end = rdr.text("title"), rdr.date("start"), rdr.date("end")
+    for name, value in (("start", start), ("end", end)):
+        if value is None and name not in item:
+            rdr.problem(name, "is missing.", "Give a day, YYYY-MM-DD.")
+    if start is not None and end is not None and end < start:
+        rdr.problem("end", f"{end.isoformat()} is before start {start.isoformat()}.", "Swap them.")
+        return None
+    if not title or start is None or end is None:
+        return None
+    return Story(title, start, end)
+
+
+def story_claims(claims: list[Claim], story: Story) -> list[Claim]:
+    """Return the story's claims in date order: earliest date in the window, then latest, then id."""
+    far = dt.date.max
+    chosen = [c for c in claims if c.time.start is not None and story.start <= c.time.start <= story.end]
+    return sorted(chosen, key=lambda c: (c.time.start or far, c.time.end or far, c.id))
