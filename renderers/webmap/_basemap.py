@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import asdict
 from typing import Any
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ from shapely.ops import polylabel
 
 from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_town_labels
 from geo.geodesy import WGS84
+from layers.style import BASEMAP
 
 # Countries are clipped to this box (lon_min, lat_min, lon_max, lat_max), a margin around the
 # region, so the page stays small and no one pans off the edge of the world into blank sea.
@@ -113,7 +115,7 @@ def _towns() -> list[dict[str, Any]]:
 
 
 def basemap_payload() -> dict[str, Any]:
-    """Return the basemap layers as GeoJSON FeatureCollections plus their attribution."""
+    """Return the basemap layers as GeoJSON FeatureCollections, their attribution and their style (``layers.style.BASEMAP``)."""
     countries = _clipped_countries()
     return {
         "attribution": ATTRIBUTION,
@@ -122,4 +124,5 @@ def basemap_payload() -> dict[str, Any]:
         "coastline": _collection([_feature(_coastline(countries))]),
         "country_labels": _collection(_country_labels(countries)),
         "towns": _collection(_towns()),
+        "style": asdict(BASEMAP),
     }

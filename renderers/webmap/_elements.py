@@ -89,4 +89,5 @@ class WebmapApp(MacroElement):
             raise TypeError(msg)
         figure.header.add_child(InlineStyle(static_text("webmap.css")), name="webmap_css")
         figure.header.add_child(InlineScript(static_text("webmap.js")), name="webmap_js")
+        figure.header.add_child(InlineScript(static_text("controls.js")), name="controls_js")
         super().render(**kwargs)  # type: ignore[no-untyped-call]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
+
+import numpy as np
+
+import shapely
+from shapely.geometry import mapping
 
 from dataset.model import Dataset
 from layers import Layer, StyleSpec
 from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
-from renderers.geojson import layer_to_geojson
 from renderers.webmap._escape import safe_url
 
 # Order of the groups in the layer control; groups not named here follow in drawing order.
@@ -17,6 +22,13 @@ GROUP_ORDER = ("Presence", "Sites", "Movements", "Strikes", "Risks")
 # Properties that layers store as JSON text; the page gets them as real lists.
 _JSON_LIST_FIELDS = ("actors", "place_ids", "claim_ids")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# Columns the page does not use: the evidence is sent once in its own table, the ACLED codes
+# and record file are for the CSV and the GeoPackage.
+_DROPPED = frozenset({"evidence", "quote", "citation", "acled_event_type", "acled_sub_event_type", "acled_time_precision", "acled_geo_precision"})
+# Decimals of lon/lat on the page (about 1 m) and the tolerance lines are simplified within
+# (about 100 m at this latitude, far below what the page can show at its highest zoom).
+DECIMALS = 5
+LINE_TOLERANCE_DEG = 0.001
 
 
 def check_colour(colour: str, where: str) -> str:
@@ -27,24 +39,45 @@ def check_colour(colour: str, where: str) -> str:
     return colour
 
 
-def _evidence(raw: Any, feature_id: str) -> list[dict[str, Any]]:  # noqa: ANN401 - JSON text or a list
-    entries = json.loads(raw) if isinstance(raw, str) else raw
-    if not isinstance(entries, list):
-        msg = f"Feature {feature_id!r}: 'evidence' must be a JSON list of entries, got {type(entries).__name__}."
-        raise TypeError(msg)
-    cleaned = []
-    for entry in entries:
-        item = dict(entry)
-        item["url"] = safe_url(item.get("url"))
-        item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
-        cleaned.append(item)
-    return cleaned
+class EvidenceTable:
+    """Evidence entries stored once for the page; features refer to them by index.
+
+    The same entry is often shared (a site gathers its claims' evidence, an uncertainty circle
+    repeats its point's), so the page stores each distinct entry once and builds popups from it.
+    """
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self._index: dict[str, int] = {}
+        self._by_raw: dict[str, list[int]] = {}
+
+    def add(self, raw: Any, feature_id: str) -> list[int]:  # noqa: ANN401 - JSON text or a list
+        """Return the indices of a feature's evidence entries, adding new ones (URLs made safe)."""
+        key = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, ensure_ascii=False)
+        if key in self._by_raw:
+            return self._by_raw[key]
+        entries = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(entries, list):
+            msg = f"Feature {feature_id!r}: 'evidence' must be a JSON list of entries, got {type(entries).__name__}."
+            raise TypeError(msg)
+        indices = []
+        for entry in entries:
+            item = dict(entry)
+            item["url"] = safe_url(item.get("url"))
+            item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
+            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+            if text not in self._index:
+                self._index[text] = len(self.entries)
+                self.entries.append(item)
+            indices.append(self._index[text])
+        self._by_raw[key] = indices
+        return indices
 
 
-def _properties(props: dict[str, Any]) -> dict[str, Any]:
-    out = dict(props)
+def _properties(props: dict[str, Any], evidence: EvidenceTable) -> dict[str, Any]:
+    out = {k: _clean(v) for k, v in props.items() if k not in _DROPPED}
     feature_id = str(out.get("id", ""))
-    out["evidence"] = _evidence(out.get("evidence") or "[]", feature_id)
+    out["ev"] = evidence.add(props.get("evidence") or "[]", feature_id)
     out["url"] = safe_url(out.get("url"))
     for name in _JSON_LIST_FIELDS:
         value = out.get(name)
@@ -56,18 +89,65 @@ def _properties(props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _clean(value: Any) -> Any:  # noqa: ANN401 - any attribute value
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _round(values: np.ndarray) -> list[Any]:
+    return np.round(values, DECIMALS).tolist()  # type: ignore[no-any-return]
+
+
+def _geometries(layer: Layer) -> list[dict[str, Any] | None]:
+    """Return the page's geometry of each feature: points as they are, lines simplified, circles as centre and radius."""
+    gdf = layer.gdf
+    geoms = gdf.geometry.to_numpy()
+    if layer.style.geometry == "point":
+        xy = _round(shapely.get_coordinates(geoms))
+        return [{"type": "Point", "coordinates": c} for c in xy]
+    if layer.style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(gdf.columns):
+        # The page draws the uncertainty circle from its centre and radius (L.circle); the
+        # GeoJSON file keeps the buffered polygon.
+        return [None] * len(gdf)
+    if layer.style.geometry == "line":
+        geoms = shapely.simplify(geoms, LINE_TOLERANCE_DEG, preserve_topology=False)
+    out: list[dict[str, Any] | None] = []
+    for geom in geoms:
+        gj = mapping(geom)
+        out.append({"type": gj["type"], "coordinates": _nested_round(gj["coordinates"])})
+    return out
+
+
+def _nested_round(coords: Any) -> Any:  # noqa: ANN401 - nested coordinate lists
+    if isinstance(coords, float | int):
+        return round(float(coords), DECIMALS)
+    return [_nested_round(c) for c in coords]
+
+
 def _categories(style: StyleSpec) -> dict[str, dict[str, str]]:
     return {
         key: {"label": label, "colour": check_colour(colour, f"layer {style.layer!r} category {key!r}")} for key, (label, colour) in style.categories.items()
     }
 
 
-def layer_payload(layer: Layer) -> dict[str, Any]:
-    """Return one layer's style spec and features (GeoJSON, lon/lat) for the page."""
+def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
+    """Return one layer's style spec and features (GeoJSON-like, lon/lat) for the page.
+
+    Geometries are rounded to about a metre and lines simplified within ``LINE_TOLERANCE_DEG``;
+    evidence goes into ``evidence`` once and features keep the indices of their entries.
+    """
     style = layer.style
-    collection = layer_to_geojson(layer)
-    for feature in collection["features"]:
-        feature["properties"] = _properties(feature["properties"])
+    records = layer.gdf.drop(columns="geometry").to_dict(orient="records")
+    features = [
+        {"type": "Feature", "geometry": geom, "properties": _properties(props, evidence)}
+        for geom, props in zip(_geometries(layer), records, strict=True)
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
     return {
         "id": style.layer,
         "title": style.title,

@@ -16,11 +16,12 @@ from dataset.model import Dataset
 from layers import Layer
 from renderers.webmap._assets import assert_offline
 from renderers.webmap._basemap import basemap_payload
+from renderers.webmap._controls import controls_payload
 from renderers.webmap._elements import OfflineMap, WebmapApp
 from renderers.webmap._escape import escape_text, script_json
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
-from renderers.webmap._payload import group_order, layer_payload, meta_payload, styles_payload
+from renderers.webmap._payload import EvidenceTable, group_order, layer_payload, meta_payload, styles_payload
 
 INDEX = "index.html"
 # Map centre and zoom before the page fits the view to the data (Syria), as (lat, lon).
@@ -48,15 +49,24 @@ def build_date(environ: dict[str, str] | None = None) -> str:
 
 
 def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, object]:
-    """Return everything the page draws: meta, styles, layer groups, layers, legend and basemap."""
+    """Return everything the page draws and asks about.
+
+    Meta, styles, layer groups, layers (features refer to the shared ``evidence`` table), legend,
+    basemap, and what the controls need: places to search, filter choices, timeline and story,
+    the About panel's text and sources.
+    """
+    evidence = EvidenceTable()
+    layer_data = [layer_payload(layer, evidence) for layer in layers]
     return {
         "meta": meta_payload(ds, built),
         "view": {"bounds": [[VIEW_BBOX[1], VIEW_BBOX[0]], [VIEW_BBOX[3], VIEW_BBOX[2]]]},
         "styles": styles_payload(),
         "groups": group_order(layers),
-        "layers": [layer_payload(layer) for layer in layers],
+        "layers": layer_data,
+        "evidence": evidence.entries,
         "legend": legend_payload(layers),
         "basemap": basemap_payload(),
+        "controls": controls_payload(ds, layers),
     }
 
 

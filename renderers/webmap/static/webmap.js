@@ -195,6 +195,7 @@ var militiaMapApp = (function () {
     var props = feature.properties, status = statusOf(ctx.styles, props);
     var c = feature.geometry.coordinates;
     return new ShapeMarker([c[1], c[0]], {
+      renderer: ctx.renderer,
       shape: spec.marker || 'circle',
       radius: spec.size_px,
       color: status.outline,
@@ -206,12 +207,14 @@ var militiaMapApp = (function () {
     });
   }
 
+  // Uncertainty areas come as centre and radius (km) and are drawn as circles; other areas as polygons.
   function polygonFeature(ctx, spec, feature) {
     var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
-    return L.polygon(polygonRings(feature.geometry), {
-      color: colour, weight: 1.2, opacity: 0.8, dashArray: status.dash || '5 4',
-      fillColor: colour, fillOpacity: spec.fill_opacity
-    });
+    var style = { renderer: ctx.renderer, color: colour, weight: 1.2, opacity: 0.8, dashArray: status.dash || '5 4', fillColor: colour, fillOpacity: spec.fill_opacity };
+    if (!feature.geometry && typeof props.radius_km === 'number') {
+      return L.circle([props.lat, props.lon], Object.assign({ radius: props.radius_km * 1000 }, style));
+    }
+    return L.polygon(polygonRings(feature.geometry), style);
   }
 
   function lineFeature(ctx, spec, feature) {
@@ -223,13 +226,13 @@ var militiaMapApp = (function () {
     lineParts(feature.geometry).forEach(function (latlngs) {
       if (latlngs.length < 2) { return; }
       if (direction.casing) {
-        new OffsetPolyline(latlngs, { offset: offset, color: direction.casing, weight: width + 3.5, opacity: 0.85, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
+        new OffsetPolyline(latlngs, { renderer: ctx.renderer, offset: offset, color: direction.casing, weight: width + 3.5, opacity: 0.85, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
       }
-      new OffsetPolyline(latlngs, { offset: offset, color: colour, weight: width, opacity: status.opacity, dashArray: dash, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
+      new OffsetPolyline(latlngs, { renderer: ctx.renderer, offset: offset, color: colour, weight: width, opacity: status.opacity, dashArray: dash, lineCap: 'butt', lineJoin: 'round' }).addTo(group);
       if (spec.arrowheads) {
         var open = direction.arrow === 'chevron';
         new ShapeMarker(latlngs[latlngs.length - 1], {
-          shape: 'arrow-' + direction.arrow, rotation: endAngle(ctx.map, latlngs), radius: 7 + 2.2 * width, offset: offset,
+          renderer: ctx.renderer, shape: 'arrow-' + direction.arrow, rotation: endAngle(ctx.map, latlngs), radius: 7 + 2.2 * width, offset: offset,
           color: open ? colour : (direction.casing || status.outline), weight: open ? width + 0.5 : 1.2,
           fill: !open, fillColor: colour, fillOpacity: 1, opacity: 1, lineCap: 'round', lineJoin: 'round'
         }).addTo(group);
@@ -305,6 +308,11 @@ var militiaMapApp = (function () {
     return wrap;
   }
 
+  function evidenceOf(ctx, props) {
+    var table = ctx.data.evidence || [];
+    return (Array.isArray(props.ev) ? props.ev : []).map(function (i) { return table[i]; }).filter(Boolean);
+  }
+
   function buildPopup(ctx, spec, props) {
     var root = el('div', 'mm-popup');
     root.dir = 'auto';
@@ -322,9 +330,10 @@ var militiaMapApp = (function () {
     addRow(list, 'Date basis', props.date_basis);
     addRow(list, 'Where', whereText(props));
     addRow(list, 'Route', routeText(props));
+    addRow(list, 'Coordinates', props.coord_source);
     addRow(list, 'Note', props.note);
     root.appendChild(list);
-    root.appendChild(sourcesNode(Array.isArray(props.evidence) ? props.evidence : []));
+    root.appendChild(sourcesNode(evidenceOf(ctx, props)));
     root.appendChild(el('div', 'mm-id', 'id: ' + textOf(props.id)));
     return root;
   }
@@ -334,6 +343,13 @@ var militiaMapApp = (function () {
   }
 
   /* ---------- Layers ---------- */
+
+  // Above this many shown points a point layer is drawn as clusters (grid of CLUSTER_CELL px).
+  var CLUSTER_MIN = 400;
+  var CLUSTER_CELL = 60;
+  // Above this many distinct labels a layer's labels are left out (they would only collide).
+  var MAX_LABELS = 250;
+  var ENDED_FADE = 0.3;
 
   // Lines with the same geometry get side-by-side offsets (px), centred on the true route.
   function lineOffsets(spec) {
@@ -345,38 +361,201 @@ var militiaMapApp = (function () {
     });
     Object.keys(byRoute).forEach(function (key) {
       var ids = byRoute[key], step = spec.size_px + 2.5;
-      ids.forEach(function (id, i) { offsets[id] = (i - (ids.length - 1) / 2) * step; });
+      if (ids.length > 1) { ids.forEach(function (id, i) { offsets[id] = (i - (ids.length - 1) / 2) * step; }); }
     });
     return offsets;
   }
 
-  function buildLayer(ctx, spec) {
-    var group = L.featureGroup(), features = [], draw = DRAW[spec.geometry] || pointFeature;
-    ctx.lineOffsets = spec.geometry === 'line' ? lineOffsets(spec) : {};
-    (spec.geojson.features || []).forEach(function (feature) {
-      if (!feature.geometry) { return; }
-      var props = feature.properties || {};
-      var layer = draw(ctx, spec, feature);
-      layer.bindPopup(function () { return buildPopup(ctx, spec, props); }, { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, window.innerHeight - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] });
-      layer.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
-      layer.addTo(group);
-      features.push({ id: props.id, properties: props, layer: layer });
+  function popupOptions() {
+    return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, window.innerHeight - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
+  }
+
+  // The feature's anchor: a point's position, a circle's centre, a line's end.
+  function anchorOf(feature) {
+    var g = feature.geometry, p = feature.properties;
+    if (!g) { return typeof p.lat === 'number' ? L.latLng(p.lat, p.lon) : null; }
+    if (g.type === 'Point') { return L.latLng(g.coordinates[1], g.coordinates[0]); }
+    var parts = lineParts(g);
+    if (parts.length && parts[parts.length - 1].length) { var last = parts[parts.length - 1]; return L.latLng(last[last.length - 1]); }
+    var rings = polygonRings(g);
+    return rings.length ? L.latLngBounds(rings).getCenter() : null;
+  }
+
+  // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
+  function featureRecord(ctx, spec, feature, draw, offsets) {
+    var props = feature.properties || {}, made = null;
+    var record = { id: props.id, layerId: spec.id, properties: props, latlng: anchorOf(feature), phase: 'current', drawnPhase: 'current', inGroup: false };
+    Object.defineProperty(record, 'layer', {
+      enumerable: true,
+      get: function () {
+        if (!made) {
+          ctx.lineOffsets = offsets;
+          made = draw(ctx, spec, feature);
+          made.bindPopup(function () { return buildPopup(ctx, spec, props); }, popupOptions());
+          made.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
+          made.on('popupopen', function () { ctx.openFeature = record; if (ctx.onPopup) { ctx.onPopup(record); } });
+          made.on('popupclose', function () { if (ctx.openFeature === record) { ctx.openFeature = null; if (ctx.onPopup) { ctx.onPopup(null); } } });
+        }
+        return made;
+      }
     });
-    return { spec: spec, group: group, features: features };
+    return record;
+  }
+
+  function buildLayer(ctx, spec) {
+    var draw = DRAW[spec.geometry] || pointFeature, offsets = spec.geometry === 'line' ? lineOffsets(spec) : {};
+    var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
+    (spec.geojson.features || []).forEach(function (feature) {
+      if (!feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
+      entry.features.push(featureRecord(ctx, spec, feature, draw, offsets));
+    });
+    // Points and circles can be clustered; lines and drawn polygons cannot.
+    entry.clusterable = spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
+    entry.labels.addTo(entry.group);
+    return entry;
+  }
+
+  /* ---------- Which features show: layer switch, filters, date ---------- */
+
+  // A feature's phase on the chosen date: 'current', 'ended' (faded or hidden), 'undated' or 'hidden'.
+  // The rule is the snapshots' (renderers/snapshots/views.covers): a span covers a day when
+  // start <= day <= end, open bounds covering every day on their side.
+  function phaseOf(props, state) {
+    if (!state.date) { return 'current'; }
+    var start = props.date_start, end = props.date_end;
+    if (!start && !end) { return state.undated ? 'undated' : 'hidden'; }
+    if (start && start > state.date) { return 'hidden'; }
+    if (end && end < state.date) { return state.ended === 'fade' ? 'ended' : 'hidden'; }
+    return 'current';
+  }
+
+  function passesFilters(props, state) {
+    if (state.statuses && !state.statuses[props.status]) { return false; }
+    if (state.types && !state.types[props.type]) { return false; }
+    if (state.actors) {
+      var actors = Array.isArray(props.actors) ? props.actors : [];
+      if (!actors.some(function (a) { return state.actors[a]; })) { return false; }
+    }
+    return true;
+  }
+
+  function eachLeaf(layer, fn) {
+    if (layer.eachLayer) { layer.eachLayer(function (child) { eachLeaf(child, fn); }); } else { fn(layer); }
+  }
+
+  function setPhaseStyle(f) {
+    if (f.drawnPhase === f.phase) { return; }
+    var factor = f.phase === 'ended' ? ENDED_FADE : 1;
+    eachLeaf(f.layer, function (leaf) {
+      if (!leaf.setStyle) { return; }
+      if (!leaf.baseOpacity) { leaf.baseOpacity = { opacity: leaf.options.opacity, fillOpacity: leaf.options.fillOpacity }; }
+      leaf.setStyle({ opacity: leaf.baseOpacity.opacity * factor, fillOpacity: leaf.baseOpacity.fillOpacity * factor });
+    });
+    f.drawnPhase = f.phase;
+  }
+
+  function addFeature(entry, f) {
+    if (!f.inGroup) { entry.group.addLayer(f.layer); f.inGroup = true; }
+    setPhaseStyle(f);
+  }
+
+  function removeFeature(entry, f) {
+    if (f.inGroup) { entry.group.removeLayer(f.layer); f.inGroup = false; }
+  }
+
+  function clusterIcon(ctx, entry, members) {
+    var counts = {}, best = null;
+    members.forEach(function (f) { var c = colourOf(entry.spec, ctx.styles, f.properties); counts[c] = (counts[c] || 0) + 1; if (!best || counts[c] > counts[best]) { best = c; } });
+    var n = members.length, size = n < 10 ? 26 : (n < 100 ? 32 : (n < 1000 ? 38 : 44));
+    var node = el('div', 'mm-cluster-inner', n >= 10000 ? Math.round(n / 1000) + 'k' : String(n));
+    node.style.borderColor = best || GREY;
+    return L.divIcon({ className: 'mm-cluster mm-cluster-' + entry.spec.id, html: node, iconSize: [size, size] });
+  }
+
+  function clusterPopup(ctx, entry, members) {
+    var root = el('div', 'mm-popup mm-cluster-list');
+    root.appendChild(el('div', 'mm-title', members.length + ' ' + entry.spec.title.toLowerCase() + ' at this spot'));
+    var list = el('ol');
+    members.slice(0, 50).forEach(function (f) {
+      var item = el('li'), button = el('button', 'mm-linklike', tooltipText(entry.spec, f.properties));
+      button.type = 'button';
+      button.dir = 'auto';
+      button.addEventListener('click', function () { ctx.app.openPopup(entry.spec.id, f.id); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    if (members.length > 50) { root.appendChild(el('div', 'mm-id', 'and ' + (members.length - 50) + ' more: zoom in or filter.')); }
+    return root;
+  }
+
+  // Grid clustering of a layer's shown features inside the view (cells of CLUSTER_CELL px).
+  function drawClusters(ctx, entry) {
+    var map = ctx.map, zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getBounds().pad(0.3);
+    var cells = {}, keys = [], pinned = ctx.pinned;
+    entry.clusterLayers.forEach(function (layer) { entry.group.removeLayer(layer); });
+    entry.clusterLayers = [];
+    entry.shown.forEach(function (f) {
+      if (!f.latlng || !view.contains(f.latlng)) { removeFeature(entry, f); return; }
+      if (!f.p0) { f.p0 = map.project(f.latlng, 0); }
+      var key = Math.floor(f.p0.x * scale / CLUSTER_CELL) + ':' + Math.floor(f.p0.y * scale / CLUSTER_CELL);
+      if (!cells[key]) { cells[key] = []; keys.push(key); }
+      cells[key].push(f);
+    });
+    var single = {};
+    keys.forEach(function (key) {
+      var members = cells[key];
+      if (members.length === 1) { single[members[0].id] = true; return; }
+      if (entry.spec.geometry !== 'point') { return; }  // circles: the points' clusters speak for them
+      var bounds = L.latLngBounds(members.map(function (f) { return f.latlng; }));
+      var marker = L.marker(bounds.getCenter(), { icon: clusterIcon(ctx, entry, members), keyboard: false, riseOnHover: true, title: members.length + ' features: click to zoom in' });
+      marker.clusterMembers = members;
+      marker.on('click', function () {
+        var sameSpot = bounds.getNorthEast().equals(bounds.getSouthWest(), 1e-9);
+        if (zoom >= map.getMaxZoom() || sameSpot) { marker.bindPopup(clusterPopup(ctx, entry, members), popupOptions()).openPopup(); } else { map.fitBounds(bounds.pad(0.2), { maxZoom: map.getMaxZoom() }); }
+      });
+      entry.group.addLayer(marker);
+      entry.clusterLayers.push(marker);
+    });
+    entry.shown.forEach(function (f) {
+      if (single[f.id] || (pinned && pinned === f)) { addFeature(entry, f); } else { removeFeature(entry, f); }
+    });
+  }
+
+  function applyLayer(ctx, entry) {
+    var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [];
+    entry.features.forEach(function (f) {
+      f.phase = on && passesFilters(f.properties, state) ? phaseOf(f.properties, state) : 'hidden';
+      if (f.phase !== 'hidden') { shown.push(f); }
+    });
+    entry.shown = shown;
+    entry.clustered = entry.clusterable && shown.length > CLUSTER_MIN;
+    if (entry.clustered) {
+      entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
+      drawClusters(ctx, entry);
+    } else {
+      entry.clusterLayers.forEach(function (layer) { entry.group.removeLayer(layer); });
+      entry.clusterLayers = [];
+      entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } else { addFeature(entry, f); } });
+    }
+    if (on && !ctx.map.hasLayer(entry.group)) { entry.group.addTo(ctx.map); }
+    if (!on && ctx.map.hasLayer(entry.group)) { ctx.map.removeLayer(entry.group); }
+    addLabels(ctx, entry);
   }
 
   // One label per destination: "Withdrawal ×6 → Iraq", so the arrows read at a glance.
   function destinationLabels(entry) {
     var byEnd = {}, order = [];
-    entry.features.forEach(function (f) {
-      var p = f.properties, end = f.layer.getLayers()[f.layer.getLayers().length - 1];
-      if (!p.destination || !end || !end.getLatLng) { return; }
-      var at = end.getLatLng(), key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3);
+    entry.shown.forEach(function (f) {
+      var p = f.properties, at = f.latlng;
+      if (!p.destination || !at) { return; }
+      var key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3);
       if (!byEnd[key]) { byEnd[key] = { at: at, destination: textOf(p.destination), types: {}, typeOrder: [] }; order.push(key); }
       var t = textOf(p.type_label) || 'Movement';
       if (!byEnd[key].types[t]) { byEnd[key].types[t] = 0; byEnd[key].typeOrder.push(t); }
       byEnd[key].types[t] += 1;
     });
+    if (order.length > MAX_LABELS) { return []; }
     return order.map(function (key) {
       var item = byEnd[key];
       var what = item.typeOrder.map(function (t) { return item.types[t] > 1 ? t + ' \u00d7' + item.types[t] : t; }).join(', ');
@@ -385,12 +564,13 @@ var militiaMapApp = (function () {
   }
 
   function addLabels(ctx, entry) {
-    var spec = entry.spec, labels = L.featureGroup(), items = [];
+    var spec = entry.spec, items = [];
+    entry.labels.clearLayers();
     if (spec.geometry === 'line') { items = destinationLabels(entry); }
-    if (spec.id === 'sites') {
-      items = entry.features.map(function (f) { return { at: f.layer.getLatLng(), text: tooltipText(spec, f.properties), kind: 'point' }; });
+    if (spec.id === 'sites' && !entry.clustered && entry.shown.length <= MAX_LABELS) {
+      items = entry.shown.map(function (f) { return { at: f.latlng, text: tooltipText(spec, f.properties), kind: 'point' }; });
     }
-    items.forEach(function (item) {
+    entry.labelMarkers = items.map(function (item) {
       var node = el('span', 'mm-label-text', item.text);
       node.dir = 'auto';
       var marker = L.marker(item.at, {
@@ -398,16 +578,16 @@ var militiaMapApp = (function () {
         interactive: false, keyboard: false, pane: 'mm-data-labels'
       });
       marker.labelPriority = item.kind === 'line' ? 3 : 2;
-      marker.addTo(labels);
-      ctx.labels.push(marker);
+      marker.addTo(entry.labels);
+      return marker;
     });
-    labels.addTo(entry.group);
   }
 
   // Hide a label that would overlap one of higher priority (movements, then sites, then towns).
   function declutter(ctx) {
-    var placed = [], map = ctx.map;
-    var candidates = ctx.labels.concat(ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
+    var placed = [], map = ctx.map, labels = [];
+    ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
+    var candidates = labels.concat(ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
     candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
     candidates.forEach(function (m) {
       var node = m.getElement();
@@ -416,6 +596,34 @@ var militiaMapApp = (function () {
       var r = (node.firstChild || node).getBoundingClientRect();
       var clash = placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; });
       if (clash) { node.style.display = 'none'; } else { placed.push(r); }
+    });
+  }
+
+  // Apply the layer switches, filters and date to every layer; keep the drawing order.
+  function refresh(ctx) {
+    ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
+    ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (ctx.map.hasLayer(entry.group)) { entry.group.bringToFront(); } });
+    Object.keys(ctx.countNodes || {}).forEach(function (id) {
+      var entry = ctx.layers[id], item = ctx.countNodes[id], n = entry.features.length, shown = entry.shown.length;
+      item.box.checked = Boolean(ctx.layerOn[id]);
+      item.node.textContent = !ctx.layerOn[id] || shown === n ? '(' + n + ')' : '(' + shown + ' of ' + n + ')';
+    });
+    declutter(ctx);
+    if (ctx.onRefresh) { ctx.onRefresh(); }
+  }
+
+  function reclusterOnMove(ctx) {
+    var pending = false;
+    ctx.map.on('moveend', function () {
+      if (pending) { return; }
+      pending = true;
+      L.Util.requestAnimFrame(function () {
+        pending = false;
+        var any = false;
+        ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
+        if (any) { ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (ctx.map.hasLayer(entry.group)) { entry.group.bringToFront(); } }); }
+        declutter(ctx);
+      });
     });
   }
 
@@ -476,12 +684,15 @@ var militiaMapApp = (function () {
             var label = el('label', 'mm-layer-toggle');
             var box2 = el('input');
             box2.type = 'checkbox';
-            box2.checked = ctx.map.hasLayer(entry.group);
+            box2.checked = Boolean(ctx.layerOn[id]);
             box2.setAttribute('data-layer', id);
             box2.addEventListener('change', function () { ctx.app.setVisible(id, box2.checked); });
             label.appendChild(box2);
             label.appendChild(el('span', null, entry.spec.title));
-            label.appendChild(el('span', 'mm-count', '(' + entry.features.length + ')'));
+            var count = el('span', 'mm-count', '(' + entry.features.length + ')');
+            ctx.countNodes = ctx.countNodes || {};
+            ctx.countNodes[id] = { node: count, box: box2 };
+            label.appendChild(count);
             label.title = entry.spec.description || '';
             section.appendChild(label);
           });
@@ -596,67 +807,109 @@ var militiaMapApp = (function () {
 
   function dataBounds(entries) {
     var bounds = L.latLngBounds([]);
-    entries.forEach(function (e) { if (e.features.length) { bounds.extend(e.group.getBounds()); } });
+    entries.forEach(function (e) { e.features.forEach(function (f) { if (f.latlng) { bounds.extend(f.latlng); } }); });
     return bounds;
   }
 
-  function start(map, dataElement) {
-    var data = JSON.parse(dataElement.textContent);
-    var ctx = { map: map, data: data, styles: data.styles, layers: {}, order: [], byId: {}, labels: [], townMarkers: [], countryMarkers: [], lineOffsets: {} };
-    makePanes(map);
-    map.getContainer().classList.add('mm-map');
-    map.setMaxBounds(L.latLngBounds(data.basemap.bounds).pad(0.1));
-    buildBasemap(ctx);
-    data.layers.forEach(function (spec) {
-      ctx.byId[spec.id] = {};
-      (spec.geojson.features || []).forEach(function (f) { ctx.byId[spec.id][f.properties.id] = f; });
-      var entry = buildLayer(ctx, spec);
-      addLabels(ctx, entry);
-      ctx.layers[spec.id] = entry;
-      ctx.order.push(spec.id);
-      if (spec.visible) { entry.group.addTo(map); }
-    });
+  function findFeature(ctx, layerId, featureId) {
+    var entry = ctx.layers[layerId], found = null;
+    if (!entry) { return null; }
+    if (!entry.index) { entry.index = {}; entry.features.forEach(function (f) { entry.index[f.id] = f; }); }
+    found = entry.index[featureId];
+    return found || null;
+  }
+
+  function makeApp(ctx) {
+    var map = ctx.map, data = ctx.data;
     var app = {
       map: map,
       data: data,
       layers: ctx.layers,
+      state: ctx.state,
       setVisible: function (id, on) {
-        var entry = ctx.layers[id];
-        if (!entry) { return; }
-        if (on) { entry.group.addTo(map); } else { map.removeLayer(entry.group); }
-        ctx.order.forEach(function (other) { if (map.hasLayer(ctx.layers[other].group)) { ctx.layers[other].group.bringToFront(); } });
-        declutter(ctx);
+        if (!ctx.layers[id]) { return; }
+        ctx.layerOn[id] = Boolean(on);
+        refresh(ctx);
+      },
+      isVisible: function (id) { return Boolean(ctx.layerOn[id]); },
+      // Change the date, filters or ended/undated handling: {date, ended, undated, actors, types, statuses}.
+      // A filter is null (everything) or a list of the ids to keep.
+      setState: function (changes) {
+        Object.keys(changes || {}).forEach(function (key) {
+          var value = changes[key];
+          if (key === 'actors' || key === 'types' || key === 'statuses') {
+            ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, {}) : null;
+          } else if (key === 'date' || key === 'ended' || key === 'undated') {
+            ctx.state[key] = value;
+          }
+        });
+        refresh(ctx);
       },
       featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
-      openPopup: function (layerId, featureId) {
-        var entry = ctx.layers[layerId], found = null;
-        if (!entry) { return false; }
-        entry.features.forEach(function (f) { if (f.id === featureId) { found = f; } });
-        if (!found) { return false; }
-        if (!map.hasLayer(entry.group)) { app.setVisible(layerId, true); }
-        found.layer.openPopup();
+      shownIds: function (id) { return ctx.layers[id] ? ctx.layers[id].shown.map(function (f) { return f.id; }) : []; },
+      phaseOf: function (layerId, featureId) { var f = findFeature(ctx, layerId, featureId); return f ? f.phase : null; },
+      openPopup: function (layerId, featureId, options) {
+        var entry = ctx.layers[layerId], found = findFeature(ctx, layerId, featureId);
+        if (!entry || !found) { return false; }
+        if (!ctx.layerOn[layerId]) { ctx.layerOn[layerId] = true; refresh(ctx); }
+        if (options && options.zoom && found.latlng) { map.setView(found.latlng, Math.max(map.getZoom(), options.zoom), { animate: false }); }
+        if (!found.inGroup) {
+          // Hidden by a cluster, a filter or the date: show it on its own while its popup is open.
+          ctx.pinned = found;
+          entry.group.addLayer(found.layer);
+          found.inGroup = true;
+          setPhaseStyle(found);
+          found.layer.once('popupclose', function () { if (ctx.pinned === found) { ctx.pinned = null; refresh(ctx); } });
+        }
+        found.layer.openPopup(found.latlng && found.layer.getLayers ? found.latlng : undefined);
         return true;
       },
       fitView: function () {
         var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
         var legend = map.getContainer().querySelector('.mm-legend');
         var left = legend && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
-        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: [left, 10], paddingBottomRight: [10, 10], maxZoom: 8 }); }
-      }
+        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: [left, 10], paddingBottomRight: [10, 10], maxZoom: 8, animate: false }); }
+      },
+      refresh: function () { refresh(ctx); }
     };
+    return app;
+  }
+
+  function start(map, dataElement) {
+    var data = JSON.parse(dataElement.textContent);
+    var ctx = {
+      map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
+      layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null },
+      renderer: L.canvas({ padding: 0.5, tolerance: 4 })
+    };
+    makePanes(map);
+    map.getContainer().classList.add('mm-map');
+    map.setMaxBounds(L.latLngBounds(data.basemap.bounds).pad(0.1));
+    buildBasemap(ctx);
+    data.layers.forEach(function (spec) {
+      ctx.layers[spec.id] = buildLayer(ctx, spec);
+      ctx.order.push(spec.id);
+      ctx.layerOn[spec.id] = Boolean(spec.visible);
+    });
+    var app = makeApp(ctx);
     ctx.app = app;
     titleControl(ctx).addTo(map);
     layerControl(ctx).addTo(map);
     legendControl(ctx).addTo(map);
+    if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); }
     fitLegend(ctx);
     map.on('resize', function () { fitLegend(ctx); });
     map.getContainer().querySelector('.mm-about').addEventListener('toggle', function () { fitLegend(ctx); });
-    app.fitView();
-    map.on('zoomend moveend', function () { declutter(ctx); });
-    declutter(ctx);
+    if (!(ctx.restore && ctx.restore())) { app.fitView(); }
+    refresh(ctx);
+    reclusterOnMove(ctx);
+    map.on('zoomend', function () { declutter(ctx); });
     app.ready = true;
+    if (ctx.onReady) { ctx.onReady(); }
     return app;
   }
 
-  return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings };
+  var util = { el: el, textOf: textOf, safeUrl: safeUrl, svg: svg, panel: panel, refresh: refresh, declutter: declutter, colourOf: colourOf, statusOf: statusOf, phaseOf: phaseOf, findFeature: findFeature };
+
+  return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, phaseOf: phaseOf, util: util };
 }());

@@ -1,0 +1,159 @@
+"""What the web map's controls need: places to search, filter choices, timeline, story, About text."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from dataset._timeline import story_claims
+from dataset.model import Claim, Dataset
+from geo.gazetteer import Gazetteer
+from geo.names import normalize_name
+from layers import STATUS_STYLES, Layer
+from layers._features import evidence_record
+from renderers.webmap._escape import safe_url
+
+# Layers a story step or a search result prefers to open, most specific first.
+POPUP_PREFERENCE = ("sites", "movements", "strikes", "presence", "risks", "uncertainty")
+
+
+def _json_list(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or nothing
+    if isinstance(value, str) and value.startswith("["):
+        return [str(v) for v in json.loads(value)]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
+def feature_refs(layers: list[Layer]) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+    """Return ``(by claim id, by place id)``: the ``[layer, feature id]`` pairs that draw each.
+
+    Pairs are ordered by ``POPUP_PREFERENCE`` so that the first is the one to open.
+    """
+    by_claim: dict[str, list[list[str]]] = {}
+    by_place: dict[str, list[list[str]]] = {}
+    rank = {name: i for i, name in enumerate(POPUP_PREFERENCE)}
+    for layer in sorted(layers, key=lambda item: rank.get(item.name, len(rank))):
+        gdf = layer.gdf
+        claim_lists = gdf["claim_ids"] if "claim_ids" in gdf.columns else gdf["claim_id"]
+        for fid, claims, places in zip(gdf["id"], claim_lists, gdf["place_ids"], strict=True):
+            ref = [layer.name, str(fid)]
+            for cid in _json_list(claims):
+                by_claim.setdefault(cid, []).append(ref)
+            for pid in _json_list(places):
+                by_place.setdefault(pid, []).append(ref)
+    return by_claim, by_place
+
+
+def places_payload(gazetteer: Gazetteer, by_place: dict[str, list[list[str]]]) -> list[dict[str, Any]]:
+    """Return every gazetteer place with all its spellings and their lookup keys, for search."""
+    out = []
+    for place in gazetteer:
+        names = Gazetteer.names_of(place)
+        out.append(
+            {
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "lat": place.lat,
+                "lon": place.lon,
+                "radius_km": place.radius_km,
+                "coord_source": place.coord_source,
+                "names": names,
+                "keys": sorted({k for n in names if (k := normalize_name(n))}),
+                "arabic": list(place.arabic_names),
+                "features": by_place.get(place.id, []),
+            }
+        )
+    return out
+
+
+def _choices(layers: list[Layer], column: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for layer in layers:
+        if column in layer.gdf.columns:
+            for value in layer.gdf[column]:
+                counts.update(_json_list(value) if column == "actors" else [str(value)])
+    return counts
+
+
+def filters_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
+    """Return the filter choices present in the layers: actors (with parents), types, statuses, with counts."""
+    drawn = [layer for layer in layers if layer.name != "uncertainty"]  # circles repeat their points
+    actors, types, statuses = _choices(drawn, "actors"), _choices(drawn, "type"), _choices(drawn, "status")
+    return {
+        "actors": [
+            {"id": a.id, "label": a.label, "parent": a.parent, "kind": a.kind, "count": actors[a.id]} for a in ds.actors.values() if actors[a.id]
+        ],
+        "types": [{"id": t.id, "label": t.label, "count": types[t.id]} for t in ds.types.values() if types[t.id]],
+        "statuses": [{"id": key, "label": style.label, "count": statuses[key]} for key, style in STATUS_STYLES.items()],
+    }
+
+
+def _step(ds: Dataset, claim: Claim, refs: list[list[str]]) -> dict[str, Any]:
+    evidence = [evidence_record(ds, ev) for ev in claim.evidence]
+    return {
+        "claim_id": claim.id,
+        "summary": claim.summary,
+        "type_label": ds.types[claim.type].label,
+        "status": claim.status,
+        "start": claim.time.start.isoformat() if claim.time.start else None,
+        "end": claim.time.end.isoformat() if claim.time.end else None,
+        "date_label": claim.time.label(),
+        "features": refs,
+        "unmapped": claim.unmapped,
+        "evidence": [{"quote": e["quote"], "citation": e["citation"], "url": safe_url(e["url"])} for e in evidence],
+    }
+
+
+def timeline_payload(ds: Dataset, layers: list[Layer], by_claim: dict[str, list[list[str]]]) -> dict[str, Any]:
+    """Return the date range, the quick stops (each with its claim's features) and the story's steps."""
+    days = [d for c in ds.claims for d in (c.time.start, c.time.end) if d is not None]
+    drawn = {str(v) for layer in layers for v in layer.gdf["claim_id"]}
+    stops = [
+        {"id": s.id, "label": s.label, "date": s.date.isoformat(), "claim": s.claim, "note": s.note, "features": by_claim.get(s.claim, [])}
+        for s in ds.timeline.stops
+    ]
+    story = ds.timeline.story
+    steps = [_step(ds, c, by_claim.get(c.id, [])) for c in story_claims(ds.claims, story) if c.id in drawn or c.unmapped] if story else []
+    return {
+        "min": min(days).isoformat() if days else ds.info.as_of.isoformat(),
+        "max": max([*days, ds.info.as_of]).isoformat(),
+        "stops": stops,
+        "story": {"title": story.title, "start": story.start.isoformat(), "end": story.end.isoformat(), "steps": steps} if story else None,
+    }
+
+
+def about_payload(ds: Dataset) -> dict[str, Any]:
+    """Return the About panel: abstract, method paragraphs, and every source with what cites it."""
+    sources = []
+    for src in ds.sources.values():
+        cited = [f"{c.document}, fn {', '.join(str(n) for n in c.footnotes)}" for c in src.cited_in if c.footnotes]
+        sources.append(
+            {
+                "id": src.id,
+                "citation": src.citation_text(),
+                "kind": src.kind,
+                "url": safe_url(src.url),
+                "note": src.note,
+                "cited_in": cited,
+                "has_text": bool(src.text),
+            }
+        )
+    return {
+        "abstract": ds.info.abstract,
+        "method": [p.strip() for p in ds.info.method.split("\n\n") if p.strip()],
+        "sources": sources,
+    }
+
+
+def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
+    """Return everything the controls read: places, filters, timeline, story and About."""
+    by_claim, by_place = feature_refs(layers)
+    return {
+        "places": places_payload(ds.gazetteer, by_place),
+        "filters": filters_payload(ds, layers),
+        "timeline": timeline_payload(ds, layers, by_claim),
+        "about": about_payload(ds),
+    }

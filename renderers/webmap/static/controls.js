@@ -1,0 +1,610 @@
+/* militia-map web map: the analyst's controls — date, search, filters, story, permalink, About.
+ *
+ * Loaded after webmap.js; webmap.js calls militiaMapControls.attach(ctx, util) while it starts.
+ * Every text from the data reaches the page through textContent or setAttribute, never as HTML.
+ * The view lives in the URL's fragment (#...), so a saved link restores it, offline too.
+ */
+var militiaMapControls = (function () {
+  'use strict';
+
+  var DAY_MS = 86400000;
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  /* ---------- Dates (ISO day strings, UTC) ---------- */
+
+  function dayNumber(iso) { return Math.round(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY_MS); }
+  function isoOf(n) { return new Date(n * DAY_MS).toISOString().slice(0, 10); }
+  function isIso(text) { return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && isoOf(dayNumber(text)) === text; }
+  function humanDate(iso) { return +iso.slice(8, 10) + ' ' + MONTHS[+iso.slice(5, 7) - 1] + ' ' + iso.slice(0, 4); }
+
+  /* ---------- Place names: the same key as geo/names.normalize_name ---------- */
+
+  var LATIN_ARTICLES = { al: 1, el: 1, ad: 1, ar: 1, as: 1, an: 1, az: 1, ash: 1, the: 1 };
+  var ARABIC_ARTICLE = '\u0627\u0644';
+  var SEPARATORS = /[\s\-\u2010\u2011\u2012\u2013\u2014_'\u2019\u2018`\u02bc\u02bf\u02be.,()]+/;
+  var ARABIC_NOISE = /[\u064b-\u065f\u0670\u0640\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+  function normalizeName(name) {
+    var text = String(name).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(ARABIC_NOISE, '');
+    var tokens = text.split(SEPARATORS).filter(Boolean);
+    return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
+      return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
+    }).join('');
+  }
+
+  // Places matching a query, best first: a whole spelling, then the start of one, then a part of one.
+  function searchPlaces(places, query) {
+    var key = normalizeName(query);
+    if (!key) { return []; }
+    var scored = [];
+    places.forEach(function (place) {
+      var best = 0;
+      place.keys.forEach(function (k) {
+        var s = k === key ? 3 : (k.indexOf(key) === 0 ? 2 : (key.length >= 3 && k.indexOf(key) > 0 ? 1 : 0));
+        if (s > best) { best = s; }
+      });
+      if (best) { scored.push({ place: place, score: best + (place.features.length ? 0.5 : 0) }); }
+    });
+    scored.sort(function (a, b) { return b.score - a.score || a.place.name.localeCompare(b.place.name); });
+    return scored.map(function (s) { return s.place; });
+  }
+
+  /* ---------- Permalink: the view in the URL fragment ---------- */
+
+  function listParam(values) { return values.map(encodeURIComponent).join(','); }
+  function parseList(text) { return text ? text.split(',').map(function (v) { return decodeURIComponent(v); }) : []; }
+  function selected(map) { return map ? Object.keys(map).filter(function (k) { return map[k]; }).sort() : null; }
+
+  function encodeView(ctx) {
+    var map = ctx.map, c = map.getCenter(), st = ctx.state, parts = [];
+    parts.push('ll=' + c.lat.toFixed(5) + ',' + c.lng.toFixed(5));
+    parts.push('z=' + map.getZoom());
+    parts.push('l=' + listParam(ctx.order.filter(function (id) { return ctx.layerOn[id]; })));
+    if (st.date) { parts.push('d=' + st.date); }
+    if (st.ended !== 'fade') { parts.push('e=' + st.ended); }
+    if (!st.undated) { parts.push('u=0'); }
+    ['actors', 'types', 'statuses'].forEach(function (key) { if (st[key]) { parts.push(key.charAt(0) + '=' + listParam(selected(st[key]))); } });
+    if (ctx.towns && !map.hasLayer(ctx.towns)) { parts.push('towns=0'); }
+    if (ctx.storyIndex !== null && ctx.storyIndex !== undefined) { parts.push('story=' + (ctx.storyIndex + 1)); } else if (ctx.openFeature) { parts.push('f=' + encodeURIComponent(ctx.openFeature.layerId) + '/' + encodeURIComponent(ctx.openFeature.id)); }
+    return '#' + parts.join('&');
+  }
+
+  function decodeView(hash) {
+    var out = {};
+    String(hash || '').replace(/^#/, '').split('&').forEach(function (pair) {
+      var i = pair.indexOf('=');
+      if (i > 0) { out[pair.slice(0, i)] = pair.slice(i + 1); }
+    });
+    return out;
+  }
+
+  /* ---------- Controls ---------- */
+
+  function attach(ctx, u) {
+    var el = u.el, map = ctx.map, app = ctx.app, controls = ctx.data.controls || {};
+    var timeline = controls.timeline || { min: '2000-01-01', max: '2030-01-01', stops: [], story: null };
+    var places = controls.places || [];
+    ctx.storyIndex = null;
+
+    /* Date bar */
+    var dateInput, slider, summaryNode, allButton, stopButtons = [];
+    var minDay = dayNumber(timeline.min), maxDay = dayNumber(timeline.max);
+
+    function setDate(iso) { app.setState({ date: iso && isIso(iso) ? iso : null }); }
+
+    function timeControl() {
+      var Control = L.Control.extend({
+        onAdd: function () {
+          var box = el('div', 'mm-panel mm-time');
+          box.setAttribute('role', 'group');
+          box.setAttribute('aria-label', 'Date');
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          var row = el('div', 'mm-time-row');
+          row.appendChild(el('span', 'mm-time-label', 'Situation on'));
+          slider = el('input', 'mm-time-slider');
+          slider.type = 'range';
+          slider.min = String(minDay);
+          slider.max = String(maxDay);
+          slider.value = String(maxDay);
+          slider.setAttribute('aria-label', 'Date slider');
+          slider.addEventListener('input', function () { setDate(isoOf(+slider.value)); });
+          row.appendChild(slider);
+          dateInput = el('input', 'mm-time-date');
+          dateInput.type = 'date';
+          dateInput.min = timeline.min;
+          dateInput.max = timeline.max;
+          dateInput.setAttribute('aria-label', 'Date');
+          dateInput.addEventListener('change', function () { if (isIso(dateInput.value)) { setDate(dateInput.value); } });
+          row.appendChild(dateInput);
+          allButton = el('button', 'mm-button', 'All dates');
+          allButton.type = 'button';
+          allButton.addEventListener('click', function () { setDate(null); });
+          row.appendChild(allButton);
+          box.appendChild(row);
+          var stops = el('div', 'mm-time-stops');
+          timeline.stops.forEach(function (stop) {
+            var b = el('button', 'mm-stop', stop.label);
+            b.type = 'button';
+            b.setAttribute('data-date', stop.date);
+            b.title = stop.note ? stop.label + '. ' + stop.note : stop.label;
+            b.addEventListener('click', function () { setDate(stop.date); });
+            stopButtons.push(b);
+            stops.appendChild(b);
+          });
+          box.appendChild(stops);
+          var options = el('div', 'mm-time-options');
+          options.appendChild(checkbox('Fade claims that had ended (untick to hide them)', ctx.state.ended === 'fade', 'mm-opt-ended', function (on) { app.setState({ ended: on ? 'fade' : 'hide' }); }));
+          options.appendChild(checkbox('Show undated claims', ctx.state.undated, 'mm-opt-undated', function (on) { app.setState({ undated: on }); }));
+          if (timeline.story && timeline.story.steps.length) {
+            var storyButton = el('button', 'mm-button mm-story-start', '\u25b6 Story: ' + timeline.story.title);
+            storyButton.type = 'button';
+            storyButton.addEventListener('click', function () { startStory(0); });
+            options.appendChild(storyButton);
+          }
+          var linkButton = el('button', 'mm-button mm-link-button', 'Link to this view');
+          linkButton.type = 'button';
+          linkButton.addEventListener('click', showLink);
+          options.appendChild(linkButton);
+          box.appendChild(options);
+          summaryNode = el('div', 'mm-time-summary');
+          summaryNode.setAttribute('aria-live', 'polite');
+          box.appendChild(summaryNode);
+          return box;
+        }
+      });
+      return new Control({ position: 'bottomright' });
+    }
+
+    function checkbox(text, checked, className, onChange) {
+      var label = el('label', 'mm-check ' + className), box = el('input');
+      box.type = 'checkbox';
+      box.checked = checked;
+      box.addEventListener('change', function () { onChange(box.checked); });
+      label.appendChild(box);
+      label.appendChild(el('span', null, text));
+      return label;
+    }
+
+    function updateTime() {
+      var date = ctx.state.date, counts = { current: 0, ended: 0, undated: 0 };
+      ctx.order.forEach(function (id) {
+        if (id === 'uncertainty') { return; }
+        ctx.layers[id].shown.forEach(function (f) { counts[f.phase] = (counts[f.phase] || 0) + 1; });
+      });
+      if (slider) { slider.value = String(date ? dayNumber(date) : maxDay); }
+      if (dateInput) { dateInput.value = date || ''; }
+      if (allButton) { allButton.setAttribute('aria-pressed', String(!date)); }
+      stopButtons.forEach(function (b) { b.classList.toggle('mm-active', b.getAttribute('data-date') === date); });
+      var root = map.getContainer();
+      root.classList.toggle('mm-dated', Boolean(date));
+      ctx.order.forEach(function (id) {
+        var node = root.querySelector('.mm-opt-ended');
+        if (node) { node.querySelector('input').checked = ctx.state.ended === 'fade'; }
+        node = root.querySelector('.mm-opt-undated');
+        if (node) { node.querySelector('input').checked = ctx.state.undated; }
+      });
+      if (!summaryNode) { return; }
+      if (!date) {
+        summaryNode.textContent = 'All dates: ' + counts.current + ' marks, whatever their date. Pick a date to see the situation on that day.';
+      } else {
+        summaryNode.textContent = humanDate(date) + ': ' + counts.current + ' marks whose date span covers this day' +
+          (ctx.state.ended === 'fade' ? ', ' + counts.ended + ' ended (faded)' : '') +
+          (ctx.state.undated ? ', ' + counts.undated + ' undated' : '') + '. Spans known only to a month or year cover the whole month or year.';
+      }
+    }
+
+    /* Search */
+    function placeCard(place) {
+      var root = el('div', 'mm-popup mm-place');
+      root.appendChild(el('div', 'mm-kicker', 'Place \u00b7 ' + place.kind));
+      var title = el('div', 'mm-title', place.name);
+      title.dir = 'auto';
+      root.appendChild(title);
+      var list = el('dl');
+      function row(term, value, rtl) {
+        if (!value) { return; }
+        list.appendChild(el('dt', null, term));
+        var dd = el('dd', null, value);
+        dd.dir = rtl ? 'rtl' : 'auto';
+        if (rtl) { dd.lang = 'ar'; }
+        list.appendChild(dd);
+      }
+      row('Precision', typeof place.radius_km === 'number' ? 'within about ' + place.radius_km + ' km of the point' : 'country reference point');
+      row('Coordinates', place.lat.toFixed(4) + ', ' + place.lon.toFixed(4) + ' \u2014 ' + place.coord_source);
+      row('Arabic', place.arabic.join('\u060c '), true);
+      var others = place.names.filter(function (n) { return n !== place.name && place.arabic.indexOf(n) < 0; });
+      row('Also written', others.slice(0, 14).join(', ') + (others.length > 14 ? ' \u2026' : ''));
+      root.appendChild(list);
+      root.appendChild(el('div', 'mm-sources-title', place.features.length ? 'Marks at this place (' + place.features.length + ')' : 'No mark is drawn at this place.'));
+      var ol = el('ol', 'mm-place-features');
+      place.features.slice(0, 40).forEach(function (ref) {
+        var f = u.findFeature(ctx, ref[0], ref[1]);
+        if (!f) { return; }
+        var li = el('li'), b = el('button', 'mm-linklike', (ctx.layers[ref[0]].spec.title + ': ') + (f.properties.name || f.id));
+        b.type = 'button';
+        b.dir = 'auto';
+        b.setAttribute('data-feature', ref[0] + '/' + ref[1]);
+        b.addEventListener('click', function () { app.openPopup(ref[0], ref[1]); });
+        li.appendChild(b);
+        ol.appendChild(li);
+      });
+      root.appendChild(ol);
+      return root;
+    }
+
+    function goToPlace(place) {
+      var at = L.latLng(place.lat, place.lon), r = place.radius_km;
+      if (typeof r === 'number' && r > 2) {
+        map.fitBounds(at.toBounds(r * 2000).pad(0.3), { maxZoom: 11, animate: false });
+      } else {
+        map.setView(at, typeof r === 'number' ? 11 : 6, { animate: false });
+      }
+      ctx.placePopup = L.popup({ maxWidth: 420, minWidth: 240, className: 'mm-place-popup' }).setLatLng(at).setContent(placeCard(place)).openOn(map);
+      return true;
+    }
+
+    function searchControl() {
+      var Control = L.Control.extend({
+        onAdd: function () {
+          var box = el('div', 'mm-panel mm-search');
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          var input = el('input', 'mm-search-input');
+          input.type = 'search';
+          input.placeholder = 'Find a place (any spelling)';
+          input.setAttribute('aria-label', 'Find a place by name, in any spelling');
+          input.dir = 'auto';
+          input.setAttribute('autocomplete', 'off');
+          var results = el('ol', 'mm-search-results');
+          results.setAttribute('role', 'listbox');
+          function show() {
+            results.textContent = '';
+            var found = searchPlaces(places, input.value).slice(0, 8);
+            found.forEach(function (place) {
+              var li = el('li'), b = el('button', 'mm-linklike');
+              b.type = 'button';
+              var name = el('span', 'mm-result-name', place.name);
+              name.dir = 'auto';
+              b.appendChild(name);
+              if (place.arabic.length) { var ar = el('span', 'mm-result-ar', place.arabic[0]); ar.dir = 'rtl'; ar.lang = 'ar'; b.appendChild(ar); }
+              b.appendChild(el('span', 'mm-count', place.features.length ? ' (' + place.features.length + ' marks)' : ''));
+              b.setAttribute('data-place', place.id);
+              b.addEventListener('click', function () { goToPlace(place); });
+              li.appendChild(b);
+              results.appendChild(li);
+            });
+            if (input.value && !found.length) { results.appendChild(el('li', 'mm-none', 'No place of that name in the gazetteer.')); }
+          }
+          input.addEventListener('input', show);
+          input.addEventListener('keydown', function (e) {
+            if (e.key === 'Enter') { var first = searchPlaces(places, input.value)[0]; if (first) { goToPlace(first); } }
+          });
+          var about = el('button', 'mm-button mm-about-open', 'About \u00b7 method \u00b7 sources');
+          about.type = 'button';
+          about.addEventListener('click', openAbout);
+          var top = el('div', 'mm-search-row');
+          top.appendChild(input);
+          top.appendChild(about);
+          box.appendChild(top);
+          box.appendChild(results);
+          return box;
+        }
+      });
+      return new Control({ position: 'topleft' });
+    }
+
+    /* Filters */
+    function filterSection(title, key, choices) {
+      var wrap = el('details', 'mm-filter mm-filter-' + key);
+      wrap.appendChild(el('summary', null, title));
+      var boxes = [];
+      function apply() {
+        var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+        var change = {};
+        change[key] = on.length === boxes.length ? null : on;
+        app.setState(change);
+      }
+      var tools = el('div', 'mm-filter-tools');
+      [['all', true], ['none', false]].forEach(function (pair) {
+        var b = el('button', 'mm-linklike', pair[0]);
+        b.type = 'button';
+        b.addEventListener('click', function () { boxes.forEach(function (x) { x.checked = pair[1]; }); apply(); });
+        tools.appendChild(b);
+      });
+      wrap.appendChild(tools);
+      choices.forEach(function (choice) {
+        var label = el('label', 'mm-layer-toggle' + (choice.parent ? ' mm-child' : '')), box = el('input');
+        box.type = 'checkbox';
+        box.value = choice.id;
+        box.checked = true;
+        box.setAttribute('data-filter', key);
+        box.addEventListener('change', apply);
+        boxes.push(box);
+        label.appendChild(box);
+        var text = el('span', null, choice.label);
+        text.dir = 'auto';
+        label.appendChild(text);
+        label.appendChild(el('span', 'mm-count', '(' + choice.count + ')'));
+        wrap.appendChild(label);
+      });
+      ctx.filterBoxes = ctx.filterBoxes || {};
+      ctx.filterBoxes[key] = boxes;
+      return wrap;
+    }
+
+    function syncFilterBoxes() {
+      Object.keys(ctx.filterBoxes || {}).forEach(function (key) {
+        var chosen = ctx.state[key];
+        ctx.filterBoxes[key].forEach(function (b) { b.checked = !chosen || Boolean(chosen[b.value]); });
+      });
+    }
+
+    function orderedActors(actors) {
+      var byParent = {}, roots = [];
+      actors.forEach(function (a) { if (a.parent && actors.some(function (b) { return b.id === a.parent; })) { (byParent[a.parent] = byParent[a.parent] || []).push(a); } else { roots.push(a); } });
+      var out = [];
+      function walk(a) { out.push(a); (byParent[a.id] || []).forEach(walk); }
+      roots.forEach(walk);
+      return out;
+    }
+
+    function filterControl() {
+      var filters = controls.filters || { actors: [], types: [], statuses: [] };
+      var Control = L.Control.extend({
+        onAdd: function () {
+          var box = u.panel('mm-filters', 'Filters', false);
+          box.appendChild(el('div', 'mm-about-line', 'A mark shows when its layer is on and it matches every filter (any of its actors).'));
+          box.appendChild(filterSection('Actor', 'actors', orderedActors(filters.actors)));
+          box.appendChild(filterSection('Type of claim', 'types', filters.types));
+          box.appendChild(filterSection('Status', 'statuses', filters.statuses));
+          return box;
+        }
+      });
+      return new Control({ position: 'topright' });
+    }
+
+    /* Story */
+    var storyBox = null;
+
+    function stepBounds(step) {
+      var bounds = L.latLngBounds([]);
+      step.features.forEach(function (ref) {
+        var f = u.findFeature(ctx, ref[0], ref[1]);
+        if (!f) { return; }
+        if (f.latlng) { bounds.extend(f.latlng); }
+        var g = f.properties && ctx.layers[ref[0]].spec.geometry === 'line' ? f.layer.getBounds && f.layer.getBounds() : null;
+        if (g && g.isValid()) { bounds.extend(g); }
+      });
+      return bounds;
+    }
+
+    function renderStep() {
+      var story = timeline.story, i = ctx.storyIndex, step = story.steps[i];
+      storyBox.textContent = '';
+      var head = el('div', 'mm-story-head');
+      head.appendChild(el('span', 'mm-kicker', story.title + ' \u00b7 step ' + (i + 1) + ' of ' + story.steps.length));
+      var close = el('button', 'mm-linklike mm-story-close', 'close \u2715');
+      close.type = 'button';
+      close.addEventListener('click', stopStory);
+      head.appendChild(close);
+      storyBox.appendChild(head);
+      var title = el('div', 'mm-title', step.summary);
+      title.dir = 'auto';
+      storyBox.appendChild(title);
+      storyBox.appendChild(el('div', 'mm-about-line', step.type_label + ' \u00b7 ' + step.status + ' \u00b7 ' + step.date_label));
+      if (step.unmapped || !step.features.length) {
+        storyBox.appendChild(el('div', 'mm-story-unmapped', 'Not on the map: ' + (step.unmapped || 'no place given')));
+        step.evidence.forEach(function (e) {
+          var q = el('blockquote', 'mm-quote', '\u201c' + e.quote + '\u201d');
+          q.dir = 'auto';
+          storyBox.appendChild(q);
+          storyBox.appendChild(el('div', 'mm-cite', e.citation));
+        });
+      }
+      var nav = el('div', 'mm-story-nav');
+      [['\u25c0 Previous', -1], ['Next \u25b6', 1]].forEach(function (pair) {
+        var b = el('button', 'mm-button', pair[0]);
+        b.type = 'button';
+        b.disabled = (pair[1] < 0 && i === 0) || (pair[1] > 0 && i === story.steps.length - 1);
+        b.setAttribute('data-step', String(pair[1]));
+        b.addEventListener('click', function () { showStep(ctx.storyIndex + pair[1]); });
+        nav.appendChild(b);
+      });
+      nav.appendChild(el('span', 'mm-count', 'keys \u2190 \u2192, Esc to close'));
+      storyBox.appendChild(nav);
+    }
+
+    function showStep(i) {
+      var story = timeline.story;
+      if (!story || i < 0 || i >= story.steps.length) { return false; }
+      ctx.storyIndex = i;
+      var step = story.steps[i];
+      map.closePopup();
+      app.setState({ date: step.start || step.end });
+      var bounds = stepBounds(step);
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.4), { maxZoom: 8, animate: false, paddingTopLeft: [40, 140], paddingBottomRight: [40, 160] }); }
+      if (step.features.length) { app.openPopup(step.features[0][0], step.features[0][1]); }
+      renderStep();
+      writeUrl();
+      return true;
+    }
+
+    function startStory(i) {
+      if (!storyBox) {
+        storyBox = el('div', 'mm-panel mm-story');
+        storyBox.setAttribute('role', 'region');
+        storyBox.setAttribute('aria-label', 'Story');
+        L.DomEvent.disableClickPropagation(storyBox);
+        L.DomEvent.disableScrollPropagation(storyBox);
+        map.getContainer().appendChild(storyBox);
+      }
+      storyBox.style.display = '';
+      return showStep(i || 0);
+    }
+
+    function stopStory() {
+      ctx.storyIndex = null;
+      if (storyBox) { storyBox.style.display = 'none'; }
+      writeUrl();
+    }
+
+    document.addEventListener('keydown', function (e) {
+      if (ctx.storyIndex === null || e.altKey || e.ctrlKey || e.metaKey) { return; }
+      var tag = e.target && e.target.tagName;
+      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') { return; }
+      if (e.key === 'ArrowRight') { showStep(ctx.storyIndex + 1); e.preventDefault(); }
+      if (e.key === 'ArrowLeft') { showStep(ctx.storyIndex - 1); e.preventDefault(); }
+      if (e.key === 'Escape') { stopStory(); }
+    });
+
+    /* About */
+    var aboutBox = null;
+
+    function section(parent, title) {
+      var s = el('section', 'mm-about-section');
+      s.appendChild(el('h2', null, title));
+      parent.appendChild(s);
+      return s;
+    }
+
+    function openAbout() {
+      if (aboutBox) { aboutBox.style.display = ''; aboutBox.querySelector('.mm-about-close').focus(); return; }
+      var meta = ctx.data.meta, about = controls.about || { method: [], sources: [] };
+      aboutBox = el('div', 'mm-modal');
+      aboutBox.setAttribute('role', 'dialog');
+      aboutBox.setAttribute('aria-modal', 'true');
+      aboutBox.setAttribute('aria-label', 'About this map');
+      L.DomEvent.disableClickPropagation(aboutBox);
+      L.DomEvent.disableScrollPropagation(aboutBox);
+      var card = el('div', 'mm-modal-card');
+      var close = el('button', 'mm-button mm-about-close', 'Close');
+      close.type = 'button';
+      close.addEventListener('click', function () { aboutBox.style.display = 'none'; });
+      card.appendChild(close);
+      card.appendChild(el('h1', null, meta.title));
+      card.appendChild(el('p', 'mm-about-meta', 'Dataset version ' + meta.version + ' \u00b7 data as of ' + meta.as_of + ' \u00b7 map built ' + meta.built));
+      section(card, 'What the map shows').appendChild(el('p', null, about.abstract));
+      var method = section(card, 'Method');
+      about.method.forEach(function (para) { method.appendChild(el('p', null, para)); });
+      var sources = section(card, 'Sources (' + about.sources.length + ')');
+      var ol = el('ol', 'mm-about-sources');
+      about.sources.forEach(function (src) {
+        var li = el('li');
+        li.setAttribute('data-source', src.id);
+        var url = u.safeUrl(src.url);
+        var cite = el('cite', null, src.citation);
+        if (url) { var a = el('a'); a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.appendChild(cite); li.appendChild(a); } else { li.appendChild(cite); }
+        var more = [];
+        if (src.has_text) { more.push('full text checked: every quote is verified against it'); }
+        if (src.cited_in.length) { more.push('cited in ' + src.cited_in.join('; ')); }
+        if (!url) { more.push('no URL recorded (none was seen)'); }
+        li.appendChild(el('div', 'mm-cited', more.join(' \u00b7 ')));
+        if (src.note) { li.appendChild(el('div', 'mm-cited', src.note)); }
+        ol.appendChild(li);
+      });
+      sources.appendChild(ol);
+      var placeSection = section(card, 'Places and their Arabic names');
+      var table = el('table', 'mm-about-places');
+      places.forEach(function (p) {
+        var tr = el('tr');
+        var name = el('td', null, p.name);
+        name.dir = 'auto';
+        tr.appendChild(name);
+        var ar = el('td', 'mm-ar', p.arabic.join('\u060c '));
+        ar.dir = 'rtl';
+        ar.lang = 'ar';
+        tr.appendChild(ar);
+        tr.appendChild(el('td', 'mm-count', typeof p.radius_km === 'number' ? '\u00b1 ' + p.radius_km + ' km' : 'country'));
+        table.appendChild(tr);
+      });
+      placeSection.appendChild(table);
+      var notes = section(card, 'Disclaimer and licence');
+      notes.appendChild(el('p', null, meta.disclaimer));
+      notes.appendChild(el('p', null, meta.licence));
+      aboutBox.appendChild(card);
+      aboutBox.addEventListener('click', function (e) { if (e.target === aboutBox) { aboutBox.style.display = 'none'; } });
+      aboutBox.addEventListener('keydown', function (e) { if (e.key === 'Escape') { aboutBox.style.display = 'none'; } });
+      map.getContainer().appendChild(aboutBox);
+      close.focus();
+    }
+
+    /* Permalink */
+    var restoring = false, linkBox = null;
+
+    function writeUrl() {
+      if (restoring || !app.ready) { return; }
+      var hash = encodeView(ctx);
+      if (window.location.hash === hash) { return; }
+      try { window.history.replaceState(null, '', hash); } catch (e) { /* some viewers forbid it; the link button still works */ }
+    }
+
+    function linkText() {
+      var base = String(window.location.href).split('#')[0];
+      return base + encodeView(ctx);
+    }
+
+    function showLink() {
+      writeUrl();
+      if (!linkBox) {
+        linkBox = el('input', 'mm-link-text');
+        linkBox.readOnly = true;
+        linkBox.setAttribute('aria-label', 'Link to this view');
+        map.getContainer().querySelector('.mm-time').appendChild(linkBox);
+      }
+      linkBox.value = linkText();
+      linkBox.focus();
+      linkBox.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) { navigator.clipboard.writeText(linkBox.value).catch(function () { return null; }); }
+    }
+
+    // Restore the view from the fragment; return whether it set the centre and zoom.
+    function restore() {
+      var v = decodeView(window.location.hash);
+      if (!Object.keys(v).length) { return false; }
+      restoring = true;
+      var changes = {};
+      if (v.l !== undefined) {
+        var on = parseList(v.l);
+        ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; });
+      }
+      if (v.d && isIso(v.d)) { changes.date = v.d; }
+      if (v.e === 'hide' || v.e === 'fade') { changes.ended = v.e; }
+      if (v.u === '0') { changes.undated = false; }
+      ['actors', 'types', 'statuses'].forEach(function (key) { var p = v[key.charAt(0)]; if (p !== undefined) { changes[key] = parseList(p); } });
+      if (v.towns === '0' && ctx.towns) { map.removeLayer(ctx.towns); }
+      app.setState(changes);
+      syncFilterBoxes();
+      var placed = false, ll = (v.ll || '').split(',').map(Number), z = Number(v.z);
+      if (ll.length === 2 && ll.every(isFinite) && isFinite(z) && v.z !== '') { map.setView(ll, z, { animate: false }); placed = true; }
+      restoring = false;
+      ctx.afterReady = function () {
+        var n = Number(v.story);
+        if (v.story && n >= 1) { startStory(n - 1); return; }
+        if (v.f) {
+          var parts = v.f.split('/').map(decodeURIComponent);
+          if (parts.length === 2) { app.openPopup(parts[0], parts[1]); }
+        }
+      };
+      return placed;
+    }
+
+    /* Wire up */
+    searchControl().addTo(map);
+    filterControl().addTo(map);
+    timeControl().addTo(map);
+    ctx.restore = restore;
+    ctx.onRefresh = function () { updateTime(); syncFilterBoxes(); writeUrl(); };
+    ctx.onPopup = function () { writeUrl(); };
+    ctx.onReady = function () { if (ctx.afterReady) { ctx.afterReady(); ctx.afterReady = null; } writeUrl(); };
+    map.on('moveend', writeUrl);
+    app.search = function (query) { return searchPlaces(places, query).map(function (p) { return p.id; }); };
+    app.goToPlace = function (id) { var p = places.filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
+    app.normalizeName = normalizeName;
+    app.story = { start: startStory, show: showStep, stop: stopStory, index: function () { return ctx.storyIndex; }, steps: timeline.story ? timeline.story.steps : [] };
+    app.permalink = linkText;
+    app.openAbout = openAbout;
+  }
+
+  return { attach: attach, normalizeName: normalizeName, searchPlaces: searchPlaces, decodeView: decodeView };
+}());
