@@ -155,3 +155,48 @@ DIRECTION_STYLES: dict[str, DirectionStyle] = {
     "inbound": DirectionStyle("Reinforcement INTO Syria (double arrowhead, dark-cased line)", "double", "#1A1A1A", 1.15),
     "supply": DirectionStyle("Supply line (thin line, open arrowhead)", "chevron", "", 0.7),
 }
+
+
+@dataclass(frozen=True)
+class BasemapStyle:
+    """The offline basemap's tones, shared by the web map, the QGIS styles and the snapshots.
+
+    Parameters
+    ----------
+    sea, land
+        Background (sea) and country fill colours.
+    border, border_dash, border_width
+        Country borders: colour, dash pattern in px (``""`` solid) and width in px.
+    coastline, coastline_width
+        Coastline colour and width in px, drawn over the borders where land meets sea.
+    town, town_label
+        Town dot colour and town label colour.
+    country_label
+        Country name colour.
+    """
+
+    sea: str
+    land: str
+    border: str
+    border_dash: str
+    border_width: float
+    coastline: str
+    coastline_width: float
+    town: str
+    town_label: str
+    country_label: str
+
+
+# The web map's tones: pale blue sea, warm off-white land, dashed grey borders, blue-grey coast.
+BASEMAP = BasemapStyle(
+    sea="#CFE0EE",
+    land="#F4F1EA",
+    border="#A7A7A7",
+    border_dash="4 3",
+    border_width=0.8,
+    coastline="#6C8EAD",
+    coastline_width=1.1,
+    town="#555555",
+    town_label="#444444",
+    country_label="#8A8478",
+)

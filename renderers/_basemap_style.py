@@ -1,38 +1,60 @@
-"""QGIS styles (QML) for the offline basemap layers: grey land with borders, small labelled towns."""
+"""QGIS styles (QML) for the offline basemap layers, in the tones of ``layers.style.BASEMAP``.
+
+Countries are drawn in three rendering passes (symbol levels): a coastline-coloured outline,
+then the land fill over every country (which hides that outline wherever two countries meet,
+so it only shows on the sea side of the coast), then the dashed borders on top.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from renderers.qml import option_map, qml_text, qml_tree, rgba
+from layers.style import BASEMAP
+from renderers.qml import PX_TO_PT, custom_dash, option_map, qml_text, qml_tree, rgba
 
-# The snapshot renderer's basemap tones (renderers/snapshots/drawing.py); keep the two in step.
-SEA = "#DCE6EE"
-LAND = "#F3F1EC"
-BORDER = "#8C8C8C"
-TOWN = "#444444"
 BASEMAP_FIELDS = {"countries": ["name"], "town_labels": ["name", "population", "geonames_id", "country"]}
 
 
-def _single_symbol(kind: str, cls: str, props: dict[str, str]) -> ET.Element:
-    renderer = ET.Element("renderer-v2", {"type": "singleSymbol", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
+def _renderer(kind: str, layers: list[tuple[str, dict[str, str]]]) -> ET.Element:
+    """Return a single-symbol renderer whose symbol layers (class, properties) draw in passes 0, 1, 2 (in order)."""
+    renderer = ET.Element("renderer-v2", {"type": "singleSymbol", "symbollevels": str(int(len(layers) > 1)), "enableorderby": "0", "forceraster": "0"})
     symbols = ET.SubElement(renderer, "symbols")
     symbol = ET.SubElement(symbols, "symbol", {"type": kind, "name": "0", "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"})
-    layer = ET.SubElement(symbol, "layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"})
-    option_map(layer, props)
+    for n, (cls, props) in enumerate(layers):
+        layer = ET.SubElement(symbol, "layer", {"class": cls, "enabled": "1", "locked": "0", "pass": str(n)})
+        option_map(layer, props)
     return renderer
+
+
+def _line(colour: str, width_px: float, dash: str = "") -> dict[str, str]:
+    return {"line_color": rgba(colour), "line_style": "solid", "line_width": f"{width_px * PX_TO_PT:g}", "line_width_unit": "Point",
+            "capstyle": "round", "joinstyle": "round"} | custom_dash(dash)  # fmt: skip
+
+
+def countries_renderer() -> ET.Element:
+    """Return the countries' renderer: coast outline (sea side), land fill, dashed borders."""
+    fill = {"style": "solid", "color": rgba(BASEMAP.land), "outline_style": "no", "outline_color": rgba(BASEMAP.border)}
+    return _renderer(
+        "fill",
+        [("SimpleLine", _line(BASEMAP.coastline, 2 * BASEMAP.coastline_width)),  # half of it lies under the land fill
+         ("SimpleFill", fill),
+         ("SimpleLine", _line(BASEMAP.border, BASEMAP.border_width, BASEMAP.border_dash))],
+    )  # fmt: skip
+
+
+def towns_renderer() -> ET.Element:
+    """Return the towns' renderer: a small dot in the town colour with a white rim."""
+    props = {"name": "circle", "color": rgba(BASEMAP.town), "size": "2.5", "size_unit": "Point", "outline_color": rgba("#FFFFFF"),
+             "outline_style": "solid", "outline_width": "0.3", "outline_width_unit": "Point"}  # fmt: skip
+    return _renderer("marker", [("SimpleMarker", props)])
 
 
 def basemap_qml(name: str) -> str:
     """Return the QML of basemap layer ``name`` (``countries`` or ``town_labels``)."""
     if name == "countries":
-        props = {"style": "solid", "color": rgba(LAND), "outline_color": rgba(BORDER), "outline_style": "solid",
-                 "outline_width": "0.45", "outline_width_unit": "Point"}  # fmt: skip
-        root = qml_tree(_single_symbol("fill", "SimpleFill", props), BASEMAP_FIELDS[name], geometry="polygon", label_field="name")
+        root = qml_tree(countries_renderer(), BASEMAP_FIELDS[name], geometry="polygon", label_field="name", label_colour=BASEMAP.country_label)
     elif name == "town_labels":
-        props = {"name": "circle", "color": rgba(TOWN), "size": "2.5", "size_unit": "Point", "outline_color": rgba("#FFFFFF"),
-                 "outline_style": "solid", "outline_width": "0.3", "outline_width_unit": "Point"}  # fmt: skip
-        root = qml_tree(_single_symbol("marker", "SimpleMarker", props), BASEMAP_FIELDS[name], geometry="point", label_field="name")
+        root = qml_tree(towns_renderer(), BASEMAP_FIELDS[name], geometry="point", label_field="name", label_colour=BASEMAP.town_label)
     else:
         raise ValueError(f"Unknown basemap layer {name!r}; expected 'countries' or 'town_labels'.")
     return qml_text(root)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from pyproj import CRS
 
 from geo.basemap import ATTRIBUTION, REGION_BBOX
-from renderers._basemap_style import SEA, basemap_qml
+from layers.style import BASEMAP as BASEMAP_STYLE
+from renderers._basemap_style import basemap_qml
 from renderers._qgis_layout import layout_element
 from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME, layer_description
 from renderers.qml import QGIS_VERSION, layer_qml
@@ -119,7 +120,7 @@ def _properties(root: ET.Element, ds: Dataset) -> None:
     measure = ET.SubElement(props, "Measure")
     ET.SubElement(measure, "Ellipsoid", {"type": "QString"}).text = "WGS84"
     gui = ET.SubElement(props, "Gui")
-    red, green, blue = (int(SEA[i : i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(BASEMAP_STYLE.sea[i : i + 2], 16) for i in (1, 3, 5))
     for key, value in (("CanvasColorRedPart", red), ("CanvasColorGreenPart", green), ("CanvasColorBluePart", blue)):
         ET.SubElement(gui, key, {"type": "int"}).text = str(value)
     meta = ET.SubElement(root, "projectMetadata")

@@ -1,9 +1,11 @@
 """Translate a layer's :class:`StyleSpec` into QGIS 3.22 style XML (QML) and write sidecar ``.qml`` files.
 
-Colours, labels, dash rules and status rules all come from ``layers.style``; this module only
-knows how QGIS spells them: a categorized renderer on the spec's ``category_field``, one symbol
-per category, data-defined outline colour, stroke style and opacity per ``STATUS_STYLES``, a dashed
-pen where ``dash_field`` equals ``dash_value``, and an arrowhead at the last vertex of movement lines.
+Colours, labels, dash rules, status and direction rules all come from ``layers.style``; this module
+only knows how QGIS spells them: a categorized renderer on the spec's ``category_field``, one symbol
+per category, data-defined outline colour and opacity per ``STATUS_STYLES``, the exact dash patterns
+as QGIS custom dashes (in points; marker outlines, which cannot, get the nearest Qt pen style), and
+for lines with a ``direction`` field a rule-based renderer: one rule per ``DIRECTION_STYLES`` entry
+(casing, width factor, arrowhead kind) with one nested rule per category.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from pathlib import Path
 
 from dataset.model import Dataset
 from layers import STATUS_STYLES, Layer, StyleSpec
+from layers.style import DIRECTION_STYLES, DirectionStyle
 from renderers._files import write_layer_files
 
 QGIS_VERSION = "3.22.0-Białowieża"
 PX_TO_PT = 0.75  # one CSS pixel at 96 dpi, in typographic points
+DIRECTION_FIELD = "direction"  # line layers with this field are styled by DIRECTION_STYLES
 # Field aliases QGIS shows in attribute tables and forms; other fields get a title-cased name.
 FIELD_ALIASES = {
     "id": "Feature id",
@@ -68,10 +72,24 @@ def rgba(colour: str, opacity: float = 1.0) -> str:
 
 
 def pen_style(dash: str) -> str:
-    """Return the Qt pen style nearest a dash pattern: ``solid``, ``dot`` (short dashes) or ``dash``."""
+    """Return the Qt pen style nearest a dash pattern: ``solid``, ``dot`` (short dashes) or ``dash``.
+
+    Only for marker outlines: QGIS 3.22's simple markers have no custom dash pattern.
+    Lines and polygon outlines get the exact pattern (:func:`dash_points`).
+    """
     if not dash.strip():
         return "solid"
     return "dot" if float(dash.split(maxsplit=1)[0]) <= 2 else "dash"  # noqa: PLR2004
+
+
+def dash_points(dash: str) -> str:
+    """Return a style-spec dash pattern in px (``"2 3"``) as QGIS custom-dash text in points (``"1.5;2.25"``)."""
+    return ";".join(f"{float(v) * PX_TO_PT:g}" for v in dash.split())
+
+
+def custom_dash(dash: str) -> dict[str, str]:
+    """Return SimpleLine properties drawing ``dash`` (px) as a custom dash pattern in points, or a solid line."""
+    return {"use_custom_dash": str(int(bool(dash.strip()))), "customdash": dash_points(dash), "customdash_unit": "Point"}
 
 
 def _option(parent: ET.Element, name: str, value: str, kind: str = "QString") -> None:
@@ -100,27 +118,32 @@ def _data_defined(parent: ET.Element, expressions: dict[str, str]) -> None:
     _option(outer, "type", "collection")
 
 
-def status_expression(values: dict[str, str], default: str) -> str:
-    """Return a QGIS ``CASE`` expression picking ``values[status]`` by the feature's ``status``."""
-    whens = " ".join(f"WHEN \"status\" = '{status}' THEN '{value}'" for status, value in values.items())
-    return f"CASE {whens} ELSE '{default}' END"
+def _quoted(value: str | None) -> str:
+    return "NULL" if value is None else f"'{value}'"
 
 
-def _status_rules(spec: StyleSpec, colour: str, opacity: float, *, fill_key: str) -> dict[str, str]:
-    """Return data-defined expressions for status: outline colour, stroke style and opacity."""
-    base = STATUS_STYLES["reported"]
-    rules = {
-        fill_key: status_expression({k: rgba(colour, opacity * s.opacity) for k, s in STATUS_STYLES.items()}, rgba(colour, opacity)),
-    }
-    if spec.geometry != "line":
-        rules["outlineColor"] = status_expression({k: rgba(s.outline) for k, s in STATUS_STYLES.items()}, rgba(base.outline))
-    styles = {k: pen_style(s.dash) for k, s in STATUS_STYLES.items()}
-    if spec.dash_field:
-        dashed = f"WHEN \"{spec.dash_field}\" = '{spec.dash_value}' THEN '{pen_style(spec.dash)}'"
-        rules["outlineStyle"] = status_expression(styles, "solid").replace("CASE ", f"CASE {dashed} ", 1)
-    else:
-        rules["outlineStyle"] = status_expression(styles, "solid")
-    return rules
+def status_expression(values: dict[str, str | None], default: str | None, *, first: tuple[str, str | None] | None = None) -> str:
+    """Return a QGIS ``CASE`` expression picking ``values[status]`` by the feature's ``status``.
+
+    ``first`` is an optional ``(condition, value)`` tested before the statuses.
+    """
+    whens = [f"WHEN {first[0]} THEN {_quoted(first[1])}"] if first else []
+    whens += [f"WHEN \"status\" = '{status}' THEN {_quoted(value)}" for status, value in values.items()]
+    return f"CASE {' '.join(whens)} ELSE {_quoted(default)} END"
+
+
+def _dash_expression(spec: StyleSpec) -> str:
+    """Return the data-defined custom dash: the spec's pattern where ``dash_field`` matches, else the status's (NULL = solid)."""
+    first = (f"\"{spec.dash_field}\" = '{spec.dash_value}'", dash_points(spec.dash)) if spec.dash_field else None
+    return status_expression({k: dash_points(s.dash) or None for k, s in STATUS_STYLES.items()}, None, first=first)
+
+
+def _colour_by_status(colour: str, opacity: float) -> str:
+    return status_expression({k: rgba(colour, opacity * s.opacity) for k, s in STATUS_STYLES.items()}, rgba(colour, opacity))
+
+
+def _outline_by_status() -> str:
+    return status_expression({k: rgba(s.outline) for k, s in STATUS_STYLES.items()}, rgba(STATUS_STYLES["reported"].outline))
 
 
 def _symbol_layer(symbol: ET.Element, cls: str, props: dict[str, str]) -> ET.Element:
@@ -142,39 +165,69 @@ def _marker_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) 
         "outline_width": "0.6", "outline_width_unit": "Point", "angle": "0", "scale_method": "diameter",
     }  # fmt: skip
     layer = _symbol_layer(symbol, "SimpleMarker", props)
-    _data_defined(layer, _status_rules(spec, colour, spec.fill_opacity, fill_key="fillColor"))
+    styles = {k: pen_style(s.dash) for k, s in STATUS_STYLES.items()}
+    _data_defined(layer, {"fillColor": _colour_by_status(colour, spec.fill_opacity), "outlineColor": _outline_by_status(),
+                          "outlineStyle": status_expression(styles, "solid")})  # fmt: skip
+
+
+def _line_props(colour: str, width_pt: float, dash: str = "") -> dict[str, str]:
+    """Return SimpleLine properties: flat caps (the web map's butt caps, so a casing stops where its line does)."""
+    return {"line_color": rgba(colour), "line_style": "solid", "line_width": f"{width_pt:g}", "line_width_unit": "Point",
+            "capstyle": "flat", "joinstyle": "round"} | custom_dash(dash)  # fmt: skip
 
 
 def _fill_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) -> None:
+    """Fill by status opacity; the outline is a simple line so that it can carry the status's exact dash pattern."""
     symbol = _new_symbol(parent, "fill", name)
-    props = {
-        "style": "solid", "color": rgba(colour, spec.fill_opacity), "outline_color": rgba(colour, 0.6),
-        "outline_style": "solid", "outline_width": f"{spec.size_px * PX_TO_PT:g}", "outline_width_unit": "Point",
-    }  # fmt: skip
-    layer = _symbol_layer(symbol, "SimpleFill", props)
-    rules = _status_rules(spec, colour, spec.fill_opacity, fill_key="fillColor")
-    rules["outlineColor"] = status_expression({k: rgba(colour, 0.6 * s.opacity) for k, s in STATUS_STYLES.items()}, rgba(colour, 0.6))
-    _data_defined(layer, rules)
+    fill = {"style": "solid", "color": rgba(colour, spec.fill_opacity), "outline_style": "no", "outline_color": rgba(colour, 0.6)}
+    _data_defined(_symbol_layer(symbol, "SimpleFill", fill), {"fillColor": _colour_by_status(colour, spec.fill_opacity)})
+    outline = _symbol_layer(symbol, "SimpleLine", _line_props(colour, spec.size_px * PX_TO_PT) | {"line_color": rgba(colour, 0.6)})
+    _data_defined(outline, {"outlineColor": _colour_by_status(colour, 0.6), "customDash": _dash_expression(spec)})
 
 
-def _line_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) -> None:
+# QGIS simple-marker shapes for DirectionStyle.arrow: filled arrowheads, or an open V.
+ARROW_SHAPES = {"triangle": "filled_arrowhead", "double": "filled_arrowhead", "chevron": "arrowhead"}
+ARROW_SIZE = 6.0  # arrowhead marker size (QGIS draws the head half as long) relative to the line width
+DOUBLE_GAP = 0.6  # the second head of a double arrow sits this many marker sizes behind the first
+CASING_OPACITY = 0.85  # as on the web map
+CASING_EXTRA_PX = 3.5  # the casing is this much wider than the line it surrounds
+DEFAULT_DIRECTION = "outbound"  # what features with an unknown direction are drawn as (web map, snapshots)
+
+
+def _arrowheads(symbol: ET.Element, colour: str, width_pt: float, direction: DirectionStyle) -> None:
+    """Add a marker line at the last vertex: one arrowhead, or two in tandem for ``double`` arrows.
+
+    The second head is offset within the rotated marker (x points along the line), not by the
+    marker line's offset along the line, which QGIS 3.22 draws turned the wrong way at the last vertex.
+    """
+    size = ARROW_SIZE * width_pt
+    arrow = _symbol_layer(symbol, "MarkerLine", {"placement": "lastvertex", "rotate": "1", "offset": "0"})
+    head = _new_symbol(arrow, "marker", "@arrow")
+    shape = ARROW_SHAPES.get(direction.arrow, "filled_arrowhead")
+    props = {"name": shape, "color": rgba(colour), "size": f"{size:g}", "size_unit": "Point", "angle": "0", "outline_style": "solid",
+             "outline_width_unit": "Point", "offset_unit": "Point"}  # fmt: skip
+    if shape == "arrowhead":  # an open V: drawn by its stroke in the line's colour
+        props |= {"outline_color": rgba(colour), "outline_width": f"{width_pt:g}"}
+    else:  # filled, rimmed with the casing (or the status outline)
+        props |= {"outline_color": rgba(direction.casing or STATUS_STYLES["reported"].outline), "outline_width": "0.6"}
+    backs = (0.0, DOUBLE_GAP * size) if direction.arrow == "double" else (0.0,)
+    for back in backs:
+        marker = _symbol_layer(head, "SimpleMarker", props | {"offset": f"{-back:g},0"})
+        if shape != "arrowhead" and not direction.casing:
+            _data_defined(marker, {"outlineColor": _outline_by_status()})
+
+
+def _line_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str, direction: DirectionStyle | None = None) -> None:
+    """Add a line symbol: casing (if the direction has one), the line, and its arrowhead(s)."""
     symbol = _new_symbol(parent, "line", name)
-    width = spec.size_px * PX_TO_PT
-    props = {
-        "line_color": rgba(colour), "line_style": "solid", "line_width": f"{width:g}", "line_width_unit": "Point",
-        "capstyle": "round", "joinstyle": "round", "use_custom_dash": "0",
-    }  # fmt: skip
-    line = _symbol_layer(symbol, "SimpleLine", props)
-    _data_defined(line, _status_rules(spec, colour, 1.0, fill_key="outlineColor"))
+    width = spec.size_px * PX_TO_PT * (direction.width_factor if direction else 1.0)
+    if direction and direction.casing:
+        casing = _line_props(direction.casing, width + CASING_EXTRA_PX * PX_TO_PT) | {"line_color": rgba(direction.casing, CASING_OPACITY)}
+        _symbol_layer(symbol, "SimpleLine", casing)
+    line = _symbol_layer(symbol, "SimpleLine", _line_props(colour, width))
+    _data_defined(line, {"outlineColor": _colour_by_status(colour, 1.0), "customDash": _dash_expression(spec)})
     if spec.arrowheads:
-        arrow = _symbol_layer(symbol, "MarkerLine", {"placement": "lastvertex", "rotate": "1", "offset": "0"})
-        head = _new_symbol(arrow, "marker", "@arrow")
-        _symbol_layer(
-            head,
-            "SimpleMarker",
-            {"name": "filled_arrowhead", "color": rgba(colour), "size": f"{4 * width:g}", "size_unit": "Point",
-             "outline_color": rgba(colour), "outline_style": "solid", "outline_width": "0", "angle": "0"},
-        )  # fmt: skip
+        _arrowheads(symbol, colour, width, direction or DIRECTION_STYLES[DEFAULT_DIRECTION])
 
 
 SYMBOL_WRITERS = {"point": _marker_symbol, "line": _line_symbol, "polygon": _fill_symbol}
@@ -203,6 +256,30 @@ def renderer_element(spec: StyleSpec) -> ET.Element:
     return renderer
 
 
+def direction_renderer_element(spec: StyleSpec, field: str = DIRECTION_FIELD) -> ET.Element:
+    """Return a rule-based ``renderer-v2`` for lines: one rule per :data:`DIRECTION_STYLES` entry, nested rules per category.
+
+    Unknown or missing directions fall to the :data:`DEFAULT_DIRECTION` rule, as on the web map and the snapshots.
+    """
+    if spec.geometry != "line":
+        raise ValueError(f"StyleSpec {spec.layer!r}: direction styles apply to lines, not {spec.geometry!r}.")
+    renderer = ET.Element("renderer-v2", {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
+    rules = ET.SubElement(renderer, "rules", {"key": f"{{{spec.layer}-rules}}"})
+    symbols = ET.SubElement(renderer, "symbols")
+    others = ", ".join(f"'{key}'" for key in DIRECTION_STYLES if key != DEFAULT_DIRECTION)
+    n = 0
+    for key, direction in DIRECTION_STYLES.items():
+        # Not QGIS's ELSE rule: symbolsForFeature() (used by plugins and tests) returns ELSE symbols for every feature.
+        test = f"coalesce(\"{field}\", '') NOT IN ({others})" if key == DEFAULT_DIRECTION else f"\"{field}\" = '{key}'"
+        parent = ET.SubElement(rules, "rule", {"key": f"{{{spec.layer}-{key}}}", "filter": test, "label": direction.label})
+        for value, (label, _colour) in spec.categories.items():
+            ET.SubElement(parent, "rule", {"key": f"{{{spec.layer}-{key}-{value}}}", "filter": f"\"{spec.category_field}\" = '{value}'",
+                                           "label": label, "symbol": str(n)})  # fmt: skip
+            _line_symbol(symbols, spec, str(n), spec.colour(value), direction)
+            n += 1
+    return renderer
+
+
 def aliases_element(fields: list[str]) -> ET.Element:
     """Return the ``aliases`` element naming every field readably."""
     aliases = ET.Element("aliases")
@@ -211,13 +288,13 @@ def aliases_element(fields: list[str]) -> ET.Element:
     return aliases
 
 
-def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0) -> ET.Element:
-    """Return a simple-labeling element that labels features with ``field`` (white buffer, placed around points)."""
+def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0, colour: str = "#282828") -> ET.Element:
+    """Return a simple-labeling element that labels features with ``field`` in ``colour`` (white buffer, placed around points)."""
     labeling = ET.Element("labeling", {"type": "simple"})
     settings = ET.SubElement(labeling, "settings", {"calloutType": "simple"})
     style = ET.SubElement(
         settings, "text-style",
-        {"fieldName": field, "isExpression": "0", "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "textColor": "40,40,40,255",
+        {"fieldName": field, "isExpression": "0", "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "textColor": rgba(colour),
          "fontFamily": "Sans Serif", "textOpacity": "1", "multilineHeight": "1", "namedStyle": "Regular"},
     )  # fmt: skip
     buffer = {"bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255", "bufferOpacity": "0.8"}
@@ -227,12 +304,12 @@ def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0) -> ET.E
     return labeling
 
 
-def qml_tree(renderer: ET.Element, fields: list[str], *, geometry: str, label_field: str = "") -> ET.Element:
-    """Return the ``<qgis>`` root of a style: renderer, labels on ``label_field`` (if given), field aliases."""
+def qml_tree(renderer: ET.Element, fields: list[str], *, geometry: str, label_field: str = "", label_colour: str = "#282828") -> ET.Element:
+    """Return the ``<qgis>`` root of a style: renderer, labels on ``label_field`` (if given) in ``label_colour``, field aliases."""
     root = ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "Symbology|Labeling|Fields|Rendering", "labelsEnabled": str(int(bool(label_field)))})
     root.append(renderer)
     if label_field:
-        root.append(labeling_element(label_field, geometry=geometry))
+        root.append(labeling_element(label_field, geometry=geometry, colour=label_colour))
     root.append(aliases_element(fields))
     ET.SubElement(root, "blendMode").text = "0"
     ET.SubElement(root, "featureBlendMode").text = "0"
@@ -247,10 +324,12 @@ def qml_text(root: ET.Element) -> str:
 
 
 def layer_qml(layer: Layer) -> str:
-    """Return the QML style of a map layer, generated from its StyleSpec."""
+    """Return the QML style of a map layer, generated from its StyleSpec (lines with a direction field: by direction too)."""
     spec = layer.style
     fields = [c for c in layer.gdf.columns if c != layer.gdf.geometry.name]
-    root = qml_tree(renderer_element(spec), fields, geometry=spec.geometry)
+    by_direction = spec.geometry == "line" and DIRECTION_FIELD in fields
+    renderer = direction_renderer_element(spec) if by_direction else renderer_element(spec)
+    root = qml_tree(renderer, fields, geometry=spec.geometry)
     return qml_text(root)
 
 

@@ -11,13 +11,12 @@ import geopandas as gpd
 import shapely
 
 from layers import Layer, StyleSpec
-from layers.style import DIRECTION_STYLES, STATUS_STYLES
+from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D"}
 HEADS = {"triangle": "-|>", "double": "-|>", "chevron": "->"}
-SEA = "#DCE6EE"
-LAND = "#F3F1EC"
-BORDER = "#8C8C8C"
+# The basemap tones come from layers.style.BASEMAP (shared with the web map and QGIS).
+SEA, LAND, BORDER = BASEMAP.sea, BASEMAP.land, BASEMAP.border
 
 
 def dashes(pattern: str) -> Any:  # noqa: ANN401 - matplotlib's linestyle is a str or a tuple

@@ -10,14 +10,18 @@ from pathlib import Path
 
 from qgis.core import (
     QgsApplication,
+    QgsExpressionContextUtils,
     QgsLayoutExporter,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
+    QgsRenderContext,
+    QgsSimpleMarkerSymbolLayerBase,
+    QgsSymbolLayer,
+    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
-from qgis.PyQt.QtGui import QColor
 
 GPKG_LAYERS = ["countries", "town_labels", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence"]
 
@@ -32,7 +36,54 @@ def renderer_info(layer):
         info["attr"] = renderer.classAttribute()
         info["categories"] = [[c.value(), c.label(), c.symbol().color().name().upper()] for c in renderer.categories()]
         info["symbol_layers"] = [[sl.layerType() for sl in c.symbol().symbolLayers()] for c in renderer.categories()][:1]
+    elif renderer.type() == "RuleRenderer":
+        info["rules"] = [
+            [rule.label(), rule.filterExpression(), [[c.label(), c.filterExpression(), c.symbol().color().name().upper()] for c in rule.children()]]
+            for rule in renderer.rootRule().children()
+        ]
     return info
+
+
+DATA_DEFINED = {"customDash": QgsSymbolLayer.PropertyCustomDash, "outlineColor": QgsSymbolLayer.PropertyStrokeColor,
+                "fillColor": QgsSymbolLayer.PropertyFillColor, "outlineStyle": QgsSymbolLayer.PropertyStrokeStyle}
+
+
+def symbol_layer_info(sl, context):
+    """Return one symbol layer's type, colour, widths, dash settings and its data-defined values for the current feature."""
+    info = {"type": sl.layerType(), "color": sl.color().name(), "alpha": sl.color().alpha()}
+    if sl.layerType() == "SimpleLine":
+        info.update(width=sl.width(), width_unit=QgsUnitTypes.encodeUnit(sl.widthUnit()), custom_dash=sl.useCustomDashPattern(),
+                    dash=list(sl.customDashVector()), dash_unit=QgsUnitTypes.encodeUnit(sl.customDashPatternUnit()))
+    if sl.layerType() == "SimpleMarker":
+        info.update(shape=QgsSimpleMarkerSymbolLayerBase.encodeShape(sl.shape()), size=sl.size(), stroke=sl.strokeColor().name())
+    if sl.layerType() == "MarkerLine":
+        info.update(offset_along_line=sl.offsetAlongLine(), markers=[symbol_layer_info(m, context) for m in sl.subSymbol().symbolLayers()])
+    props = sl.dataDefinedProperties()
+    values = {}
+    for key, pid in DATA_DEFINED.items():
+        prop = props.property(pid)
+        if prop.isActive():
+            value, _ok = prop.value(context.expressionContext())
+            values[key] = None if value is None or (hasattr(value, "isNull") and value.isNull()) else str(value)
+    info["data_defined"] = values
+    return info
+
+
+def feature_symbols(layer):
+    """Return, per feature, its attributes of interest and the layers of the symbol(s) the renderer gives it."""
+    renderer = layer.renderer().clone()
+    context = QgsRenderContext()
+    context.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    renderer.startRender(context, layer.fields())
+    out = []
+    for feature in layer.getFeatures():
+        context.expressionContext().setFeature(feature)
+        symbols = renderer.symbolsForFeature(feature, context)
+        attrs = {name: feature[name] for name in ("id", "status", "direction", "route", "actor_group") if layer.fields().indexOf(name) >= 0}
+        out.append({"attrs": {k: (None if v is None or (hasattr(v, "isNull") and v.isNull()) else str(v)) for k, v in attrs.items()},
+                    "symbols": [[symbol_layer_info(sl, context) for sl in symbol.symbolLayers()] for symbol in symbols]})
+    renderer.stopRender(context)
+    return out
 
 
 def field_info(layer):
@@ -48,7 +99,7 @@ def load_gpkg(dist):
         entry = {"valid": layer.isValid(), "count": layer.featureCount(), "fields": field_info(layer)}
         if layer.isSpatial():
             msg, ok = layer.loadDefaultStyle()
-            entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer))
+            entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer), features=feature_symbols(layer))
         out[name] = entry
     return out
 
@@ -67,7 +118,7 @@ def load_project(dist, png, messages):
         visible = [lyr for lyr in project.layerTreeRoot().layerOrder() if project.layerTreeRoot().findLayer(lyr.id()).isVisible()]
         settings.setLayers(visible)
         settings.setDestinationCrs(project.crs())
-        settings.setBackgroundColor(QColor("#DCE6EE"))
+        settings.setBackgroundColor(project.backgroundColor())
         settings.setOutputSize(QSize(1400, 900))
         settings.setExtent(project.viewSettings().defaultViewExtent())
         job = QgsMapRendererParallelJob(settings)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
 from renderers.qml import write_qml_sidecars
@@ -58,11 +59,95 @@ def test_every_gpkg_layer_is_valid_with_its_default_style(report, layers):
         assert entry["count"] == len(layer.gdf)
         assert entry["style_ok"], entry["style_msg"]
         renderer = entry["renderer"]
-        assert renderer["type"] == "categorizedSymbol"
-        assert renderer["attr"] == layer.style.category_field
         expected = [[value, label, layer.style.colour(value).upper()] for value, (label, _c) in layer.style.categories.items()]
-        assert renderer["categories"] == expected
-    assert gpkg["movements"]["renderer"]["symbol_layers"] == [["SimpleLine", "MarkerLine"]]
+        if "direction" in layer.gdf.columns:  # movements: a rule per direction, a nested rule per category
+            assert renderer["type"] == "RuleRenderer"
+            assert [rule[0] for rule in renderer["rules"]] == [d.label for d in DIRECTION_STYLES.values()]
+            for _label, _filter, children in renderer["rules"]:
+                assert [child[0] for child in children] == [label for _v, label, _c in expected]
+        else:
+            assert renderer["type"] == "categorizedSymbol"
+            assert renderer["attr"] == layer.style.category_field
+            assert renderer["categories"] == expected
+
+
+def _direction_of(value) -> str:
+    return value if value in DIRECTION_STYLES else "outbound"
+
+
+def test_movements_are_drawn_by_direction_in_qgis(report, layers):
+    """Each movement gets one symbol whose casing, width and arrowheads follow DIRECTION_STYLES[direction]."""
+    (layer,) = [lyr for lyr in layers if "direction" in lyr.gdf.columns]
+    features = report[0]["gpkg"][layer.name]["features"]
+    directions = {_direction_of(f["attrs"]["direction"]) for f in features}
+    assert {"inbound", "outbound"} <= directions, "the data should hold inbound and outbound movements"
+    widths: dict[str, float] = {}
+    for feature in features:
+        attrs = feature["attrs"]
+        style = DIRECTION_STYLES[_direction_of(attrs["direction"])]
+        assert len(feature["symbols"]) == 1, attrs
+        (symbol,) = feature["symbols"]
+        lines = [sl for sl in symbol if sl["type"] == "SimpleLine"]
+        main = lines[-1]
+        assert main["color"] == layer.style.colour(attrs["actor_group"]).lower(), attrs
+        if style.casing:
+            assert len(lines) == 2, attrs
+            assert lines[0]["color"] == style.casing.lower()
+            assert lines[0]["width"] > main["width"], attrs
+        else:
+            assert len(lines) == 1, attrs
+        widths.setdefault(attrs["direction"], main["width"])
+        assert main["width"] == pytest.approx(widths[attrs["direction"]])
+        (arrows,) = [sl for sl in symbol if sl["type"] == "MarkerLine"]
+        heads = arrows["markers"]
+        assert len(heads) == (2 if style.arrow == "double" else 1), attrs
+        # QGIS's open V is "arrowhead"; the filled triangle is "filled_arrowhead".
+        assert {h["shape"] for h in heads} == {"arrowhead" if style.arrow == "chevron" else "filled_arrowhead"}, attrs
+    outbound = widths["outbound"]
+    for direction, width in widths.items():
+        factor = DIRECTION_STYLES[direction].width_factor / DIRECTION_STYLES["outbound"].width_factor
+        assert width / outbound == pytest.approx(factor), direction
+    inbound = next(f for f in features if f["attrs"]["direction"] == "inbound")
+    outbound_feature = next(f for f in features if f["attrs"]["direction"] == "outbound")
+    assert inbound["symbols"] != outbound_feature["symbols"]
+
+
+PX_PER_UNIT = {"Point": 96 / 72, "Pixel": 1.0, "MM": 96 / 25.4}  # CSS px at 96 dpi
+
+
+def _px(pattern: str | list[float] | None, unit: str) -> list[float]:
+    if not pattern:
+        return []
+    values = [float(v) for v in pattern.split(";")] if isinstance(pattern, str) else pattern
+    return [v * PX_PER_UNIT[unit] for v in values]
+
+
+def _spec_px(pattern: str) -> list[float]:
+    return [float(v) for v in pattern.split()]
+
+
+def test_dash_patterns_reach_qgis_exactly(report, layers):
+    """QGIS evaluates each line's custom dash to the spec's pattern (route dash first, else the status's)."""
+    gpkg = report[0]["gpkg"]
+    checked = 0
+    for layer in layers:
+        if layer.style.geometry == "point":
+            continue  # QGIS 3.22 markers have no custom dash (Qt pen styles only)
+        spec = layer.style
+        for feature in gpkg[layer.name]["features"]:
+            attrs = feature["attrs"]
+            main = [sl for sl in feature["symbols"][0] if sl["type"] == "SimpleLine"][-1]
+            routed = spec.dash_field and attrs.get(spec.dash_field) == spec.dash_value
+            want = _spec_px(spec.dash if routed else STATUS_STYLES[attrs["status"]].dash)
+            got = _px(main["data_defined"].get("customDash"), main["dash_unit"])
+            assert got == pytest.approx(want), (layer.name, attrs)
+            assert "outlineStyle" not in main["data_defined"], (layer.name, attrs)
+            checked += bool(want)
+    assert checked > 0
+    border = [sl for sl in gpkg["countries"]["features"][0]["symbols"][0] if sl["type"] == "SimpleLine"][-1]
+    assert border["custom_dash"] is True
+    assert _px(border["dash"], border["dash_unit"]) == pytest.approx(_spec_px(BASEMAP.border_dash))
+    assert border["color"] == BASEMAP.border.lower()
 
 
 def test_fields_are_typed_and_aliased(report):
