@@ -1,0 +1,297 @@
+"""Time one map page in headless Chromium: load until drawn, hover tooltip, click popup, JS heap.
+
+Used by ``webmap_scale.py`` in a child process (so a page that hangs the browser can be
+killed); :func:`measure_page` reports each phase through ``emit`` as soon as it is known.
+
+Criteria (the same shape for both pages; times are from ``performance.now()``, whose zero is
+the start of the navigation):
+
+- **load**: the first animation frame at which ``document.readyState == "complete"`` (the
+  load event has fired) *and* the map says its data are drawn, plus one more frame to paint
+  (``requestAnimationFrame`` then ``setTimeout(0)``). "Drawn" is ``window.militiaMap.ready``
+  for this project's page; for ``explore()`` it is: its ``L.GeoJSON`` layer is on its
+  ``L.Map`` and holds all ``n`` features (folium adds it in the page's inline script).
+- **tooltip**: the map is set (no animation) to zoom 12 on one synthetic feature, then the
+  mouse moves onto that spot; from the ``mousemove`` event's time stamp until a
+  ``.leaflet-tooltip`` is in the DOM, plus one painted frame.
+- **popup**: a click on the same spot; from the ``mousedown`` time stamp until a
+  ``.leaflet-popup`` with content is in the DOM, plus one painted frame. ``explore()`` binds
+  no popup by default, so it is not measured there.
+- **heap**: CDP ``Performance.getMetrics`` ``JSHeapUsedSize`` after the load, before and after
+  a forced garbage collection (``HeapProfiler.collectGarbage``); also DOM ``Nodes`` and
+  Chromium's cumulative ``ScriptDuration``/``LayoutDuration``/``RecalcStyleDuration``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from renderers.webmap.screenshot import offline_page
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAFLET_DIST = ROOT / "node_modules" / "leaflet" / "dist"
+# explore() pages load Leaflet from a CDN: any ".../leaflet@VERSION/dist/FILE" is served from npm.
+_LEAFLET_CDN = re.compile(r"^https?://[^?#]*/leaflet@[^/]+/dist/([^?#]+)")
+_CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
+INTERACTION_ZOOM = 12
+
+# Finds the page's L.Map and L.GeoJSON layers among its globals (folium declares them with var).
+_FIND = """
+function __benchFind() {
+  var found = { map: null, geojson: [] };
+  if (!window.L) { return found; }
+  if (window.militiaMap && window.militiaMap.map instanceof L.Map) { found.map = window.militiaMap.map; }
+  Object.keys(window).forEach(function (k) {
+    var v;
+    try { v = window[k]; } catch (e) { return; }
+    if (!found.map && v instanceof L.Map) { found.map = v; }
+    if (v instanceof L.GeoJSON) { found.geojson.push(v); }
+  });
+  return found;
+}
+"""
+
+# Records window.__bench.drawn on the first frame where the criterion holds, and .painted one frame later.
+_DRAWN = {
+    "ours": "document.readyState === 'complete' && !!(window.militiaMap && window.militiaMap.ready === true)",
+    "explore": (
+        "document.readyState === 'complete' && (function () { var f = __benchFind();"
+        " return !!f.map && f.geojson.some(function (g) { return f.map.hasLayer(g) && g.getLayers().length === n; }); })()"
+    ),
+}
+_WAIT_DRAWN = """
+(n) => {
+  %(find)s
+  if (window.__bench) { return true; }
+  if (!(%(criterion)s)) { return false; }
+  var b = window.__bench = { drawn: performance.now() };
+  requestAnimationFrame(function () { setTimeout(function () { b.painted = performance.now(); }, 0); });
+  return true;
+}
+"""
+_TIMINGS = """
+() => {
+  var nav = performance.getEntriesByType('navigation')[0] || {};
+  var pick = function (e) { return { name: e.name, start: e.startTime, duration: e.duration }; };
+  return {
+    response_end: nav.responseEnd, dom_interactive: nav.domInteractive,
+    dom_content_loaded_end: nav.domContentLoadedEventEnd, load_event_end: nav.loadEventEnd,
+    drawn: window.__bench.drawn, painted: window.__bench.painted,
+    marks: performance.getEntriesByType('mark').map(pick), measures: performance.getEntriesByType('measure').map(pick)
+  };
+}
+"""
+# Centres the map on the target at zoom 12, once any running zoom animation has ended; sets window.__prep
+# when done (asynchronously, so a slow redraw cannot block the driver).
+_PREPARE = """
+([lat, lon, zoom]) => {
+  %(find)s
+  window.__prep = null;
+  window.__ev = {};
+  var map = __benchFind().map;
+  function settle() {
+    // A zoom animation still running (e.g. the page's own fitBounds) would swallow setView.
+    if (map._animatingZoom) { setTimeout(settle, 50); return; }
+    map.closePopup();
+    map.setView([lat, lon], Math.min(zoom, map.getMaxZoom()), { animate: false });
+    requestAnimationFrame(function () { setTimeout(function () {
+      var p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+      var x = box.left + p.x, y = box.top + p.y, hit = document.elementFromPoint(x, y);
+      window.__prep = { x: x, y: y, zoom: map.getZoom(), hit: hit ? hit.tagName.toLowerCase() + '.' + String(hit.getAttribute('class') || '') : '' };
+    }, 0); });
+  }
+  setTimeout(settle, 0);
+  ['mousemove', 'mousedown'].forEach(function (type) {
+    document.addEventListener(type, function (e) { if (!window.__ev[type]) { window.__ev[type] = e.timeStamp; } }, true);
+  });
+  return true;
+}
+"""
+_WAIT_SHOWN = """
+([selector, key]) => {
+  var shown = window.__shown = window.__shown || {};
+  if (shown[key]) { return true; }
+  var node = document.querySelector(selector);
+  if (!node || !node.textContent.trim()) { return false; }
+  var b = shown[key] = { seen: performance.now() };
+  requestAnimationFrame(function () { setTimeout(function () { b.painted = performance.now(); }, 0); });
+  return true;
+}
+"""
+
+
+def _serve_leaflet(route: Any, served: list[str]) -> None:  # noqa: ANN401 - playwright's Route
+    """Fulfil a Leaflet CDN request with the file from node_modules/leaflet/dist, else abort it."""
+    match = _LEAFLET_CDN.match(route.request.url)
+    path = (LEAFLET_DIST / match.group(1)).resolve() if match else None
+    if path is None or not path.is_file() or LEAFLET_DIST.resolve() not in path.parents:
+        route.fallback()
+        return
+    served.append(route.request.url)
+    route.fulfill(status=200, body=path.read_bytes(), content_type=_CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+
+
+def _metrics(cdp: Any) -> dict[str, float]:  # noqa: ANN401 - playwright's CDPSession
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def _top_functions(profile: dict[str, Any], limit: int = 15) -> list[dict[str, Any]]:
+    """Return the functions with the most self time in a CDP CPU profile."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    parent = {child: node["id"] for node in profile["nodes"] for child in node.get("children", [])}
+
+    def name_of(node_id: int) -> str:
+        """Return the function's name, or "(anonymous in NAME)" after its nearest named caller."""
+        own = str(nodes[node_id]["callFrame"].get("functionName") or "")
+        if own:
+            return own
+        up = parent.get(node_id)
+        while up is not None:
+            caller = nodes[up]["callFrame"].get("functionName")
+            if caller:
+                return f"(anonymous in {caller})"
+            up = parent.get(up)
+        return "(anonymous)"
+
+    self_us: Counter[int] = Counter()
+    for node_id, delta in zip(profile.get("samples", []), profile.get("timeDeltas", []), strict=False):
+        self_us[node_id] += delta
+    by_function: Counter[tuple[str, str, int]] = Counter()
+    for node_id, micros in self_us.items():
+        frame = nodes[node_id]["callFrame"]
+        url = frame.get("url", "")
+        where = url.rsplit("/", 1)[-1][:40] if url else ""
+        by_function[(name_of(node_id), where, frame.get("lineNumber", -1) + 1)] += micros
+    total = sum(by_function.values()) or 1
+    return [
+        {"function": name, "file": where, "line": line, "self_s": round(us / 1e6, 3), "share": round(us / total, 3)}
+        for (name, where, line), us in by_function.most_common(limit)
+    ]
+
+
+def _emit_profile(cdp: Any, path: Path, emit: Callable[[dict[str, Any]], None], note: str = "") -> None:  # noqa: ANN401
+    """Stop the CPU profiler, write its profile to ``path`` and emit the top functions."""
+    profile = cdp.send("Profiler.stop")["profile"]
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    emit({"phase": "profile", "status": "ok", "file": str(path), "note": note, "top": _top_functions(profile)})
+
+
+def measure_page(
+    chromium: str,
+    html: Path,
+    kind: str,
+    n: int,
+    target: tuple[float, float] | None,
+    *,
+    timeout_s: float,
+    interaction_timeout_s: float,
+    emit: Callable[[dict[str, Any]], None],
+    profile_to: Path | None = None,
+) -> None:
+    """Open ``html`` offline and ``emit`` one record per measured phase.
+
+    Parameters
+    ----------
+    chromium
+        Path of the Chromium binary.
+    html
+        The page to open.
+    kind
+        ``"ours"`` (this project's page) or ``"explore"`` (a ``GeoDataFrame.explore()`` page).
+    n
+        Number of features on the page (the explore criterion waits for all of them).
+    target
+        ``(lat, lon)`` of the feature to hover and click; ``None`` skips the interactions.
+    timeout_s
+        Longest wait for the load; past it the load is reported as ``"timeout"``.
+    interaction_timeout_s
+        Longest wait for each interaction step.
+    emit
+        Receives each record (a dict with a ``"phase"`` key) as soon as it is known.
+    profile_to
+        If given, record a CPU profile of the load, write it there and emit the top functions
+        (the profiler slows the page: use a separate run for the timings).
+    """
+    with offline_page(chromium) as view:
+        page = view.page
+        served: list[str] = []
+        if kind == "explore":
+            page.route(_LEAFLET_CDN, lambda route: _serve_leaflet(route, served))
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        if profile_to is not None:
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+            cdp.send("Profiler.start")
+        wall = time.perf_counter()
+        try:
+            page.goto(html.resolve().as_uri(), wait_until="commit", timeout=timeout_s * 1000)
+            left = max(1.0, timeout_s - (time.perf_counter() - wall))
+            page.wait_for_function(_WAIT_DRAWN % {"find": _FIND, "criterion": _DRAWN[kind]}, arg=n, polling="raf", timeout=left * 1000)
+            page.wait_for_function("() => window.__bench && window.__bench.painted !== undefined", timeout=interaction_timeout_s * 1000)
+        except Exception as exc:  # noqa: BLE001 - playwright's TimeoutError or a crashed page: report, don't raise
+            emit({"phase": "load", "status": "timeout" if "Timeout" in type(exc).__name__ else "error", "error": str(exc).splitlines()[0][:300]})
+            if profile_to is not None:  # what the page did until then is the interesting part
+                _emit_profile(cdp, profile_to, emit, note="load did not finish; profile up to the timeout")
+            return
+        wall_s = time.perf_counter() - wall
+        timings = page.evaluate(_TIMINGS)
+        after_load = _metrics(cdp)
+        cdp.send("HeapProfiler.collectGarbage")
+        after_gc = _metrics(cdp)
+        emit(
+            {
+                "phase": "load",
+                "status": "ok",
+                "load_s": timings["painted"] / 1000,
+                "wall_s": wall_s,
+                "timings_ms": timings,
+                "heap_used_mb": after_load.get("JSHeapUsedSize", 0) / 1e6,
+                "heap_used_after_gc_mb": after_gc.get("JSHeapUsedSize", 0) / 1e6,
+                "dom_nodes": int(after_gc.get("Nodes", 0)),
+                "chromium_s": {k: round(after_load.get(k, 0.0), 3) for k in ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")},
+                "leaflet_served": served,
+                "blocked": [u for u in dict.fromkeys(view.blocked) if u not in served],
+                "console_errors": view.console_errors[:5],
+                "page_errors": view.page_errors[:5],
+            }
+        )
+        if profile_to is not None:
+            _emit_profile(cdp, profile_to, emit)
+        if target is not None:
+            _interact(page, kind, target, interaction_timeout_s, emit)
+
+
+def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: float, emit: Callable[[dict[str, Any]], None]) -> None:  # noqa: ANN401
+    """Hover (tooltip) and, on this project's page, click (popup) the target; emit each time."""
+    try:
+        page.evaluate(_PREPARE % {"find": _FIND}, [target[0], target[1], INTERACTION_ZOOM])
+        prep = page.wait_for_function("() => window.__prep", timeout=timeout_s * 1000).json_value()
+    except Exception as exc:  # noqa: BLE001
+        emit({"phase": "tooltip", "status": "timeout", "error": f"setting the view: {str(exc).splitlines()[0][:200]}"})
+        return
+    steps = [("tooltip", ".leaflet-tooltip", "mousemove")]
+    if kind == "ours":
+        steps.append(("popup", ".leaflet-popup .leaflet-popup-content", "mousedown"))
+    for phase, selector, event in steps:
+        try:
+            if phase == "tooltip":
+                page.mouse.move(prep["x"], prep["y"])
+            else:
+                page.mouse.click(prep["x"], prep["y"])
+            page.wait_for_function(_WAIT_SHOWN, arg=[selector, phase], polling="raf", timeout=timeout_s * 1000)
+            page.wait_for_function("(k) => window.__shown[k].painted !== undefined", arg=phase, timeout=timeout_s * 1000)
+            got = page.evaluate("([k, ev]) => ({ shown: window.__shown[k], start: window.__ev[ev] === undefined ? null : window.__ev[ev] })", [phase, event])
+        except Exception as exc:  # noqa: BLE001
+            emit({"phase": phase, "status": "timeout", "error": str(exc).splitlines()[0][:300], "hit": prep.get("hit", "")})
+            continue
+        if got["start"] is None:
+            emit({"phase": phase, "status": "error", "error": f"no {event} event reached the page", "hit": prep.get("hit", "")})
+            continue
+        emit({"phase": phase, "status": "ok", f"{phase}_s": (got["shown"]["painted"] - got["start"]) / 1000, "zoom": prep["zoom"], "hit": prep.get("hit", "")})
