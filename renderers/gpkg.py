@@ -16,6 +16,8 @@ from shapely.geometry import mapping
 from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_town_labels
 from layers._features import evidence_record
 from renderers._basemap_style import basemap_qml
+from renderers._gpkg_extensions import write_schema_and_metadata
+from renderers._qgis_metadata import layer_abstract
 from renderers.qml import layer_qml
 
 if TYPE_CHECKING:
@@ -89,13 +91,7 @@ def write_frame(path: Path, name: str, gdf: Any, *, geometry: str | None, descri
 
 def layer_description(layer: Layer, ds: Dataset) -> str:
     """Return the gpkg_contents description: abstract, as-of date, version, sources and licence."""
-    spec = layer.style
-    used = sorted({e["source_id"] for text in layer.gdf.get("evidence", []) for e in json.loads(text)})
-    sources = "; ".join(ds.sources[s].citation_text() for s in used if s in ds.sources) or "none"
-    return (
-        f"{spec.title}. {spec.description} Dataset: {ds.info.title}, version {ds.info.version}, as of {ds.info.as_of.isoformat()}. "
-        f"Sources: {sources}. {ds.info.licence} {ds.info.disclaimer}"
-    )
+    return layer_abstract(layer, ds)
 
 
 def sources_frame(ds: Dataset) -> Any:  # noqa: ANN401
@@ -167,7 +163,8 @@ def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pa
     """Write ``out_dir/militia_map.gpkg`` (GeoPackage 1.2) and return its path.
 
     Holds the basemap (``countries``, ``town_labels``), one table per map layer with its QGIS
-    default style in ``layer_styles``, and the non-spatial ``sources`` and ``evidence`` tables.
+    default style in ``layer_styles``, and the non-spatial ``sources`` and ``evidence`` tables;
+    field aliases in ``gpkg_data_columns`` and each map layer's metadata in ``gpkg_metadata``.
     """
     path = out_dir / GPKG_NAME
     path.unlink(missing_ok=True)
@@ -183,7 +180,11 @@ def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pa
             gtype = GEOMETRY_TYPES[layer.style.geometry]
             write_frame(path, layer.name, layer.gdf, geometry=gtype, description=layer_description(layer, ds))
             styles.append((layer.name, layer.style.title, layer_qml(layer)))
-        write_frame(path, SOURCES_TABLE, sources_frame(ds), geometry=None, description="Sources cited by the claims (join on source_id).")
-        write_frame(path, EVIDENCE_TABLE, evidence_frame(ds), geometry=None, description="Quoted evidence per claim (join on claim_id).")
+        sources, evidence = sources_frame(ds), evidence_frame(ds)
+        write_frame(path, SOURCES_TABLE, sources, geometry=None, description="Sources cited by the claims (join on source_id).")
+        write_frame(path, EVIDENCE_TABLE, evidence, geometry=None, description="Quoted evidence per claim (join on claim_id).")
         _write_styles(path, styles, ds)
+    tables = {layer.name: [c for c in layer.gdf.columns if c != "geometry"] for layer in layers}
+    tables |= {SOURCES_TABLE: list(sources.columns), EVIDENCE_TABLE: list(evidence.columns)}
+    write_schema_and_metadata(path, tables, layers, ds, stamp)
     return [path]

@@ -16,7 +16,8 @@ from geo.basemap import ATTRIBUTION, REGION_BBOX
 from layers.style import BASEMAP as BASEMAP_STYLE
 from renderers._basemap_style import basemap_qml
 from renderers._qgis_layout import layout_element
-from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME, layer_description
+from renderers._qgis_metadata import fill_metadata
+from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME
 from renderers.qml import QGIS_VERSION, layer_qml
 
 if TYPE_CHECKING:
@@ -52,18 +53,23 @@ def _style_children(qml: str) -> list[ET.Element]:
     return list(root)
 
 
-def maplayer_element(name: str, title: str, geometry: str, qml: str, abstract: str) -> ET.Element:
-    """Return a ``maplayer`` element for GeoPackage table ``name`` styled by ``qml``."""
+def basemap_metadata(name: str, title: str) -> ET.Element:
+    """Return the ``resourceMetadata`` of a basemap layer: identifier, title and the attribution as abstract."""
+    meta = ET.Element("resourceMetadata")
+    for tag, text in (("identifier", name), ("title", title), ("abstract", ATTRIBUTION)):
+        ET.SubElement(meta, tag).text = text
+    return meta
+
+
+def maplayer_element(name: str, title: str, geometry: str, qml: str, metadata: ET.Element) -> ET.Element:
+    """Return a ``maplayer`` element for GeoPackage table ``name`` styled by ``qml``, with its ``resourceMetadata``."""
     node = ET.Element("maplayer", {"type": "vector", "geometry": GEOMETRY_NAMES[geometry], "wkbType": geometry,
                                    "hasScaleBasedVisibilityFlag": "0", "styleCategories": "AllStyleCategories"})  # fmt: skip
     ET.SubElement(node, "id").text = layer_id(name)
     ET.SubElement(node, "datasource").text = f"./{GPKG_NAME}|layername={name}"
     ET.SubElement(node, "layername").text = title
     spatialrefsys(ET.SubElement(node, "srs"))
-    meta = ET.SubElement(node, "resourceMetadata")
-    ET.SubElement(meta, "identifier").text = name
-    ET.SubElement(meta, "title").text = title
-    ET.SubElement(meta, "abstract").text = abstract
+    node.append(metadata)
     ET.SubElement(node, "provider", {"encoding": "UTF-8"}).text = "ogr"
     for child in _style_children(qml):
         node.append(child)
@@ -140,9 +146,10 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     maplayers = ET.SubElement(root, "projectlayers")
     for layer in layers:
         spec = layer.style
-        maplayers.append(maplayer_element(layer.name, spec.title, GEOMETRY_TYPES[spec.geometry], layer_qml(layer), layer_description(layer, ds)))
+        metadata = fill_metadata(ET.Element("resourceMetadata"), layer, ds)
+        maplayers.append(maplayer_element(layer.name, spec.title, GEOMETRY_TYPES[spec.geometry], layer_qml(layer), metadata))
     for name, title, geometry in BASEMAP:
-        maplayers.append(maplayer_element(name, title, geometry, basemap_qml(name), ATTRIBUTION))
+        maplayers.append(maplayer_element(name, title, geometry, basemap_qml(name), basemap_metadata(name, title)))
     _view_settings(root)
     _properties(root, ds)
     layouts = ET.SubElement(root, "Layouts")

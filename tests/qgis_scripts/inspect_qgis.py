@@ -91,12 +91,21 @@ def field_info(layer):
     return [[f.name(), f.typeName(), layer.attributeAlias(i)] for i, f in enumerate(layer.fields())]
 
 
+def metadata_info(layer):
+    """Return the layer metadata QGIS read from the data source (before any style is applied)."""
+    md = layer.metadata()
+    return {"identifier": md.identifier(), "title": md.title(), "abstract": md.abstract(), "history": list(md.history()),
+            "keywords": {k: list(v) for k, v in md.keywords().items()}, "links": [[link.name, link.url] for link in md.links()],
+            "rights": list(md.rights())}
+
+
 def load_gpkg(dist):
     """Load every GeoPackage layer on its own and report validity, style and fields."""
     out = {}
     for name in GPKG_LAYERS:
         layer = QgsVectorLayer(f"{dist / 'militia_map.gpkg'}|layername={name}", name, "ogr")
-        entry = {"valid": layer.isValid(), "count": layer.featureCount(), "fields": field_info(layer)}
+        entry = {"valid": layer.isValid(), "count": layer.featureCount(), "fields": field_info(layer), "metadata": metadata_info(layer),
+                 "provider_aliases": [[f.name(), f.alias()] for f in layer.dataProvider().fields()]}
         if layer.isSpatial():
             msg, ok = layer.loadDefaultStyle()
             entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer), features=feature_symbols(layer))

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import sqlite3
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import fiona
 import pyogrio
 import shapely
 
+from layers.style import DIRECTION_STYLES
 from renderers.gpkg import write_geopackage
+from renderers.qml import field_alias  # the one alias source (the QML aliases read it too)
 
 DATE_COLUMNS = {"date_start", "date_end"}
 
@@ -106,6 +109,13 @@ def test_default_styles_match_the_style_spec(gpkg, layers):
         assert default == 1
         assert geom_col == "geom"
         renderer = ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2")  # noqa: S314 - our own output
+        labels = [label for _k, (label, _colour) in layer.style.categories.items()]
+        if "direction" in layer.gdf.columns:  # movements: one rule per direction, one nested rule per category
+            assert renderer.get("type") == "RuleRenderer"
+            rules = renderer.find("rules").findall("rule")
+            assert [r.get("label") for r in rules] == [d.label for d in DIRECTION_STYLES.values()]
+            assert all([c.get("label") for c in r.findall("rule")] == labels for r in rules)
+            continue
         assert renderer.get("type") == "categorizedSymbol"
         assert renderer.get("attr") == layer.style.category_field
         values = [(c.get("value"), c.get("label")) for c in renderer.find("categories")]
@@ -138,3 +148,75 @@ def test_features_evidence_matches_evidence_table(gpkg, layers):
             continue
         for claim_id, text in zip(layer.gdf.claim_id, layer.gdf.evidence, strict=True):
             assert {(claim_id, e["quote"]) for e in json.loads(text)} <= quotes
+
+
+# GeoPackage 1.2 specification, annex F.2 (schema) and F.8 (metadata): extension names, definitions, tables.
+SPEC_EXTENSIONS = {
+    ("gpkg_data_columns", "gpkg_schema", "http://www.geopackage.org/spec120/#extension_schema"),
+    ("gpkg_data_column_constraints", "gpkg_schema", "http://www.geopackage.org/spec120/#extension_schema"),
+    ("gpkg_metadata", "gpkg_metadata", "http://www.geopackage.org/spec120/#extension_metadata"),
+    ("gpkg_metadata_reference", "gpkg_metadata", "http://www.geopackage.org/spec120/#extension_metadata"),
+}
+
+
+def test_schema_and_metadata_extensions_are_registered(gpkg):
+    with sqlite3.connect(gpkg) as db:
+        rows = set(db.execute("SELECT table_name, extension_name, definition FROM gpkg_extensions WHERE column_name IS NULL AND scope = 'read-write'"))
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert rows >= SPEC_EXTENSIONS
+    assert {"gpkg_data_columns", "gpkg_data_column_constraints", "gpkg_metadata", "gpkg_metadata_reference"} <= tables
+
+
+def test_data_columns_give_every_column_its_alias(gpkg, layers):
+    with sqlite3.connect(gpkg) as db:
+        rows = db.execute("SELECT table_name, column_name, name, title FROM gpkg_data_columns").fetchall()
+        evidence_cols = [r[1] for r in db.execute("PRAGMA table_info(evidence)") if r[1] != "fid"]
+    by_table: dict[str, dict[str, tuple[str, str]]] = {}
+    for table, column, name, title in rows:
+        by_table.setdefault(table, {})[column] = (name, title)
+    for layer in layers:
+        cols = [c for c in layer.gdf.columns if c != "geometry"]
+        assert set(by_table[layer.name]) == set(cols), layer.name
+        for col in cols:
+            assert by_table[layer.name][col] == (field_alias(col), field_alias(col)), (layer.name, col)
+    assert set(by_table["evidence"]) == set(evidence_cols)
+    assert by_table["evidence"]["claim_id"][0] == "Claim id"
+
+
+def test_each_map_layer_has_its_metadata_document(gpkg, layers, dataset):
+    with sqlite3.connect(gpkg) as db:
+        rows = db.execute(
+            "SELECT r.table_name, m.md_scope, m.md_standard_uri, m.mime_type, m.metadata FROM gpkg_metadata_reference r "
+            "JOIN gpkg_metadata m ON m.id = r.md_file_id WHERE r.reference_scope = 'table'"
+        ).fetchall()
+        contents = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+    tables = [row[0] for row in rows]
+    assert sorted(tables) == sorted(layer.name for layer in layers)
+    assert set(tables) <= contents
+    for layer in layers:
+        (_table, scope, uri, mime, text) = next(r for r in rows if r[0] == layer.name)
+        assert (scope, uri, mime) == ("dataset", "http://mrcc.com/qgis.dtd", "text/xml")
+        root = ET.fromstring(text.split("\n", 1)[1])  # noqa: S314 - our own output
+        assert root.findtext("identifier") == layer.name
+        assert root.findtext("title") == layer.style.title
+        assert dataset.info.version in root.findtext("abstract")
+        assert dataset.info.as_of.isoformat() in root.findtext("abstract")
+        used = {e["source_id"] for text in layer.gdf["evidence"] for e in json.loads(text)}
+        assert {link.get("name") for link in root.iter("link")} == {dataset.sources[s].citation_text() for s in used}
+
+
+@pytest.fixture(scope="module")
+def gdal_validator() -> list[str]:
+    """GDAL's GeoPackage validator (Debian's python3-gdal), run under /usr/bin/python3."""
+    cmd = ["/usr/bin/python3", "-m", "osgeo_utils.samples.validate_gpkg"]
+    if not Path(cmd[0]).exists() or subprocess.run([cmd[0], "-c", "import osgeo_utils.samples.validate_gpkg"], capture_output=True, check=False).returncode:
+        pytest.skip("GDAL's validate_gpkg (apt-get install python3-gdal) is not available")
+    return cmd
+
+
+def test_gdal_validator_accepts_the_geopackage(gpkg, gdal_validator):
+    proc = subprocess.run([*gdal_validator, str(gpkg)], capture_output=True, text=True, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -191,3 +192,27 @@ def test_project_renders_headless(qgis_python, qgis_dist, tmp_path_factory):
             colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
         assert colours is not None, path
         assert len(colours) > 50, path
+
+
+def test_qgis_reads_each_layers_metadata_from_the_geopackage(report, layers, dataset):
+    gpkg = report[0]["gpkg"]
+    for layer in layers:
+        md = gpkg[layer.name]["metadata"]
+        assert md["identifier"] == layer.name
+        assert md["title"] == layer.style.title
+        assert dataset.info.version in md["abstract"]
+        assert dataset.info.as_of.isoformat() in md["abstract"]
+        assert md["keywords"]["dataset version"] == [dataset.info.version]
+        assert md["keywords"]["as of"] == [dataset.info.as_of.isoformat()]
+        used = sorted({e["source_id"] for text in layer.gdf["evidence"] for e in json.loads(text)})
+        assert sorted(name for name, _url in md["links"]) == sorted(dataset.sources[s].citation_text() for s in used)
+        assert {url for _name, url in md["links"]} == {dataset.sources[s].url for s in used}
+
+
+def test_gpkg_data_column_names_are_the_aliases_qgis_shows(report, layers, qgis_dist):
+    with sqlite3.connect(qgis_dist / "militia_map.gpkg") as db:
+        names = {(t, c): n for t, c, n in db.execute("SELECT table_name, column_name, name FROM gpkg_data_columns")}
+    for layer in layers:
+        for name, _kind, alias in report[0]["gpkg"][layer.name]["fields"]:
+            if name != "fid":
+                assert names[(layer.name, name)] == alias, (layer.name, name)
