@@ -40,3 +40,9 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) node_modules
+
+# The web map at 1k, 10k and 100k features against GeoDataFrame.explore() (benchmarks/README.md).
+.PHONY: bench
+bench: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(PY) benchmarks/webmap_scale.py
