@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers import Layer
-from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 NEUTRAL = "#777777"
 Item = dict[str, Any]
@@ -62,9 +62,9 @@ def _basemap_section() -> dict[str, Any]:
     return _section(
         "Basemap",
         [
-            {"symbol": "line", "dash": "", "colour": "#6C8EAD", "label": "Coastline"},
-            {"symbol": "line", "dash": "4 3", "colour": "#9A9A9A", "label": "International border"},
-            {"symbol": "town", "colour": "#555555", "label": "Town (GeoNames)"},
+            {"symbol": "line", "dash": "", "colour": BASEMAP.coastline, "label": "Coastline"},
+            {"symbol": "line", "dash": BASEMAP.border_dash, "colour": BASEMAP.border, "label": "International border"},
+            {"symbol": "town", "colour": BASEMAP.town, "label": "Town (GeoNames)"},
         ],
     )
 

@@ -23,7 +23,15 @@ FIND_CLICK_POINT = """
 ([layerId, index]) => {
   const app = window.militiaMap, map = app.map, f = app.layers[layerId].features[index];
   const leaves = f.layer.getLayers ? f.layer.getLayers() : [f.layer];
-  const paths = leaves.map((l) => l._path).filter(Boolean);
+  // Leaflet's own canvas hit test: the last drawn interactive layer containing the point wins.
+  const topmostAt = (renderer, p) => {
+    let hit = null;
+    for (let order = renderer._drawFirst; order; order = order.next) {
+      const layer = order.layer;
+      if (layer.options.interactive && layer._containsPoint(p)) { hit = layer; }
+    }
+    return hit;
+  };
   for (const leaf of leaves) {
     const anchor = leaf.getLatLng ? leaf.getLatLng() : leaf.getCenter();
     map.setView(anchor, 8, { animate: false });
@@ -37,12 +45,17 @@ FIND_CLICK_POINT = """
           pts.push(L.point(p.x + (c[0] - p.x) * inset, p.y + (c[1] - p.y) * inset));
         }
       }
-    } else if (leaf._point) { pts.push(leaf._point); }
+    } else if (leaf._point) {
+      const r = leaf._radius || 0;
+      pts.push(leaf._point);
+      for (const [dx, dy] of [[0.9, 0], [-0.9, 0], [0, 0.9], [0, -0.9]]) { pts.push(L.point(leaf._point.x + dx * r, leaf._point.y + dy * r)); }
+    }
     for (const p of pts) {
       const c = map.layerPointToContainerPoint(p);
       const rect = map.getContainer().getBoundingClientRect();
       const x = rect.left + c.x, y = rect.top + c.y;
-      if (paths.includes(document.elementFromPoint(x, y))) { return { x, y }; }
+      const top = document.elementFromPoint(x, y);
+      if (top === leaf._renderer._container && leaves.includes(topmostAt(leaf._renderer, p))) { return { x, y }; }
     }
   }
   return null;
@@ -99,7 +112,7 @@ def test_clicking_a_feature_opens_its_source(map_page: OfflinePage, built_dist: 
         page.wait_for_selector(".leaflet-popup-content .mm-popup")
         text = page.inner_text(".leaflet-popup-content")
         evidence = json.loads(feature["properties"]["evidence"])
-        assert feature["properties"]["id"] in text
+        assert f"id: {feature['properties']['id']}" in text
         for entry in evidence:
             assert entry["quote"] in text.replace("\n", " ")
             assert entry["source_title"] in text

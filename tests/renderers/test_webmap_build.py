@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import shapely
+import shapely.geometry
+from pyproj import Geod
+
 from dataset import Dataset
 from layers import Layer
 from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
@@ -87,15 +91,50 @@ def test_groups_follow_the_brief_order(data: dict) -> None:
 
 
 def test_evidence_is_a_list_with_citations(data: dict) -> None:
+    table = data["evidence"]
     for spec in data["layers"]:
         for feature in spec["geojson"]["features"]:
-            evidence = feature["properties"]["evidence"]
-            assert isinstance(evidence, list)
-            assert evidence, feature["properties"]["id"]
-            for entry in evidence:
+            indices = feature["properties"]["ev"]
+            assert indices, feature["properties"]["id"]
+            for entry in (table[i] for i in indices):
                 assert entry["quote"]
                 assert entry["citation"]
                 assert entry["url"] == "" or entry["url"].startswith(("http://", "https://"))
+
+
+def test_each_feature_gets_back_exactly_its_own_evidence(layers: list[Layer], data: dict) -> None:
+    """The shared evidence table loses, adds and reorders nothing: each feature resolves to its layer row's list."""
+    table = data["evidence"]
+    by_id = {spec["id"]: spec for spec in data["layers"]}
+    for layer in layers:
+        page = {f["properties"]["id"]: [table[i] for i in f["properties"]["ev"]] for f in by_id[layer.name]["geojson"]["features"]}
+        for fid, raw in zip(layer.gdf["id"], layer.gdf["evidence"], strict=True):
+            expected = json.loads(raw)
+            got = page[fid]
+            assert [(e["quote"], e["citation"], e["locator"]) for e in got] == [(e["quote"], e["citation"], e["locator"]) for e in expected], fid
+
+
+def test_page_geometry_stays_within_a_few_hundred_metres_of_the_layer(layers: list[Layer], data: dict) -> None:
+    """Rounded points and simplified lines stay on the geodesic routes of the layer files (checked with pyproj Geod)."""
+    geod = Geod(ellps="WGS84")
+    by_id = {spec["id"]: spec for spec in data["layers"]}
+    for layer in layers:
+        feats = {f["properties"]["id"]: f for f in by_id[layer.name]["geojson"]["features"]}
+        for fid, geom in zip(layer.gdf["id"], layer.gdf.geometry, strict=True):
+            page_geom = feats[fid]["geometry"]
+            if page_geom is None:  # circles: centre and radius travel as properties
+                props = feats[fid]["properties"]
+                ring = list(geom.exterior.coords)
+                radii = [geod.inv(props["lon"], props["lat"], x, y)[2] for x, y in ring[:-1]]
+                assert max(abs(r / 1000 - props["radius_km"]) for r in radii) < 0.01 * props["radius_km"] + 0.05, fid
+                continue
+            page_shape = shapely.geometry.shape(page_geom)
+            for x, y in shapely.get_coordinates(geom):
+                if page_shape.geom_type == "Point":
+                    nearest = page_shape
+                else:
+                    nearest = page_shape.interpolate(page_shape.project(shapely.Point(x, y)))
+                assert geod.inv(x, y, nearest.x, nearest.y)[2] < 300, (fid, x, y)
 
 
 def test_legend_names_every_actor_direction_and_status(data: dict) -> None:

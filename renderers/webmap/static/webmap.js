@@ -631,11 +631,18 @@ var militiaMapApp = (function () {
 
   function buildBasemap(ctx) {
     var map = ctx.map, base = ctx.data.basemap, renderer = L.svg({ pane: 'mm-basemap', padding: 0.5 });
+    // Tones from layers/style.py BASEMAP, shared with the QGIS styles and the snapshots.
+    var tone = base.style, root = map.getContainer();
+    root.style.background = tone.sea;
+    root.style.setProperty('--mm-land', tone.land);
+    root.style.setProperty('--mm-town', tone.town);
+    root.style.setProperty('--mm-town-label', tone.town_label);
+    root.style.setProperty('--mm-country-label', tone.country_label);
     L.geoJSON(base.countries, { renderer: renderer, interactive: false, style: function () {
-      return { color: '#A7A7A7', weight: 0.8, dashArray: '4 3', fillColor: '#F4F1EA', fillOpacity: 1 };
+      return { color: tone.border, weight: tone.border_width, dashArray: tone.border_dash || null, fillColor: tone.land, fillOpacity: 1 };
     } }).addTo(map);
     L.geoJSON(base.coastline, { renderer: renderer, interactive: false, style: function () {
-      return { color: '#6C8EAD', weight: 1.1, fill: false };
+      return { color: tone.coastline, weight: tone.coastline_width, fill: false };
     } }).addTo(map);
     (base.country_labels.features || []).forEach(function (f) {
       var c = f.geometry.coordinates;
