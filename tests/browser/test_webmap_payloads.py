@@ -99,6 +99,20 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
     statuses = {k: dataclasses.replace(s, label=PAYLOADS[i + 5]) for i, (k, s) in enumerate(STATUS_STYLES.items())}
     directions = {k: dataclasses.replace(d, label=PAYLOADS[i + 8]) for i, (k, d) in enumerate(DIRECTION_STYLES.items())}
     real_basemap = build.basemap_payload
+    real_controls = build.controls_payload
+
+    def poisoned_controls(ds: Dataset, lyrs: list[Layer]) -> dict[str, Any]:
+        """Every text of the controls (places, filters, stops, story, About) poisoned; links between them kept."""
+        keep = {"features", "keys", "date", "min", "max", "start", "end", "id", "claim_id", "claim"}
+
+        def walk(value: Any, n: int) -> Any:  # noqa: ANN401
+            if isinstance(value, dict):
+                return {k: (v if k in keep else walk(v, n + i)) for i, (k, v) in enumerate(value.items())}
+            if isinstance(value, list):
+                return [walk(v, n + i) for i, v in enumerate(value)]
+            return _poison(value, n)
+
+        return walk(real_controls(ds, lyrs), 0)
 
     def poisoned_basemap() -> dict[str, Any]:
         base = real_basemap()
@@ -115,6 +129,7 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
             mp.setattr(module, "STATUS_STYLES", statuses)
             mp.setattr(module, "DIRECTION_STYLES", directions)
         mp.setattr(build, "basemap_payload", poisoned_basemap)
+        mp.setattr(build, "controls_payload", poisoned_controls)
         return render_webmap(poisoned, ds, out)[0]
 
 
@@ -176,3 +191,43 @@ def test_payloads_also_inert_with_the_page_policy_on(chromium: str, poisoned_pag
         assert view.page.evaluate("() => window.__pwned") is None
         assert view.console_errors == []
         assert view.dialogs == []
+
+
+CONTROLS_TOUR = """async () => {
+  const app = window.militiaMap, root = app.map.getContainer();
+  root.querySelectorAll('details').forEach((d) => { d.open = true; });
+  const input = root.querySelector('.mm-search-input');
+  for (const q of ['damascus', 'abu kamal', 'syria', 'a']) {
+    input.value = q;
+    input.dispatchEvent(new Event('input'));
+    const first = root.querySelector('.mm-search-results button');
+    if (first) { first.click(); }
+  }
+  root.querySelectorAll('.mm-place-features button').forEach((b) => b.click());
+  root.querySelectorAll('.mm-stop').forEach((b) => b.click());
+  const story = root.querySelector('.mm-story-start');
+  if (story) { story.click(); }
+  for (let i = 0; i < app.story.steps.length; i += 1) { app.story.show(i); }
+  root.querySelector('.mm-about-open').click();
+  root.querySelector('.mm-link-button').click();
+  await new Promise((r) => setTimeout(r, 300));
+  return root.querySelector('.mm-modal').textContent + root.querySelector('.mm-filters').textContent + root.querySelector('.mm-time').textContent;
+}"""
+
+
+def test_control_texts_stay_text(chromium: str, poisoned_page: Path) -> None:
+    """Search results, place cards, filters, quick stops, story steps and the About panel show payloads as text."""
+    with offline_page(chromium, bypass_csp=True) as view:
+        view.open(poisoned_page)
+        text = view.page.evaluate(CONTROLS_TOUR)
+        view.page.wait_for_timeout(300)
+        assert view.page.evaluate("() => window.__pwned") is None
+        assert view.dialogs == []
+        assert view.page_errors == []
+        assert view.console_errors == []
+        assert view.blocked == [], view.blocked
+        assert "<script>window.__pwned=1</script>" in text, "payloads should show as plain text"
+        injected = view.page.evaluate(
+            """() => document.querySelectorAll('img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]').length"""
+        )
+        assert injected == 0
