@@ -1,4 +1,4 @@
-"""The QGIS print layout of the project: A4 landscape map with title, legend, scale bar and source note."""
+"""The QGIS print layout of the project: A4 landscape map with title, legend, scale bar and source note, all on the page."""
 
 from __future__ import annotations
 
@@ -6,12 +6,31 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
+from renderers._qgis_crs import fit_extent
 
 if TYPE_CHECKING:
     from dataset.model import Dataset
 
 LAYOUT_NAME = "Map, A4 landscape"
 PAGE_MM = (297.0, 210.0)
+FONT = "Sans Serif"
+# Item frames (x, y, width, height) in mm: title on top, the map across the page, the legend in
+# columns under it, the scale bar in the map's lower left corner, the source note at the bottom.
+TITLE_MM = (8.0, 4.0, 281.0, 9.0)
+MAP_MM = (8.0, 14.0, 281.0, 120.0)
+SCALEBAR_MM = (11.0, 121.0, 40.0, 10.0)
+LEGEND_MM = (8.0, 136.0, 281.0, 56.0)
+LEGEND_COLUMNS = 3
+NOTE_MM = (8.0, 194.0, 281.0, 13.0)
+# Legend text styles: (style, size in pt, bold, margins in mm).
+LEGEND_STYLES = (
+    ("title", 9, True, {"marginBottom": "1"}),
+    ("group", 7.5, True, {"marginTop": "1.5"}),
+    ("subgroup", 7, True, {"marginTop": "1.5"}),
+    ("symbol", 6.5, False, {"marginTop": "0.8"}),
+    ("symbolLabel", 6.5, False, {"marginTop": "0.8", "marginLeft": "1.5"}),
+)
+LegendEntry = tuple[str, str, str]  # (layer id, title, data source) of a layer the legend lists
 # QgsLayoutItemRegistry item types.
 PAGE, MAP, LABEL, LEGEND, SCALEBAR = 65638, 65639, 65641, 65642, 65646
 
@@ -35,7 +54,7 @@ def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, fl
 
 def _text_style(parent: ET.Element, size_pt: float, *, bold: bool = False) -> None:
     fmt = ET.SubElement(parent, "text-style", {
-        "fontFamily": "Sans Serif", "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "fontWeight": "75" if bold else "50",
+        "fontFamily": FONT, "fontSize": f"{size_pt:g}", "fontSizeUnit": "Point", "fontWeight": "75" if bold else "50",
         "namedStyle": "Bold" if bold else "Regular", "textColor": "0,0,0,255", "textOpacity": "1", "multilineHeight": "1",
     })  # fmt: skip
     ET.SubElement(fmt, "text-buffer", {"bufferDraw": "0"})
@@ -45,7 +64,7 @@ def _label(parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float
     node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=text, htmlState="0", marginX="1", marginY="1", halign="1", valign="32")
     # QGIS 3.22 labels read a QFont description (family, size, pixel size, style hint, weight, ...).
     weight = 75 if bold else 50
-    ET.SubElement(node, "LabelFont", {"description": f"Sans Serif,{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})
+    ET.SubElement(node, "LabelFont", {"description": f"{FONT},{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})
     ET.SubElement(node, "FontColor", {"red": "0", "green": "0", "blue": "0", "alpha": "255"})
 
 
@@ -69,26 +88,51 @@ def source_note(ds: Dataset) -> str:
     )
 
 
-def layout_element(ds: Dataset, bbox: tuple[float, float, float, float]) -> ET.Element:
-    """Return the ``Layout`` element: map of ``bbox`` (lon/lat), title, legend, scale bar and source note."""
+def _legend_styles(legend: ET.Element) -> None:
+    """Add the legend's text styles: small, readable print sizes (QGIS's defaults are 12-16 pt)."""
+    styles = ET.SubElement(legend, "styles")
+    for name, size_pt, bold, margins in LEGEND_STYLES:
+        style = ET.SubElement(styles, "style", {"name": name, "alignment": "1", "indent": "0"} | margins)
+        weight = 75 if bold else 50
+        ET.SubElement(style, "styleFont", {"description": f"{FONT},{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})
+
+
+def _legend_tree(legend: ET.Element, entries: list[LegendEntry]) -> None:
+    """Give the legend its own layer list (the map layers, top-drawn first; no basemap)."""
+    tree = ET.SubElement(legend, "layer-tree-group")
+    ET.SubElement(ET.SubElement(tree, "customproperties"), "Option")
+    for layer_id, title, source in entries:
+        node = ET.SubElement(tree, "layer-tree-layer", {"id": layer_id, "name": title, "source": source, "providerKey": "ogr",
+                                                        "checked": "Qt::Checked", "expanded": "1"})  # fmt: skip
+        ET.SubElement(ET.SubElement(node, "customproperties"), "Option")
+
+
+def layout_element(ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry]) -> ET.Element:
+    """Return the ``Layout`` element: the map of ``extent`` (project CRS), title, legend of ``legend_entries``, scale bar, source note.
+
+    ``extent`` is widened about its centre to the map frame's proportions, so that QGIS keeps both
+    the frame and the extent as written (the scale bar measures the map as drawn).
+    """
     layout = ET.Element("Layout", {"name": LAYOUT_NAME, "units": "mm", "printResolution": "300"})
     ET.SubElement(layout, "Snapper", {"tolerance": "5", "snapToGrid": "0", "snapToGuides": "1", "snapToItems": "1"})
     ET.SubElement(layout, "Grid", {"resolution": "10", "resUnits": "mm", "offsetX": "0", "offsetY": "0", "offsetUnits": "mm"})
     _page(layout)
-    _label(layout, 1, (8, 5, 281, 10), ds.info.title, 16, bold=True)
-    map_item = _item(layout, MAP, 2, (8, 17, 212, 170), "Main map", frame="true", keepLayerSet="false", drawCanvasItems="true", mapRotation="0")
-    xmin, ymin, xmax, ymax = (f"{v:g}" for v in bbox)
+    _label(layout, 1, TITLE_MM, ds.info.title, 13, bold=True)
+    map_item = _item(layout, MAP, 2, MAP_MM, "Main map", frame="true", keepLayerSet="false", drawCanvasItems="true", mapRotation="0")
+    xmin, ymin, xmax, ymax = (f"{v:.3f}" for v in fit_extent(extent, MAP_MM[2], MAP_MM[3]))
     ET.SubElement(map_item, "Extent", {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax})
     ET.SubElement(map_item, "LayerSet")
     ET.SubElement(map_item, "AtlasMap", {"atlasDriven": "0", "scalingMode": "2", "margin": "0.1"})
-    legend = _item(layout, LEGEND, 3, (223, 17, 68, 170), "Legend", map_uuid=_uuid(2), title="Legend", columnCount="1",
-                   resizeToContents="0", legendFilterByAtlas="0", wrapChar="", symbolWidth="5", symbolHeight="3.5")  # fmt: skip
-    ET.SubElement(legend, "styles")
-    bar = _item(layout, SCALEBAR, 4, (10, 170, 70, 14), "Scale bar", mapUuid=_uuid(2), style="Single Box", unitType="km", unitLabel="km",
+    legend = _item(layout, LEGEND, 3, LEGEND_MM, "Legend", map_uuid=_uuid(2), title="Legend", columnCount=str(LEGEND_COLUMNS), splitLayer="1",
+                   equalColumnWidth="0", resizeToContents="1", legendFilterByMap="1", legendFilterByAtlas="0", wrapChar="", symbolWidth="6",
+                   symbolHeight="3.2", boxSpace="1.5", columnSpace="5", lineSpacing="1", titleAlignment="1", symbolAlignment="1",
+                   fontColor="#000000", frame="true", background="true")  # fmt: skip
+    _legend_styles(legend)
+    _legend_tree(legend, legend_entries)
+    bar = _item(layout, SCALEBAR, 4, SCALEBAR_MM, "Scale bar", mapUuid=_uuid(2), style="Single Box", unitType="km", unitLabel="km",
                 numSegments="2", numSegmentsLeft="0", numSubdivisions="1", numUnitsPerSegment="100", segmentSizeMode="1",
-                minBarWidth="20", maxBarWidth="45",
-                numMapUnitsPerScaleBarUnit="1", height="3", labelBarSpace="1.5", boxContentSpace="1", alignment="0",
-                background="true")  # fmt: skip
-    _text_style(bar, 8)
-    _label(layout, 5, (8, 189, 281, 18), source_note(ds), 7)
+                minBarWidth="12", maxBarWidth="30", numMapUnitsPerScaleBarUnit="1", height="2", labelBarSpace="1", boxContentSpace="1.2",
+                alignment="0", background="true", frame="true")  # fmt: skip
+    _text_style(bar, 7)
+    _label(layout, 5, NOTE_MM, source_note(ds), 6.5)
     return layout

@@ -10,11 +10,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from pyproj import CRS
-
-from geo.basemap import ATTRIBUTION, REGION_BBOX
+from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP as BASEMAP_STYLE
 from renderers._basemap_style import basemap_qml
+from renderers._qgis_crs import project_proj, projected_bbox, spatialrefsys
 from renderers._qgis_layout import layout_element
 from renderers._qgis_metadata import fill_metadata
 from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME
@@ -30,17 +29,6 @@ PROJECT_NAME = "militia_map.qgs"
 BASEMAP_GROUP = "Basemap"
 BASEMAP = (("town_labels", "Towns (GeoNames)", "Point"), ("countries", "Countries (Natural Earth)", "MultiPolygon"))
 GEOMETRY_NAMES = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
-
-
-def spatialrefsys(parent: ET.Element) -> None:
-    """Add WGS 84 (EPSG:4326) as a QGIS ``spatialrefsys`` element."""
-    crs = CRS.from_epsg(4326)
-    srs = ET.SubElement(parent, "spatialrefsys", {"nativeFormat": "Wkt"})
-    # WKT1: the WKT2 of a recent PROJ names datum ensemble members an older PROJ (QGIS 3.22's) cannot parse.
-    for tag, text in (("wkt", crs.to_wkt("WKT1_GDAL")), ("proj4", "+proj=longlat +datum=WGS84 +no_defs"), ("srsid", "3452"), ("srid", "4326"),
-                      ("authid", "EPSG:4326"), ("description", "WGS 84"), ("projectionacronym", "longlat"),
-                      ("ellipsoidacronym", "EPSG:7030"), ("geographicflag", "true")):  # fmt: skip
-        ET.SubElement(srs, tag).text = text
 
 
 def layer_id(name: str) -> str:
@@ -97,23 +85,25 @@ def layer_tree(root: ET.Element, layers: list[Layer]) -> None:
         _tree_layer(basemap, name, title, visible=True)
 
 
-def _extent(parent: ET.Element, tag: str) -> ET.Element:
+def _extent(parent: ET.Element, tag: str, extent: tuple[float, float, float, float]) -> ET.Element:
     node = ET.SubElement(parent, tag)
-    for key, value in zip(("xmin", "ymin", "xmax", "ymax"), REGION_BBOX, strict=True):
-        ET.SubElement(node, key).text = f"{value:g}"
+    for key, value in zip(("xmin", "ymin", "xmax", "ymax"), extent, strict=True):
+        ET.SubElement(node, key).text = f"{value:.1f}"
     return node
 
 
 def _view_settings(root: ET.Element) -> None:
+    """Add the canvas and default view: the region, in the project CRS (metres)."""
+    extent = projected_bbox()
     canvas = ET.SubElement(root, "mapcanvas", {"name": "theMapCanvas", "annotationsVisible": "1"})
-    ET.SubElement(canvas, "units").text = "degrees"
-    _extent(canvas, "extent")
+    ET.SubElement(canvas, "units").text = "meters"
+    _extent(canvas, "extent", extent)
     ET.SubElement(canvas, "rotation").text = "0"
-    spatialrefsys(ET.SubElement(canvas, "destinationsrs"))
+    spatialrefsys(ET.SubElement(canvas, "destinationsrs"), project_proj())
     view = ET.SubElement(root, "ProjectViewSettings", {"UseProjectScales": "0"})
-    xmin, ymin, xmax, ymax = (f"{v:g}" for v in REGION_BBOX)
+    xmin, ymin, xmax, ymax = (f"{v:.1f}" for v in extent)
     default = ET.SubElement(view, "DefaultViewExtent", {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax})
-    spatialrefsys(default)
+    spatialrefsys(default, project_proj())
 
 
 def _properties(root: ET.Element, ds: Dataset) -> None:
@@ -122,7 +112,7 @@ def _properties(root: ET.Element, ds: Dataset) -> None:
     ET.SubElement(paths, "Absolute", {"type": "bool"}).text = "false"
     srs = ET.SubElement(props, "SpatialRefSys")  # QGIS reads <projectCrs> only when this is set
     ET.SubElement(srs, "ProjectionsEnabled", {"type": "int"}).text = "1"
-    # Distances (and the layout's km scale bar) on the WGS84 ellipsoid, not in degrees.
+    # Distances (measure tool, the layout's km scale bar) on the WGS84 ellipsoid.
     measure = ET.SubElement(props, "Measure")
     ET.SubElement(measure, "Ellipsoid", {"type": "QString"}).text = "WGS84"
     gui = ET.SubElement(props, "Gui")
@@ -141,7 +131,7 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     root = ET.Element("qgis", {"projectname": ds.info.title, "version": QGIS_VERSION, "saveUser": "", "saveUserFull": ""})
     ET.SubElement(root, "homePath", {"path": ""})
     ET.SubElement(root, "title").text = ds.info.title
-    spatialrefsys(ET.SubElement(root, "projectCrs"))
+    spatialrefsys(ET.SubElement(root, "projectCrs"), project_proj())
     layer_tree(root, layers)
     maplayers = ET.SubElement(root, "projectlayers")
     for layer in layers:
@@ -153,7 +143,8 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     _view_settings(root)
     _properties(root, ds)
     layouts = ET.SubElement(root, "Layouts")
-    layouts.append(layout_element(ds, REGION_BBOX))
+    entries = [(layer_id(layer.name), layer.style.title, f"./{GPKG_NAME}|layername={layer.name}") for layer in reversed(layers)]
+    layouts.append(layout_element(ds, projected_bbox(), entries))
     return root
 
 

@@ -11,6 +11,7 @@ for lines with a ``direction`` field a rule-based renderer: one rule per ``DIREC
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path
 
 from dataset.model import Dataset
@@ -122,7 +123,7 @@ def _quoted(value: str | None) -> str:
     return "NULL" if value is None else f"'{value}'"
 
 
-def status_expression(values: dict[str, str | None], default: str | None, *, first: tuple[str, str | None] | None = None) -> str:
+def status_expression(values: Mapping[str, str | None], default: str | None, *, first: tuple[str, str | None] | None = None) -> str:
     """Return a QGIS ``CASE`` expression picking ``values[status]`` by the feature's ``status``.
 
     ``first`` is an optional ``(condition, value)`` tested before the statuses.

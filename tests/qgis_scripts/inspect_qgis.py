@@ -12,9 +12,15 @@ from qgis.core import (
     QgsApplication,
     QgsExpressionContextUtils,
     QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsLegendStyle,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
+    QgsReadWriteContext,
     QgsRenderContext,
     QgsSimpleMarkerSymbolLayerBase,
     QgsSymbolLayer,
@@ -22,6 +28,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtXml import QDomDocument
 
 GPKG_LAYERS = ["countries", "town_labels", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence"]
 
@@ -113,6 +120,43 @@ def load_gpkg(dist):
     return out
 
 
+def segment_mm(bar):
+    """Return the scale bar's segment width in mm, as QGIS computed it (not exposed to Python in 3.22: read from its XML)."""
+    doc = QDomDocument()
+    parent = doc.createElement("items")
+    bar.writeXml(parent, doc, QgsReadWriteContext())
+    return float(parent.firstChildElement("LayoutItem").attribute("segmentMillimeters"))
+
+
+def _rect(item):
+    r = item.sceneBoundingRect()
+    return [r.x(), r.y(), r.width(), r.height()]
+
+
+def layout_info(layout):
+    """Return the page size, every item's frame on the page (mm), the map's extent and CRS, the scale bar's and legend's settings."""
+    page = layout.pageCollection().page(0).pageSize()
+    items = {item.id(): {"type": item.type(), "rect": _rect(item)} for item in layout.items() if hasattr(item, "id") and item.id()}
+    info = {"page": [page.width(), page.height()], "items": items}
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemMap):
+            ext = item.extent()
+            info["map"] = {"extent": [ext.xMinimum(), ext.yMinimum(), ext.xMaximum(), ext.yMaximum()], "size_mm": [item.rect().width(), item.rect().height()],
+                           "crs_proj": item.crs().toProj(), "crs_valid": item.crs().isValid(), "qgis_scale": item.scale()}
+        elif isinstance(item, QgsLayoutItemScaleBar):
+            info["scalebar"] = {"units_per_segment": item.unitsPerSegment(), "segment_mm": segment_mm(item),
+                                "units": QgsUnitTypes.encodeUnit(item.units()), "map_units_per_bar_unit": item.mapUnitsPerScaleBarUnit(),
+                                "segments": item.numberOfSegments(), "font_pt": item.textFormat().size()}
+        elif isinstance(item, QgsLayoutItemLegend):
+            styles = {"title": QgsLegendStyle.Title, "group": QgsLegendStyle.Group, "subgroup": QgsLegendStyle.Subgroup,
+                      "symbolLabel": QgsLegendStyle.SymbolLabel}
+            info["legend"] = {"fonts_pt": {k: item.style(v).font().pointSizeF() for k, v in styles.items()},
+                              "layers": [node.name() for node in item.model().rootGroup().findLayers()]}
+        elif isinstance(item, QgsLayoutItemLabel):
+            info.setdefault("labels", []).append([item.text(), item.font().pointSizeF()])
+    return info
+
+
 def load_project(dist, png, messages):
     """Read the project, report its layers and tree, and render its map to ``png``."""
     project = QgsProject.instance()
@@ -139,7 +183,9 @@ def load_project(dist, png, messages):
             settings.dpi = 100
             result = QgsLayoutExporter(layout).exportToImage(png.replace(".png", "_layout.png"), settings)
             messages.append(["layout export", int(result), layout.name()])
-    return {"read": ok, "layers": layers, "tree": tree, "layouts": layouts, "order": order, "crs": project.crs().authid()}
+    layout = project.layoutManager().layouts()[0] if project.layoutManager().layouts() else None
+    return {"read": ok, "layers": layers, "tree": tree, "layouts": layouts, "order": order, "crs": project.crs().authid(),
+            "crs_proj": project.crs().toProj(), "layout": layout_info(layout) if layout else None}
 
 
 def main():

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from pyproj import CRS, Geod, Transformer
+
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 from renderers.gpkg import write_geopackage
 from renderers.qgis_project import write_qgis_project
@@ -163,7 +165,7 @@ def test_fields_are_typed_and_aliased(report):
 def test_project_opens_with_every_layer_valid_and_relative(report, layers, qgis_dist):
     project = report[0]["project"]
     assert project["read"]
-    assert project["crs"] == "EPSG:4326"
+    assert CRS.from_proj4(project["crs_proj"]).is_projected  # the map is drawn in a projection, not in degrees
     assert len(project["layers"]) == len(layers) + 2
     for info in project["layers"].values():
         assert info["valid"]
@@ -184,14 +186,76 @@ def test_project_has_a_print_layout(report):
     assert {65639, 65641, 65642, 65646} <= set(items)  # map, label, legend, scale bar
 
 
-def test_project_renders_headless(qgis_python, qgis_dist, tmp_path_factory):
-    png = qgis_dist / "render.png"
-    run_qgis(qgis_python, qgis_dist, str(png), tmp_path_factory.mktemp("home"))
-    for path in (png, qgis_dist / "render_layout.png"):
+@pytest.fixture(scope="module")
+def rendered(qgis_python, qgis_dist, tmp_path_factory) -> dict:
+    """QGIS's report after rendering the map and exporting the print layout to PNG (so the legend has sized itself)."""
+    report, _stderr = run_qgis(qgis_python, qgis_dist, str(qgis_dist / "render.png"), tmp_path_factory.mktemp("home"))
+    return report
+
+
+def test_project_renders_headless(rendered, qgis_dist):
+    assert ["layout export", 0, "Map, A4 landscape"] in rendered["messages"]  # 0 = QgsLayoutExporter.Success
+    for path in (qgis_dist / "render.png", qgis_dist / "render_layout.png"):
         with Image.open(path) as image:
             colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
         assert colours is not None, path
         assert len(colours) > 50, path
+
+
+def _geodesic_m(proj: str, x: float, y: float, dx: float, dy: float) -> float:
+    """Geodesic length (WGS84 ellipsoid) of the map segment from (x - dx/2, y - dy/2) to (x + dx/2, y + dy/2), map units in metres."""
+    to_lonlat = Transformer.from_crs(CRS.from_proj4(proj), CRS.from_epsg(4326), always_xy=True)
+    lon1, lat1 = to_lonlat.transform(x - dx / 2, y - dy / 2)
+    lon2, lat2 = to_lonlat.transform(x + dx / 2, y + dy / 2)
+    return Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2]
+
+
+def test_layout_scale_bar_measures_the_map_at_its_centre(rendered):
+    """One segment of the bar spans, across the map's centre, the ground distance it is labelled with (pyproj Geod, within 2 %)."""
+    layout = rendered["project"]["layout"]
+    bar, mapped = layout["scalebar"], layout["map"]
+    assert bar["units"] == "km"
+    xmin, ymin, xmax, ymax = mapped["extent"]
+    width_mm, height_mm = mapped["size_mm"]
+    per_mm_x, per_mm_y = (xmax - xmin) / width_mm, (ymax - ymin) / height_mm
+    assert per_mm_x == pytest.approx(per_mm_y, rel=1e-3)  # the frame shows the extent undistorted
+    claimed_m = bar["units_per_segment"] * 1000.0
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    across = _geodesic_m(mapped["crs_proj"], cx, cy, bar["segment_mm"] * per_mm_x, 0.0)
+    upright = _geodesic_m(mapped["crs_proj"], cx, cy, 0.0, bar["segment_mm"] * per_mm_y)
+    assert across == pytest.approx(claimed_m, rel=0.02)
+    assert upright == pytest.approx(claimed_m, rel=0.02)  # same scale both ways: a conformal map, not degrees
+    assert 10.0 <= bar["segment_mm"] <= 40.0
+
+
+def _inside(inner: list[float], outer: list[float]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow + 1e-6 and y + h <= oy + oh + 1e-6
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_layout_items_lie_on_the_page_with_readable_text(rendered, layers):
+    layout = rendered["project"]["layout"]
+    page = [0.0, 0.0, *layout["page"]]
+    items = layout["items"]
+    kinds = {v["type"] for v in items.values()}
+    assert {65639, 65641, 65642, 65646} <= kinds  # map, label, legend, scale bar
+    for name, item in items.items():
+        assert _inside(item["rect"], page), (name, item["rect"], page)
+    legend, main_map, bar = items["Legend"]["rect"], items["Main map"]["rect"], items["Scale bar"]["rect"]
+    labels = [v["rect"] for v in items.values() if v["type"] == 65641]
+    assert legend[3] > 20.0  # it lists something
+    assert not _overlap(legend, main_map)
+    assert not any(_overlap(legend, label) for label in labels)
+    assert _inside(bar, main_map)
+    assert all(6.0 <= size <= 10.0 for size in layout["legend"]["fonts_pt"].values()), layout["legend"]["fonts_pt"]
+    assert 6.0 <= layout["scalebar"]["font_pt"] <= 10.0
+    assert all(size >= 6.0 for _text, size in layout["labels"])
+    assert sorted(layout["legend"]["layers"]) == sorted(layer.style.title for layer in layers)  # no basemap entries
 
 
 def test_qgis_reads_each_layers_metadata_from_the_geopackage(report, layers, dataset):
