@@ -16,6 +16,7 @@ from qgis.core import (
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemScaleBar,
+    QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapRendererParallelJob,
     QgsMapSettings,
@@ -150,7 +151,9 @@ def layout_info(layout):
         elif isinstance(item, QgsLayoutItemLegend):
             styles = {"title": QgsLegendStyle.Title, "group": QgsLegendStyle.Group, "subgroup": QgsLegendStyle.Subgroup,
                       "symbolLabel": QgsLegendStyle.SymbolLabel}
+            content = QgsLegendRenderer(item.model(), item.legendSettings()).minimumSize()  # what its text and symbols need, in mm
             info["legend"] = {"fonts_pt": {k: item.style(v).font().pointSizeF() for k, v in styles.items()},
+                              "content_mm": [content.width(), content.height()],
                               "layers": [node.name() for node in item.model().rootGroup().findLayers()]}
         elif isinstance(item, QgsLayoutItemLabel):
             info.setdefault("labels", []).append([item.text(), item.font().pointSizeF()])

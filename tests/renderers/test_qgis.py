@@ -249,6 +249,9 @@ def test_layout_items_lie_on_the_page_with_readable_text(rendered, layers):
     legend, main_map, bar = items["Legend"]["rect"], items["Main map"]["rect"], items["Scale bar"]["rect"]
     labels = [v["rect"] for v in items.values() if v["type"] == 65641]
     assert legend[3] > 20.0  # it lists something
+    content_w, content_h = layout["legend"]["content_mm"]
+    assert content_w <= legend[2] + 0.5, ("legend text cut off at the right", content_w, legend)
+    assert content_h <= legend[3] + 0.5, ("legend text cut off at the bottom", content_h, legend)
     assert not _overlap(legend, main_map)
     assert not any(_overlap(legend, label) for label in labels)
     assert _inside(bar, main_map)
