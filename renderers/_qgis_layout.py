@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
+from layers.style import BASEMAP
 from renderers._qgis_crs import fit_extent
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ def _uuid(n: int) -> str:
     return f"{{6d1f3a52-0000-4000-8000-{n:012d}}}"
 
 
-def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, **attrs: str) -> ET.Element:
+def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, *, fill: str = "#FFFFFF",
+          **attrs: str) -> ET.Element:
+    """Add a layout item of ``kind`` at ``xywh_mm`` on the page; ``fill`` is its background colour (drawn if ``background="true"``)."""
     x, y, w, h = xywh_mm
     base = {
         "type": str(kind), "uuid": _uuid(n), "id": item_id, "position": f"{x:g},{y:g},mm", "positionOnPage": f"{x:g},{y:g},mm",
@@ -48,7 +51,8 @@ def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, fl
     }  # fmt: skip
     node = ET.SubElement(parent, "LayoutItem", base | attrs)
     ET.SubElement(node, "FrameColor", {"red": "0", "green": "0", "blue": "0", "alpha": "255"})
-    ET.SubElement(node, "BackgroundColor", {"red": "255", "green": "255", "blue": "255", "alpha": "255"})
+    red, green, blue = (str(int(fill[i : i + 2], 16)) for i in (1, 3, 5))
+    ET.SubElement(node, "BackgroundColor", {"red": red, "green": green, "blue": blue, "alpha": "255"})
     return node
 
 
@@ -118,7 +122,8 @@ def layout_element(ds: Dataset, extent: tuple[float, float, float, float], legen
     ET.SubElement(layout, "Grid", {"resolution": "10", "resUnits": "mm", "offsetX": "0", "offsetY": "0", "offsetUnits": "mm"})
     _page(layout)
     _label(layout, 1, TITLE_MM, ds.info.title, 13, bold=True)
-    map_item = _item(layout, MAP, 2, MAP_MM, "Main map", frame="true", keepLayerSet="false", drawCanvasItems="true", mapRotation="0")
+    map_item = _item(layout, MAP, 2, MAP_MM, "Main map", fill=BASEMAP.sea, frame="true", background="true", keepLayerSet="false",
+                     drawCanvasItems="true", mapRotation="0")  # the sea shows where no country is drawn
     xmin, ymin, xmax, ymax = (f"{v:.3f}" for v in fit_extent(extent, MAP_MM[2], MAP_MM[3]))
     ET.SubElement(map_item, "Extent", {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax})
     ET.SubElement(map_item, "LayerSet")
