@@ -119,7 +119,7 @@ _WAIT_SHOWN = """
   if (shown[key]) { return true; }
   var node = document.querySelector(selector);
   if (!node || !node.textContent.trim()) { return false; }
-  var b = shown[key] = { seen: performance.now() };
+  var b = shown[key] = { seen: performance.now(), text: node.textContent.trim().replace(/\\s+/g, ' ').slice(0, 80) };
   requestAnimationFrame(function () { setTimeout(function () { b.painted = performance.now(); }, 0); });
   return true;
 }
@@ -294,4 +294,5 @@ def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: floa
         if got["start"] is None:
             emit({"phase": phase, "status": "error", "error": f"no {event} event reached the page", "hit": prep.get("hit", "")})
             continue
-        emit({"phase": phase, "status": "ok", f"{phase}_s": (got["shown"]["painted"] - got["start"]) / 1000, "zoom": prep["zoom"], "hit": prep.get("hit", "")})
+        seconds = (got["shown"]["painted"] - got["start"]) / 1000
+        emit({"phase": phase, "status": "ok", f"{phase}_s": seconds, "zoom": prep["zoom"], "hit": prep.get("hit", ""), "text": got["shown"].get("text", "")})
