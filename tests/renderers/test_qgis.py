@@ -49,9 +49,10 @@ def report(qgis_python, qgis_dist, tmp_path_factory) -> tuple[dict, str]:
 
 
 def test_no_gdal_or_qgis_warnings(report):
-    _, stderr = report
+    data, stderr = report
     noisy = [line for line in stderr.splitlines() if "XDG_RUNTIME_DIR" not in line and line.strip()]
     assert noisy == []
+    assert data["messages"] == []  # QGIS's message log: nothing about the GeoPackage, its styles or the project CRS
 
 
 def test_every_gpkg_layer_is_valid_with_its_default_style(report, layers):
