@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -148,6 +150,30 @@ def about_payload(ds: Dataset) -> dict[str, Any]:
     }
 
 
+def name_rules() -> dict[str, Any]:
+    """Return what the page needs to key a typed name exactly as ``geo.names.normalize_name`` does.
+
+    JavaScript has no canonical combining class and its ``toLowerCase`` is not Python's
+    ``casefold``; so the page gets, from Python's own ``unicodedata``, the ranges of combining
+    characters (as a regular-expression class) and the characters whose case folding differs.
+    """
+    ranges: list[list[int]] = []
+    folds: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:  # noqa: PLR2004 - surrogates are not characters
+            continue
+        ch = chr(code)
+        if unicodedata.combining(ch):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        if ch.casefold() != ch.lower():
+            folds[ch.lower()] = ch.casefold()
+    combining = "".join(f"\\u{{{a:x}}}" + (f"-\\u{{{b:x}}}" if b > a else "") for a, b in ranges)
+    return {"combining": f"[{combining}]", "casefold": folds}
+
+
 def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     """Return everything the controls read: places, filters, timeline, story and About."""
     by_claim, by_place = feature_refs(layers)
@@ -156,4 +182,5 @@ def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
         "filters": filters_payload(ds, layers),
         "timeline": timeline_payload(ds, layers, by_claim),
         "about": about_payload(ds),
+        "name_rules": name_rules(),
     }

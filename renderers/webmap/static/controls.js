@@ -23,9 +23,23 @@ var militiaMapControls = (function () {
   var ARABIC_ARTICLE = '\u0627\u0644';
   var SEPARATORS = /[\s\-\u2010\u2011\u2012\u2013\u2014_'\u2019\u2018`\u02bc\u02bf\u02be.,()]+/;
   var ARABIC_NOISE = /[\u064b-\u065f\u0670\u0640\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  // Python's combining characters and case folds, from the page's data (see _controls.name_rules).
+  var COMBINING = /\p{Mn}/gu, FOLDS = {};
+
+  function setNameRules(rules) {
+    if (!rules) { return; }
+    try { COMBINING = new RegExp(rules.combining, 'gu'); } catch (e) { COMBINING = /\p{Mn}/gu; }
+    FOLDS = rules.casefold || {};
+  }
+
+  function casefold(text) {
+    var lower = text.toLowerCase(), out = '';
+    for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(FOLDS, ch) ? FOLDS[ch] : ch; }
+    return out;
+  }
 
   function normalizeName(name) {
-    var text = String(name).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(ARABIC_NOISE, '');
+    var text = casefold(String(name).normalize('NFKD').replace(COMBINING, '')).replace(ARABIC_NOISE, '');
     var tokens = text.split(SEPARATORS).filter(Boolean);
     return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
       return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
@@ -84,6 +98,7 @@ var militiaMapControls = (function () {
     var el = u.el, map = ctx.map, app = ctx.app, controls = ctx.data.controls || {};
     var timeline = controls.timeline || { min: '2000-01-01', max: '2030-01-01', stops: [], story: null };
     var places = controls.places || [];
+    setNameRules(controls.name_rules);
     ctx.storyIndex = null;
 
     /* Date bar */
@@ -589,10 +604,21 @@ var militiaMapControls = (function () {
       return placed;
     }
 
+    // Keep the filter panel above the date bar, scrolling inside if need be.
+    function fitFilters() {
+      var root = map.getContainer(), box = root.querySelector('.mm-filters'), bar = root.querySelector('.mm-time');
+      if (!box || !bar) { return; }
+      var top = box.getBoundingClientRect().top, limit = bar.getBoundingClientRect().top - 12;
+      box.style.maxHeight = Math.max(120, limit - top) + 'px';
+    }
+
     /* Wire up */
     searchControl().addTo(map);
     filterControl().addTo(map);
     timeControl().addTo(map);
+    fitFilters();
+    map.on('resize', fitFilters);
+    map.getContainer().querySelectorAll('.mm-layers, .mm-filters').forEach(function (d) { d.addEventListener('toggle', fitFilters); });
     ctx.restore = restore;
     ctx.onRefresh = function () { updateTime(); syncFilterBoxes(); writeUrl(); };
     ctx.onPopup = function () { writeUrl(); };
