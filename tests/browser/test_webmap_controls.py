@@ -215,10 +215,16 @@ def test_story_walks_the_withdrawal_in_date_order_with_the_keyboard(map_page: Of
         assert state == [i, steps[i][1]]
         assert f"step {i + 1} of {len(steps)}" in page.text_content(".mm-story")
         features = page.evaluate("(i) => militiaMap.story.steps[i].features", i)
+        panel = page.text_content(".mm-story")
         if features:
-            wait_for_popup_of(page, features[0][1])
+            # The step shows the claim's card (its first mark's popup content) and rings every mark on the map.
+            assert f"id: {features[0][1]}" in panel
+            claim = next(c for c in dataset.claims if c.id == steps[i][0])
+            assert claim.evidence[0].quote in panel
+            assert page.evaluate("() => militiaMap.map.getContainer().querySelectorAll('.leaflet-mm-data-labels-pane path').length") >= len(features)
         else:
-            assert "Not on the map" in page.inner_text(".mm-story")
+            assert "Not on the map" in panel
+            assert f"id: {steps[i][0]}" in panel
         seen.append(i)
         page.keyboard.press("ArrowRight")
     assert page.evaluate("() => militiaMap.story.index()") == len(steps) - 1, "Right at the last step stays there"

@@ -404,19 +404,6 @@ var militiaMapControls = (function () {
       close.addEventListener('click', stopStory);
       head.appendChild(close);
       storyBox.appendChild(head);
-      var title = el('div', 'mm-title', step.summary);
-      title.dir = 'auto';
-      storyBox.appendChild(title);
-      storyBox.appendChild(el('div', 'mm-about-line', step.type_label + ' \u00b7 ' + step.status + ' \u00b7 ' + step.date_label));
-      if (step.unmapped || !step.features.length) {
-        storyBox.appendChild(el('div', 'mm-story-unmapped', 'Not on the map: ' + (step.unmapped || 'no place given')));
-        step.evidence.forEach(function (e) {
-          var q = el('blockquote', 'mm-quote', '\u201c' + e.quote + '\u201d');
-          q.dir = 'auto';
-          storyBox.appendChild(q);
-          storyBox.appendChild(el('div', 'mm-cite', e.citation));
-        });
-      }
       var nav = el('div', 'mm-story-nav');
       [['\u25c0 Previous', -1], ['Next \u25b6', 1]].forEach(function (pair) {
         var b = el('button', 'mm-button', pair[0]);
@@ -428,6 +415,45 @@ var militiaMapControls = (function () {
       });
       nav.appendChild(el('span', 'mm-count', 'keys \u2190 \u2192, Esc to close'));
       storyBox.appendChild(nav);
+      var f = step.features.length ? u.findFeature(ctx, step.features[0][0], step.features[0][1]) : null;
+      if (f) {
+        // The claim's own card, as its popup shows it; the map rings its marks.
+        storyBox.appendChild(u.buildPopup(ctx, ctx.layers[f.layerId].spec, f.properties));
+        if (step.features.length > 1) { storyBox.appendChild(el('div', 'mm-id', 'Drawn as ' + step.features.length + ' marks, ringed on the map.')); }
+        return;
+      }
+      var title = el('div', 'mm-title', step.summary);
+      title.dir = 'auto';
+      storyBox.appendChild(title);
+      storyBox.appendChild(el('div', 'mm-about-line', step.type_label + ' \u00b7 ' + step.status + ' \u00b7 ' + step.date_label));
+      storyBox.appendChild(el('div', 'mm-story-unmapped', 'Not on the map: ' + (step.unmapped || 'no place given')));
+      step.evidence.forEach(function (e) {
+        var q = el('blockquote', 'mm-quote', '\u201c' + e.quote + '\u201d');
+        q.dir = 'auto';
+        storyBox.appendChild(q);
+        storyBox.appendChild(el('div', 'mm-cite', e.citation));
+      });
+      storyBox.appendChild(el('div', 'mm-id', 'id: ' + step.claim_id));
+    }
+
+    var highlight = L.layerGroup();
+
+    function ring(step) {
+      highlight.clearLayers();
+      var renderer = ctx.highlightRenderer || (ctx.highlightRenderer = L.svg({ pane: 'mm-data-labels', padding: 0.5 }));
+      step.features.forEach(function (ref) {
+        var f = u.findFeature(ctx, ref[0], ref[1]);
+        if (!f || !f.latlng) { return; }
+        var spec = ctx.layers[ref[0]].spec, feature = null;
+        (spec.geojson.features || []).some(function (g) { if (g.properties.id === ref[1]) { feature = g; return true; } return false; });
+        if (spec.geometry === 'line' && feature && feature.geometry) {
+          u.lineParts(feature.geometry).forEach(function (latlngs) {
+            L.polyline(latlngs, { renderer: renderer, interactive: false, color: '#E69F00', weight: 14, opacity: 0.35, lineCap: 'round' }).addTo(highlight);
+          });
+        }
+        L.circleMarker(f.latlng, { renderer: renderer, interactive: false, radius: 17, color: '#E69F00', weight: 4, opacity: 0.95, fill: false }).addTo(highlight);
+      });
+      highlight.addTo(map);
     }
 
     function showStep(i) {
@@ -437,10 +463,11 @@ var militiaMapControls = (function () {
       var step = story.steps[i];
       map.closePopup();
       app.setState({ date: step.start || step.end });
-      var bounds = stepBounds(step);
-      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.4), { maxZoom: 8, animate: false, paddingTopLeft: [40, 140], paddingBottomRight: [40, 160] }); }
-      if (step.features.length) { app.openPopup(step.features[0][0], step.features[0][1]); }
       renderStep();
+      var bounds = stepBounds(step), bar = map.getContainer().querySelector('.mm-time');
+      var left = storyBox.offsetWidth + 30, bottom = (bar ? bar.offsetHeight : 0) + 30;
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 8, animate: false, paddingTopLeft: [left, 30], paddingBottomRight: [30, bottom] }); }
+      ring(step);
       writeUrl();
       return true;
     }
@@ -455,11 +482,14 @@ var militiaMapControls = (function () {
         map.getContainer().appendChild(storyBox);
       }
       storyBox.style.display = '';
+      map.getContainer().classList.add('mm-story-on');
       return showStep(i || 0);
     }
 
     function stopStory() {
       ctx.storyIndex = null;
+      highlight.clearLayers();
+      map.getContainer().classList.remove('mm-story-on');
       if (storyBox) { storyBox.style.display = 'none'; }
       writeUrl();
     }

@@ -916,7 +916,7 @@ var militiaMapApp = (function () {
     return app;
   }
 
-  var util = { el: el, textOf: textOf, safeUrl: safeUrl, svg: svg, panel: panel, refresh: refresh, declutter: declutter, colourOf: colourOf, statusOf: statusOf, phaseOf: phaseOf, findFeature: findFeature };
+  var util = { buildPopup: buildPopup, lineParts: lineParts, el: el, textOf: textOf, safeUrl: safeUrl, svg: svg, panel: panel, refresh: refresh, declutter: declutter, colourOf: colourOf, statusOf: statusOf, phaseOf: phaseOf, findFeature: findFeature };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, phaseOf: phaseOf, util: util };
 }());
