@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dataset import DataError, Dataset, load_dataset
 from dataset.load import DEFAULT_DATA_DIR, find_sources_dir
@@ -116,6 +117,20 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path) -> int:
+    """Draw one snapshot view (``(view, formats)``); return the exit code."""
+    from renderers.snapshots.cli import run_snapshot  # noqa: PLC0415
+
+    view, formats = snapshot
+    try:
+        for path in run_snapshot(ds, view, formats, out):
+            log.info("Wrote %s", path)
+    except (OSError, RuntimeError, ValueError) as exc:
+        log.error("Snapshot failed: %s", exc)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
@@ -143,19 +158,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         return 0
     if snapshot is not None:
-        from renderers.snapshots.cli import run_snapshot  # noqa: PLC0415
+        return _run_snapshot(ds, snapshot, args.out)
+    return _run_build(ds, args.out)
 
-        try:
-            for path in run_snapshot(ds, *snapshot, args.out):
-                log.info("Wrote %s", path)
-        except (OSError, RuntimeError, ValueError) as exc:
-            log.error("Snapshot failed: %s", exc)
-            return 1
-        return 0
+
+def _run_build(ds: Dataset, out: Path) -> int:
+    """Build everything into ``out`` (a failed build leaves it as it was); return the exit code."""
     try:
-        build(ds, args.out)
+        build(ds, out)
     except (OSError, RuntimeError, ValueError) as exc:
-        log.error("Build failed, %s left unchanged: %s", args.out, exc)
+        log.error("Build failed, %s left unchanged: %s", out, exc)
         return 1
     return 0
 

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+from matplotlib.typing import RcKeyType
 
 import geopandas as gpd
 
@@ -27,7 +28,7 @@ from renderers.snapshots.views import View, select_layers
 FIGSIZE_IN = (10.0, 7.5)
 DPI = 300
 FORMATS = ("png", "svg", "pdf")
-RC = {
+RC: dict[RcKeyType, object] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "militia-map",
     "pdf.fonttype": 42,

@@ -105,7 +105,7 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
         """Every text of the controls (places, filters, stops, story, About) poisoned; links between them kept."""
         keep = {"features", "keys", "date", "min", "max", "start", "end", "id", "claim_id", "claim"}
 
-        def walk(value: Any, n: int) -> Any:  # noqa: ANN401
+        def walk(value: Any, n: int) -> Any:
             if isinstance(value, dict):
                 return {k: (v if k in keep else walk(v, n + i)) for i, (k, v) in enumerate(value.items())}
             if isinstance(value, list):
@@ -228,6 +228,7 @@ def test_control_texts_stay_text(chromium: str, poisoned_page: Path) -> None:
         assert view.blocked == [], view.blocked
         assert "<script>window.__pwned=1</script>" in text, "payloads should show as plain text"
         injected = view.page.evaluate(
-            """() => document.querySelectorAll('img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]').length"""
+            """() => document.querySelectorAll(
+                 'img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]').length"""
         )
         assert injected == 0

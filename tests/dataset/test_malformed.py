@@ -195,7 +195,7 @@ CASES = [
         [TL, "end-declared-2024-12-14", "'date'", "2024-12-15 lies outside the span", "euaa-sharaa-declares-end-of-iran-presence"],
     ),
     ("timeline-bad-date", TL, "    date: 2024-12-06\n", "    date: 2024-12-32\n", [TL, "hq-closed-2024-12-06", "'date'", "not a valid date"]),
-    ("timeline-typo-field", TL, "    label: \"6 Dec", "    lable: \"6 Dec", [TL, "hq-closed-2024-12-06", "'lable'", "Did you mean 'label'"]),
+    ("timeline-typo-field", TL, '    label: "6 Dec', '    lable: "6 Dec', [TL, "hq-closed-2024-12-06", "'lable'", "Did you mean 'label'"]),
     ("timeline-story-reversed", TL, "  end: 2024-12-31\n", "  end: 2024-11-01\n", [TL, "story", "'end'", "before start"]),
 ]
 

@@ -130,10 +130,8 @@ def test_page_geometry_stays_within_a_few_hundred_metres_of_the_layer(layers: li
                 continue
             page_shape = shapely.geometry.shape(page_geom)
             for x, y in shapely.get_coordinates(geom):
-                if page_shape.geom_type == "Point":
-                    nearest = page_shape
-                else:
-                    nearest = page_shape.interpolate(page_shape.project(shapely.Point(x, y)))
+                point = shapely.Point(x, y)
+                nearest = page_shape if page_shape.geom_type == "Point" else page_shape.interpolate(page_shape.project(point))
                 assert geod.inv(x, y, nearest.x, nearest.y)[2] < 300, (fid, x, y)
 
 
