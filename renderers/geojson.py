@@ -17,13 +17,14 @@ from renderers._files import write_layer_files
 DECIMALS = 6
 
 
-def _round(coords: Any) -> Any:  # noqa: ANN401
+def round_coords(coords: Any, decimals: int = DECIMALS) -> Any:  # noqa: ANN401 - nested coordinate lists
+    """Return nested coordinate lists with every number rounded to ``decimals``."""
     if isinstance(coords, float | int):
-        return round(float(coords), DECIMALS)
-    return [_round(c) for c in coords]
+        return round(float(coords), decimals)
+    return [round_coords(c, decimals) for c in coords]
 
 
-def _clean(value: Any) -> Any:  # noqa: ANN401
+def json_value(value: Any) -> Any:  # noqa: ANN401
     """Return JSON-safe values: NaN and NA become null, numpy scalars become Python."""
     if value is None:
         return None
@@ -45,8 +46,8 @@ def layer_to_geojson(layer: Layer) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "id": prop["id"],
-                "geometry": {"type": gj["type"], "coordinates": _round(gj["coordinates"])},
-                "properties": {k: _clean(v) for k, v in prop.items()},
+                "geometry": {"type": gj["type"], "coordinates": round_coords(gj["coordinates"])},
+                "properties": {k: json_value(v) for k, v in prop.items()},
             }
         )
     return {"type": "FeatureCollection", "name": layer.name, "features": features}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from shapely.geometry import mapping
 from dataset.model import Dataset
 from layers import Layer, StyleSpec
 from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from renderers.geojson import json_value, round_coords
 from renderers.webmap._escape import safe_url
 
 # Order of the groups in the layer control; groups not named here follow in drawing order.
@@ -75,7 +75,7 @@ class EvidenceTable:
 
 
 def _properties(props: dict[str, Any], evidence: EvidenceTable) -> dict[str, Any]:
-    out = {k: _clean(v) for k, v in props.items() if k not in _DROPPED}
+    out = {k: json_value(v) for k, v in props.items() if k not in _DROPPED}
     feature_id = str(out.get("id", ""))
     out["ev"] = evidence.add(props.get("evidence") or "[]", feature_id)
     out["url"] = safe_url(out.get("url"))
@@ -87,16 +87,6 @@ def _properties(props: dict[str, Any], evidence: EvidenceTable) -> dict[str, Any
             except json.JSONDecodeError:
                 out[name] = [value]
     return out
-
-
-def _clean(value: Any) -> Any:  # noqa: ANN401 - any attribute value
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _round(values: np.ndarray) -> list[Any]:
@@ -119,14 +109,8 @@ def _geometries(layer: Layer) -> list[dict[str, Any] | None]:
     out: list[dict[str, Any] | None] = []
     for geom in geoms:
         gj = mapping(geom)
-        out.append({"type": gj["type"], "coordinates": _nested_round(gj["coordinates"])})
+        out.append({"type": gj["type"], "coordinates": round_coords(gj["coordinates"], DECIMALS)})
     return out
-
-
-def _nested_round(coords: Any) -> Any:  # noqa: ANN401 - nested coordinate lists
-    if isinstance(coords, float | int):
-        return round(float(coords), DECIMALS)
-    return [_nested_round(c) for c in coords]
 
 
 def _categories(style: StyleSpec) -> dict[str, dict[str, str]]:
