@@ -67,6 +67,15 @@ class ClaimType:
     acled_sub_event_type: str
 
 
+def span_covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    """Return whether ``start``..``end`` covers ``day``; an open bound (``None``) covers every day on its side.
+
+    The one date rule of the project: the snapshots' as-of views, the timeline's checks and
+    (mirrored in JavaScript, tested against this) the web map's date control.
+    """
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 @dataclass(frozen=True)
 class TimeSpan:
     """When a claim holds: start and end dates with an honest precision.
@@ -92,7 +101,7 @@ class TimeSpan:
 
     def covers(self, day: dt.date) -> bool:
         """Return whether the span covers ``day``; an open bound covers every day on its side."""
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+        return span_covers(self.start, self.end, day)
 
     def label(self) -> str:
         """Return a human-readable date with its precision."""

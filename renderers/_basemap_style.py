@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from layers.style import BASEMAP
-from renderers.qml import PX_TO_PT, custom_dash, option_map, qml_text, qml_tree, rgba
+from renderers.qml import PX_TO_PT, line_props, option_map, qml_text, qml_tree, rgba
 
 BASEMAP_FIELDS = {"countries": ["name"], "town_labels": ["name", "population", "geonames_id", "country"]}
 
@@ -27,8 +27,7 @@ def _renderer(kind: str, layers: list[tuple[str, dict[str, str]]]) -> ET.Element
 
 
 def _line(colour: str, width_px: float, dash: str = "") -> dict[str, str]:
-    return {"line_color": rgba(colour), "line_style": "solid", "line_width": f"{width_px * PX_TO_PT:g}", "line_width_unit": "Point",
-            "capstyle": "round", "joinstyle": "round"} | custom_dash(dash)  # fmt: skip
+    return line_props(colour, width_px * PX_TO_PT, dash, cap="round")
 
 
 def countries_renderer() -> ET.Element:

@@ -171,10 +171,10 @@ def _marker_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) 
                           "outlineStyle": status_expression(styles, "solid")})  # fmt: skip
 
 
-def _line_props(colour: str, width_pt: float, dash: str = "") -> dict[str, str]:
-    """Return SimpleLine properties: flat caps (the web map's butt caps, so a casing stops where its line does)."""
+def line_props(colour: str, width_pt: float, dash: str = "", *, cap: str = "flat") -> dict[str, str]:
+    """Return SimpleLine properties; flat caps by default (the web map's butt caps, so a casing stops where its line does)."""
     return {"line_color": rgba(colour), "line_style": "solid", "line_width": f"{width_pt:g}", "line_width_unit": "Point",
-            "capstyle": "flat", "joinstyle": "round"} | custom_dash(dash)  # fmt: skip
+            "capstyle": cap, "joinstyle": "round"} | custom_dash(dash)  # fmt: skip
 
 
 def _fill_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) -> None:
@@ -182,7 +182,7 @@ def _fill_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) ->
     symbol = _new_symbol(parent, "fill", name)
     fill = {"style": "solid", "color": rgba(colour, spec.fill_opacity), "outline_style": "no", "outline_color": rgba(colour, 0.6)}
     _data_defined(_symbol_layer(symbol, "SimpleFill", fill), {"fillColor": _colour_by_status(colour, spec.fill_opacity)})
-    outline = _symbol_layer(symbol, "SimpleLine", _line_props(colour, spec.size_px * PX_TO_PT) | {"line_color": rgba(colour, 0.6)})
+    outline = _symbol_layer(symbol, "SimpleLine", line_props(colour, spec.size_px * PX_TO_PT) | {"line_color": rgba(colour, 0.6)})
     _data_defined(outline, {"outlineColor": _colour_by_status(colour, 0.6), "customDash": _dash_expression(spec)})
 
 
@@ -223,9 +223,9 @@ def _line_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str, di
     symbol = _new_symbol(parent, "line", name)
     width = spec.size_px * PX_TO_PT * (direction.width_factor if direction else 1.0)
     if direction and direction.casing:
-        casing = _line_props(direction.casing, width + CASING_EXTRA_PX * PX_TO_PT) | {"line_color": rgba(direction.casing, CASING_OPACITY)}
+        casing = line_props(direction.casing, width + CASING_EXTRA_PX * PX_TO_PT) | {"line_color": rgba(direction.casing, CASING_OPACITY)}
         _symbol_layer(symbol, "SimpleLine", casing)
-    line = _symbol_layer(symbol, "SimpleLine", _line_props(colour, width))
+    line = _symbol_layer(symbol, "SimpleLine", line_props(colour, width))
     _data_defined(line, {"outlineColor": _colour_by_status(colour, 1.0), "customDash": _dash_expression(spec)})
     if spec.arrowheads:
         _arrowheads(symbol, colour, width, direction or DIRECTION_STYLES[DEFAULT_DIRECTION])

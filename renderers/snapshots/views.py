@@ -18,6 +18,7 @@ import numpy as np
 
 import shapely
 
+from dataset.model import span_covers
 from layers import Layer
 
 BBox = tuple[float, float, float, float]  # (lon_min, lat_min, lon_max, lat_max), degrees
@@ -71,8 +72,7 @@ def _bound(value: object) -> dt.date | None:
 
 def covers(date_start: object, date_end: object, day: dt.date) -> bool:
     """Return whether a feature's time span covers ``day`` (open bounds count as covering)."""
-    start, end = _bound(date_start), _bound(date_end)
-    return (start is None or start <= day) and (end is None or day <= end)
+    return span_covers(_bound(date_start), _bound(date_end), day)
 
 
 def select_layers(layers: list[Layer], view: View) -> list[Layer]:

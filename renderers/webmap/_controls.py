@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import unicodedata
@@ -94,7 +95,8 @@ def filters_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
 
 
 def _step(ds: Dataset, claim: Claim, refs: list[list[str]]) -> dict[str, Any]:
-    evidence = [evidence_record(ds, ev) for ev in claim.evidence]
+    # A drawn step shows its mark's card (evidence from the page's table); only the others carry their quotes.
+    evidence = [] if refs else [evidence_record(ds, ev) for ev in claim.evidence]
     return {
         "claim_id": claim.id,
         "summary": claim.summary,
@@ -150,6 +152,7 @@ def about_payload(ds: Dataset) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def name_rules() -> dict[str, Any]:
     """Return what the page needs to key a typed name exactly as ``geo.names.normalize_name`` does.
 

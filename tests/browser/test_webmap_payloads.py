@@ -19,7 +19,7 @@ from dataset import Dataset
 from layers import Layer
 from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
 from renderers.webmap import _legend, _payload, build, render_webmap
-from renderers.webmap.screenshot import offline_page
+from renderers.webmap.screenshot import OfflinePage, offline_page
 
 pytestmark = pytest.mark.browser
 
@@ -133,6 +133,21 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
         return render_webmap(poisoned, ds, out)[0]
 
 
+# Elements and attributes a payload would add if it were parsed as HTML.
+INJECTED = """() => document.querySelectorAll(
+  'img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]').length"""
+
+
+def assert_inert(view: OfflinePage) -> None:
+    """Nothing ran, opened a dialog, failed, reached the network or was parsed into the page."""
+    assert view.page.evaluate("() => window.__pwned") is None
+    assert view.dialogs == []
+    assert view.page_errors == []
+    assert view.console_errors == []
+    assert view.blocked == [], view.blocked
+    assert view.page.evaluate(INJECTED) == 0
+
+
 def test_corpus_is_large_enough() -> None:
     assert len(PAYLOADS) >= 20
 
@@ -166,17 +181,7 @@ def test_no_payload_runs_and_the_map_still_draws(chromium: str, poisoned_page: P
             }"""
         )
         page.wait_for_timeout(500)
-        assert page.evaluate("() => window.__pwned") is None
-        assert view.dialogs == []
-        assert view.page_errors == []
-        assert view.console_errors == []
-        assert view.blocked == [], view.blocked
-        injected = page.evaluate(
-            """() => document.querySelectorAll(
-                 'img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]'
-               ).length"""
-        )
-        assert injected == 0
+        assert_inert(view)
         html = poisoned_page.read_text(encoding="utf-8")
         assert page.evaluate("() => document.scripts.length") == html.count("<script"), "a payload added a script element"
         assert any('<img src=x onerror="window.__pwned=1">' in t for t in texts), "payloads should show as plain text"
@@ -221,14 +226,5 @@ def test_control_texts_stay_text(chromium: str, poisoned_page: Path) -> None:
         view.open(poisoned_page)
         text = view.page.evaluate(CONTROLS_TOUR)
         view.page.wait_for_timeout(300)
-        assert view.page.evaluate("() => window.__pwned") is None
-        assert view.dialogs == []
-        assert view.page_errors == []
-        assert view.console_errors == []
-        assert view.blocked == [], view.blocked
+        assert_inert(view)
         assert "<script>window.__pwned=1</script>" in text, "payloads should show as plain text"
-        injected = view.page.evaluate(
-            """() => document.querySelectorAll(
-                 'img, iframe, base, math, style:not(head style), [onerror], [onload], [ontoggle], a[href^="javascript:"], a[href^="data:"]').length"""
-        )
-        assert injected == 0

@@ -96,13 +96,30 @@ var militiaMapControls = (function () {
 
   function attach(ctx, u) {
     var el = u.el, map = ctx.map, app = ctx.app, controls = ctx.data.controls || {};
+
+    function button(className, text, onClick) {
+      var b = el('button', className, text);
+      b.type = 'button';
+      if (onClick) { b.addEventListener('click', onClick); }
+      return b;
+    }
+
+    // A panel that keeps its clicks and scrolls from the map, with an accessible role and name.
+    function region(className, role, name) {
+      var box = el('div', className);
+      box.setAttribute('role', role);
+      if (name) { box.setAttribute('aria-label', name); }
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    }
     var timeline = controls.timeline || { min: '2000-01-01', max: '2030-01-01', stops: [], story: null };
     var places = controls.places || [];
     setNameRules(controls.name_rules);
     ctx.storyIndex = null;
 
     /* Date bar */
-    var dateInput, slider, summaryNode, allButton, stopButtons = [];
+    var dateInput, slider, summaryNode, allButton, endedBox, undatedBox, stopButtons = [];
     var minDay = dayNumber(timeline.min), maxDay = dayNumber(timeline.max);
 
     function setDate(iso) { app.setState({ date: iso && isIso(iso) ? iso : null }); }
@@ -110,11 +127,7 @@ var militiaMapControls = (function () {
     function timeControl() {
       var Control = L.Control.extend({
         onAdd: function () {
-          var box = el('div', 'mm-panel mm-time');
-          box.setAttribute('role', 'group');
-          box.setAttribute('aria-label', 'Date');
-          L.DomEvent.disableClickPropagation(box);
-          L.DomEvent.disableScrollPropagation(box);
+          var box = region('mm-panel mm-time', 'group', 'Date');
           var row = el('div', 'mm-time-row');
           row.appendChild(el('span', 'mm-time-label', 'Situation on'));
           slider = el('input', 'mm-time-slider');
@@ -132,35 +145,27 @@ var militiaMapControls = (function () {
           dateInput.setAttribute('aria-label', 'Date');
           dateInput.addEventListener('change', function () { if (isIso(dateInput.value)) { setDate(dateInput.value); } });
           row.appendChild(dateInput);
-          allButton = el('button', 'mm-button', 'All dates');
-          allButton.type = 'button';
-          allButton.addEventListener('click', function () { setDate(null); });
+          allButton = button('mm-button', 'All dates', function () { setDate(null); });
           row.appendChild(allButton);
           box.appendChild(row);
           var stops = el('div', 'mm-time-stops');
           timeline.stops.forEach(function (stop) {
-            var b = el('button', 'mm-stop', stop.label);
-            b.type = 'button';
+            var b = button('mm-stop', stop.label, function () { setDate(stop.date); });
             b.setAttribute('data-date', stop.date);
             b.title = stop.note ? stop.label + '. ' + stop.note : stop.label;
-            b.addEventListener('click', function () { setDate(stop.date); });
             stopButtons.push(b);
             stops.appendChild(b);
           });
           box.appendChild(stops);
           var options = el('div', 'mm-time-options');
-          options.appendChild(checkbox('Fade claims that had ended (untick to hide them)', ctx.state.ended === 'fade', 'mm-opt-ended', function (on) { app.setState({ ended: on ? 'fade' : 'hide' }); }));
-          options.appendChild(checkbox('Show undated claims', ctx.state.undated, 'mm-opt-undated', function (on) { app.setState({ undated: on }); }));
+          endedBox = checkbox('Fade claims that had ended (untick to hide them)', ctx.state.ended === 'fade', 'mm-opt-ended', function (on) { app.setState({ ended: on ? 'fade' : 'hide' }); });
+          undatedBox = checkbox('Show undated claims', ctx.state.undated, 'mm-opt-undated', function (on) { app.setState({ undated: on }); });
+          options.appendChild(endedBox.parentNode);
+          options.appendChild(undatedBox.parentNode);
           if (timeline.story && timeline.story.steps.length) {
-            var storyButton = el('button', 'mm-button mm-story-start', '\u25b6 Story: ' + timeline.story.title);
-            storyButton.type = 'button';
-            storyButton.addEventListener('click', function () { startStory(0); });
-            options.appendChild(storyButton);
+            options.appendChild(button('mm-button mm-story-start', '\u25b6 Story: ' + timeline.story.title, function () { startStory(0); }));
           }
-          var linkButton = el('button', 'mm-button mm-link-button', 'Link to this view');
-          linkButton.type = 'button';
-          linkButton.addEventListener('click', showLink);
-          options.appendChild(linkButton);
+          options.appendChild(button('mm-button mm-link-button', 'Link to this view', showLink));
           box.appendChild(options);
           summaryNode = el('div', 'mm-time-summary');
           summaryNode.setAttribute('aria-live', 'polite');
@@ -171,6 +176,7 @@ var militiaMapControls = (function () {
       return new Control({ position: 'bottomright' });
     }
 
+    // A labelled checkbox; returns the input (its label is its parent).
     function checkbox(text, checked, className, onChange) {
       var label = el('label', 'mm-check ' + className), box = el('input');
       box.type = 'checkbox';
@@ -178,7 +184,7 @@ var militiaMapControls = (function () {
       box.addEventListener('change', function () { onChange(box.checked); });
       label.appendChild(box);
       label.appendChild(el('span', null, text));
-      return label;
+      return box;
     }
 
     function updateTime() {
@@ -191,14 +197,8 @@ var militiaMapControls = (function () {
       if (dateInput) { dateInput.value = date || ''; }
       if (allButton) { allButton.setAttribute('aria-pressed', String(!date)); }
       stopButtons.forEach(function (b) { b.classList.toggle('mm-active', b.getAttribute('data-date') === date); });
-      var root = map.getContainer();
-      root.classList.toggle('mm-dated', Boolean(date));
-      ctx.order.forEach(function (id) {
-        var node = root.querySelector('.mm-opt-ended');
-        if (node) { node.querySelector('input').checked = ctx.state.ended === 'fade'; }
-        node = root.querySelector('.mm-opt-undated');
-        if (node) { node.querySelector('input').checked = ctx.state.undated; }
-      });
+      if (endedBox) { endedBox.checked = ctx.state.ended === 'fade'; }
+      if (undatedBox) { undatedBox.checked = ctx.state.undated; }
       if (!summaryNode) { return; }
       if (!date) {
         summaryNode.textContent = 'All dates: ' + counts.current + ' marks, whatever their date. Pick a date to see the situation on that day.';
@@ -236,11 +236,9 @@ var militiaMapControls = (function () {
       place.features.slice(0, 40).forEach(function (ref) {
         var f = u.findFeature(ctx, ref[0], ref[1]);
         if (!f) { return; }
-        var li = el('li'), b = el('button', 'mm-linklike', (ctx.layers[ref[0]].spec.title + ': ') + (f.properties.name || f.id));
-        b.type = 'button';
+        var li = el('li'), b = button('mm-linklike', (ctx.layers[ref[0]].spec.title + ': ') + (f.properties.name || f.id), function () { app.openPopup(ref[0], ref[1]); });
         b.dir = 'auto';
         b.setAttribute('data-feature', ref[0] + '/' + ref[1]);
-        b.addEventListener('click', function () { app.openPopup(ref[0], ref[1]); });
         li.appendChild(b);
         ol.appendChild(li);
       });
@@ -255,16 +253,14 @@ var militiaMapControls = (function () {
       } else {
         map.setView(at, typeof r === 'number' ? 11 : 6, { animate: false });
       }
-      ctx.placePopup = L.popup({ maxWidth: 420, minWidth: 240, className: 'mm-place-popup' }).setLatLng(at).setContent(placeCard(place)).openOn(map);
+      L.popup({ maxWidth: 420, minWidth: 240, className: 'mm-place-popup' }).setLatLng(at).setContent(placeCard(place)).openOn(map);
       return true;
     }
 
     function searchControl() {
       var Control = L.Control.extend({
         onAdd: function () {
-          var box = el('div', 'mm-panel mm-search');
-          L.DomEvent.disableClickPropagation(box);
-          L.DomEvent.disableScrollPropagation(box);
+          var box = region('mm-panel mm-search', 'search', 'Find a place');
           var input = el('input', 'mm-search-input');
           input.type = 'search';
           input.placeholder = 'Find a place (any spelling)';
@@ -277,15 +273,13 @@ var militiaMapControls = (function () {
             results.textContent = '';
             var found = searchPlaces(places, input.value).slice(0, 8);
             found.forEach(function (place) {
-              var li = el('li'), b = el('button', 'mm-linklike');
-              b.type = 'button';
+              var li = el('li'), b = button('mm-linklike', null, function () { goToPlace(place); });
               var name = el('span', 'mm-result-name', place.name);
               name.dir = 'auto';
               b.appendChild(name);
               if (place.arabic.length) { var ar = el('span', 'mm-result-ar', place.arabic[0]); ar.dir = 'rtl'; ar.lang = 'ar'; b.appendChild(ar); }
               b.appendChild(el('span', 'mm-count', place.features.length ? ' (' + place.features.length + ' marks)' : ''));
               b.setAttribute('data-place', place.id);
-              b.addEventListener('click', function () { goToPlace(place); });
               li.appendChild(b);
               results.appendChild(li);
             });
@@ -295,9 +289,7 @@ var militiaMapControls = (function () {
           input.addEventListener('keydown', function (e) {
             if (e.key === 'Enter') { var first = searchPlaces(places, input.value)[0]; if (first) { goToPlace(first); } }
           });
-          var about = el('button', 'mm-button mm-about-open', 'About \u00b7 method \u00b7 sources');
-          about.type = 'button';
-          about.addEventListener('click', openAbout);
+          var about = button('mm-button mm-about-open', 'About \u00b7 method \u00b7 sources', openAbout);
           var top = el('div', 'mm-search-row');
           top.appendChild(input);
           top.appendChild(about);
@@ -322,10 +314,7 @@ var militiaMapControls = (function () {
       }
       var tools = el('div', 'mm-filter-tools');
       [['all', true], ['none', false]].forEach(function (pair) {
-        var b = el('button', 'mm-linklike', pair[0]);
-        b.type = 'button';
-        b.addEventListener('click', function () { boxes.forEach(function (x) { x.checked = pair[1]; }); apply(); });
-        tools.appendChild(b);
+        tools.appendChild(button('mm-linklike', pair[0], function () { boxes.forEach(function (x) { x.checked = pair[1]; }); apply(); }));
       });
       wrap.appendChild(tools);
       choices.forEach(function (choice) {
@@ -382,14 +371,22 @@ var militiaMapControls = (function () {
     /* Story */
     var storyBox = null;
 
-    function stepBounds(step) {
-      var bounds = L.latLngBounds([]);
+    // Every [lat, lng] a step's marks are drawn through: points and circle centres, whole lines.
+    function stepLatLngs(step) {
+      var out = [];
       step.features.forEach(function (ref) {
         var f = u.findFeature(ctx, ref[0], ref[1]);
-        if (!f) { return; }
-        if (f.latlng) { bounds.extend(f.latlng); }
-        var g = f.properties && ctx.layers[ref[0]].spec.geometry === 'line' ? f.layer.getBounds && f.layer.getBounds() : null;
-        if (g && g.isValid()) { bounds.extend(g); }
+        if (!f || !f.latlng) { return; }
+        out.push({ at: f.latlng, lines: f.feature.geometry ? u.lineParts(f.feature.geometry) : [] });
+      });
+      return out;
+    }
+
+    function stepBounds(step) {
+      var bounds = L.latLngBounds([]);
+      stepLatLngs(step).forEach(function (mark) {
+        bounds.extend(mark.at);
+        mark.lines.forEach(function (latlngs) { bounds.extend(latlngs); });
       });
       return bounds;
     }
@@ -399,18 +396,13 @@ var militiaMapControls = (function () {
       storyBox.textContent = '';
       var head = el('div', 'mm-story-head');
       head.appendChild(el('span', 'mm-kicker', story.title + ' \u00b7 step ' + (i + 1) + ' of ' + story.steps.length));
-      var close = el('button', 'mm-linklike mm-story-close', 'close \u2715');
-      close.type = 'button';
-      close.addEventListener('click', stopStory);
-      head.appendChild(close);
+      head.appendChild(button('mm-linklike mm-story-close', 'close \u2715', stopStory));
       storyBox.appendChild(head);
       var nav = el('div', 'mm-story-nav');
       [['\u25c0 Previous', -1], ['Next \u25b6', 1]].forEach(function (pair) {
-        var b = el('button', 'mm-button', pair[0]);
-        b.type = 'button';
+        var b = button('mm-button', pair[0], function () { showStep(ctx.storyIndex + pair[1]); });
         b.disabled = (pair[1] < 0 && i === 0) || (pair[1] > 0 && i === story.steps.length - 1);
         b.setAttribute('data-step', String(pair[1]));
-        b.addEventListener('click', function () { showStep(ctx.storyIndex + pair[1]); });
         nav.appendChild(b);
       });
       nav.appendChild(el('span', 'mm-count', 'keys \u2190 \u2192, Esc to close'));
@@ -441,17 +433,11 @@ var militiaMapControls = (function () {
     function ring(step) {
       highlight.clearLayers();
       var renderer = ctx.highlightRenderer || (ctx.highlightRenderer = L.svg({ pane: 'mm-data-labels', padding: 0.5 }));
-      step.features.forEach(function (ref) {
-        var f = u.findFeature(ctx, ref[0], ref[1]);
-        if (!f || !f.latlng) { return; }
-        var spec = ctx.layers[ref[0]].spec, feature = null;
-        (spec.geojson.features || []).some(function (g) { if (g.properties.id === ref[1]) { feature = g; return true; } return false; });
-        if (spec.geometry === 'line' && feature && feature.geometry) {
-          u.lineParts(feature.geometry).forEach(function (latlngs) {
-            L.polyline(latlngs, { renderer: renderer, interactive: false, color: '#E69F00', weight: 14, opacity: 0.35, lineCap: 'round' }).addTo(highlight);
-          });
-        }
-        L.circleMarker(f.latlng, { renderer: renderer, interactive: false, radius: 17, color: '#E69F00', weight: 4, opacity: 0.95, fill: false }).addTo(highlight);
+      stepLatLngs(step).forEach(function (mark) {
+        mark.lines.forEach(function (latlngs) {
+          L.polyline(latlngs, { renderer: renderer, interactive: false, color: '#E69F00', weight: 14, opacity: 0.35, lineCap: 'round' }).addTo(highlight);
+        });
+        L.circleMarker(mark.at, { renderer: renderer, interactive: false, radius: 17, color: '#E69F00', weight: 4, opacity: 0.95, fill: false }).addTo(highlight);
       });
       highlight.addTo(map);
     }
@@ -474,11 +460,7 @@ var militiaMapControls = (function () {
 
     function startStory(i) {
       if (!storyBox) {
-        storyBox = el('div', 'mm-panel mm-story');
-        storyBox.setAttribute('role', 'region');
-        storyBox.setAttribute('aria-label', 'Story');
-        L.DomEvent.disableClickPropagation(storyBox);
-        L.DomEvent.disableScrollPropagation(storyBox);
+        storyBox = region('mm-panel mm-story', 'region', 'Story');
         map.getContainer().appendChild(storyBox);
       }
       storyBox.style.display = '';
@@ -516,16 +498,10 @@ var militiaMapControls = (function () {
     function openAbout() {
       if (aboutBox) { aboutBox.style.display = ''; aboutBox.querySelector('.mm-about-close').focus(); return; }
       var meta = ctx.data.meta, about = controls.about || { method: [], sources: [] };
-      aboutBox = el('div', 'mm-modal');
-      aboutBox.setAttribute('role', 'dialog');
+      aboutBox = region('mm-modal', 'dialog', 'About this map');
       aboutBox.setAttribute('aria-modal', 'true');
-      aboutBox.setAttribute('aria-label', 'About this map');
-      L.DomEvent.disableClickPropagation(aboutBox);
-      L.DomEvent.disableScrollPropagation(aboutBox);
       var card = el('div', 'mm-modal-card');
-      var close = el('button', 'mm-button mm-about-close', 'Close');
-      close.type = 'button';
-      close.addEventListener('click', function () { aboutBox.style.display = 'none'; });
+      var close = button('mm-button mm-about-close', 'Close', function () { aboutBox.style.display = 'none'; });
       card.appendChild(close);
       card.appendChild(el('h1', null, meta.title));
       card.appendChild(el('p', 'mm-about-meta', 'Dataset version ' + meta.version + ' \u00b7 data as of ' + meta.as_of + ' \u00b7 map built ' + meta.built));
@@ -575,10 +551,10 @@ var militiaMapControls = (function () {
     }
 
     /* Permalink */
-    var restoring = false, linkBox = null;
+    var linkBox = null;
 
     function writeUrl() {
-      if (restoring || !app.ready) { return; }
+      if (!app.ready) { return; }  // restoring a link at start-up writes nothing
       var hash = encodeView(ctx);
       if (window.location.hash === hash) { return; }
       try { window.history.replaceState(null, '', hash); } catch (e) { /* some viewers forbid it; the link button still works */ }
@@ -607,7 +583,6 @@ var militiaMapControls = (function () {
     function restore() {
       var v = decodeView(window.location.hash);
       if (!Object.keys(v).length) { return false; }
-      restoring = true;
       var changes = {};
       if (v.l !== undefined) {
         var on = parseList(v.l);
@@ -618,11 +593,10 @@ var militiaMapControls = (function () {
       if (v.u === '0') { changes.undated = false; }
       ['actors', 'types', 'statuses'].forEach(function (key) { var p = v[key.charAt(0)]; if (p !== undefined) { changes[key] = parseList(p); } });
       if (v.towns === '0' && ctx.towns) { map.removeLayer(ctx.towns); }
-      app.setState(changes);
+      u.assignState(ctx, changes);  // start() redraws once, after the view is set
       syncFilterBoxes();
       var placed = false, ll = (v.ll || '').split(',').map(Number), z = Number(v.z);
       if (ll.length === 2 && ll.every(isFinite) && isFinite(z) && v.z !== '') { map.setView(ll, z, { animate: false }); placed = true; }
-      restoring = false;
       ctx.afterReady = function () {
         var n = Number(v.story);
         if (v.story && n >= 1) { startStory(n - 1); return; }

@@ -222,7 +222,7 @@ var militiaMapApp = (function () {
     var direction = styles.directions[props.direction] || styles.directions.outbound || { arrow: 'triangle', casing: '', width_factor: 1 };
     var colour = colourOf(spec, styles, props), width = spec.size_px * direction.width_factor;
     var dash = isDashed(spec, props) ? spec.dash : null;
-    var group = L.featureGroup(), offset = ctx.lineOffsets[props.id] || 0;
+    var group = L.featureGroup(), offset = (ctx.lineOffsets[spec.id] || {})[props.id] || 0;
     lineParts(feature.geometry).forEach(function (latlngs) {
       if (latlngs.length < 2) { return; }
       if (direction.casing) {
@@ -382,14 +382,13 @@ var militiaMapApp = (function () {
   }
 
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
-  function featureRecord(ctx, spec, feature, draw, offsets) {
+  function featureRecord(ctx, spec, feature, draw) {
     var props = feature.properties || {}, made = null;
-    var record = { id: props.id, layerId: spec.id, properties: props, latlng: anchorOf(feature), phase: 'current', drawnPhase: 'current', inGroup: false };
+    var record = { id: props.id, layerId: spec.id, feature: feature, properties: props, latlng: anchorOf(feature), phase: 'current', drawnPhase: 'current', inGroup: false };
     Object.defineProperty(record, 'layer', {
       enumerable: true,
       get: function () {
         if (!made) {
-          ctx.lineOffsets = offsets;
           made = draw(ctx, spec, feature);
           made.bindPopup(function () { return buildPopup(ctx, spec, props); }, popupOptions());
           made.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
@@ -403,11 +402,12 @@ var militiaMapApp = (function () {
   }
 
   function buildLayer(ctx, spec) {
-    var draw = DRAW[spec.geometry] || pointFeature, offsets = spec.geometry === 'line' ? lineOffsets(spec) : {};
+    var draw = DRAW[spec.geometry] || pointFeature;
+    if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
     (spec.geojson.features || []).forEach(function (feature) {
       if (!feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
-      entry.features.push(featureRecord(ctx, spec, feature, draw, offsets));
+      entry.features.push(featureRecord(ctx, spec, feature, draw));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
     entry.clusterable = spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
@@ -418,7 +418,7 @@ var militiaMapApp = (function () {
   /* ---------- Which features show: layer switch, filters, date ---------- */
 
   // A feature's phase on the chosen date: 'current', 'ended' (faded or hidden), 'undated' or 'hidden'.
-  // The rule is the snapshots' (renderers/snapshots/views.covers): a span covers a day when
+  // The rule is dataset.model.span_covers (also the snapshots'): a span covers a day when
   // start <= day <= end, open bounds covering every day on their side.
   function phaseOf(props, state) {
     if (!state.date) { return 'current'; }
@@ -599,10 +599,15 @@ var militiaMapApp = (function () {
     });
   }
 
+  // Canvas draws in the order layers were added: put the shown groups back in drawing order.
+  function keepOrder(ctx) {
+    ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (ctx.map.hasLayer(entry.group)) { entry.group.bringToFront(); } });
+  }
+
   // Apply the layer switches, filters and date to every layer; keep the drawing order.
   function refresh(ctx) {
     ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
-    ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (ctx.map.hasLayer(entry.group)) { entry.group.bringToFront(); } });
+    keepOrder(ctx);
     Object.keys(ctx.countNodes || {}).forEach(function (id) {
       var entry = ctx.layers[id], item = ctx.countNodes[id], n = entry.features.length, shown = entry.shown.length;
       item.box.checked = Boolean(ctx.layerOn[id]);
@@ -621,7 +626,7 @@ var militiaMapApp = (function () {
         pending = false;
         var any = false;
         ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
-        if (any) { ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (ctx.map.hasLayer(entry.group)) { entry.group.bringToFront(); } }); }
+        if (any) { keepOrder(ctx); }
         declutter(ctx);
       });
     });
@@ -826,6 +831,18 @@ var militiaMapApp = (function () {
     return found || null;
   }
 
+  // Change the date, filters or ended/undated handling (without redrawing); a filter is null or a list of ids.
+  function assignState(ctx, changes) {
+    Object.keys(changes || {}).forEach(function (key) {
+      var value = changes[key];
+      if (key === 'actors' || key === 'types' || key === 'statuses') {
+        ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, {}) : null;
+      } else if (key === 'date' || key === 'ended' || key === 'undated') {
+        ctx.state[key] = value;
+      }
+    });
+  }
+
   function makeApp(ctx) {
     var map = ctx.map, data = ctx.data;
     var app = {
@@ -842,24 +859,15 @@ var militiaMapApp = (function () {
       // Change the date, filters or ended/undated handling: {date, ended, undated, actors, types, statuses}.
       // A filter is null (everything) or a list of the ids to keep.
       setState: function (changes) {
-        Object.keys(changes || {}).forEach(function (key) {
-          var value = changes[key];
-          if (key === 'actors' || key === 'types' || key === 'statuses') {
-            ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, {}) : null;
-          } else if (key === 'date' || key === 'ended' || key === 'undated') {
-            ctx.state[key] = value;
-          }
-        });
+        assignState(ctx, changes);
         refresh(ctx);
       },
       featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
       shownIds: function (id) { return ctx.layers[id] ? ctx.layers[id].shown.map(function (f) { return f.id; }) : []; },
-      phaseOf: function (layerId, featureId) { var f = findFeature(ctx, layerId, featureId); return f ? f.phase : null; },
-      openPopup: function (layerId, featureId, options) {
+      openPopup: function (layerId, featureId) {
         var entry = ctx.layers[layerId], found = findFeature(ctx, layerId, featureId);
         if (!entry || !found) { return false; }
         if (!ctx.layerOn[layerId]) { ctx.layerOn[layerId] = true; refresh(ctx); }
-        if (options && options.zoom && found.latlng) { map.setView(found.latlng, Math.max(map.getZoom(), options.zoom), { animate: false }); }
         if (!found.inGroup) {
           // Hidden by a cluster, a filter or the date: show it on its own while its popup is open.
           ctx.pinned = found;
@@ -910,13 +918,13 @@ var militiaMapApp = (function () {
     if (!(ctx.restore && ctx.restore())) { app.fitView(); }
     refresh(ctx);
     reclusterOnMove(ctx);
-    map.on('zoomend', function () { declutter(ctx); });
     app.ready = true;
     if (ctx.onReady) { ctx.onReady(); }
     return app;
   }
 
-  var util = { buildPopup: buildPopup, lineParts: lineParts, el: el, textOf: textOf, safeUrl: safeUrl, svg: svg, panel: panel, refresh: refresh, declutter: declutter, colourOf: colourOf, statusOf: statusOf, phaseOf: phaseOf, findFeature: findFeature };
+  // What controls.js uses.
+  var util = { buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
 
-  return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, phaseOf: phaseOf, util: util };
+  return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());
