@@ -246,6 +246,7 @@ def test_permalink_restores_the_exact_view(chromium: str, built_dist: Path) -> N
               militiaMap.map.setView([34.9, 37.4], 9, {animate: false});
             }"""
         )
+        page.uncheck(".mm-layers .mm-group:last-of-type input")  # town labels off
         page.click("text=Link to this view")
         link = page.input_value(".mm-link-text")
         before = page.evaluate(
@@ -262,6 +263,11 @@ def test_permalink_restores_the_exact_view(chromium: str, built_dist: Path) -> N
                         on: Object.keys(militiaMap.layers).filter((k) => militiaMap.isVisible(k)), shown: Object.fromEntries(
                         Object.keys(militiaMap.layers).map((k) => [k, militiaMap.shownIds(k).sort()]))})"""
         )
+        towns = second.page.evaluate(
+            "() => [militiaMap.map.getContainer().querySelectorAll('.mm-town').length,"
+            " document.querySelector('.mm-layers .mm-group:last-of-type input').checked]"
+        )
+        assert towns == [0, False], "town labels stay off, and their box says so"
         assert second.console_errors == []
     assert after["zoom"] == before["zoom"] == 9
     assert after["centre"]["lat"] == pytest.approx(before["centre"]["lat"], abs=1e-4)

@@ -715,6 +715,8 @@ var militiaMapApp = (function () {
         townBox.type = 'checkbox';
         townBox.checked = true;
         townBox.addEventListener('change', function () { if (townBox.checked) { ctx.towns.addTo(ctx.map); } else { ctx.map.removeLayer(ctx.towns); } declutter(ctx); });
+        // The box follows the town layer, whoever adds or removes it (a restored link, for one).
+        ctx.towns.on('add remove', function () { townBox.checked = ctx.map.hasLayer(ctx.towns); });
         townLabel.appendChild(townBox);
         townLabel.appendChild(el('span', null, 'Town labels (GeoNames)'));
         var baseSection = el('fieldset', 'mm-group');
