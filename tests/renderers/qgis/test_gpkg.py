@@ -18,8 +18,8 @@ import pyogrio
 import shapely
 
 from layers.style import DIRECTION_STYLES
-from renderers.gpkg import write_geopackage
-from renderers.qml import field_alias  # the one alias source (the QML aliases read it too)
+from renderers.qgis.gpkg import write_geopackage
+from renderers.qgis.qml import field_alias  # the one alias source (the QML aliases read it too)
 
 DATE_COLUMNS = {"date_start", "date_end"}
 

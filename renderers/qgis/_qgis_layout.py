@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP
-from renderers._qgis_crs import fit_extent
+from renderers.qgis._qgis_crs import fit_extent
 
 if TYPE_CHECKING:
     from dataset.model import Dataset

@@ -6,8 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from layers.style import BASEMAP, STATUS_STYLES
-from renderers._basemap_style import basemap_qml
-from renderers.qml import layer_qml
+from renderers.qgis._basemap_style import basemap_qml
+from renderers.qgis.qml import layer_qml
 
 PX_PER_POINT = 96 / 72
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from layers.style import BASEMAP
-from renderers.qml import PX_TO_PT, line_props, option_map, qml_text, qml_tree, rgba
+from renderers.qgis.qml import PX_TO_PT, line_props, option_map, qml_text, qml_tree, rgba
 
 BASEMAP_FIELDS = {"countries": ["name"], "town_labels": ["name", "population", "geonames_id", "country"]}
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP as BASEMAP_STYLE
-from renderers._basemap_style import basemap_qml
-from renderers._qgis_crs import project_proj, projected_bbox, spatialrefsys
-from renderers._qgis_layout import layout_element
-from renderers._qgis_metadata import fill_metadata
-from renderers.gpkg import GEOMETRY_TYPES, GPKG_NAME
-from renderers.qml import QGIS_VERSION, layer_qml
+from renderers.qgis._basemap_style import basemap_qml
+from renderers.qgis._qgis_crs import project_proj, projected_bbox, spatialrefsys
+from renderers.qgis._qgis_layout import layout_element
+from renderers.qgis._qgis_metadata import fill_metadata
+from renderers.qgis.gpkg import GEOMETRY_TYPES, GPKG_NAME
+from renderers.qgis.qml import QGIS_VERSION, layer_qml
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -15,10 +15,10 @@ from shapely.geometry import mapping
 
 from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_town_labels
 from layers._features import evidence_record
-from renderers._basemap_style import basemap_qml
-from renderers._gpkg_extensions import write_schema_and_metadata
-from renderers._qgis_metadata import layer_abstract
-from renderers.qml import layer_qml
+from renderers.qgis._basemap_style import basemap_qml
+from renderers.qgis._gpkg_extensions import write_schema_and_metadata
+from renderers.qgis._qgis_metadata import layer_abstract
+from renderers.qgis.qml import layer_qml
 
 if TYPE_CHECKING:
     import geopandas as gpd
