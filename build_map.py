@@ -23,6 +23,7 @@ from typing import Any
 
 from dataset import DataError, Dataset, load_dataset
 from dataset.load import DEFAULT_DATA_DIR, find_sources_dir
+from overlays import OverlaySet, add_overlay_arguments, overlay_or_report
 
 log = logging.getLogger("militia_map")
 DEFAULT_OUT = Path(__file__).resolve().parent / "dist"
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("-v", "--verbose", action="count", default=0, help="more output (repeat for debug)")
     common.add_argument("-q", "--quiet", action="count", default=0, help="less output: only problems")
+    add_overlay_arguments(common)
     parser = argparse.ArgumentParser(
         prog="build_map.py",
         description="Validate the sourced militia dataset and build the web map, GeoPackage/QGIS project, snapshots and GeoJSON layers.",
@@ -73,7 +75,7 @@ def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
     return ds
 
 
-def build(ds: Dataset, out: Path) -> None:
+def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
     """Build every renderer's output into a staging folder, then swap it into ``out``.
 
     A failure leaves ``out`` as it was.
@@ -88,7 +90,7 @@ def build(ds: Dataset, out: Path) -> None:
     staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be shared
     try:
         started = time.perf_counter()
-        layers = _timed("Building layers", lambda: build_layers(ds))
+        layers = _timed("Building layers", lambda: build_layers(ds, overlay))
         for n, (name, render) in enumerate(RENDERERS, start=1):
             paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
             for path in paths:
@@ -155,17 +157,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ds is None:
         return 1
     log.info("Data OK: %d claims, %d sources, %d places.", len(ds.claims), len(ds.sources), len(ds.gazetteer))
+    ok, overlay = overlay_or_report(args.data_dir, getattr(args, "overlay", None))
+    if not ok:
+        return 1
     if args.command == "check":
         return 0
     if snapshot is not None:
         return _run_snapshot(ds, snapshot, args.out)
-    return _run_build(ds, args.out)
+    return _run_build(ds, args.out, overlay)
 
 
-def _run_build(ds: Dataset, out: Path) -> int:
+def _run_build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> int:
     """Build everything into ``out`` (a failed build leaves it as it was); return the exit code."""
     try:
-        build(ds, out)
+        build(ds, out, overlay)
     except (OSError, RuntimeError, ValueError) as exc:
         log.error("Build failed, %s left unchanged: %s", out, exc)
         return 1

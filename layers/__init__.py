@@ -1,6 +1,7 @@
 """Map layers: each a GeoDataFrame plus the one style spec every renderer reads."""
 
 from dataset.model import Dataset
+from layers.acled import build_acled_layers
 from layers._layer import Layer
 from layers.movements import build_movements_layer
 from layers.presence import build_presence_layer
@@ -9,6 +10,7 @@ from layers.sites import build_sites_layer
 from layers.strikes import build_strikes_layer
 from layers.style import ACTOR_GROUPS, STATUS_STYLES, StyleSpec
 from layers.uncertainty import build_uncertainty_layer
+from overlays import OverlaySet
 
 # Drawing order: areas underneath, then lines, then points.
 LAYER_BUILDERS = (
@@ -21,9 +23,12 @@ LAYER_BUILDERS = (
 )
 
 
-def build_layers(ds: Dataset) -> list[Layer]:
-    """Return every layer, in drawing order (areas first, sites on top)."""
-    return [build(ds) for build in LAYER_BUILDERS]
+def build_layers(ds: Dataset, overlay: OverlaySet | None = None) -> list[Layer]:
+    """Return every layer, in drawing order (areas first, sites on top).
+
+    The ACLED overlay's layers, when ``overlay`` holds events, come first: underneath the claims.
+    """
+    return [*build_acled_layers(overlay), *(build(ds) for build in LAYER_BUILDERS)]
 
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "STATUS_STYLES",
     "Layer",
     "StyleSpec",
+    "build_acled_layers",
     "build_layers",
     "build_movements_layer",
     "build_presence_layer",

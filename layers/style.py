@@ -92,6 +92,13 @@ class StyleSpec:
         Property used for labels and tooltips.
     visible
         Whether the layer is on when the map opens.
+    category_markers
+        Point symbol per category value (overrides ``marker`` for that value).
+    overlay
+        The layer shows outside data (ACLED events), kept apart from the curated claims: no claim
+        filters, story, labels or corroboration; popups say so.
+    attribution
+        Credit line every renderer shows wherever the layer is drawn (the overlay's data owner).
     """
 
     layer: str
@@ -111,6 +118,13 @@ class StyleSpec:
     fixed_colour: str = ""
     description: str = ""
     categories: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(ACTOR_GROUPS))
+    category_markers: dict[str, str] = field(default_factory=dict)
+    overlay: bool = False
+    attribution: str = ""
+
+    def marker_for(self, category: str) -> str:
+        """Return the point symbol for a category value (the layer's ``marker`` unless the value has its own)."""
+        return self.category_markers.get(category, self.marker)
 
     def colour(self, category: str) -> str:
         """Return the colour for a category value (grey for unknown ones)."""

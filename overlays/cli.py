@@ -13,9 +13,13 @@ log = logging.getLogger("militia_map")
 
 
 def add_overlay_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--overlay FILE`` (repeatable): ACLED exports drawn beside the claims, besides ``data/overlays/*.csv``."""
+    """Add ``--overlay FILE`` (repeatable): ACLED exports drawn beside the claims, besides ``data/overlays/*.csv``.
+
+    Without the option the namespace has no ``overlay`` (``argparse.SUPPRESS``), so a subcommand's
+    parser that shares it never overwrites files given before the subcommand.
+    """
     parser.add_argument(
-        "--overlay", type=Path, action="append", default=None, metavar="FILE",
+        "--overlay", type=Path, action="append", default=argparse.SUPPRESS, metavar="FILE",
         help="an ACLED export (CSV) to draw as the 'ACLED events' overlay, filtered by data/overlays/overlays.yaml; repeatable. "
         "Files in data/overlays/*.csv are read too.",
     )  # fmt: skip

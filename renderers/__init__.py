@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dataset.model import Dataset
 from layers import Layer
+from renderers.acled_csv import write_acled_csv
 from renderers.csv_export import write_csv
 from renderers.geojson import write_geojson_layers
 from renderers.qgis import write_geopackage, write_qgis_project, write_qml_sidecars
@@ -26,6 +27,7 @@ RENDERERS: list[tuple[str, Renderer]] = [
     ("QGIS project", write_qgis_project),
     ("QML sidecar styles", write_qml_sidecars),
     ("ACLED-style CSV", write_csv),
+    ("ACLED overlay CSV", write_acled_csv),
     ("Snapshots", write_snapshots),
     ("Web map", render_webmap),
 ]

@@ -111,7 +111,9 @@ def _legend_tree(legend: ET.Element, entries: list[LegendEntry]) -> None:
         ET.SubElement(ET.SubElement(node, "customproperties"), "Option")
 
 
-def layout_element(ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry]) -> ET.Element:
+def layout_element(
+    ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry], *, credits: tuple[str, ...] = ()
+) -> ET.Element:
     """Return the ``Layout`` element: the map of ``extent`` (project CRS), title, legend of ``legend_entries``, scale bar, source note.
 
     ``extent`` is widened about its centre to the map frame's proportions, so that QGIS keeps both
@@ -139,5 +141,5 @@ def layout_element(ds: Dataset, extent: tuple[float, float, float, float], legen
                 minBarWidth="12", maxBarWidth="30", numMapUnitsPerScaleBarUnit="1", height="2", labelBarSpace="1", boxContentSpace="1.2",
                 alignment="0", background="true", frame="true")  # fmt: skip
     _text_style(bar, 7)
-    _label(layout, 5, NOTE_MM, source_note(ds), 6.5)
+    _label(layout, 5, NOTE_MM, " ".join([source_note(ds), *credits]), 6.5)  # credits: the overlays' attribution lines (ACLED)
     return layout

@@ -28,6 +28,8 @@ def layer_sources(layer: Layer, ds: Dataset) -> list[Source]:
 def layer_abstract(layer: Layer, ds: Dataset) -> str:
     """Return the layer's abstract: title, description, dataset version and as-of date, sources, licence, disclaimer."""
     spec = layer.style
+    if spec.overlay:  # outside data: its own credit, not the dataset's sources and licence
+        return f"{spec.title}. {spec.description} {spec.attribution} Not part of {ds.info.title}, version {ds.info.version}."
     sources = "; ".join(s.citation_text() for s in layer_sources(layer, ds)) or "none"
     return (
         f"{spec.title}. {spec.description} Dataset: {ds.info.title}, version {ds.info.version}, as of {ds.info.as_of.isoformat()}. "
@@ -57,7 +59,7 @@ def fill_metadata(node: ET.Element, layer: Layer, ds: Dataset) -> ET.Element:
                                       "format": "", "mimeType": "", "size": ""})  # fmt: skip
     _text(node, "history", f"Built from dataset version {ds.info.version}, data as of {ds.info.as_of.isoformat()}.")
     _text(node, "fees", "")
-    _text(node, "rights", ds.info.licence)
+    _text(node, "rights", layer.style.attribution if layer.style.overlay else ds.info.licence)
     _text(node, "rights", ds.info.disclaimer)
     _text(node, "encoding", "UTF-8")
     return node

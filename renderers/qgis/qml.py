@@ -10,6 +10,7 @@ for lines with a ``direction`` field a rule-based renderer: one rule per ``DIREC
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -158,10 +159,14 @@ def _new_symbol(parent: ET.Element, kind: str, name: str) -> ET.Element:
     return ET.SubElement(parent, "symbol", attrs)
 
 
+# QGIS simple-marker names of the style specs' shapes, where they differ.
+QGIS_MARKERS = {"cross": "cross_fill"}
+
+
 def _marker_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) -> None:
     symbol = _new_symbol(parent, "marker", name)
     props = {
-        "name": spec.marker or "circle", "color": rgba(colour, spec.fill_opacity), "size": f"{2 * spec.size_px * PX_TO_PT:g}",
+        "name": QGIS_MARKERS.get(spec.marker, spec.marker) or "circle", "color": rgba(colour, spec.fill_opacity), "size": f"{2 * spec.size_px * PX_TO_PT:g}",
         "size_unit": "Point", "outline_color": rgba(STATUS_STYLES["reported"].outline), "outline_style": "solid",
         "outline_width": "0.6", "outline_width_unit": "Point", "angle": "0", "scale_method": "diameter",
     }  # fmt: skip
@@ -251,7 +256,7 @@ def renderer_element(spec: StyleSpec) -> ET.Element:
     symbols = ET.SubElement(renderer, "symbols")
     for n, (value, (label, _colour)) in enumerate(spec.categories.items()):
         ET.SubElement(categories, "category", {"render": "true", "symbol": str(n), "value": value, "label": label})
-        symbol_element(symbols, spec, str(n), spec.colour(value))
+        symbol_element(symbols, dataclasses.replace(spec, marker=spec.marker_for(value)), str(n), spec.colour(value))
     source = ET.SubElement(renderer, "source-symbol")
     symbol_element(source, spec, "0", spec.colour("other"))
     return renderer

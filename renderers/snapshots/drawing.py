@@ -13,7 +13,7 @@ import shapely
 from layers import Layer, StyleSpec
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
-MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D"}
+MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D", "cross": "P"}
 HEADS = {"triangle": "-|>", "double": "-|>", "chevron": "->"}
 # The basemap tones come from layers.style.BASEMAP (shared with the web map and QGIS).
 SEA, LAND, BORDER = BASEMAP.sea, BASEMAP.land, BASEMAP.border
@@ -87,11 +87,12 @@ def draw_points(ax: Axes, layer: Layer) -> list[tuple[float, float]]:
     """Draw a point layer, fill by category, outline by status; return the drawn positions."""
     style = layer.style
     drawn: list[tuple[float, float]] = []
-    for status_id, group in layer.gdf.groupby("status", sort=True):
+    shapes = layer.gdf[style.category_field].map(lambda c: style.marker_for(str(c))).rename("shape")
+    for (status_id, shape), group in layer.gdf.groupby([layer.gdf["status"], shapes], sort=True):
         status = STATUS_STYLES[str(status_id)]
         colours = [to_rgba(style.colour(str(c)), style.fill_opacity * status.opacity) for c in group[style.category_field]]
         xs, ys = group.geometry.x.tolist(), group.geometry.y.tolist()
-        ax.scatter(xs, ys, s=marker_area(style), marker=MARKERS.get(style.marker, "o"), c=colours, edgecolors=status.outline,
+        ax.scatter(xs, ys, s=marker_area(style), marker=MARKERS.get(str(shape), "o"), c=colours, edgecolors=status.outline,
                    linewidths=1.1, linestyles=dashes(status.dash), zorder=10)  # fmt: skip
         drawn.extend(zip(xs, ys, strict=True))
     return drawn

@@ -75,7 +75,7 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
     draw_legend(fig.add_axes((0.705, 0.255, 0.29, 0.43)), legend_rows(shown), fontsize=6.5)
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
-    furniture.draw_footer(fig, ds, numbers)
+    furniture.draw_footer(fig, ds, numbers, credits=furniture.overlay_credits(shown))
     return fig, bar
 
 
@@ -150,7 +150,7 @@ def _feature_labels(shown: list[Layer], numbers: dict[str, int]) -> list[LabelRe
     """Return one label per labelled place: its name and the numbers of the sources behind it."""
     merged: dict[tuple[float, float, str], set[int]] = {}
     for layer in shown:
-        if layer.style.geometry != "point" or not len(layer.gdf):
+        if layer.style.geometry != "point" or not len(layer.gdf) or layer.style.overlay:  # overlay events carry no claim sources
             continue
         for _, row in layer.gdf.iterrows():
             name = str(row.get("place_name") or row.get("name"))

@@ -71,8 +71,13 @@ def source_lines(ds: Dataset, numbers: dict[str, int], *, width: int) -> list[st
     return lines
 
 
-def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int]) -> None:
-    """Write the source list (two columns if long), the base-data attribution, version and disclaimer."""
+def overlay_credits(layers: list[Layer]) -> list[str]:
+    """Return the attribution line of each overlay (ACLED) that the figure shows, once each."""
+    return list(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution and len(layer.gdf)))
+
+
+def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, credits: list[str] | None = None) -> None:
+    """Write the source list (two columns if long), the base-data and overlay attributions, version and disclaimer."""
     fig.text(0.025, 0.232, "Sources (numbers after place names on the map)", fontsize=7.5, fontweight="bold", va="top")
     lines = source_lines(ds, numbers, width=118) or ["No source: nothing is drawn in this view."]
     columns = [lines] if len(lines) <= MAX_ONE_COLUMN else [lines[: (len(lines) + 1) // 2], lines[(len(lines) + 1) // 2 :]]
@@ -86,6 +91,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int]) -> None:
     notes = [
         f"{ds.info.title} \u00b7 dataset version {ds.info.version} \u00b7 as of {ds.info.as_of.isoformat()} \u00b7 {ds.info.licence}",
         f"Base data: {ATTRIBUTION}",
+        *(credits or []),
         f"Disclaimer: {ds.info.disclaimer}",
     ]
     text = "\n".join(textwrap.fill(n, 200) for n in notes)

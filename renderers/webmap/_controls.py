@@ -178,9 +178,15 @@ def name_rules() -> dict[str, Any]:
 
 
 def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
-    """Return everything the controls read: places, filters, timeline, story and About."""
+    """Return everything the controls read: places, filters, timeline, story and About.
+
+    Overlay layers (ACLED events) are left out: they are no claims to search, filter or tell.
+    """
+    overlays = [layer for layer in layers if layer.style.overlay]
+    layers = [layer for layer in layers if not layer.style.overlay]
     by_claim, by_place = feature_refs(layers)
     return {
+        "overlays": [{"id": layer.name, "title": layer.style.title, "attribution": layer.style.attribution, "count": len(layer.gdf)} for layer in overlays],
         "places": places_payload(ds.gazetteer, by_place),
         "filters": filters_payload(ds, layers),
         "timeline": timeline_payload(ds, layers, by_claim),

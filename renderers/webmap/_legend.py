@@ -46,8 +46,10 @@ def _category_sections(layers: list[Layer]) -> list[dict[str, Any]]:
     for layer in layers:
         style = layer.style
         if style.geometry == "point" and style.category_field != "actor_group":
-            items = [{"symbol": "marker", "shape": style.marker, "colour": colour, "label": label} for label, colour in style.categories.values()]
-            sections.append(_section(style.title, items))
+            items = [
+                {"symbol": "marker", "shape": style.marker_for(key), "colour": colour, "label": label} for key, (label, colour) in style.categories.items()
+            ]
+            sections.append(_section(f"{style.title}: overlay, not curated claims" if style.overlay else style.title, items))
     return sections
 
 

@@ -150,6 +150,9 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
         "fixed_colour": check_colour(style.fixed_colour, f"layer {style.layer!r} fixed_colour"),
         "description": style.description,
         "categories": _categories(style),
+        "category_markers": dict(style.category_markers),
+        "overlay": style.overlay,
+        "attribution": style.attribution,
         "geojson": collection,
     }
 

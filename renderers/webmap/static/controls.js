@@ -525,6 +525,12 @@ var militiaMapControls = (function () {
         ol.appendChild(li);
       });
       sources.appendChild(ol);
+      (controls.overlays || []).forEach(function (o) {
+        var s = section(card, o.title + ' (overlay, ' + o.count + ' events)');
+        s.setAttribute('data-overlay', o.id);
+        s.appendChild(el('p', null, 'Events from an ACLED export, drawn as their own layer: they are not curated claims, carry no verified quote and are never counted as corroboration.'));
+        s.appendChild(el('p', 'mm-overlay-credit', o.attribution));
+      });
       var placeSection = section(card, 'Places and their Arabic names');
       var table = el('table', 'mm-about-places');
       places.forEach(function (p) {

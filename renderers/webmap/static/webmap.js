@@ -62,6 +62,9 @@ var militiaMapApp = (function () {
         return [{ pts: [[0, -r], [r, 0], [0, r], [-r, 0]] }];
       case 'triangle':
         return [{ pts: [[0, -r], [0.9 * r, 0.6 * r], [-0.9 * r, 0.6 * r]] }];
+      case 'cross':
+        var w = 0.32 * r;
+        return [{ pts: [[-w, -r], [w, -r], [w, -w], [r, -w], [r, w], [w, w], [w, r], [-w, r], [-w, w], [-r, w], [-r, -w], [-w, -w]] }];
       case 'star':
         pts = [];
         for (i = 0; i < 10; i += 1) {
@@ -191,12 +194,18 @@ var militiaMapApp = (function () {
 
   /* ---------- Features ---------- */
 
+  // A category's own symbol (ACLED event types), else the layer's.
+  function markerOf(spec, props) {
+    var own = spec.category_markers || {}, value = props[spec.category_field];
+    return (Object.prototype.hasOwnProperty.call(own, value) ? own[value] : spec.marker) || 'circle';
+  }
+
   function pointFeature(ctx, spec, feature) {
     var props = feature.properties, status = statusOf(ctx.styles, props);
     var c = feature.geometry.coordinates;
     return new ShapeMarker([c[1], c[0]], {
       renderer: ctx.renderer,
-      shape: spec.marker || 'circle',
+      shape: markerOf(spec, props),
       radius: spec.size_px,
       color: status.outline,
       weight: props.status === 'contested' ? 2.5 : 1.5,
@@ -313,7 +322,32 @@ var militiaMapApp = (function () {
     return (Array.isArray(props.ev) ? props.ev : []).map(function (i) { return table[i]; }).filter(Boolean);
   }
 
+  // An overlay event (ACLED): its own fields, said to be no curated claim, with ACLED's credit.
+  function buildOverlayPopup(spec, props) {
+    var root = el('div', 'mm-popup mm-overlay-popup');
+    root.dir = 'auto';
+    root.appendChild(el('div', 'mm-kicker', [props.event_type, props.sub_event_type].filter(Boolean).map(textOf).join(' \u00b7 ')));
+    var title = el('div', 'mm-title', props.location);
+    title.dir = 'auto';
+    root.appendChild(title);
+    root.appendChild(el('div', 'mm-status mm-status-overlay', textOf(props.provenance)));
+    var list = el('dl');
+    addRow(list, 'ACLED event id', props.event_id);
+    addRow(list, 'Date', props.date_label);
+    addRow(list, 'Actor 1', [props.actor1, props.assoc_actor_1].filter(Boolean).map(textOf).join('; ') + (props.inter1 ? ' (' + textOf(props.inter1) + ')' : ''));
+    addRow(list, 'Actor 2', [props.actor2, props.assoc_actor_2].filter(Boolean).map(textOf).join('; ') + (props.inter2 ? ' (' + textOf(props.inter2) + ')' : ''));
+    addRow(list, 'Where', [props.location, props.admin2, props.admin1, props.country].filter(Boolean).map(textOf).join(', ') + ' (ACLED geo precision ' + textOf(props.geo_precision) + ': within about ' + textOf(props.radius_km) + ' km)');
+    addRow(list, 'Fatalities', typeof props.fatalities === 'number' ? String(props.fatalities) : '');
+    addRow(list, 'Notes', props.notes);
+    addRow(list, 'ACLED sources', props.source);
+    root.appendChild(list);
+    root.appendChild(el('div', 'mm-cited', textOf(spec.attribution)));
+    root.appendChild(el('div', 'mm-id', 'file: ' + textOf(props.source_file) + ', row ' + textOf(props.source_row)));
+    return root;
+  }
+
   function buildPopup(ctx, spec, props) {
+    if (spec.overlay) { return buildOverlayPopup(spec, props); }
     var root = el('div', 'mm-popup');
     root.dir = 'auto';
     root.appendChild(el('div', 'mm-kicker', [props.type_label, spec.title].filter(Boolean).map(textOf).join(' \u00b7 ')));
@@ -525,7 +559,8 @@ var militiaMapApp = (function () {
   function applyLayer(ctx, entry) {
     var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [];
     entry.features.forEach(function (f) {
-      f.phase = on && passesFilters(f.properties, state) ? phaseOf(f.properties, state) : 'hidden';
+      // The claim filters (actors, types, statuses) are about claims: overlay events only follow their switch and the date.
+      f.phase = on && (entry.spec.overlay || passesFilters(f.properties, state)) ? phaseOf(f.properties, state) : 'hidden';
       if (f.phase !== 'hidden') { shown.push(f); }
     });
     entry.shown = shown;
@@ -671,6 +706,8 @@ var militiaMapApp = (function () {
     ctx.townMarkers = towns;
     ctx.towns = L.layerGroup(towns).addTo(map);
     map.attributionControl.addAttribution(escapeHtml(base.attribution));
+    var credits = {};
+    ctx.data.layers.forEach(function (spec) { if (spec.attribution && !credits[spec.attribution]) { credits[spec.attribution] = true; map.attributionControl.addAttribution(escapeHtml(spec.attribution)); } });
   }
 
   /* ---------- Controls: grouped layer switcher, legend, title ---------- */
