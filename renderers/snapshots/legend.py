@@ -44,7 +44,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
         if style.geometry == "point" and style.category_field == "actor_group":
             rows.append(Row("marker", style.title, marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "point":
-            prefix = f"{style.title} (overlay, not curated claims)" if style.overlay else "Site"
+            prefix = f"{style.title}, overlay" if style.overlay else "Site"
             for value in sorted({str(v) for v in layer.gdf[style.category_field]}):
                 label = style.categories.get(value, (value, ""))[0]
                 rows.append(Row("marker", f"{prefix}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker_for(value), "o")))

@@ -322,6 +322,12 @@ var militiaMapApp = (function () {
     return (Array.isArray(props.ev) ? props.ev : []).map(function (i) { return table[i]; }).filter(Boolean);
   }
 
+  // ACLED's actor, its actor type, then its associated actors: "Militia (Pro-Iran) (Political militia); with ...".
+  function actorText(actor, inter, assoc) {
+    if (!actor) { return ''; }
+    return textOf(actor) + (inter ? ' (' + textOf(inter) + ')' : '') + (assoc ? '; with ' + textOf(assoc) : '');
+  }
+
   // An overlay event (ACLED): its own fields, said to be no curated claim, with ACLED's credit.
   function buildOverlayPopup(spec, props) {
     var root = el('div', 'mm-popup mm-overlay-popup');
@@ -334,8 +340,8 @@ var militiaMapApp = (function () {
     var list = el('dl');
     addRow(list, 'ACLED event id', props.event_id);
     addRow(list, 'Date', props.date_label);
-    addRow(list, 'Actor 1', [props.actor1, props.assoc_actor_1].filter(Boolean).map(textOf).join('; ') + (props.inter1 ? ' (' + textOf(props.inter1) + ')' : ''));
-    addRow(list, 'Actor 2', [props.actor2, props.assoc_actor_2].filter(Boolean).map(textOf).join('; ') + (props.inter2 ? ' (' + textOf(props.inter2) + ')' : ''));
+    addRow(list, 'Actor 1', actorText(props.actor1, props.inter1, props.assoc_actor_1));
+    addRow(list, 'Actor 2', actorText(props.actor2, props.inter2, props.assoc_actor_2));
     addRow(list, 'Where', [props.location, props.admin2, props.admin1, props.country].filter(Boolean).map(textOf).join(', ') + ' (ACLED geo precision ' + textOf(props.geo_precision) + ': within about ' + textOf(props.radius_km) + ' km)');
     addRow(list, 'Fatalities', typeof props.fatalities === 'number' ? String(props.fatalities) : '');
     addRow(list, 'Notes', props.notes);
