@@ -21,7 +21,7 @@ test: $(DEV_STAMP) $(NODE_STAMP)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy geo dataset layers renderers build_map.py
+	$(VENV)/bin/mypy geo dataset overlays layers renderers build_map.py
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "militia-map needs Python 3.11 or newer")'

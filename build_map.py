@@ -158,10 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     log.info("Data OK: %d claims, %d sources, %d places.", len(ds.claims), len(ds.sources), len(ds.gazetteer))
     ok, overlay = overlay_or_report(args.data_dir, getattr(args, "overlay", None))
-    if not ok:
-        return 1
-    if args.command == "check":
-        return 0
+    if not ok or args.command == "check":
+        return 0 if ok else 1
     if snapshot is not None:
         return _run_snapshot(ds, snapshot, args.out)
     return _run_build(ds, args.out, overlay)

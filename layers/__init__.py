@@ -1,8 +1,8 @@
 """Map layers: each a GeoDataFrame plus the one style spec every renderer reads."""
 
 from dataset.model import Dataset
-from layers.acled import build_acled_layers
 from layers._layer import Layer
+from layers.acled import build_acled_layers
 from layers.movements import build_movements_layer
 from layers.presence import build_presence_layer
 from layers.risks import build_risks_layer

@@ -75,7 +75,8 @@ def _dates(doc: dict[str, Any], name: str, problems: list[OverlayProblem]) -> tu
 def _actors(doc: dict[str, Any], name: str, problems: list[OverlayProblem]) -> tuple[str, str] | None:
     value = doc.get("actors")
     if not isinstance(value, dict) or not isinstance(value.get("pattern"), str) or not isinstance(value.get("label"), str):
-        problems.append(OverlayProblem(name, 0, "actors", "must give a pattern and a label.", "Write: actors: {label: pro-Iran militias, pattern: 'Pro-Iran|Hezbollah'}"))
+        hint = "Write: actors: {label: pro-Iran militias, pattern: 'Pro-Iran|Hezbollah'}"
+        problems.append(OverlayProblem(name, 0, "actors", "must give a pattern and a label.", hint))
         return None
     try:
         re.compile(value["pattern"])
@@ -96,8 +97,9 @@ def load_filter(path: Path, name: str, problems: list[OverlayProblem]) -> Overla
     if not isinstance(doc, dict):
         problems.append(OverlayProblem(name, 0, "", "the settings must be a mapping with countries, dates and actors.", "See data/README.md, Overlays."))
         return None
-    for key in sorted(set(doc) - set(KEYS), key=str):
-        problems.append(OverlayProblem(name, 0, str(key), "is not a setting.", f"Known settings: {', '.join(KEYS)}."))
+    problems.extend(
+        OverlayProblem(name, 0, str(key), "is not a setting.", f"Known settings: {', '.join(KEYS)}.") for key in sorted(set(doc) - set(KEYS), key=str)
+    )
     countries, (start, end), actors = _countries(doc, name, problems), _dates(doc, name, problems), _actors(doc, name, problems)
     if not countries or start is None or end is None or actors is None:
         return None

@@ -80,8 +80,9 @@ def read_acled_csv(path: Path, name: str, problems: list[OverlayProblem]) -> Csv
         )  # fmt: skip
         return None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    for column in missing:
-        problems.append(OverlayProblem(name, 1, column, "the header lacks this ACLED column.", "Export all of ACLED's columns (not a subset)."))
+    problems.extend(
+        OverlayProblem(name, 1, column, "the header lacks this ACLED column.", "Export all of ACLED's columns (not a subset).") for column in missing
+    )
     if missing:
         return None
     rows = []

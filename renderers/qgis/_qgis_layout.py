@@ -112,7 +112,7 @@ def _legend_tree(legend: ET.Element, entries: list[LegendEntry]) -> None:
 
 
 def layout_element(
-    ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry], *, credits: tuple[str, ...] = ()
+    ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry], *, overlay_credits: tuple[str, ...] = ()
 ) -> ET.Element:
     """Return the ``Layout`` element: the map of ``extent`` (project CRS), title, legend of ``legend_entries``, scale bar, source note.
 
@@ -141,5 +141,5 @@ def layout_element(
                 minBarWidth="12", maxBarWidth="30", numMapUnitsPerScaleBarUnit="1", height="2", labelBarSpace="1", boxContentSpace="1.2",
                 alignment="0", background="true", frame="true")  # fmt: skip
     _text_style(bar, 7)
-    _label(layout, 5, NOTE_MM, " ".join([source_note(ds), *credits]), 6.5)  # credits: the overlays' attribution lines (ACLED)
+    _label(layout, 5, NOTE_MM, " ".join([source_note(ds), *overlay_credits]), 6.5)  # overlay_credits: the overlays' attribution lines (ACLED)
     return layout

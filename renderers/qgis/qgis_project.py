@@ -144,8 +144,8 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     _properties(root, ds)
     layouts = ET.SubElement(root, "Layouts")
     entries = [(layer_id(layer.name), layer.style.title, f"./{GPKG_NAME}|layername={layer.name}") for layer in reversed(layers)]
-    credits = tuple(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution))
-    layouts.append(layout_element(ds, projected_bbox(), entries, credits=credits))
+    overlay_credits = tuple(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution))
+    layouts.append(layout_element(ds, projected_bbox(), entries, overlay_credits=overlay_credits))
     return root
 
 

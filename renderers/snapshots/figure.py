@@ -75,7 +75,7 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
     draw_legend(fig.add_axes((0.705, 0.255, 0.29, 0.43)), legend_rows(shown), fontsize=6.5)
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
-    furniture.draw_footer(fig, ds, numbers, credits=furniture.overlay_credits(shown))
+    furniture.draw_footer(fig, ds, numbers, overlay_credits=furniture.overlay_credits(shown))
     return fig, bar
 
 

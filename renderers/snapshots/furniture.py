@@ -76,7 +76,7 @@ def overlay_credits(layers: list[Layer]) -> list[str]:
     return list(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution and len(layer.gdf)))
 
 
-def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, credits: list[str] | None = None) -> None:
+def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, overlay_credits: list[str] | None = None) -> None:
     """Write the source list (two columns if long), the base-data and overlay attributions, version and disclaimer."""
     fig.text(0.025, 0.232, "Sources (numbers after place names on the map)", fontsize=7.5, fontweight="bold", va="top")
     lines = source_lines(ds, numbers, width=118) or ["No source: nothing is drawn in this view."]
@@ -91,7 +91,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, credits: l
     notes = [
         f"{ds.info.title} \u00b7 dataset version {ds.info.version} \u00b7 as of {ds.info.as_of.isoformat()} \u00b7 {ds.info.licence}",
         f"Base data: {ATTRIBUTION}",
-        *(credits or []),
+        *(overlay_credits or []),
         f"Disclaimer: {ds.info.disclaimer}",
     ]
     text = "\n".join(textwrap.fill(n, 200) for n in notes)
