@@ -29,6 +29,8 @@ class OverlayProblem:
         What is wrong.
     hint
         How to fix it.
+    kind
+        What ``column`` names: a CSV ``column``, or a ``setting`` of ``overlays.yaml``.
     """
 
     file: str
@@ -36,12 +38,13 @@ class OverlayProblem:
     column: str
     message: str
     hint: str = ""
+    kind: str = "column"
 
     def __str__(self) -> str:
-        """Render as ``file: row n, column 'c': message Hint: ...``."""
+        """Render as ``file: row n, column 'c': message Hint: ...`` (``file: setting 's': ...`` for settings)."""
         where = [f"row {self.row}"] if self.row else []
         if self.column:
-            where.append(f"column {self.column!r}")
+            where.append(f"{self.kind} {self.column!r}")
         text = f"{self.file}: {', '.join(where) + ': ' if where else ''}{self.message}"
         if self.hint:
             text += f" Hint: {self.hint}"

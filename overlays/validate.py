@@ -20,6 +20,7 @@ _INTER_BY_TEXT = {label.lower(): label for label in INTER_LABELS.values() if lab
 EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots", "Strategic developments")
 _EVENT_TYPE_BY_TEXT = {t.lower(): t for t in EVENT_TYPES}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LONG_DATE = re.compile(r"^(\d{1,2}) ([A-Za-z]+) (\d{4})$")
 PRECISIONS = (1, 2, 3)
 
@@ -47,10 +48,11 @@ class _Row:
 
 def parse_acled_date(text: str) -> dt.date | None:
     """Return the day of ``YYYY-MM-DD`` or ACLED's ``07 May 2022`` (English month names, any case); ``None`` if neither."""
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else None  # noqa: PLR2004 - YYYY-MM-DD
-    except ValueError:
-        pass
+    if _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
     match = _LONG_DATE.match(text)
     if match is None:
         return None
@@ -100,6 +102,8 @@ def _code(row: _Row, column: str, allowed: tuple[int, ...]) -> int:
 
 def _inter(row: _Row, column: str) -> str:
     text = row.text(column)
+    if not text:  # today's exports leave it empty where there is no second actor (older ones wrote 0)
+        return ""
     if text in INTER_LABELS:
         return INTER_LABELS[text]
     if text.lower() in _INTER_BY_TEXT:

@@ -86,3 +86,23 @@ def qgis_python() -> str:
     if probe.returncode != 0:
         pytest.skip(f"QGIS Python bindings not importable (apt-get install python3-qgis): {probe.stderr.strip()[-200:]}")
     return python
+
+
+ACLED_CSV = ROOT.parent / "shared" / "acled" / "acled_syria_2022h1.csv"
+
+
+@pytest.fixture(scope="session")
+def acled_csv() -> Path:
+    """ACLED's real export of 307 Syria events, Jan-Jun 2022 (../shared/acled; never copied into the repository)."""
+    if not ACLED_CSV.is_file():
+        pytest.skip(f"ACLED test export not found at {ACLED_CSV} (see ../shared/acled/NOTICE.md)")
+    return ACLED_CSV
+
+
+@pytest.fixture(scope="session")
+def acled_dist(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path, acled_csv: Path) -> Path:
+    """One full ``build_map.py --overlay acled_syria_2022h1.csv`` run into a temporary folder."""
+    out = tmp_path_factory.mktemp("acled-dist") / "dist"
+    code = main(["--out", str(out), "--sources-dir", str(sources_dir), "--overlay", str(acled_csv), "-q"])
+    assert code == 0, "build_map.py --overlay failed; run it by hand to see the problems"
+    return out
