@@ -26,9 +26,17 @@ LAYER_BUILDERS = (
 def build_layers(ds: Dataset, overlay: OverlaySet | None = None) -> list[Layer]:
     """Return every layer, in drawing order (areas first, sites on top).
 
-    The ACLED overlay's layers, when ``overlay`` holds events, come first: underneath the claims.
+    With ``overlay`` events, the ACLED layers join in: their rings under every area, their points
+    over the claims' areas (so they can be clicked inside a claim's circle) but under the claims'
+    own lines and points.
     """
-    return [*build_acled_layers(overlay), *(build(ds) for build in LAYER_BUILDERS)]
+    claims = [build(ds) for build in LAYER_BUILDERS]
+    acled = build_acled_layers(overlay)
+    areas = [layer for layer in claims if layer.style.geometry == "polygon"]
+    others = [layer for layer in claims if layer.style.geometry != "polygon"]
+    acled_areas = [layer for layer in acled if layer.style.geometry == "polygon"]
+    acled_marks = [layer for layer in acled if layer.style.geometry != "polygon"]
+    return [*acled_areas, *areas, *acled_marks, *others]
 
 
 __all__ = [
