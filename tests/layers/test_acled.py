@@ -117,9 +117,9 @@ def test_symbol_by_event_type_from_the_style_spec(acled_layers):
     assert types <= set(STYLE.categories)
     assert len(types) == 6  # all six ACLED event types occur in the file
     markers = {STYLE.marker_for(t) for t in types}
-    assert len(markers) >= 5  # noqa: PLR2004 - shapes tell the types apart, not colour alone
+    assert len(markers) >= 5
     colours = {STYLE.colour(t) for t in types}
-    assert len(colours) == 6  # noqa: PLR2004
+    assert len(colours) == 6
 
 
 def test_style_and_attribution(acled_layers, every_event):

@@ -141,7 +141,7 @@ def test_qml_draws_each_event_type_with_its_own_shape(acled_dist):
         shapes[categories[symbol.get("name")]] = name
     assert shapes["explosions-remote-violence"] == "cross_fill"
     assert shapes["battles"] == "diamond"
-    assert len(set(shapes.values())) >= 5  # noqa: PLR2004
+    assert len(set(shapes.values())) >= 5
 
 
 def test_bad_overlay_fails_the_build_with_messages_and_leaves_dist(acled_csv, sources_dir, tmp_path, capsys):
@@ -166,4 +166,4 @@ def test_bad_overlay_fails_the_build_with_messages_and_leaves_dist(acled_csv, so
 def test_check_validates_overlays_given_before_or_after_the_subcommand(acled_csv, sources_dir, capsys):
     assert main(["check", "--overlay", str(acled_csv), "--sources-dir", str(sources_dir)]) == 0
     assert main(["--overlay", str(acled_csv), "check", "--sources-dir", str(sources_dir)]) == 0
-    assert capsys.readouterr().err.count("6 of 307 ACLED events kept") == 2  # noqa: PLR2004
+    assert capsys.readouterr().err.count("6 of 307 ACLED events kept") == 2
