@@ -119,13 +119,13 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path) -> int:
+def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path, overlay: OverlaySet | None = None) -> int:
     """Draw one snapshot view (``(view, formats)``); return the exit code."""
     from renderers.snapshots.cli import run_snapshot  # noqa: PLC0415
 
     view, formats = snapshot
     try:
-        for path in run_snapshot(ds, view, formats, out):
+        for path in run_snapshot(ds, view, formats, out, overlay):
             log.info("Wrote %s", path)
     except (OSError, RuntimeError, ValueError) as exc:
         log.error("Snapshot failed: %s", exc)
@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not ok or args.command == "check":
         return 0 if ok else 1
     if snapshot is not None:
-        return _run_snapshot(ds, snapshot, args.out)
+        return _run_snapshot(ds, snapshot, args.out, overlay)
     return _run_build(ds, args.out, overlay)
 
 

@@ -123,9 +123,10 @@ def event_row(event: AcledEvent) -> dict[str, Any]:
 
 
 def _frame(rows: list[dict[str, Any]], geoms: list[Any]) -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=COLUMNS, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
-    frame["acled_timestamp"] = frame["acled_timestamp"].astype("Int64")
-    return frame
+    # Object columns keep None where ACLED has no value (pandas would turn [1, None] into floats);
+    # the GeoPackage types them from renderers.qgis.gpkg.FIELD_TYPES.
+    records = [{c: r[c] for c in COLUMNS} for r in rows]
+    return gpd.GeoDataFrame(records, columns=COLUMNS, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), dtype=object)
 
 
 def build_acled_layers(overlay: OverlaySet | None) -> list[Layer]:

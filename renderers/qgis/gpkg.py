@@ -38,6 +38,8 @@ FIELD_TYPES = {
     "acled_time_precision": "int", "acled_geo_precision": "int", "n_evidence": "int", "population": "int", "geonames_id": "int",
     "radius_km": "float", "lon": "float", "lat": "float", "length_km": "float",
     "verified": "bool",
+    "time_precision": "int", "geo_precision": "int", "fatalities": "int", "acled_timestamp": "int", "source_row": "int",
+    "event_date": "date",
 }  # fmt: skip
 GEOMETRY_TYPES = {"point": "Point", "line": "LineString", "polygon": "Polygon"}
 

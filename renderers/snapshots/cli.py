@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from dataset.model import Dataset
+from overlays import OverlaySet
 from renderers.snapshots.views import View, parse_as_of, parse_bbox
 
 FORMATS = ("png", "svg", "pdf")
@@ -37,10 +38,10 @@ def snapshot_view(args: argparse.Namespace) -> tuple[View, tuple[str, ...]]:
     return View(args.name, args.title, bbox, as_of, caption), formats
 
 
-def run_snapshot(ds: Dataset, view: View, formats: tuple[str, ...], out_dir: Path) -> list[Path]:
-    """Build the layers and write ``view`` in ``formats`` into ``out_dir``; return the paths."""
+def run_snapshot(ds: Dataset, view: View, formats: tuple[str, ...], out_dir: Path, overlay: OverlaySet | None = None) -> list[Path]:
+    """Build the layers (with the ACLED ``overlay``, if any) and write ``view`` in ``formats`` into ``out_dir``; return the paths."""
     from layers import build_layers  # noqa: PLC0415 - keep `build_map.py --help` and usage errors fast
     from renderers.snapshots.figure import render_view  # noqa: PLC0415
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    return render_view(build_layers(ds), ds, view, out_dir, formats=formats)
+    return render_view(build_layers(ds, overlay), ds, view, out_dir, formats=formats)

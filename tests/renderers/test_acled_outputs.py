@@ -167,3 +167,62 @@ def test_check_validates_overlays_given_before_or_after_the_subcommand(acled_csv
     assert main(["check", "--overlay", str(acled_csv), "--sources-dir", str(sources_dir)]) == 0
     assert main(["--overlay", str(acled_csv), "check", "--sources-dir", str(sources_dir)]) == 0
     assert capsys.readouterr().err.count("6 of 307 ACLED events kept") == 2
+
+
+def test_an_export_without_timestamps_writes_nulls_not_floats(acled_csv, dataset, tmp_path):
+    from layers import build_layers  # noqa: PLC0415
+    from overlays import load_overlays  # noqa: PLC0415
+    from renderers.geojson import write_geojson_layers  # noqa: PLC0415
+    from renderers.qgis import write_geopackage  # noqa: PLC0415
+
+    with acled_csv.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    for n, row in enumerate(rows):
+        row["timestamp"] = "" if n % 2 else row["timestamp"]  # half the rows without a timestamp
+    path = tmp_path / "half_stamped.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    overlay = load_overlays([path], SETTINGS)
+    assert overlay is not None
+    layers = [layer for layer in build_layers(dataset, overlay) if layer.name.startswith("acled")]
+    write_geojson_layers(layers, dataset, tmp_path)
+    write_geopackage(layers, dataset, tmp_path)
+    features = json.loads((tmp_path / "layers" / "acled.geojson").read_text(encoding="utf-8"))["features"]
+    stamps = {f["id"]: f["properties"]["acled_timestamp"] for f in features}
+    want = {r["event_id_cnty"]: (int(r["timestamp"]) if r["timestamp"] else None) for r in rows if r["event_id_cnty"] in stamps}
+    assert stamps == want
+    assert None in stamps.values()
+    with fiona.open(tmp_path / "militia_map.gpkg", layer="acled") as src:
+        assert src.schema["properties"]["acled_timestamp"] == "int"
+        assert src.schema["properties"]["fatalities"] == "int"
+        assert {r["properties"]["event_id"]: r["properties"]["acled_timestamp"] for r in src} == want
+
+
+def test_overlay_csv_neutralises_formulas_from_the_file(acled_csv, dataset, tmp_path):
+    from layers import build_acled_layers  # noqa: PLC0415
+    from overlays import load_overlays  # noqa: PLC0415
+    from renderers.acled_csv import write_acled_csv  # noqa: PLC0415
+
+    with acled_csv.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = [r for r in reader if "Pro-Iran" in r["assoc_actor_2"] + r["assoc_actor_1"]]
+        header = list(reader.fieldnames or [])
+    attacks = ['=HYPERLINK("http://example.invalid","x")', "+1+2", "@SUM(A1)", "-2+3"]
+    for row, attack in zip(rows, attacks, strict=False):
+        row["notes"] = attack
+    path = tmp_path / "formulas.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    overlay = load_overlays([path], SETTINGS)
+    assert overlay is not None
+    write_acled_csv(build_acled_layers(overlay), dataset, tmp_path)
+    with (tmp_path / "acled_overlay.csv").open(encoding="utf-8-sig", newline="") as f:
+        notes = {r["notes"] for r in csv.DictReader(f)}
+    assert {"'" + a for a in attacks} <= notes
+    assert not any(n.startswith(("=", "+", "@", "-")) for n in notes)
