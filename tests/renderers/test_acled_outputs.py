@@ -209,9 +209,10 @@ def test_overlay_csv_neutralises_formulas_from_the_file(acled_csv, dataset, tmp_
 
     with acled_csv.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        rows = [r for r in reader if "Pro-Iran" in r["assoc_actor_2"] + r["assoc_actor_1"]]
+        rows = [r for r in reader if "Pro-Iran" in r["actor1"] + r["assoc_actor_1"] + r["actor2"] + r["assoc_actor_2"]]
         header = list(reader.fieldnames or [])
     attacks = ['=HYPERLINK("http://example.invalid","x")', "+1+2", "@SUM(A1)", "-2+3"]
+    assert len(rows) >= len(attacks)
     for row, attack in zip(rows, attacks, strict=False):
         row["notes"] = attack
     path = tmp_path / "formulas.csv"
