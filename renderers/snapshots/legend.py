@@ -44,12 +44,12 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
         if style.geometry == "point" and style.category_field == "actor_group":
             rows.append(Row("marker", style.title, marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "point":
-            prefix = f"{style.title}, overlay" if style.overlay else "Site"
+            prefix = "ACLED (overlay)" if style.overlay else "Site"
             for value in sorted({str(v) for v in layer.gdf[style.category_field]}):
                 label = style.categories.get(value, (value, ""))[0]
                 rows.append(Row("marker", f"{prefix}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker_for(value), "o")))
         elif style.geometry == "polygon":
-            rows.append(Row("circle", f"{style.title}: {style.description}" if style.overlay else "Location uncertainty: area the source's place could be in"))
+            rows.append(Row("circle", style.title if style.overlay else "Location uncertainty: area the source's place could be in"))
     groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
     if groups:
         rows.append(Row("header", "Colour: actor group"))

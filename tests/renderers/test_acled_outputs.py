@@ -119,7 +119,7 @@ def test_snapshots_credit_acled_where_they_show_it(acled_dist):
     overview = svg_text(snapshots / "overview.svg")
     assert CREDIT in overview
     assert "data as of 2022-07-11 (latest ACLED timestamp in the file)" in overview
-    assert "ACLED events, overlay: Explosions/Remote violence" in overview
+    assert "ACLED (overlay): Explosions/Remote violence" in overview
     # The as-of series shows late 2024: no 2022 ACLED event covers those days, so no ACLED credit either.
     assert CREDIT not in svg_text(snapshots / "asof-2024-12-08.svg")
 
