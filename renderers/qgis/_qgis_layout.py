@@ -23,6 +23,8 @@ SCALEBAR_MM = (11.0, 121.0, 40.0, 10.0)
 LEGEND_MM = (8.0, 136.0, 281.0, 56.0)
 LEGEND_COLUMNS = 3
 NOTE_MM = (8.0, 194.0, 281.0, 13.0)
+# The overlays' credit (ACLED), on the map's lower right, boxed, right of the scale bar.
+OVERLAY_CREDIT_MM = (120.0, 123.0, 167.0, 9.5)
 # Legend text styles: (style, size in pt, bold, margins in mm).
 LEGEND_STYLES = (
     ("title", 9, True, {"marginBottom": "1"}),
@@ -64,8 +66,10 @@ def _text_style(parent: ET.Element, size_pt: float, *, bold: bool = False) -> No
     ET.SubElement(fmt, "text-buffer", {"bufferDraw": "0"})
 
 
-def _label(parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False) -> None:
-    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=text, htmlState="0", marginX="1", marginY="1", halign="1", valign="32")
+def _label(
+    parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False, **attrs: str
+) -> None:
+    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=text, htmlState="0", marginX="1", marginY="1", halign="1", valign="32", **attrs)
     # QGIS 3.22 labels read a QFont description (family, size, pixel size, style hint, weight, ...).
     weight = 75 if bold else 50
     ET.SubElement(node, "LabelFont", {"description": f"{FONT},{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})
@@ -141,5 +145,7 @@ def layout_element(
                 minBarWidth="12", maxBarWidth="30", numMapUnitsPerScaleBarUnit="1", height="2", labelBarSpace="1", boxContentSpace="1.2",
                 alignment="0", background="true", frame="true")  # fmt: skip
     _text_style(bar, 7)
-    _label(layout, 5, NOTE_MM, " ".join([source_note(ds), *overlay_credits]), 6.5)  # overlay_credits: the overlays' attribution lines (ACLED)
+    _label(layout, 5, NOTE_MM, source_note(ds), 6.5)
+    if overlay_credits:  # the overlays' attribution lines (ACLED), on the map itself
+        _label(layout, 6, OVERLAY_CREDIT_MM, " ".join(overlay_credits), 6, background="true", frame="true")
     return layout
