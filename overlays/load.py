@@ -62,15 +62,19 @@ def _file_date(events: list[AcledEvent], path: Path) -> tuple[dt.date, str]:
 def load_overlays(paths: list[Path], settings: Path) -> OverlaySet | None:
     """Return the overlay of ``paths`` filtered by ``settings``; ``None`` when there are no files.
 
+    The settings are checked whenever they exist, with or without files.
+
     Raises
     ------
     OverlayError
         With every problem found in the settings and the files.
     """
-    if not paths:
-        return None
     problems: list[OverlayProblem] = []
     rule = load_filter(settings, settings.name, problems) if settings.exists() else None
+    if not paths:
+        if problems:
+            raise OverlayError(problems)
+        return None
     if rule is None and not settings.exists():
         problems.append(OverlayProblem(str(settings), 0, "", "overlay files were given but the settings file is missing.",
                                        "Create it with countries, dates and actors (see data/README.md, Overlays)."))  # fmt: skip

@@ -186,7 +186,11 @@ def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     layers = [layer for layer in layers if not layer.style.overlay]
     by_claim, by_place = feature_refs(layers)
     return {
-        "overlays": [{"id": layer.name, "title": layer.style.title, "attribution": layer.style.attribution, "count": len(layer.gdf)} for layer in overlays],
+        "overlays": [  # one About section per overlay: its events layer (its rings share the credit)
+            {"id": layer.name, "title": layer.style.title, "attribution": layer.style.attribution, "count": len(layer.gdf)}
+            for layer in overlays
+            if layer.style.geometry != "polygon"
+        ],
         "places": places_payload(ds.gazetteer, by_place),
         "filters": filters_payload(ds, layers),
         "timeline": timeline_payload(ds, layers, by_claim),

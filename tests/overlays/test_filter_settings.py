@@ -117,3 +117,13 @@ def test_good_settings_fix_the_problem(tmp_path):
     assert problems == []
     assert rule is not None
     assert re.compile(rule.actor_pattern).pattern == "Hezbollah"
+
+
+def test_settings_are_checked_even_without_overlay_files(tmp_path):
+    from overlays import OverlayError  # noqa: PLC0415
+
+    bad = write_settings(tmp_path, good() | {"countries": []})
+    with pytest.raises(OverlayError) as info:
+        load_overlays([], bad)
+    assert [p.column for p in info.value.problems] == ["countries"]
+    assert load_overlays([], write_settings(tmp_path, good())) is None

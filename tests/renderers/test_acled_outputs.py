@@ -111,7 +111,7 @@ def test_web_map_data_keeps_the_overlay_apart(page_data, kept_rows):
     assert refs
     assert not [ref for ref in refs if ref[0].startswith("acled") or ref[1] in ids]
     assert not {t["id"] for t in controls["filters"]["types"]} & {"Battles", "Explosions/Remote violence"}
-    assert [o["id"] for o in controls["overlays"]] == ["acled_uncertainty", "acled"]
+    assert [o["id"] for o in controls["overlays"]] == ["acled"]
 
 
 def test_snapshots_credit_acled_where_they_show_it(acled_dist):
