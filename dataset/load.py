@@ -8,7 +8,7 @@ from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
 from dataset._timeline import load_timeline
 from dataset.model import Claim, Dataset, Source
-from dataset.problems import ProblemLog
+from dataset.problems import DataError, ProblemLog
 from dataset.quotes import check_quotes, read_source_texts
 from geo.gazetteer import Gazetteer
 
@@ -56,15 +56,18 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     parser = ClaimParser(log, actors=actors, types=types, sources=sources, gazetteer=gazetteer)
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)
-    timeline = load_timeline(data_dir, claims, log)
+    timeline = load_timeline(data_dir, claims, log, claims_complete=not parser.unread)
     texts = read_source_texts(sources, find_sources_dir(sources_dir))
     checked = check_quotes(claims, sources, texts, log)
     missing = sorted({ev.source for c in claims for ev in c.evidence if sources.get(ev.source) and sources[ev.source].text and ev.source not in texts})
     if missing:
         log.notes.append(f"Verbatim-quote check skipped for {', '.join(missing)}: source text not found (give --sources-dir).")
     log.notes.append(f"Checked {checked} quotes against their source texts.")
+    if info is None and not log.problems:  # load_info logs a problem whenever it returns None; never build without it
+        log.add("dataset.yaml", "(file)", "(file)", "could not be read.", "See data/README.md.")
     log.raise_if_any()
-    assert info is not None  # noqa: S101 - load_info logs a problem whenever it returns None
+    if info is None:  # unreachable: raise_if_any raised; this narrows the type
+        raise DataError(log.problems)
     return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes, timeline=timeline)
 
 

@@ -4,6 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+SHOWN_CHARS = 80
+MAX_MESSAGE_CHARS = 600
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    r"""Return ``repr(value)`` cut to ``limit`` characters, saying how long the value was.
+
+    A message echoes the bad value so the user can find it; a 5 MB value must not be echoed
+    in full. ``repr`` also makes control and invisible characters visible (``'\x07'``).
+
+    Examples
+    --------
+    >>> shown("a" * 100, limit=10)
+    "'aaaaaaaa… (100 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    count = len(value) if isinstance(value, str | list | tuple | dict) else len(text)
+    unit = "items" if isinstance(value, list | tuple | dict) else "characters"
+    return f"{text[: limit - 1]}… ({count} {unit})"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,9 +57,9 @@ class Problem:
 
     def __str__(self) -> str:
         """Render as ``file: record 'id', field 'f': message (hint)``."""
-        text = f"{self.file}: record {self.record!r}, field {self.field!r}: {self.message}"
+        text = f"{self.file}: record {shown(self.record)}, field {shown(self.field)}: {_cut(self.message, MAX_MESSAGE_CHARS)}"
         if self.hint:
-            text += f" Hint: {self.hint}"
+            text += f" Hint: {_cut(self.hint, MAX_MESSAGE_CHARS)}"
         return text
 
 
