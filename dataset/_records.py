@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dataset._fields import RecordReader
-from dataset._yaml import read_records, read_yaml
+from dataset._yaml import read_records, read_yaml, records_of
 from dataset.model import Actor, Citation, ClaimType, DatasetInfo, Source
 from dataset.problems import ProblemLog, shown
 from geo.gazetteer import arabic_names
@@ -74,7 +74,8 @@ def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], 
     rel = "vocabulary.yaml"
     actors: dict[str, Actor] = {}
     seen: set[str] = set()
-    for rid, rec in read_records(data_dir / rel, "actors", log, rel):
+    doc = read_yaml(data_dir / rel, log, rel)
+    for rid, rec in records_of(doc, "actors", log, rel):
         rdr = RecordReader(rec, rel, rid, log, ["id", "label", "kind", "parent", "aliases"])
         if _unique(seen, rid, rdr, actor=True):
             actors[rid] = Actor(rid, rdr.text("label"), rdr.text("kind"), rdr.text("parent", required=False), tuple(rdr.text_list("aliases")))
@@ -83,7 +84,7 @@ def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], 
             log.add(rel, actor.id, "parent", f"unknown actor {shown(actor.parent)}.", "Name an actor id listed in this file.")
     _check_parent_cycles(actors, rel, log)
     types: dict[str, ClaimType] = {}
-    for rid, rec in read_records(data_dir / rel, "types", log, rel):
+    for rid, rec in records_of(doc, "types", log, rel):
         rdr = RecordReader(rec, rel, rid, log, ["id", "label", "layer", "acled_event_type", "acled_sub_event_type"])
         if _unique(seen, rid, rdr):
             types[rid] = ClaimType(rid, rdr.text("label"), rdr.choice("layer", LAYERS), rdr.text("acled_event_type"), rdr.text("acled_sub_event_type"))

@@ -35,7 +35,11 @@ def read_records(path: Path, key: str, log: ProblemLog, rel: str) -> list[tuple[
     list
         The records; empty only after a problem naming the file was logged.
     """
-    doc = read_yaml(path, log, rel)
+    return records_of(read_yaml(path, log, rel), key, log, rel)
+
+
+def records_of(doc: Any, key: str, log: ProblemLog, rel: str) -> list[tuple[str, dict[str, Any]]]:  # noqa: ANN401
+    """Return ``(record name, record)`` pairs from the list under ``key`` of a parsed document (see :func:`read_records`)."""
     if doc is None:
         return []
     if not isinstance(doc, dict) or key not in doc:

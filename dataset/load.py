@@ -8,7 +8,7 @@ from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
 from dataset._timeline import load_timeline
 from dataset.model import Claim, Dataset, Source
-from dataset.problems import DataError, ProblemLog
+from dataset.problems import DataError, ProblemLog, shown
 from dataset.quotes import check_quotes, read_source_texts
 from geo.gazetteer import Gazetteer
 
@@ -47,6 +47,9 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
         With every problem found, each naming file, record and field.
     """
     log = ProblemLog()
+    if not data_dir.is_dir():
+        log.add("(command line)", "--data-dir", "--data-dir", f"{shown(str(data_dir))} is not a folder.", "Give the folder holding dataset.yaml and claims/.")
+        log.raise_if_any()
     if sources_dir is not None and not sources_dir.is_dir():
         log.add("(command line)", "--sources-dir", "--sources-dir", f"{sources_dir} is not a folder.", "Give the folder holding the source .txt files.")
     info = load_info(data_dir, log)
