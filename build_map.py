@@ -140,6 +140,8 @@ def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
         log.error("Found %d problem(s) in %s:", len(exc.problems), data_dir)
         for problem in exc.problems:
             log.error("  %s", problem)
+        for note in exc.notes:
+            log.info("%s", note)
         return None
     except Exception as exc:  # last resort: bad input must never end in a traceback
         what = f"{type(exc).__name__}: {shown(str(exc))}"

@@ -255,7 +255,8 @@ def _radius(rdr: RecordReader, kind: str) -> float | None:
     if radius is not None and bound is not None and radius > bound:
         wider = {"site": "'town' or 'area'", "town": "'area'"}.get(kind)
         hint = f"Check the unit (km, not m){f', or make it an {wider}' if wider else ''}." if kind != "country" else "Check the unit (km, not m)."
-        rdr.problem("radius_km", f"{radius:g} km is beyond the widest radius for a {kind} ({bound:g} km).", hint)
+        article = "an" if kind == "area" else "a"
+        rdr.problem("radius_km", f"{radius:g} km is beyond the widest radius for {article} {kind} ({bound:g} km).", hint)
         return None
     return radius
 

@@ -156,7 +156,8 @@ def parse_yaml(text: str) -> tuple[Any, list[Finding]]:
     for path, where in findings.items():
         many = f"{len(where)} control characters: " if len(where) > 1 else "the control character "
         shown = "; ".join(where[:3]) + ("; …" if len(where) > 3 else "")  # noqa: PLR2004
-        problems.append(Finding(path, f"contains {many}{shown}.", "Delete it: text may hold tabs and line breaks, but no other control characters."))
+        them = "them" if len(where) > 1 else "it"
+        problems.append(Finding(path, f"contains {many}{shown}.", f"Delete {them}: text may hold tabs and line breaks, but no other control characters."))
     return doc, problems
 
 

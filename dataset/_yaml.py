@@ -43,14 +43,14 @@ def records_of(doc: Any, key: str, log: ProblemLog, rel: str) -> list[tuple[str,
     if doc is None:
         return []
     if not isinstance(doc, dict) or key not in doc:
-        log.add(rel, "(file)", key, f"the file has no top-level {key!r} list.", f"Start the file with '{key}:'.")
+        log.add_unreadable(rel, key, f"the file has no top-level {key!r} list.", f"Start the file with '{key}:'.")
         return []
     items = doc[key]
     if not isinstance(items, list):
-        log.add(rel, "(file)", key, f"{key!r} must be a list of records.", "Put '- ' before each record.")
+        log.add_unreadable(rel, key, f"{key!r} must be a list of records.", "Put '- ' before each record.")
         return []
     if not items:
-        log.add(rel, "(file)", key, "the list has no records.", f"Add records under '{key}:', or delete the file.")
+        log.add_unreadable(rel, key, "the list has no records.", f"Add records under '{key}:', or delete the file.")
         return []
     out: list[tuple[str, dict[str, Any]]] = []
     for n, item in enumerate(items, start=1):
@@ -92,18 +92,18 @@ def read_yaml(path: Path, log: ProblemLog, rel: str, *, record: str = "(file)") 
     try:
         doc, findings = parse_yaml(text)
     except RefusedError as exc:
-        log.add(rel, "(file)", "(syntax)", f"{exc.message}{_at(exc.mark)}.", exc.hint)
+        log.add_unreadable(rel, "(syntax)", f"{exc.message}{_at(exc.mark)}.", exc.hint)
         return None
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         where = _at(getattr(exc, "problem_mark", None))
-        log.add(rel, "(file)", "(syntax)", f"is not valid YAML{where}: {problem}.", "Check indentation and quote text that contains ':' or '#'.")
+        log.add_unreadable(rel, "(syntax)", f"is not valid YAML{where}: {problem}.", "Check indentation and quote text that contains ':' or '#'.")
         return None
     except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
-        log.add(rel, "(file)", "(syntax)", f"holds a value YAML cannot read: {shown(str(exc))}.", "Quote long numbers, or shorten them.")
+        log.add_unreadable(rel, "(syntax)", f"holds a value YAML cannot read: {shown(str(exc))}.", "Quote long numbers, or shorten them.")
         return None
     if doc is None:
-        log.add(rel, "(file)", "(file)", "the file is empty (or holds only comments).", "Fill it in (see data/README.md), or delete it.")
+        log.add_unreadable(rel, "(file)", "the file is empty (or holds only comments).", "Fill it in (see data/README.md), or delete it.")
         return None
     for finding in findings:
         if not _checked_as_id(finding):
@@ -153,26 +153,26 @@ def _read_text(path: Path, log: ProblemLog, rel: str) -> str | None:
     """Return the file's text, or ``None`` after logging why it cannot be read."""
     problem = _file_problem(path, rel)
     if problem is not None:
-        log.add(rel, "(file)", "(file)", *problem)
+        log.add_unreadable(rel, "(file)", *problem)
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        log.add(rel, "(file)", "(file)", f"cannot be read: {exc.strerror or exc}.", "Check the file's permissions.")
+        log.add_unreadable(rel, "(file)", f"cannot be read: {exc.strerror or exc}.", "Check the file's permissions.")
         return None
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
-            log.add(rel, "(file)", "(encoding)", f"is saved as {name}; data files must be UTF-8.", _UTF8_HINT)
+            log.add_unreadable(rel, "(encoding)", f"is saved as {name}; data files must be UTF-8.", _UTF8_HINT)
             return None
-    if b"\x00" in data:
-        log.add(rel, "(file)", "(encoding)", "holds NUL bytes: it looks like UTF-16 or a binary file, not UTF-8 text.", _UTF8_HINT)
+    if data.count(b"\x00") * 8 > len(data):  # UTF-16 without a byte-order mark; a stray NUL is reported where it stands
+        log.add_unreadable(rel, "(encoding)", "is mostly NUL bytes: it looks like UTF-16 or a binary file, not UTF-8 text.", _UTF8_HINT)
         return None
     try:
         return data.decode("utf-8-sig")  # a UTF-8 byte-order mark, as some editors write, is dropped
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         msg = f"is not UTF-8: byte 0x{data[exc.start]:02X} on line {line} is not valid UTF-8 (the file may be Latin-1 or Windows-1252)."
-        log.add(rel, "(file)", "(encoding)", msg, _UTF8_HINT)
+        log.add_unreadable(rel, "(encoding)", msg, _UTF8_HINT)
         return None
 
 

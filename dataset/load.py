@@ -12,6 +12,8 @@ from dataset.problems import DataError, ProblemLog, shown
 from dataset.quotes import check_quotes, read_source_texts
 from geo.gazetteer import Gazetteer
 
+# Files every claim refers to: when one cannot be read, checking claims would only give knock-on problems.
+BASE_FILES = ("vocabulary.yaml", "sources.yaml", "gazetteer.yaml")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 DEFAULT_SOURCES_DIR = ROOT.parent / "shared" / "seeds"
@@ -56,6 +58,10 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     actors, types = load_vocabulary(data_dir, log)
     sources = load_sources(data_dir, log)
     gazetteer = Gazetteer(load_places(data_dir, log))
+    unread = sorted(log.unreadable.intersection(BASE_FILES))
+    if unread:
+        log.notes.append(f"claims/ and timeline.yaml were not checked, as every claim refers to {' and '.join(unread)}: fix the problems above first.")
+        log.raise_if_any()
     parser = ClaimParser(log, actors=actors, types=types, sources=sources, gazetteer=gazetteer)
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)

@@ -66,8 +66,9 @@ class Problem:
 class DataError(ValueError):
     """Raised when ``data/`` has problems; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], notes: list[str] | None = None) -> None:
         self.problems = problems
+        self.notes = notes or []
         msg = f"{len(problems)} problem(s) in data:\n" + "\n".join(str(p) for p in problems)
         super().__init__(msg)
 
@@ -78,12 +79,18 @@ class ProblemLog:
 
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # files that gave nothing to check (each with its problem)
 
     def add(self, file: str, record: str, field_: str, message: str, hint: str = "") -> None:
         """Record one problem."""
         self.problems.append(Problem(file, record, field_, message, hint))
 
+    def add_unreadable(self, file: str, field_: str, message: str, hint: str = "") -> None:
+        """Record that ``file`` as a whole cannot be used (what follows from it would only be knock-on problems)."""
+        self.unreadable.add(file)
+        self.add(file, "(file)", field_, message, hint)
+
     def raise_if_any(self) -> None:
         """Raise :class:`DataError` when any problem was recorded."""
         if self.problems:
-            raise DataError(self.problems)
+            raise DataError(self.problems, self.notes)
