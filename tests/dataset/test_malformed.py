@@ -218,8 +218,20 @@ CASES = [
         ["dataset.yaml", "'dataset'", "'title'", "U+001B (ESC), written as an escape on line 1"],
     ),
     ("del-in-place-name", GAZ, "    name: Hmeimim air base\n", "    name: Hmeimim\x7f air base\n", [GAZ, "hmeimim-air-base", "'name'", "U+007F (DEL)"]),
-    ("nul-in-quote", EV, 'in Israeli strikes in Damascus in 2023 and 2024"', 'in Israeli strikes in Damascus in 2023 and 2024\\0"', [EV, "evidence[1].quote", "U+0000 (NUL)"]),
-    ("lone-surrogate", EV, "    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n", '    summary: "Israeli strikes \\ud800"\n', [EV, "'summary'", "U+D800"]),
+    (
+        "nul-in-quote",
+        EV,
+        'in Israeli strikes in Damascus in 2023 and 2024"',
+        'in Israeli strikes in Damascus in 2023 and 2024\\0"',
+        [EV, "evidence[1].quote", "U+0000 (NUL)"],
+    ),
+    (
+        "lone-surrogate",
+        EV,
+        "    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n",
+        '    summary: "Israeli strikes \\ud800"\n',
+        [EV, "'summary'", "U+D800"],
+    ),
     (
         "claim-id-with-space-and-control",
         EV,
@@ -227,7 +239,13 @@ CASES = [
         '  - id: "euaa-israeli strikes\\a"\n',
         [EV, "'euaa-israeli strikes\\x07'", "'id'", "is not a valid id", "lowercase letters a-z", "'euaa-israeli-strikes'"],
     ),
-    ("place-id-uppercase", GAZ, "  - id: hmeimim-air-base\n", "  - id: Hmeimim_Air_Base\n", [GAZ, "'Hmeimim_Air_Base'", "'id'", "not a valid id", "'hmeimim-air-base'"]),
+    (
+        "place-id-uppercase",
+        GAZ,
+        "  - id: hmeimim-air-base\n",
+        "  - id: Hmeimim_Air_Base\n",
+        [GAZ, "'Hmeimim_Air_Base'", "'id'", "not a valid id", "'hmeimim-air-base'"],
+    ),
     ("source-id-with-space", SRC, "  - id: stimson-2024\n", "  - id: stimson 2024\n", [SRC, "'stimson 2024'", "'id'", "not a valid id"]),
     ("source-id-not-text", SRC, "  - id: stimson-2024\n", "  - id: 2024\n", [SRC, "'id'", "must be a non-empty text, got 2024"]),
     ("stop-id-uppercase", TL, "  - id: hq-closed-2024-12-06\n", "  - id: HQ closed\n", [TL, "'HQ closed'", "'id'", "not a valid id", "'hq-closed'"]),
@@ -239,7 +257,13 @@ CASES = [
         "    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n    summary: Second summary\n",
         [EV, "euaa-israeli-strikes-irgc-damascus", "'summary'", "duplicate key 'summary' at line 7 (first at line 6)", "Delete one"],
     ),
-    ("duplicate-top-level-key", "dataset.yaml", "version: 0.1.0\n", "version: 0.1.0\nversion: 0.2.0\n", ["dataset.yaml", "'version'", "duplicate key 'version' at line 3"]),
+    (
+        "duplicate-top-level-key",
+        "dataset.yaml",
+        "version: 0.1.0\n",
+        "version: 0.1.0\nversion: 0.2.0\n",
+        ["dataset.yaml", "'version'", "duplicate key 'version' at line 3"],
+    ),
     ("yaml-anchor", NP, "    actors: [Hezbollah]\n", "    actors: &a [Hezbollah]\n", [NP, "'(syntax)'", "anchor '&a' at line", "not allowed"]),
     ("yaml-alias", NP, "    actors: [Hezbollah]\n", "    actors: *a\n", [NP, "'(syntax)'", "alias '*a' at line", "not allowed"]),
     (
@@ -249,9 +273,27 @@ CASES = [
         '    url: !!python/object/apply:os.system ["id"]\n',
         [SRC, "'(syntax)'", "tag 'tag:yaml.org,2002:python/object/apply:os.system'", "Tags are not allowed"],
     ),
-    ("huge-integer", EV, "locator: {paragraph: 3, footnote: 525}", "locator: {paragraph: 3, footnote: 5" + "2" * 5000 + "}", [EV, "'(syntax)'", "holds a value YAML cannot read"]),
-    ("area-radius-100000-km", GAZ, "    radius_km: 100\n", "    radius_km: 100000\n", [GAZ, "homs-desert", "'radius_km'", "100000 km is beyond", "an area (500 km)"]),
-    ("site-radius-in-metres", GAZ, "    radius_km: 1.5\n", "    radius_km: 1500\n", [GAZ, "hmeimim-air-base", "'radius_km'", "for a site (25 km)", "km, not m"]),
+    (
+        "huge-integer",
+        EV,
+        "locator: {paragraph: 3, footnote: 525}",
+        "locator: {paragraph: 3, footnote: 5" + "2" * 5000 + "}",
+        [EV, "'(syntax)'", "holds a value YAML cannot read"],
+    ),
+    (
+        "area-radius-100000-km",
+        GAZ,
+        "    radius_km: 100\n",
+        "    radius_km: 100000\n",
+        [GAZ, "homs-desert", "'radius_km'", "100000 km is beyond", "an area (500 km)"],
+    ),
+    (
+        "site-radius-in-metres",
+        GAZ,
+        "    radius_km: 1.5\n",
+        "    radius_km: 1500\n",
+        [GAZ, "hmeimim-air-base", "'radius_km'", "for a site (25 km)", "km, not m"],
+    ),
     ("town-radius", GAZ, "geonames_id: 170654, radius_km: 8}", "geonames_id: 170654, radius_km: 800}", [GAZ, "damascus", "'radius_km'", "for a town (50 km)"]),
     ("radius-nan", GAZ, "    radius_km: 1.5\n", "    radius_km: .nan\n", [GAZ, "hmeimim-air-base", "'radius_km'", "must be a finite number"]),
     ("latitude-infinite", GAZ, "    lat: 35.41167\n", "    lat: .inf\n", [GAZ, "hmeimim-air-base", "'lat'", "must be a finite number"]),
@@ -431,7 +473,7 @@ FILE_CASES = [
 
 
 @pytest.mark.parametrize(("writer", "file", "expected"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
-def test_bad_file_reports_one_clear_problem(data_copy: Path, capsys: pytest.CaptureFixture[str], writer, file: str, expected: list[str]) -> None:  # noqa: ANN001
+def test_bad_file_reports_one_clear_problem(data_copy: Path, capsys: pytest.CaptureFixture[str], writer, file: str, expected: list[str]) -> None:
     writer(data_copy, file)
     code, err = _run_check(data_copy, capsys)
     assert code == 1, err
@@ -444,7 +486,7 @@ def test_bad_file_reports_one_clear_problem(data_copy: Path, capsys: pytest.Capt
 
 
 @pytest.mark.parametrize("writer", [_write_billion_laughs, _write_nested_brackets, _write_nested_blocks, _write_huge], ids=lambda w: w.__name__)
-def test_hostile_yaml_is_refused_fast(data_copy: Path, writer) -> None:  # noqa: ANN001
+def test_hostile_yaml_is_refused_fast(data_copy: Path, writer) -> None:
     """An alias bomb took 14 s and a MemoryError, 20,000 brackets 40 s of scanning and a RecursionError."""
     writer(data_copy, NP)
     log = ProblemLog()
