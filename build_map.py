@@ -98,7 +98,7 @@ def command_first(argv: Sequence[str], commands: dict[str, argparse.ArgumentPars
         if not word.startswith("-") or word in {"-", "--"}:
             if word in commands:
                 return [word, *args[:n], *args[n + 1 :]]
-            break  # a word that is no command: argparse reports it
+            return args  # a word that is no command: the main parser reports it
         if word.startswith("--"):
             name = word.split("=", 1)[0]
             matches = [o for o in long_opts if o == name] or [o for o in long_opts if o.startswith(name)]
