@@ -186,6 +186,9 @@ def _check_node(path: YamlPath, node: Node, findings: dict[YamlPath, list[str]],
             line = key.start_mark.line + 1
             if not isinstance(key, ScalarNode):
                 problems.append(Finding(path, f"has a key that is not text at line {line}.", "Keys are plain field names such as 'summary'.", "key"))
+            elif key.tag == "tag:yaml.org,2002:merge":
+                msg = f"uses the YAML merge key '<<' at line {line}."
+                problems.append(Finding(path, msg, "Merge keys are not allowed in data/: write the fields out in full.", "key"))
             elif key.value in first:
                 msg = f"duplicate key {key.value!r} at line {line} (first at line {first[key.value]}); YAML would silently keep only the later value."
                 problems.append(Finding((*path, key.value), msg, "Delete one of the two, or merge them.", "duplicate"))

@@ -305,6 +305,13 @@ CASES = [
         [VOC, "'IRGC'", "'parent'", "cycle: IRGC → Quds Force → IRGC", "no parent"],
     ),
     ("parent-self", VOC, "{id: Iran, label: Iran (state),", "{id: Iran, parent: Iran, label: Iran (state),", [VOC, "'Iran'", "'parent'", "cycle: Iran → Iran"]),
+    (
+        "yaml-merge-key",
+        EV,
+        "    summary: Israeli strikes",
+        "    <<: {note: merged}\n    summary: Israeli strikes",
+        [EV, "euaa-israeli-strikes-irgc-damascus", "merge key '<<'"],
+    ),
     ("claims-empty-list", NP, "claims:\n", "claims: []\nx:\n", [NP, "'claims'", "the list has no records"]),
 ]
 
