@@ -45,13 +45,20 @@ def _add_common(parser: argparse.ArgumentParser, *, for_help: bool = False) -> N
     parser.add_argument("-q", "--quiet", action="count", default=default(0), help="less output: only problems")
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+def _parser(*, snapshot_options: bool = True) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """Return the main parser and each command's parser.
 
     Every option is declared once, on the parser of each command that takes it, with its
     default there. :func:`command_first` moves the command to the front of the line before
     parsing, so an option means the same before or after it (no default of a subparser can
     overwrite a value given earlier on the line).
+
+    Parameters
+    ----------
+    snapshot_options
+        Declare the ``snapshot`` command's options. Their module imports every renderer
+        (matplotlib, geopandas, folium: seconds), so a line without the word ``snapshot``,
+        which cannot ask for that command, goes without them and ``check`` stays fast.
     """
     parser = argparse.ArgumentParser(
         prog="build_map.py",
@@ -68,10 +75,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     _add_common(check)
     snapshot = sub.add_parser("snapshot", help="draw one custom view (--bbox, --as-of, --title, --format)")
     _add_common(snapshot)
-    # snapshot options (renderers/snapshots/cli.py): one custom static map
-    from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
+    if snapshot_options:  # snapshot options (renderers/snapshots/cli.py): one custom static map
+        from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
 
-    add_snapshot_arguments(snapshot)
+        add_snapshot_arguments(snapshot)
     return parser, {"build": build, "check": check, "snapshot": snapshot}
 
 
@@ -213,9 +220,10 @@ def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser, commands = _parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, commands = _parser(snapshot_options="snapshot" in words)
     try:
-        args = parser.parse_args(command_first(sys.argv[1:] if argv is None else argv, commands))
+        args = parser.parse_args(command_first(words, commands))
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     configure_logging(args.verbose, args.quiet)

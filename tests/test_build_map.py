@@ -174,12 +174,27 @@ def test_folder_named_like_a_command(recorded: dict[str, Any]) -> None:
     assert "build" not in recorded
 
 
-@pytest.mark.parametrize("argv", [["--out", "X", "check"], ["check", "--out", "X"], ["--bbox", "1,2,3,4", "build"], ["--format", "svg"]])
+@pytest.mark.parametrize(
+    "argv", [["--out", "X", "check"], ["check", "--out", "X"], ["--bbox", "1,2,3,4", "build"], ["--format", "svg"], ["build", "--bbox=1,2,3,4"]]
+)
 def test_option_a_command_does_not_take_is_refused(argv: list[str], recorded: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     """An option that cannot be honoured is a usage error, not silently ignored."""
     assert main(argv) == 2
-    assert "unrecognized arguments" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unrecognized arguments" in err or "invalid choice" in err
     assert "build" not in recorded
+    assert "load" not in recorded
+
+
+def test_check_imports_no_renderer(sources_dir: Path) -> None:
+    """``check`` must stay fast: matplotlib, geopandas and folium (seconds to import) are for building."""
+    code = (
+        "import sys, build_map\n"
+        f"code = build_map.main(['check', '-q', '--sources-dir', {str(sources_dir)!r}])\n"
+        "print(code, sorted(m for m in ('matplotlib', 'geopandas', 'folium', 'pandas') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.stdout.strip() == "0 []", proc.stderr
 
 
 def test_snapshot_usage_error_before_the_command(capsys: pytest.CaptureFixture[str]) -> None:
