@@ -66,7 +66,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)
     timeline = load_timeline(data_dir, claims, log, claims_complete=not parser.unread)
-    texts = read_source_texts(sources, find_sources_dir(sources_dir))
+    texts = read_source_texts(sources, find_sources_dir(sources_dir), log)
     checked = check_quotes(claims, sources, texts, log)
     missing = sorted({ev.source for c in claims for ev in c.evidence if sources.get(ev.source) and sources[ev.source].text and ev.source not in texts})
     if missing:

@@ -574,3 +574,17 @@ def test_every_current_id_matches_the_id_rule() -> None:
         ids += [item["id"] for item in doc[key]]
     assert len(ids) > 100
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+
+
+def test_source_text_not_utf8_is_a_problem(data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"source texts not found at {SEEDS}")
+    texts = tmp_path / "texts"
+    shutil.copytree(SEEDS, texts)
+    name = next(p.name for p in sorted(texts.iterdir()))
+    (texts / name).write_bytes((texts / name).read_text(encoding="utf-8").encode("utf-16"))
+    code = main(["check", "--data-dir", str(data_copy), "--sources-dir", str(texts)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert any("sources.yaml" in line and "field 'text'" in line and f"{name} is not UTF-8" in line for line in err.splitlines()), err
