@@ -31,8 +31,24 @@ def by_name(layers):
 
 
 def test_acled_columns_present(csv_rows):
-    for column in ("event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "latitude", "longitude",
-                   "geo_precision", "time_precision", "source", "notes", "claim_id", "status", "quote", "locator", "role"):
+    for column in (
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "time_precision",
+        "source",
+        "notes",
+        "claim_id",
+        "status",
+        "quote",
+        "locator",
+        "role",
+    ):
         assert column in csv_rows[0]
 
 
@@ -43,8 +59,11 @@ def test_precision_codes_are_1_to_3(csv_rows):
 
 def test_point_rows_match_point_features(csv_rows, layers):
     rows = {r["feature_id"]: r for r in csv_rows if r["layer"] in {"presence", "strikes", "risks"}}
-    expected = {(name, fid): geom for name in ("presence", "strikes", "risks")
-                for fid, geom in zip(by_name(layers)[name].gdf.id, by_name(layers)[name].gdf.geometry, strict=True)}
+    expected = {
+        (name, fid): geom
+        for name in ("presence", "strikes", "risks")
+        for fid, geom in zip(by_name(layers)[name].gdf.id, by_name(layers)[name].gdf.geometry, strict=True)
+    }
     assert len(rows) == len(expected)
     for (name, fid), geom in expected.items():
         row = rows[fid]
@@ -111,7 +130,7 @@ def hostile_rows(tmp_path_factory, sources_dir) -> list[dict[str, str]]:
     shutil.copytree(ROOT / "data", data)
     edits = {
         "claims/euaa-2025.yaml": [
-            ("    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n", "    summary: '=HYPERLINK(\"http://evil.example\",\"x\")'\n"),
+            ("    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n", '    summary: \'=HYPERLINK("http://evil.example","x")\'\n'),
         ],
         "claims/noonpost.yaml": [("    summary: Israeli air raids deal Iran", "    summary: -1+1 Israeli air raids deal Iran")],
         "gazetteer.yaml": [("    name: Hmeimim air base\n", "    name: '@SUM(1+1)'\n")],
