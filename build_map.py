@@ -23,13 +23,10 @@ from typing import Any
 
 from dataset import DataError, Dataset, load_dataset
 from dataset.load import DEFAULT_DATA_DIR, find_sources_dir
-from dataset.problems import shown
+from dataset.problems import cut
 
 log = logging.getLogger("militia_map")
 DEFAULT_OUT = Path(__file__).resolve().parent / "dist"
-
-
-COMMANDS = ("build", "check", "snapshot")
 
 
 def _add_common(parser: argparse.ArgumentParser, *, for_help: bool = False) -> None:
@@ -151,7 +148,7 @@ def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
             log.info("%s", note)
         return None
     except Exception as exc:  # last resort: bad input must never end in a traceback
-        what = f"{type(exc).__name__}: {shown(str(exc))}"
+        what = f"{type(exc).__name__}: {cut(str(exc), 300)}"
         log.error("Internal error while reading %s: %s. This is a bug in build_map.py: please report it (-v shows the traceback).", data_dir, what)
         log.debug("Traceback:", exc_info=True)
         return None
@@ -255,10 +252,10 @@ def _run_build(ds: Dataset, out: Path) -> int:
     try:
         build(ds, out)
     except (OSError, RuntimeError, ValueError) as exc:
-        log.error("Build failed, %s left unchanged: %s", out, shown(str(exc), limit=500))
+        log.error("Build failed, %s left unchanged: %s", out, cut(str(exc)))
         return 1
     except Exception as exc:  # last resort: one line, not a traceback
-        what = f"{type(exc).__name__}: {shown(str(exc), limit=500)}"
+        what = f"{type(exc).__name__}: {cut(str(exc))}"
         log.error("Build failed, %s left unchanged: internal error %s (-v shows the traceback).", out, what)
         log.debug("Traceback:", exc_info=True)
         return 1

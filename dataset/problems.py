@@ -27,7 +27,8 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     return f"{text[: limit - 1]}… ({count} {unit})"
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Return ``text`` cut to ``limit`` characters, saying how long it was (no quoting, unlike :func:`shown`)."""
     return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
@@ -57,9 +58,9 @@ class Problem:
 
     def __str__(self) -> str:
         """Render as ``file: record 'id', field 'f': message (hint)``."""
-        text = f"{self.file}: record {shown(self.record)}, field {shown(self.field)}: {_cut(self.message, MAX_MESSAGE_CHARS)}"
+        text = f"{self.file}: record {shown(self.record)}, field {shown(self.field)}: {cut(self.message)}"
         if self.hint:
-            text += f" Hint: {_cut(self.hint, MAX_MESSAGE_CHARS)}"
+            text += f" Hint: {cut(self.hint)}"
         return text
 
 

@@ -226,7 +226,7 @@ def test_internal_error_while_loading_is_one_line(monkeypatch: pytest.MonkeyPatc
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if "Internal error" in line]
     assert len(lines) == 1
-    assert "KeyError: \"'boom'\"" in lines[0]
+    assert "KeyError: 'boom'" in lines[0]
 
 
 def test_internal_error_while_building_is_one_line(
@@ -244,7 +244,7 @@ def test_internal_error_while_building_is_one_line(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "Build failed" in err
-    assert "UnexpectedError: 'kaput'" in err
+    assert "UnexpectedError: kaput" in err
 
 
 @pytest.mark.parametrize(
