@@ -30,15 +30,24 @@ def footnote_markers(paragraph: str) -> list[tuple[int, int]]:
     return [(m.start(), int(m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
 
 
-def read_source_texts(sources: dict[str, Source], sources_dir: Path | None) -> dict[str, str]:
-    """Return ``{source id: text}`` for the sources whose text file is in ``sources_dir``."""
+def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log: ProblemLog | None = None) -> dict[str, str]:
+    """Return ``{source id: text}`` for the sources whose text file is in ``sources_dir``.
+
+    A text that cannot be read as UTF-8 is left out, with a problem on its source in ``log``.
+    """
     if sources_dir is None:
         return {}
     texts = {}
     for src in sources.values():
         path = sources_dir / src.text if src.text else None
-        if path is not None and path.is_file():
+        if path is None or not path.is_file():
+            continue
+        try:
             texts[src.id] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            if log is not None:
+                why = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
+                log.add("sources.yaml", src.id, "text", f"the source text {path} {why}.", "Save the text copy as UTF-8.")
     return texts
 
 
