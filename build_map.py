@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot,draft,accept}")
     build = sub.add_parser("build", parents=[common], help="validate and build everything (the default)")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/)")
     sub.add_parser("check", parents=[common], help="only validate data/ and report every problem")
@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
 
     add_snapshot_arguments(sub.add_parser("snapshot", parents=[common], help="draw one custom view (--bbox, --as-of, --title, --format)"))
+    from drafting.cli import add_draft_arguments  # noqa: PLC0415 - draft and accept (issue 13)
+
+    add_draft_arguments(sub, parents=[common])
     return parser
 
 
@@ -139,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     configure_logging(args.verbose, args.quiet)
+    if args.command in ("draft", "accept"):  # drafting/cli.py: claims from a new report
+        from drafting.cli import run_accept, run_draft  # noqa: PLC0415
+
+        return run_draft(args) if args.command == "draft" else run_accept(args)
     snapshot = None
     if args.command == "snapshot":  # check the view's options before loading data: bad ones are usage errors
         from renderers.snapshots.cli import snapshot_view  # noqa: PLC0415

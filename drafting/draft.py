@@ -69,9 +69,9 @@ class Drafter:
             if record is not None:
                 drafts.append(record)
         return {
-            "report": {"file": opts.report_path.name, "lang": opts.lang, "date": opts.report_date.isoformat() if opts.report_date else None, "paragraphs": len(paragraphs)},
+            "report": {"file": opts.report_path.name, "path": str(opts.report_path), "lang": opts.lang, "date": opts.report_date.isoformat() if opts.report_date else None, "paragraphs": len(paragraphs)},
             "source": self._source_block(paragraphs, opts),
-            "cited_works": candidate_sources(entries, opts.source_id),
+            "cited_works": candidate_sources(entries, opts.source_id, {sid: src.title for sid, src in self.ds.sources.items()}),
             "drafts": drafts,
         }
 

@@ -121,8 +121,21 @@ def _is_only_date(part: str) -> bool:
     return bool(re.fullmatch(r"[\w ]{3,30}", part)) and any(ch.isdigit() for ch in part)
 
 
-def candidate_sources(entries: list[FootnoteEntry], document: str) -> list[dict[str, Any]]:
-    """Return one candidate source per cited work, merging works cited in several footnotes."""
+def candidate_sources(entries: list[FootnoteEntry], document: str, known: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Return one candidate source per cited work, merging works cited in several footnotes.
+
+    Parameters
+    ----------
+    entries
+        The footnotes of the report.
+    document
+        The report's source id (for ``cited_in``).
+    known
+        ``{source id: title}`` of ``sources.yaml``: new ids avoid them, and a work whose title
+        is already there is flagged (add the footnote to that record's ``cited_in`` instead).
+    """
+    known = known or {}
+    titles = {_title_key(t): sid for sid, t in known.items()}
     works: dict[str, dict[str, Any]] = {}
     for entry in entries:
         for work in _split_works(entry.text):
@@ -131,15 +144,21 @@ def candidate_sources(entries: list[FootnoteEntry], document: str) -> list[dict[
             if key in works:
                 works[key]["cited_in"][0]["footnotes"].append(entry.number)
                 continue
-            rec["id"] = _source_id(rec, {w["id"] for w in works.values()})
-            rec["kind"] = "news article"
+            rec["id"] = _source_id(rec, {w["id"] for w in works.values()} | set(known))
+            if _title_key(rec["title"]) in titles:
+                rec["same_title_as"] = titles[_title_key(rec["title"])]
+            rec["kind"] = ""
             rec["cited_in"] = [{"document": document, "footnotes": [entry.number]}]
             rec["accept"] = False
             works[key] = rec
     ordered = []
     for rec in works.values():
-        ordered.append({k: rec[k] for k in ("accept", "id", "author", "title", "publisher", "date", "kind", "url", "pages", "cited_in", "as_written") if k in rec})
+        ordered.append({k: rec[k] for k in ("accept", "id", "same_title_as", "author", "title", "publisher", "date", "kind", "url", "pages", "cited_in", "as_written") if k in rec})
     return ordered
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\W+", " ", title).casefold().strip()
 
 
 def _source_id(rec: dict[str, Any], taken: set[str]) -> str:
