@@ -66,7 +66,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relative", re.compile(r"(?:أمس|البارحة|اليوم|أول أمس)")),
     ("overnight", re.compile(r"\b(?:overnight|last night|during the night|on the night of)\b", re.IGNORECASE)),
     ("overnight", re.compile(r"(?:ليلة أمس|ليل أمس|خلال الليل|الليلة الماضية|ليلا)")),
-    ("weekday", re.compile(rf"\b(?:on\s+|last\s+|this\s+(?:past\s+)?)?{_EN_WD}\b")),
+    ("weekday", re.compile(rf"\b(?:on\s+|last\s+|this\s+(?:past\s+)?)?{_EN_WD}\b", re.IGNORECASE)),
     ("weekday", re.compile(_AR_WD)),
 ]
 DURATION = re.compile(

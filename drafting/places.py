@@ -172,14 +172,18 @@ class PlaceFinder:
         key = normalize_name(text)
         if not cands:
             return []
-        if cands[0].matched.startswith("GeoNames") and not self._geonames_ok(text, key):
+        # Outside the gazetteer a name starts and ends with a capital ("Deir ez-Zor", not "and Iran").
+        title_case = _is_arabic(text) or (tokens[0][:1].isupper() and tokens[-1][:1].isupper())
+        if not title_case:
+            cands = [c for c in cands if not c.matched.startswith("GeoNames")]
+        if cands and cands[0].matched.startswith("GeoNames") and not self._geonames_ok(text, key):
             cands = [c for c in cands if not c.matched.startswith("GeoNames")]
         return cands
 
     def _geonames_ok(self, text: str, key: str) -> bool:
         """Return whether a name only GeoNames knows may be a place here."""
-        if _is_arabic(text):
-            return len(key) >= 4  # noqa: PLR2004
+        if _is_arabic(text):  # not a cue word ("قصف", strike) that happens to name a hamlet
+            return len(key) >= 3 and not any(p.fullmatch(text) for p in self.lexicon.types.values())  # noqa: PLR2004
         tokens = text.split()
         if text.casefold() in self.lexicon.stopwords or tokens[0].casefold() in self.lexicon.stopwords:
             return False
@@ -211,10 +215,11 @@ class PlaceFinder:
         return "at"
 
     def _precision(self, sentence: str, mention: Mention) -> None:
-        window_before = sentence[max(0, mention.start - 25) : mention.start]
+        # the two words before the name ("near", "close to", "the outskirts of") and the one after ("countryside")
+        window_before = " ".join(re.findall(r"\S+", sentence[: mention.start])[-3:])
         window_after = sentence[mention.end : mention.end + 20]
         near = self.lexicon.precision["near"].search(window_before)
-        region = self.lexicon.precision["region"].match(window_after.lstrip()) or self.lexicon.precision["region"].search(window_before[-15:])
+        region = self.lexicon.precision["region"].match(window_after.lstrip())
         before_word = re.findall(r"[^\W\d_]+", window_before)[-1:]
         governorate = next((c for c in mention.candidates if c.matched.endswith("(its capital's name)")), None)
         if governorate is not None and before_word and before_word[0].casefold() == "the" and mention.proposal.kind == "town":
