@@ -134,7 +134,7 @@ def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     """Run the command line; return the exit code."""
     parser = _parser()
     try:

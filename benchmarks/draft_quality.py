@@ -130,7 +130,14 @@ def score(ds: Dataset, document: str, doc: dict[str, Any]) -> Score:
             if ev.source != document:
                 continue
             quote = _squash(ev.quote)
-            match = next((r for r in doc["drafts"] if r["claim"]["evidence"][0]["locator"]["paragraph"] == ev.locator.paragraph and quote in _squash(r["claim"]["evidence"][0]["quote"])), None)
+            match = next(
+                (
+                    r
+                    for r in doc["drafts"]
+                    if r["claim"]["evidence"][0]["locator"]["paragraph"] == ev.locator.paragraph and quote in _squash(r["claim"]["evidence"][0]["quote"])
+                ),
+                None,
+            )
             if match is None:
                 continue
             result.dates_compared += 1
@@ -179,24 +186,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         scores = run(args.data_dir, args.sources_dir)
     except FileNotFoundError as exc:
-        print(exc, file=sys.stderr)  # noqa: T201
+        print(exc, file=sys.stderr)
         return 1
     rows = [*scores, _total(scores)]
     if args.json:
-        print(json.dumps([asdict(s) | {"recall": s.recall, "precision": s.precision, "date_agreement": s.date_agreement} for s in rows], indent=2))  # noqa: T201
+        print(json.dumps([asdict(s) | {"recall": s.recall, "precision": s.precision, "date_agreement": s.date_agreement} for s in rows], indent=2))
         return 0
-    print(f"{'document':<10} {'recall':>16} {'precision':>16} {'dates equal':>14} {'dates overlap':>14}")  # noqa: T201
+    print(f"{'document':<10} {'recall':>16} {'precision':>16} {'dates equal':>14} {'dates overlap':>14}")
     for s in rows:
-        print(  # noqa: T201
+        print(
             f"{s.document:<10} {s.recall:6.1%} ({s.recalled:3}/{s.curated_pairs:3}) {s.precision:6.1%} ({s.correct:3}/{s.proposed_pairs:3})"
             f" {s.date_agreement:6.1%} ({s.dates_equal}/{s.dates_compared}) {s.dates_overlap / max(s.dates_compared, 1):6.1%}"
         )
-    print(f"goals: recall >= {GOALS['recall']:.0%}, precision >= {GOALS['precision']:.0%}")  # noqa: T201
+    print(f"goals: recall >= {GOALS['recall']:.0%}, precision >= {GOALS['precision']:.0%}")
     if args.misses:
         for s in scores:
-            print(f"\n{s.document}\n  missed: {s.missed}\n  wrong: {s.wrong}")  # noqa: T201
+            print(f"\n{s.document}\n  missed: {s.missed}\n  wrong: {s.wrong}")
             for d in s.date_diffs:
-                print(f"  date: {d}")  # noqa: T201
+                print(f"  date: {d}")
     return 0
 
 

@@ -6,9 +6,7 @@ import calendar
 import datetime as dt
 
 MONTHS_EN = {
-    name: n
-    for n in range(1, 13)
-    for name in {calendar.month_name[n].casefold(), calendar.month_abbr[n].casefold(), calendar.month_abbr[n].casefold() + "."}
+    name: n for n in range(1, 13) for name in {calendar.month_name[n].casefold(), calendar.month_abbr[n].casefold(), calendar.month_abbr[n].casefold() + "."}
 } | {"sept": 9, "sept.": 9}
 # Arabic month names: Levantine/Iraqi (كانون الأول) and the Gregorian loans (ديسمبر), with
 # common spelling variants (أ/ا, ي/ى, ه/ة).

@@ -110,12 +110,15 @@ class PlaceIndex:
         self._by_key: dict[str, list[Candidate]] = {}
         self.gazetteer_geonames: set[int] = set()
         for place in gazetteer:
-            self._add_gazetteer(gazetteer, place)
+            self._add_gazetteer(place)
         country_points = {p.country: p for p in gazetteer if p.kind == "country"}
         for code, names in lexicon.countries.items():
             point = country_points.get(code)
             for name in names:
-                self._add(name, Candidate(names[0], "country", code, point.lat if point else None, point.lon if point else None, "country", point.id if point else None))
+                self._add(
+                    name,
+                    Candidate(names[0], "country", code, point.lat if point else None, point.lon if point else None, "country", point.id if point else None),
+                )
         towns = [c for c in region_cities(min_population=MIN_POPULATION) if c["countrycode"] in DRAFT_COUNTRIES]
         for gov in lexicon.governorates:
             capital = self._capital(str(gov["capital"]), towns)
@@ -139,7 +142,7 @@ class PlaceIndex:
                     ),
                 )  # fmt: skip
 
-    def _add_gazetteer(self, gazetteer: Gazetteer, place: Place) -> None:
+    def _add_gazetteer(self, place: Place) -> None:
         if place.geonames_id is not None:
             self.gazetteer_geonames.add(place.geonames_id)
         curated = {place.name, *place.aliases, place.id}
@@ -148,7 +151,21 @@ class PlaceIndex:
             self._add(name, Candidate(place.name, place.kind, place.country, place.lat, place.lon, how, place.id, place.geonames_id, None, place.radius_km))
             if place.kind == "area" and _REGION_WORDS.search(name):  # "Deir Ez-Zor governorate" is also meant by "the Deir Ez-Zor"
                 stem = _REGION_WORDS.sub("", name)
-                self._add(stem, Candidate(place.name, place.kind, place.country, place.lat, place.lon, "gazetteer area (its capital's name)", place.id, None, None, place.radius_km))
+                self._add(
+                    stem,
+                    Candidate(
+                        place.name,
+                        place.kind,
+                        place.country,
+                        place.lat,
+                        place.lon,
+                        "gazetteer area (its capital's name)",
+                        place.id,
+                        None,
+                        None,
+                        place.radius_km,
+                    ),
+                )
 
     @staticmethod
     def _capital(name: str, towns: list[GeoNamesCity]) -> GeoNamesCity | None:
@@ -161,7 +178,16 @@ class PlaceIndex:
         if len(key) < 3:  # noqa: PLR2004 - two-letter keys ("as", "um") are codes, not names
             return
         bucket = self._by_key.setdefault(key, [])
-        same = next((c for c in bucket if (c.gazetteer_id and c.gazetteer_id == cand.gazetteer_id) or (c.kind == cand.kind and c.geonames_id and c.geonames_id == cand.geonames_id) or (c.kind == "country" == cand.kind and c.country == cand.country)), None)
+        same = next(
+            (
+                c
+                for c in bucket
+                if (c.gazetteer_id and c.gazetteer_id == cand.gazetteer_id)
+                or (c.kind == cand.kind and c.geonames_id and c.geonames_id == cand.geonames_id)
+                or (c.kind == "country" == cand.kind and c.country == cand.country)
+            ),
+            None,
+        )
         if same is None:
             bucket.append(cand)
         elif cand.rank < same.rank:

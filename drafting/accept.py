@@ -65,7 +65,9 @@ def _plan(doc: dict[str, Any], existing_sources: set[str], existing_places: set[
     src = doc["source"]
     if src.get("accept") is True and not src.get("in_sources_yaml") and src.get("id") not in existing_sources:
         sources.append(_source_record(src))
-    sources += [_source_record(w) for w in doc.get("cited_works") or [] if isinstance(w, dict) and w.get("accept") is True and w.get("id") not in existing_sources]
+    sources += [
+        _source_record(w) for w in doc.get("cited_works") or [] if isinstance(w, dict) and w.get("accept") is True and w.get("id") not in existing_sources
+    ]
     places: dict[str, dict[str, Any]] = {}
     for rec in accepted:
         used = _place_refs(rec["claim"])
@@ -87,7 +89,11 @@ def _stage(data_dir: Path, stage: Path, document: str, plan: _Plan) -> None:
     shutil.copytree(data_dir, stage, dirs_exist_ok=True)
     claims_path = stage / "claims" / f"{document}.yaml"
     claims_path.parent.mkdir(exist_ok=True)
-    for path, key, records in ((stage / "gazetteer.yaml", "places", plan.places), (stage / "sources.yaml", "sources", plan.sources), (claims_path, "claims", plan.claims)):
+    for path, key, records in (
+        (stage / "gazetteer.yaml", "places", plan.places),
+        (stage / "sources.yaml", "sources", plan.sources),
+        (claims_path, "claims", plan.claims),
+    ):
         if not records and not path.exists():
             continue
         old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -156,7 +162,11 @@ def accept_drafts(doc: dict[str, Any], data_dir: Path, *, sources_dir: Path | No
                     return result
                 for cid, messages in per.items():
                     result.failed[cid] = messages
-                plan = _Plan([c for c in plan.claims if str(c.get("id")) not in per], plan.sources, [p for p in plan.places if any(p["id"] in _place_refs(c) for c in plan.claims if str(c.get("id")) not in per)])
+                plan = _Plan(
+                    [c for c in plan.claims if str(c.get("id")) not in per],
+                    plan.sources,
+                    [p for p in plan.places if any(p["id"] in _place_refs(c) for c in plan.claims if str(c.get("id")) not in per)],
+                )
                 continue
             if plan.claims or plan.sources:
                 for rel in ("gazetteer.yaml", "sources.yaml", f"claims/{document}.yaml"):

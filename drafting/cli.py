@@ -84,6 +84,14 @@ def _guess_lang(text: str) -> str:
     return "ar" if arabic > latin else "en"
 
 
+def _out_path(args: argparse.Namespace) -> Path:
+    out: Path = args.out or DRAFTS_DIR / f"{args.source}.yaml"
+    if out.exists() and not args.force:
+        msg = f"{out} exists and may hold your review; accept it first, give --out, or --force to overwrite."
+        raise DraftError(msg)
+    return out
+
+
 def run_draft(args: argparse.Namespace) -> int:
     """Run ``draft``; return the exit code (0 ok, 1 bad input or data)."""
     try:
@@ -93,10 +101,7 @@ def run_draft(args: argparse.Namespace) -> int:
         if ds is None:
             return 1
         _check_source(ds, args.source, new=args.new_source)
-        out: Path = args.out or DRAFTS_DIR / f"{args.source}.yaml"
-        if out.exists() and not args.force:
-            msg = f"{out} exists and may hold your review; accept it first, give --out, or --force to overwrite."
-            raise DraftError(msg)
+        out = _out_path(args)
         known = ds.sources.get(args.source)
         date = args.date or (dt.date.fromisoformat(known.date) if known and re.fullmatch(r"\d{4}-\d\d-\d\d", known.date) else None)
         opts = DraftOptions(args.source, args.report.resolve(), date, args.lang or _guess_lang(text), args.new_source)
@@ -109,7 +114,14 @@ def run_draft(args: argparse.Namespace) -> int:
         log.error("Cannot write the draft: %s", exc)
         return 1
     placed = sum(1 for r in doc["drafts"] if "places" in r["claim"])
-    log.info("Wrote %s: %d draft claims (%d placed), %d cited works. Review it, mark 'accept: true', then: python build_map.py accept %s", out, len(doc["drafts"]), placed, len(doc["cited_works"]), out)
+    log.info(
+        "Wrote %s: %d draft claims (%d placed), %d cited works. Review it, mark 'accept: true', then: python build_map.py accept %s",
+        out,
+        len(doc["drafts"]),
+        placed,
+        len(doc["cited_works"]),
+        out,
+    )
     if date is None:
         log.info("No report date (--date): weekdays, 'overnight' and 'yesterday' were left undated.")
     return 0

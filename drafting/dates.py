@@ -70,7 +70,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(_AR_WD)),
 ]
 DURATION = re.compile(
-    rf"\b(?:within|for|over|in|after|during|in the next|in the past|for the past|over the past)\s+(?:the\s+)?(?:next\s+|past\s+|last\s+|coming\s+)?(?:{NUMBERS})\s+(?:days?|weeks?|months?|years?|hours?)\b"
+    rf"\b(?:within|for|over|in|after|during|in the next|in the past|for the past|over the past)\s+"
+    rf"(?:the\s+)?(?:next\s+|past\s+|last\s+|coming\s+)?(?:{NUMBERS})\s+(?:days?|weeks?|months?|years?|hours?)\b"
     rf"|\b(?:{NUMBERS})\s+(?:days?|weeks?|months?|years?|hours?)\s+(?:before|after|later|earlier)\b"
     rf"|(?:خلال|في غضون|لمدة|بعد)\s+(?:{NUMBERS})\s*(?:أيام|يوما|يومًا|أسابيع|أسبوعا|أشهر|شهرا|سنوات|ساعة|ساعات)?",
     re.IGNORECASE,
@@ -123,7 +124,7 @@ def _parse_day(text: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
-def _read(kind: str, m: re.Match[str], report_date: dt.date | None) -> dict[str, Any] | None:  # noqa: C901, PLR0911
+def _read(kind: str, m: re.Match[str], report_date: dt.date | None) -> dict[str, Any] | None:  # noqa: PLR0911
     written = m.group(0).strip()
     groups = m.groupdict()
     if kind == "day":
@@ -162,7 +163,9 @@ def _relative(kind: str, m: re.Match[str], written: str, report_date: dt.date | 
         day = last_weekday(report_date, WEEKDAYS_EN.get(wd.casefold(), WEEKDAYS_AR.get(wd, 0)))
         return _span(day, day, "day", written, basis=f"the last {wd} on or before the report's date, {report_date.isoformat()}")
     if kind == "overnight":
-        return _span(report_date - dt.timedelta(days=1), report_date, "approximate", written, basis=f"the night before the report's date, {report_date.isoformat()}")
+        return _span(
+            report_date - dt.timedelta(days=1), report_date, "approximate", written, basis=f"the night before the report's date, {report_date.isoformat()}"
+        )
     base = dt.datetime.combine(report_date, dt.time(12))
     parsed = dateparser.parse(written, languages=["en", "ar"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"})
     if parsed is None:
@@ -205,10 +208,10 @@ def read_dates(sentence: str, *, report_date: dt.date | None = None) -> DateRead
         if any(m.start() < e and s < m.end() for s, e in spans):
             continue
         readings.append((kind, m, _read(kind, m, report_date), m.group(0).strip()))
-    readings = [_open_ended(sentence, kind, m, time, written) for kind, m, time, written in readings]
-    readings = _overnight_with_day([(k, t, w) for k, _, t, w in readings])
-    dated = [r for r in readings if r[1] is not None]
-    others = [w for _, r, w in readings if r is None] + [w for _, _, w in dated[1:]]
+    opened = [_open_ended(sentence, kind, m, time, written) for kind, m, time, written in readings]
+    final = _overnight_with_day([(k, t, w) for k, _, t, w in opened])
+    dated = [r for r in final if r[1] is not None]
+    others = [w for _, r, w in final if r is None] + [w for _, _, w in dated[1:]]
     if not dated:
         return DateReading({"precision": "unknown", "as_written": "(no date in the text)"}, others, durations)
     time = dated[0][1]

@@ -69,7 +69,13 @@ class Drafter:
             if record is not None:
                 drafts.append(record)
         return {
-            "report": {"file": opts.report_path.name, "path": str(opts.report_path), "lang": opts.lang, "date": opts.report_date.isoformat() if opts.report_date else None, "paragraphs": len(paragraphs)},
+            "report": {
+                "file": opts.report_path.name,
+                "path": str(opts.report_path),
+                "lang": opts.lang,
+                "date": opts.report_date.isoformat() if opts.report_date else None,
+                "paragraphs": len(paragraphs),
+            },
             "source": self._source_block(paragraphs, opts),
             "cited_works": candidate_sources(entries, opts.source_id, {sid: src.title for sid, src in self.ds.sources.items()}),
             "drafts": drafts,
@@ -200,7 +206,7 @@ def _infer_route_end(ctype: str, places: dict[str, Any], main: Candidate | None)
     if not role or ref in (places.get("origin"), places.get("destination")):
         return None
     places[role] = ref
-    ordered = {k: places[k] for k in ("origin", "via", "destination") if k in places}
+    ordered: dict[str, Any] = {k: places[k] for k in ("origin", "via", "destination") if k in places}
     places.clear()
     places.update(ordered)
     mention = Mention(f"({main.name})", -1, -1, [main], role=role)

@@ -151,10 +151,14 @@ def candidate_sources(entries: list[FootnoteEntry], document: str, known: dict[s
             rec["cited_in"] = [{"document": document, "footnotes": [entry.number]}]
             rec["accept"] = False
             works[key] = rec
-    ordered = []
-    for rec in works.values():
-        ordered.append({k: rec[k] for k in ("accept", "id", "same_title_as", "author", "title", "publisher", "date", "kind", "url", "pages", "cited_in", "as_written") if k in rec})
-    return ordered
+    return [
+        {
+            k: rec[k]
+            for k in ("accept", "id", "same_title_as", "author", "title", "publisher", "date", "kind", "url", "pages", "cited_in", "as_written")
+            if k in rec
+        }
+        for rec in works.values()
+    ]
 
 
 def _title_key(title: str) -> str:

@@ -23,7 +23,11 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
         if word.isascii():
             parts.append(rf"\b{stem}{tail}\b")
         else:  # Arabic: allow one glued prefix and the article
-            parts.append(rf"(?<![\w\u0600-\u06ff])[{ARABIC_PREFIXES}]?(?:ال)?{stem}{tail}(?![\u0600-\u06ff])" if not tail else rf"(?<![\w\u0600-\u06ff])[{ARABIC_PREFIXES}]?(?:ال)?{stem}{tail}")
+            parts.append(
+                rf"(?<![\w\u0600-\u06ff])[{ARABIC_PREFIXES}]?(?:ال)?{stem}{tail}(?![\u0600-\u06ff])"
+                if not tail
+                else rf"(?<![\w\u0600-\u06ff])[{ARABIC_PREFIXES}]?(?:ال)?{stem}{tail}"
+            )
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
 

@@ -164,7 +164,7 @@ class PlaceFinder:
         if text.casefold() in self.lexicon.demonyms or not tokens:
             return []
         if not _is_arabic(text):
-            if not any(t[:1].isupper() for t in tokens) or tokens[0].casefold() in _ARTICLES and n_words == 1:
+            if not any(t[:1].isupper() for t in tokens) or (tokens[0].casefold() in _ARTICLES and n_words == 1):
                 return []
             if n_words == 1 and not text[:1].isupper():
                 return []
@@ -240,6 +240,4 @@ class PlaceFinder:
             return False
         before = [w.casefold() for w in re.findall(r"[^\W\d_]+", sentence[: mention.start])][-2:]
         before = [w for w in before if w not in _ARTICLES]
-        if (before and before[-1] in self._locative) or mention.role != "at" or "role taken from the list it stands in" in mention.notes:
-            return True
-        return False
+        return bool(before and before[-1] in self._locative) or mention.role != "at" or "role taken from the list it stands in" in mention.notes

@@ -58,7 +58,13 @@ def test_type_cues(lexicon: Lexicon, text: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Some members were possibly evacuated to Iran.", "Iran reportedly asked Turkey to mediate.", "Fighters left, a source said.", "ربما انسحبت القوات", "انسحبت القوات بحسب مصادر محلية"],
+    [
+        "Some members were possibly evacuated to Iran.",
+        "Iran reportedly asked Turkey to mediate.",
+        "Fighters left, a source said.",
+        "ربما انسحبت القوات",
+        "انسحبت القوات بحسب مصادر محلية",
+    ],
 )
 def test_hedges_propose_claimed(lexicon: Lexicon, text: str) -> None:
     result = classify(text, lexicon, has_place=True)

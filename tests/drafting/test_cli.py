@@ -75,7 +75,7 @@ def test_unknown_source_id(capsys: pytest.CaptureFixture[str], report: Path, tmp
 
 def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], report: Path) -> None:
     code, text = _run(capsys, "draft", str(report), "--source", "noonpost", "--date", "7/12/2024")
-    assert code == 2  # noqa: PLR2004
+    assert code == 2
     assert "YYYY-MM-DD" in text
 
 
@@ -98,7 +98,9 @@ def test_broken_draft_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, d
 
 
 def _draft(capsys: pytest.CaptureFixture[str], report: Path, data_copy: Path, out: Path) -> dict[str, object]:
-    code, text = _run(capsys, "draft", str(report), "--source", "test-report", "--new-source", "--date", "2024-12-10", "--data-dir", str(data_copy), "--out", str(out), "-q")
+    code, text = _run(
+        capsys, "draft", str(report), "--source", "test-report", "--new-source", "--date", "2024-12-10", "--data-dir", str(data_copy), "--out", str(out), "-q"
+    )
     assert code == 0, text
     doc = yaml.load(out.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
     assert isinstance(doc, dict)

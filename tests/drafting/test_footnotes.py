@@ -36,7 +36,9 @@ def test_bracket_layout_on_one_line() -> None:
 
 
 def test_reference_fields_author_title_publisher_date() -> None:
-    rec = parse_reference("Grajewski, N., Why Did Iran Allow Bashar al-Assad's Downfall?, Carnegie Endowment for International Peace, 9 December 2024, [url](#)")
+    rec = parse_reference(
+        "Grajewski, N., Why Did Iran Allow Bashar al-Assad's Downfall?, Carnegie Endowment for International Peace, 9 December 2024, [url](#)"
+    )
     assert rec["author"] == "Grajewski, N."
     assert rec["title"] == "Why Did Iran Allow Bashar al-Assad's Downfall?"
     assert rec["publisher"] == "Carnegie Endowment for International Peace"

