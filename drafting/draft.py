@@ -64,10 +64,13 @@ class Drafter:
         ]
         main = main_country([m for _, mentions in found for m in mentions])
         drafts: list[dict[str, Any]] = []
+        context: dict[int, dict[str, Any]] = {}  # the last date read in each paragraph
         for sentence, mentions in found:
-            record = self._draft_sentence(sentence, mentions, opts, len(drafts) + 1, main)
+            record = self._draft_sentence(sentence, mentions, opts, len(drafts) + 1, main, context.get(sentence.paragraph))
             if record is not None:
                 drafts.append(record)
+                if "context_date" not in record["review"] and record["claim"]["time"]["precision"] != "unknown":
+                    context[sentence.paragraph] = record["claim"]["time"]
         return {
             "report": {
                 "file": opts.report_path.name,
@@ -97,7 +100,9 @@ class Drafter:
             "note": "Drafted: title proposed from the first line; give publisher and kind.",
         }
 
-    def _draft_sentence(self, sentence: Sentence, mentions: list[Mention], opts: DraftOptions, n: int, main: Candidate | None) -> dict[str, Any] | None:
+    def _draft_sentence(  # noqa: PLR0913
+        self, sentence: Sentence, mentions: list[Mention], opts: DraftOptions, n: int, main: Candidate | None, context: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
         plain = without_markers(sentence.text)
         cls = classify(plain, self.lexicon, has_place=bool(mentions))
         if cls is None:
@@ -122,6 +127,11 @@ class Drafter:
         if inferred is not None:
             claim["route"] = "inferred"
         claim["time"] = dates.time
+        if dates.time["precision"] == "unknown" and context is not None:
+            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis")} | {
+                "as_written": "(no date in the sentence)",
+                "basis": f"taken from an earlier sentence of paragraph {sentence.paragraph}: {context['as_written']!r}",
+            }
         claim["status"] = cls.status
         locator: dict[str, Any] = {"paragraph": sentence.paragraph}
         if sentence.footnote is not None:
@@ -136,6 +146,8 @@ class Drafter:
             review["hedges"] = list(cls.hedges)
         if sentence.footnotes and len(sentence.footnotes) > 1:
             review["footnotes_in_sentence"] = list(sentence.footnotes)
+        if claim["time"] is not dates.time:
+            review["context_date"] = "the sentence has no date: the paragraph's last date is proposed; check it"
         if dates.others:
             review["other_dates"] = dates.others
         if dates.durations:

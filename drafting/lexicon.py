@@ -46,11 +46,15 @@ class Lexicon:
     stopwords: frozenset[str]
 
     def type_cues(self, sentence: str) -> list[tuple[str, str]]:
-        """Return ``(type id, cue as written)`` for every type cue in the sentence, strongest type first."""
+        """Return ``(type id, cue as written)`` for every type cue in the sentence, in reading order.
+
+        The first cue of a sentence is usually its main verb ("Entire units retreated toward Iraq,
+        while ... killed in precision strikes"); at one position the type listed first wins.
+        """
         found = []
-        for tid in self.type_order:
-            found += [(tid, m.group(0)) for m in self.types[tid].finditer(sentence)]
-        return found
+        for rank, tid in enumerate(self.type_order):
+            found += [(m.start(), rank, tid, m.group(0)) for m in self.types[tid].finditer(sentence)]
+        return [(tid, cue) for _, _, tid, cue in sorted(found)]
 
     def hedge_cues(self, sentence: str) -> list[str]:
         """Return the hedges in the sentence, as written."""

@@ -17,6 +17,8 @@ _MAX_WORDS = 5
 # Words that may join a list of places: "from Iraq, Lebanon, and Afghanistan".
 _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|و|،)\s*$", re.IGNORECASE)
 _ARTICLES = frozenset({"the", "al", "el"})
+# Titles of works (Markdown *italics* and [link text](...)) name no place.
+_TITLE = re.compile(r"\*[^*\n]+\*|\[[^\]\n]+\]\([^)\n]*\)")
 INFERRED = "inferred: not in the sentence; the country the report names most"
 # A multi-word name is joined only by spaces, hyphens or apostrophes, never by commas.
 _JOIN = re.compile(r"[^\W_]+(?:(?:[-‐'’ʼ–]|\s+)[^\W_]+)*")
@@ -131,6 +133,8 @@ class PlaceFinder:
             n, mention = found
             mentions.append(mention)
             i += n
+        titles = [(t.start(), t.end()) for t in _TITLE.finditer(sentence)]
+        mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in titles)]
         self._roles(sentence, mentions)
         for mention in mentions:
             self._precision(sentence, mention)

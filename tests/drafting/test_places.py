@@ -121,3 +121,8 @@ def test_list_keeps_the_role_but_a_new_clause_does_not(finder: PlaceFinder) -> N
 def test_commas_never_join_a_name(finder: PlaceFinder) -> None:
     mentions = _find(finder, "strikes in Lebanon, the influence waned")
     assert [m.text for m in mentions] == ["Lebanon"]
+
+
+def test_titles_of_works_name_no_place(finder: PlaceFinder) -> None:
+    text = "Please cite as: EUAA, '[Iran in Syria](#)' in *COI Report - Syria: Country Focus*, and see Damascus."
+    assert _tops(_find(finder, text)) == ["damascus"]
