@@ -12,7 +12,7 @@ from typing import Any
 from dataset import Dataset
 from drafting._place_index import Candidate, PlaceIndex, gazetteer_entry
 from drafting.classify import MOVEMENT_TYPES, Classification, actor_keys, classify, find_actors
-from drafting.dates import read_dates
+from drafting.dates import DateReading, read_dates
 from drafting.footnotes import candidate_sources, find_footnotes
 from drafting.lexicon import Lexicon
 from drafting.places import INFERRED, Mention, PlaceFinder
@@ -100,7 +100,7 @@ class Drafter:
             "note": "Drafted: title proposed from the first line; give publisher and kind.",
         }
 
-    def _draft_sentence(  # noqa: PLR0913
+    def _draft_sentence(
         self, sentence: Sentence, mentions: list[Mention], opts: DraftOptions, n: int, main: Candidate | None, context: dict[str, Any] | None
     ) -> dict[str, Any] | None:
         plain = without_markers(sentence.text)
@@ -137,28 +137,30 @@ class Drafter:
         if sentence.footnote is not None:
             locator["footnote"] = sentence.footnote
         claim["evidence"] = [{"source": opts.source_id, "locator": locator, "quote": sentence.text}]
-        review: dict[str, Any] = {
-            "type_cues": [f"{t}: {w}" for t, w in cls.type_cues[:6]] or ["(no cue: a place only; presence proposed)"],
-            "actors_as_written": [w for _, w in actors],
-            "places": [m.to_dict() for m in mentions],
-        }
-        if cls.hedges:
-            review["hedges"] = list(cls.hedges)
-        if sentence.footnotes and len(sentence.footnotes) > 1:
-            review["footnotes_in_sentence"] = list(sentence.footnotes)
-        if claim["time"] is not dates.time:
-            review["context_date"] = "the sentence has no date: the paragraph's last date is proposed; check it"
-        if dates.others:
-            review["other_dates"] = dates.others
-        if dates.durations:
-            review["durations"] = [f"{d} (a duration: not a date; check the time span)" for d in dates.durations]
-        review["notes"] = place_notes + ([] if actors else ["no actor from vocabulary.yaml found: name one (or add it there)"])
-        additions = [e for m in mentions if (e := gazetteer_entry(m.proposal))]
-        if additions:
-            review["add_to_gazetteer"] = list({str(e["id"]): e for e in additions}.values())
-        if not review["notes"]:
-            del review["notes"]
+        notes = place_notes + ([] if actors else ["no actor from vocabulary.yaml found: name one (or add it there)"])
+        review = _review(sentence, cls, [w for _, w in actors], mentions, dates, notes, context_used=claim["time"] is not dates.time)
         return {"accept": False, "claim": claim, "review": review}
+
+
+def _review(
+    sentence: Sentence, cls: Classification, actors: list[str], mentions: list[Mention], dates: DateReading, notes: list[str], *, context_used: bool
+) -> dict[str, Any]:
+    """Return the ``review`` block: what the machine saw, for the person who decides."""
+    optional: dict[str, Any] = {
+        "hedges": list(cls.hedges),
+        "footnotes_in_sentence": list(sentence.footnotes) if len(sentence.footnotes) > 1 else [],
+        "context_date": "the sentence has no date: the paragraph's last date is proposed; check it" if context_used else "",
+        "other_dates": dates.others,
+        "durations": [f"{d} (a duration: not a date; check the time span)" for d in dates.durations],
+        "notes": notes,
+        "add_to_gazetteer": list({str(e["id"]): e for m in mentions if (e := gazetteer_entry(m.proposal))}.values()),
+    }
+    review: dict[str, Any] = {
+        "type_cues": [f"{t}: {w}" for t, w in cls.type_cues[:6]] or ["(no cue: a place only; presence proposed)"],
+        "actors_as_written": actors,
+        "places": [m.to_dict() for m in mentions],
+    }
+    return review | {k: v for k, v in optional.items() if v}
 
 
 def _summary(text: str) -> str:

@@ -37,6 +37,7 @@ class Lexicon:
 
     types: dict[str, re.Pattern[str]]
     type_order: tuple[str, ...]
+    topic_types: frozenset[str]
     hedges: re.Pattern[str]
     precision: dict[str, re.Pattern[str]]
     roles: dict[str, tuple[str, ...]]
@@ -49,12 +50,13 @@ class Lexicon:
         """Return ``(type id, cue as written)`` for every type cue in the sentence, in reading order.
 
         The first cue of a sentence is usually its main verb ("Entire units retreated toward Iraq,
-        while ... killed in precision strikes"); at one position the type listed first wins.
+        while ... killed in precision strikes"); at one position the type listed first wins. Cues
+        of topic types ("headquarters", "presence") come after every event cue.
         """
         found = []
         for rank, tid in enumerate(self.type_order):
-            found += [(m.start(), rank, tid, m.group(0)) for m in self.types[tid].finditer(sentence)]
-        return [(tid, cue) for _, _, tid, cue in sorted(found)]
+            found += [(tid in self.topic_types, m.start(), rank, tid, m.group(0)) for m in self.types[tid].finditer(sentence)]
+        return [(tid, cue) for _, _, _, tid, cue in sorted(found)]
 
     def hedge_cues(self, sentence: str) -> list[str]:
         """Return the hedges in the sentence, as written."""
@@ -81,6 +83,7 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon(
         types={tid: _pattern([str(w) for w in words]) for tid, words in doc["types"].items()},
         type_order=tuple(doc["types"]),
+        topic_types=frozenset(str(t) for t in doc.get("topic_types") or []),
         hedges=_pattern([str(w) for w in doc["hedges"]]),
         precision={k: _pattern([str(w) for w in v]) for k, v in doc["precision"].items()},
         roles={k: tuple(str(w).casefold() for w in v) for k, v in doc["roles"].items()},

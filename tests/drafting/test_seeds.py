@@ -41,7 +41,7 @@ def test_every_drafted_quote_passes_the_verbatim_check(seed_draft: tuple[str, st
     claims = [_as_claim(r) for r in doc["drafts"]]
     log = ProblemLog()
     checked = check_quotes(claims, data_ds.sources, {document: text}, log)
-    assert checked == len(claims) > 10
+    assert checked == len(claims) >= 8
     assert log.problems == []
 
 
