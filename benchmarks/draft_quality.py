@@ -4,6 +4,8 @@ For each document (EUAA ``euaa-2025``, Noon Post ``noonpost``) it reports
 
 - **recall**: the share of curated (place, paragraph) pairs that a draft of that paragraph
   proposes with the right top candidate;
+- **named recall**: the same, over the curated pairs whose paragraph writes the place (under
+  any gazetteer spelling): what a drafter that reads names can reach;
 - **precision**: the share of proposed (place, paragraph) pairs that a curated claim has;
 - **date agreement**: for each curated quote that a draft's sentence contains, whether the
   draft's time span equals the curated one (start, end and precision), and whether the two
@@ -39,6 +41,7 @@ from dataset.load import DEFAULT_DATA_DIR, find_sources_dir  # noqa: E402
 from dataset.model import Claim  # noqa: E402
 from drafting.draft import Drafter, DraftOptions  # noqa: E402
 from drafting.lexicon import load_lexicon  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
 
 DOCUMENTS = ("euaa-2025", "noonpost")
 GOALS = {"recall": 0.90, "precision": 0.80}
@@ -56,6 +59,8 @@ class Score:
     dates_compared: int = 0
     dates_equal: int = 0
     dates_overlap: int = 0
+    named_pairs: int = 0
+    named_recalled: int = 0
     missed: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     date_diffs: list[str] = field(default_factory=list)
@@ -64,6 +69,11 @@ class Score:
     def recall(self) -> float:
         """Share of curated pairs proposed."""
         return self.recalled / self.curated_pairs if self.curated_pairs else 0.0
+
+    @property
+    def named_recall(self) -> float:
+        """Share of the curated pairs whose paragraph names the place (any gazetteer spelling) that were proposed."""
+        return self.named_recalled / self.named_pairs if self.named_pairs else 0.0
 
     @property
     def precision(self) -> float:
@@ -115,11 +125,28 @@ def _overlap(a: tuple[dt.date | None, dt.date | None, str], b: tuple[dt.date | N
     return lo <= hi
 
 
-def score(ds: Dataset, document: str, doc: dict[str, Any]) -> Score:
+def named_in_text(ds: Dataset, pairs: set[tuple[str, int]], text: str) -> set[tuple[str, int]]:
+    """Return the pairs whose paragraph writes the place under one of its gazetteer spellings."""
+    paras = [line for line in text.splitlines() if line.strip()]
+    out = set()
+    for place_id, para in pairs:
+        place = ds.gazetteer.get(place_id)
+        if place is None or not 0 < para <= len(paras):
+            continue
+        words = _squash(paras[para - 1]).casefold()
+        names = [n.casefold() for n in Gazetteer.names_of(place) if len(n) > 2]  # noqa: PLR2004
+        if any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", words) for name in names):
+            out.add((place_id, para))
+    return out
+
+
+def score(ds: Dataset, document: str, doc: dict[str, Any], text: str = "") -> Score:
     """Score one draft document against the curated claims."""
     result = Score(document)
     truth = curated_pairs(ds, document)
     proposed = proposed_pairs(doc)
+    named = named_in_text(ds, truth, text)
+    result.named_pairs, result.named_recalled = len(named), len(named & proposed)
     result.curated_pairs, result.proposed_pairs = len(truth), len(proposed)
     result.recalled = len(truth & proposed)
     result.correct = len(proposed & truth)
@@ -162,15 +189,26 @@ def run(data_dir: Path = DEFAULT_DATA_DIR, sources_dir: Path | None = None) -> l
     for document in DOCUMENTS:
         src = ds.sources[document]
         path = seeds / src.text
-        doc = drafter.draft(path.read_text(encoding="utf-8"), DraftOptions(document, path))
-        scores.append(score(ds, document, doc))
+        text = path.read_text(encoding="utf-8")
+        doc = drafter.draft(text, DraftOptions(document, path))
+        scores.append(score(ds, document, doc, text))
     return scores
 
 
 def _total(scores: list[Score]) -> Score:
     total = Score("total")
     for s in scores:
-        for key in ("curated_pairs", "proposed_pairs", "recalled", "correct", "dates_compared", "dates_equal", "dates_overlap"):
+        for key in (
+            "curated_pairs",
+            "proposed_pairs",
+            "recalled",
+            "correct",
+            "dates_compared",
+            "dates_equal",
+            "dates_overlap",
+            "named_pairs",
+            "named_recalled",
+        ):
             setattr(total, key, getattr(total, key) + getattr(s, key))
     return total
 
@@ -190,12 +228,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     rows = [*scores, _total(scores)]
     if args.json:
-        print(json.dumps([asdict(s) | {"recall": s.recall, "precision": s.precision, "date_agreement": s.date_agreement} for s in rows], indent=2))
+        print(
+            json.dumps(
+                [asdict(s) | {"recall": s.recall, "named_recall": s.named_recall, "precision": s.precision, "date_agreement": s.date_agreement} for s in rows],
+                indent=2,
+            )
+        )
         return 0
-    print(f"{'document':<10} {'recall':>16} {'precision':>16} {'dates equal':>14} {'dates overlap':>14}")
+    print(f"{'document':<10} {'recall':>16} {'named recall':>16} {'precision':>16} {'dates equal':>14} {'dates overlap':>14}")
     for s in rows:
         print(
-            f"{s.document:<10} {s.recall:6.1%} ({s.recalled:3}/{s.curated_pairs:3}) {s.precision:6.1%} ({s.correct:3}/{s.proposed_pairs:3})"
+            f"{s.document:<10} {s.recall:6.1%} ({s.recalled:3}/{s.curated_pairs:3}) {s.named_recall:6.1%} ({s.named_recalled:3}/{s.named_pairs:3})"
+            f" {s.precision:6.1%} ({s.correct:3}/{s.proposed_pairs:3})"
             f" {s.date_agreement:6.1%} ({s.dates_equal}/{s.dates_compared}) {s.dates_overlap / max(s.dates_compared, 1):6.1%}"
         )
     print(f"goals: recall >= {GOALS['recall']:.0%}, precision >= {GOALS['precision']:.0%}")

@@ -109,7 +109,7 @@ class Drafter:
             return None
         actors = find_actors(plain, self.actor_keys)
         dates = read_dates(plain, report_date=opts.report_date)
-        ctype, places, place_notes = _places_for(cls, mentions)
+        ctype, places, place_notes = _places_for(cls, mentions, main)
         inferred = _infer_route_end(ctype, places, main)
         if inferred is not None:
             mentions = [*mentions, inferred]
@@ -175,22 +175,28 @@ def _unique_refs(mentions: list[Mention]) -> list[str]:
     return list(seen)
 
 
-def _places_for(cls: Classification, mentions: list[Mention]) -> tuple[str, dict[str, Any], list[str]]:
-    """Return the claim type, its places block and notes for the reviewer."""
+def _places_for(cls: Classification, mentions: list[Mention], main: Candidate | None) -> tuple[str, dict[str, Any], list[str]]:
+    """Return the claim type, its places block and notes for the reviewer.
+
+    A movement needs a destination, or an origin outside the report's main country (fighters
+    "from Iraq, Lebanon, and Afghanistan" into Syria), for its other end to be inferred.
+    """
     if not mentions:
         return cls.type, {}, []
     if cls.type in MOVEMENT_TYPES:
         origin = [m for m in mentions if m.role == "origin"]
         dest = [m for m in mentions if m.role == "destination"]
         via = [m for m in mentions if m.role in ("via", "at")]
-        if dest:
+        from_abroad = bool(origin) and main is not None and origin[0].proposal.country != main.country
+        if dest or from_abroad:
             places: dict[str, Any] = {}
             notes = []
             if origin:
                 places["origin"] = origin[0].place_ref()
             if via:
                 places["via"] = _unique_refs(via)
-            places["destination"] = dest[0].place_ref()
+            if dest:
+                places["destination"] = dest[0].place_ref()
             if len(dest) > 1:
                 notes.append(f"several destinations ({', '.join(m.text for m in dest)}): split into one record each")
             return cls.type, places, notes
