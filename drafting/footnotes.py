@@ -68,7 +68,7 @@ def find_footnotes(paragraphs: list[str]) -> tuple[list[FootnoteEntry], set[int]
 
 
 def _looks_like_reference(text: str) -> bool:
-    return text.count(",") >= 1 and (parse_citation_date(text) is not None or bool(_URL.search(text)))
+    return (text.count(",") + text.count("،")) >= 1 and (parse_citation_date(text) is not None or bool(_URL.search(text)))
 
 
 def _split_works(text: str) -> list[str]:
@@ -83,7 +83,7 @@ def parse_reference(text: str) -> dict[str, Any]:
     """
     url = _URL.search(text)
     body = _PLACEHOLDER_LINK.sub("", _URL.sub("", text))
-    parts = [p.strip() for p in re.split(r",\s+", body) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,،]\s+", body) if p.strip()]
     record: dict[str, Any] = {}
     pages = [p for p in parts if _PAGES.match(p)]
     if pages:
