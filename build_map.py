@@ -5,6 +5,8 @@ Usage::
     python build_map.py              # validate, then build everything into dist/
     python build_map.py check        # only validate data/
     python build_map.py --out DIR    # build into DIR
+    python build_map.py draft REPORT.txt --source ID   # draft claims for review (drafts/ID.yaml)
+    python build_map.py accept drafts/ID.yaml          # move the accepted drafts into data/
 
 Exit codes: 0 ok, 1 data problems (or a failed build), 2 usage error.
 """
