@@ -5,6 +5,8 @@ Usage::
     python build_map.py              # validate, then build everything into dist/
     python build_map.py check        # only validate data/
     python build_map.py --out DIR    # build into DIR
+    python build_map.py draft REPORT.txt --source ID   # draft claims for review (drafts/ID.yaml)
+    python build_map.py accept drafts/ID.yaml          # move the accepted drafts into data/
 
 Exit codes: 0 ok, 1 data problems (or a failed build), 2 usage error.
 """
@@ -64,7 +66,7 @@ def _parser(*, snapshot_options: bool = True) -> tuple[argparse.ArgumentParser, 
     )
     _add_common(parser, for_help=True)
     parser.add_argument("--out", type=Path, default=argparse.SUPPRESS, help="output folder (default: dist/); replaced only when the build succeeds")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot,draft,accept}")
     build = sub.add_parser("build", help="validate and build everything (the default)")
     _add_common(build)
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
@@ -76,7 +78,13 @@ def _parser(*, snapshot_options: bool = True) -> tuple[argparse.ArgumentParser, 
         from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
 
         add_snapshot_arguments(snapshot)
-    return parser, {"build": build, "check": check, "snapshot": snapshot}
+    from drafting.cli import add_draft_arguments  # noqa: PLC0415 - draft and accept (issue 13)
+
+    add_draft_arguments(sub)
+    draft, accept = sub.choices["draft"], sub.choices["accept"]
+    _add_common(draft)
+    _add_common(accept)
+    return parser, {"build": build, "check": check, "snapshot": snapshot, "draft": draft, "accept": accept}
 
 
 def command_first(argv: Sequence[str], commands: dict[str, argparse.ArgumentParser]) -> list[str]:
@@ -215,7 +223,7 @@ def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     """Run the command line; return the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
     parser, commands = _parser(snapshot_options="snapshot" in words)
@@ -224,6 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     configure_logging(args.verbose, args.quiet)
+    if args.command in ("draft", "accept"):  # drafting/cli.py: claims from a new report
+        from drafting.cli import run_accept, run_draft  # noqa: PLC0415
+
+        return run_draft(args) if args.command == "draft" else run_accept(args)
     snapshot = None
     if args.command == "snapshot":  # check the view's options before loading data: bad ones are usage errors
         from renderers.snapshots.cli import snapshot_view  # noqa: PLC0415

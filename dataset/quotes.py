@@ -10,7 +10,8 @@ from dataset.problems import ProblemLog
 
 _SPACES = re.compile(r"\s+")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_MARKER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# Footnote markers: superscript digits (EUAA), "[n]" (not a Markdown link "[n](...)") and "^n".
+_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[(\d{1,4})\](?!\()|\^(\d{1,4})")
 
 
 def _squash(text: str) -> str:
@@ -26,8 +27,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def footnote_markers(paragraph: str) -> list[tuple[int, int]]:
-    """Return ``(position, footnote number)`` for each superscript marker."""
-    return [(m.start(), int(m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
+    """Return ``(position, footnote number)`` for each marker: superscript digits, ``[n]`` or ``^n``."""
+    return [(m.start(), int(m.group(1) or m.group(2) or m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
 
 
 def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log: ProblemLog | None = None) -> dict[str, str]:
