@@ -14,17 +14,22 @@ import xml.etree.ElementTree as ET
 
 REPLACEMENT = "\ufffd"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML allows but no font draws: DEL and the C1 controls (for text that is drawn, as in the snapshots).
+_FORBIDDEN_OR_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def xml_safe(text: str) -> str:
+def xml_safe(text: str, *, drawn: bool = False) -> str:
     """Return ``text`` with every character XML 1.0 forbids replaced by U+FFFD.
 
     Parameters
     ----------
     text
         Any text from the data (a title, a disclaimer, a place name …).
+    drawn
+        Also replace DEL and the C1 controls (U+007F to U+009F), which XML allows but no font
+        draws: for text that is drawn (snapshot labels, titles, footers).
     """
-    return _FORBIDDEN.sub(REPLACEMENT, text)
+    return (_FORBIDDEN_OR_CONTROL if drawn else _FORBIDDEN).sub(REPLACEMENT, text)
 
 
 def clean_tree(root: ET.Element) -> ET.Element:
