@@ -57,7 +57,7 @@ XML_AND_CSV = [
     "=cmd|' /C calc'!A0",
     "+SUM(1,2)",
     "-2+3",
-    "@HYPERLINK(\"http://evil.example\")",
+    '@HYPERLINK("http://evil.example")',
 ]
 LONG = "long " + "\u0645x<&" * 25_000  # 100k characters
 PAYLOADS = TEMPLATE + MARKUP + MATHS + CHARACTERS + XML_AND_CSV + [LONG]

@@ -14,7 +14,7 @@ KEEP = {"geometry", "id", "claim_id", "claim_ids", "evidence", "type", "status",
         "place_id", "place_ids", "place_kind", "parent_layer", "url", "source_file"}  # fmt: skip
 
 
-def _strings(value: Any, texts: list[str], n: int) -> Any:  # noqa: ANN401 - JSON-like
+def _strings(value: Any, texts: list[str], n: int) -> Any:
     if isinstance(value, str):
         return texts[n % len(texts)]
     if isinstance(value, list):

@@ -80,7 +80,9 @@ def test_hostile_permalinks_open_the_map(chromium: str, page_path: Path) -> None
         page = view.page
         view.open(page_path)
         normal = page.evaluate(STATE)
-        assert normal["ready"] and normal["shown"] > 0 and normal["drawn"] > 0
+        assert normal["ready"]
+        assert normal["shown"] > 0
+        assert normal["drawn"] > 0
         for fragment in HOSTILE_FRAGMENTS:
             page.goto("about:blank")
             view.page_errors.clear()

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
+
 from branca.element import Element
 
 from dataset import Dataset
