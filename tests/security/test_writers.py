@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from branca.element import Element
@@ -77,6 +78,24 @@ def test_no_data_text_is_templated(layers: list[Layer], dataset: Dataset, corpus
     assert missing == [], "payloads that did not reach the page as written"
     assert [t[:60] for t in texts if any(e in t for e in EVALUATED)] == []
     assert f"<title>{escape(corpus[0])}</title>" in page
+
+
+def test_jinja_never_compiles_text_from_the_data(layers: list[Layer], dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every template Jinja compiles while the page is built and rendered is the project's own code."""
+    marker = "mm-data-marker-{{ 6*7 }}"
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def recording(self: jinja2.Environment, source: object, *args: object, **kwargs: object) -> object:
+        compiled.append(source if isinstance(source, str) else "")
+        return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    ds = poison_dataset(dataset, [marker])
+    page = render_page(build_webmap([poison_layer(layer, [marker]) for layer in layers], ds, built="x"))
+    assert compiled, "no template was compiled: the recorder is not in the path"
+    assert [c[:80] for c in compiled if "mm-data-marker" in c] == []
+    assert "mm-data-marker-{{ 6*7 }}" in page
 
 
 def test_the_title_is_escaped_and_never_templated(layers: list[Layer], dataset: Dataset) -> None:
