@@ -19,12 +19,11 @@ import geopandas as gpd
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_town_labels
 from layers import Layer
-from renderers._xml import xml_safe
 from renderers.snapshots import furniture
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers
 from renderers.snapshots.labels import LabelRequest, place_labels
 from renderers.snapshots.legend import draw_legend, legend_rows
-from renderers.snapshots.plain_text import TEXT_RC, plain_dataset, plain_layers, plain_texts
+from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
 from renderers.snapshots.scalebar import ScaleBar, draw_scale_bar, plan_scale_bar
 from renderers.snapshots.views import View, select_layers
 
@@ -61,7 +60,7 @@ def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, 
 
 def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
     """Return the finished figure of ``view`` and the scale bar drawn on it; every text in it is plain text."""
-    clean_view = dataclasses.replace(view, title=xml_safe(view.title, drawn=True), date_caption=xml_safe(view.date_caption, drawn=True))
+    clean_view = dataclasses.replace(view, title=drawable(view.title), date_caption=drawable(view.date_caption))
     with mpl.rc_context(TEXT_RC):
         fig, bar = _compose(plain_layers(layers), plain_dataset(ds), clean_view)
     plain_texts(fig)

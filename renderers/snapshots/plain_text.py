@@ -20,6 +20,14 @@ from layers import Layer
 from renderers._xml import xml_safe
 
 T = TypeVar("T")
+# U+FEFF inside text is the old zero-width no-break space; matplotlib 3.11's PDF writer fails on it
+# (IndexError in its glyph tracker), so it is drawn as U+2060 WORD JOINER, its modern equivalent.
+_DRAWN_AS = str.maketrans({0xFEFF: 0x2060})
+
+
+def drawable(text: str) -> str:
+    """Return ``text`` as the snapshots draw it: no character XML forbids, no control, no U+FEFF."""
+    return xml_safe(text, drawn=True).translate(_DRAWN_AS)
 
 TEXT_RC: dict[RcKeyType, object] = {"text.parse_math": False, "text.usetex": False}
 
@@ -38,7 +46,7 @@ def plain_texts(fig: Figure) -> int:
         text.set_parse_math(False)
         text.set_usetex(False)
         raw = text.get_text()
-        clean = xml_safe(raw, drawn=True)
+        clean = drawable(raw)
         if clean != raw:
             text.set_text(clean)
     return len(texts)
@@ -49,8 +57,8 @@ def _clean_record(record: T) -> T:
     changes = {}
     for item in dataclasses.fields(record):  # type: ignore[arg-type]
         value = getattr(record, item.name)
-        if isinstance(value, str) and xml_safe(value, drawn=True) != value:
-            changes[item.name] = xml_safe(value, drawn=True)
+        if isinstance(value, str) and drawable(value) != value:
+            changes[item.name] = drawable(value)
     return dataclasses.replace(record, **changes) if changes else record  # type: ignore[type-var]
 
 
@@ -61,7 +69,7 @@ def plain_dataset(ds: Dataset) -> Dataset:
 
 
 def _drawable(value: object) -> object:
-    return xml_safe(value, drawn=True) if isinstance(value, str) else value
+    return drawable(value) if isinstance(value, str) else value
 
 
 def plain_layers(layers: list[Layer]) -> list[Layer]:
@@ -70,7 +78,7 @@ def plain_layers(layers: list[Layer]) -> list[Layer]:
     for layer in layers:
         gdf = layer.gdf
         columns = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].dtype != bool and str(gdf[c].dtype) in {"str", "object", "string"}]
-        dirty = [c for c in columns if xml_safe(joined := "".join(v for v in gdf[c] if isinstance(v, str)), drawn=True) != joined]
+        dirty = [c for c in columns if drawable(joined := "".join(v for v in gdf[c] if isinstance(v, str))) != joined]
         if dirty:
             gdf = gdf.copy()
             for column in dirty:

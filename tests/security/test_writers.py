@@ -237,11 +237,15 @@ def svg_texts(path: Path) -> str:
 
 
 def test_snapshot_draws_maths_and_control_characters_as_plain_text(layers: list[Layer], dataset: Dataset, tmp_path: Path) -> None:
-    """``${a} ${b}`` as a source author once aborted the build (ParseSyntaxException); BEL made the SVG malformed."""
-    texts = ["${a} ${b}", "$x^2$", "\\frac{1}{2} $", *CONTROL]
+    """``${a} ${b}`` as a source author once aborted the build (ParseSyntaxException); BEL made the SVG malformed.
+
+    U+FEFF in a footer text made matplotlib's PDF writer fail (IndexError); it is drawn as U+2060.
+    """
+    texts = ["${a} ${b}", "$x^2$", "\\frac{1}{2} $", "zero\ufeffwidth", *CONTROL]
     ds = poison_dataset(dataset, texts)
     view = default_views()[0]
-    (svg,) = render_view([poison_layer(layer, texts, n) for n, layer in enumerate(layers)], ds, view, tmp_path, formats=("svg",))
+    svg, pdf = render_view([poison_layer(layer, texts, n) for n, layer in enumerate(layers)], ds, view, tmp_path, formats=("svg", "pdf"))
+    assert pdf.stat().st_size > 10_000
     raw = svg.read_text(encoding="utf-8")
     assert not XML_FORBIDDEN.search(raw)
     shown = svg_texts(svg)
