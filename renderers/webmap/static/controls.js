@@ -85,15 +85,15 @@ var militiaMapControls = (function () {
     return '#' + parts.join('&');
   }
 
-  // The fragment's known keys and their raw values; unknown keys (`__proto__`, `s`) and overlong links are ignored.
-  var VIEW_KEYS = ['ll', 'z', 'l', 'd', 'e', 'u', 'a', 't', 's', 'towns', 'story', 'f'];
+  // The fragment's keys and raw values, in an object without a prototype (so `__proto__=` is just a key
+  // no one reads); an overlong fragment is ignored whole.
   var MAX_FRAGMENT = 8192;
   function decodeView(hash) {
     var out = Object.create(null), text = String(hash || '');
     if (text.length > MAX_FRAGMENT) { return out; }
     text.replace(/^#/, '').split('&').forEach(function (pair) {
-      var i = pair.indexOf('='), key = pair.slice(0, i);
-      if (i > 0 && VIEW_KEYS.indexOf(key) >= 0) { out[key] = pair.slice(i + 1); }
+      var i = pair.indexOf('=');
+      if (i > 0) { out[pair.slice(0, i)] = pair.slice(i + 1); }
     });
     return out;
   }
