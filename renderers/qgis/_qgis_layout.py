@@ -64,8 +64,17 @@ def _text_style(parent: ET.Element, size_pt: float, *, bold: bool = False) -> No
     ET.SubElement(fmt, "text-buffer", {"bufferDraw": "0"})
 
 
+def label_text(text: str) -> str:
+    """Return ``text`` for a layout label, shown as written.
+
+    QGIS evaluates ``[% … %]`` in label text as an expression; each ``[%`` of the data becomes the
+    expression ``[% '[%' %]``, which shows ``[%`` itself, so no text from the data is evaluated.
+    """
+    return text.replace("[%", "[% '[%' %]")
+
+
 def _label(parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False) -> None:
-    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=text, htmlState="0", marginX="1", marginY="1", halign="1", valign="32")
+    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=label_text(text), htmlState="0", marginX="1", marginY="1", halign="1", valign="32")
     # QGIS 3.22 labels read a QFont description (family, size, pixel size, style hint, weight, ...).
     weight = 75 if bold else 50
     ET.SubElement(node, "LabelFont", {"description": f"{FONT},{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP as BASEMAP_STYLE
+from renderers._xml import xml_document
 from renderers.qgis._basemap_style import basemap_qml
 from renderers.qgis._qgis_crs import project_proj, projected_bbox, spatialrefsys
 from renderers.qgis._qgis_layout import layout_element
 from renderers.qgis._qgis_metadata import fill_metadata
 from renderers.qgis.gpkg import GEOMETRY_TYPES, GPKG_NAME
-from renderers.qgis.qml import QGIS_VERSION, layer_qml
+from renderers.qgis.qml import QGIS_DOCTYPE, QGIS_VERSION, layer_qml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -151,8 +152,6 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
 def write_qgis_project(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
     """Write ``out_dir/militia_map.qgs`` (next to the GeoPackage); return its path."""
     root = project_tree(layers, ds)
-    ET.indent(root, space=" ")
     path = out_dir / PROJECT_NAME
-    text = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(xml_document(root, QGIS_DOCTYPE), encoding="utf-8")
     return [path]

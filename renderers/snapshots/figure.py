@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -22,6 +23,7 @@ from renderers.snapshots import furniture
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers
 from renderers.snapshots.labels import LabelRequest, place_labels
 from renderers.snapshots.legend import draw_legend, legend_rows
+from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
 from renderers.snapshots.scalebar import ScaleBar, draw_scale_bar, plan_scale_bar
 from renderers.snapshots.views import View, select_layers
 
@@ -35,6 +37,7 @@ RC: dict[RcKeyType, object] = {
     "lines.scale_dashes": False,
     "font.family": "DejaVu Sans",
     "path.simplify": True,
+    **TEXT_RC,  # no maths, no LaTeX: text from the data is drawn as written
 }
 METADATA = {
     "png": {"Software": None},
@@ -56,7 +59,16 @@ def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, 
 
 
 def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
-    """Return the finished figure of ``view`` and the scale bar drawn on it."""
+    """Return the finished figure of ``view`` and the scale bar drawn on it; every text in it is plain text."""
+    clean_view = dataclasses.replace(view, title=drawable(view.title), date_caption=drawable(view.date_caption))
+    with mpl.rc_context(TEXT_RC):
+        fig, bar = _compose(plain_layers(layers), plain_dataset(ds), clean_view)
+    plain_texts(fig)
+    return fig, bar
+
+
+def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
+    """Draw the map, labels, legend and furniture of ``view`` (texts already made plain by :func:`compose`)."""
     shown = select_layers(layers, view)
     fig = Figure(figsize=FIGSIZE_IN, dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)

@@ -66,7 +66,9 @@ var militiaMapControls = (function () {
   /* ---------- Permalink: the view in the URL fragment ---------- */
 
   function listParam(values) { return values.map(encodeURIComponent).join(','); }
-  function parseList(text) { return text ? text.split(',').map(function (v) { return decodeURIComponent(v); }) : []; }
+  // A part of a link from anywhere: malformed escapes (`50%`) give null and are dropped, never thrown.
+  function safeDecode(text) { try { return decodeURIComponent(text); } catch (e) { return null; } }
+  function parseList(text) { return text ? text.split(',').map(safeDecode).filter(function (v) { return v !== null; }) : []; }
   function selected(map) { return map ? Object.keys(map).filter(function (k) { return map[k]; }).sort() : null; }
 
   function encodeView(ctx) {
@@ -83,9 +85,13 @@ var militiaMapControls = (function () {
     return '#' + parts.join('&');
   }
 
+  // The fragment's keys and raw values, in an object without a prototype (so `__proto__=` is just a key
+  // no one reads); an overlong fragment is ignored whole.
+  var MAX_FRAGMENT = 8192;
   function decodeView(hash) {
-    var out = {};
-    String(hash || '').replace(/^#/, '').split('&').forEach(function (pair) {
+    var out = Object.create(null), text = String(hash || '');
+    if (text.length > MAX_FRAGMENT) { return out; }
+    text.replace(/^#/, '').split('&').forEach(function (pair) {
       var i = pair.indexOf('=');
       if (i > 0) { out[pair.slice(0, i)] = pair.slice(i + 1); }
     });
@@ -584,25 +590,36 @@ var militiaMapControls = (function () {
       var v = decodeView(window.location.hash);
       if (!Object.keys(v).length) { return false; }
       var changes = {};
-      if (v.l !== undefined) {
-        var on = parseList(v.l);
-        ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; });
+      // A list keeps only the values the page knows; a list naming none of them is ignored (`s=../../x`).
+      function known(raw, choices) {
+        var kept = parseList(raw).filter(function (x) { return choices.indexOf(x) >= 0; });
+        return raw && !kept.length ? null : kept;
       }
+      var on = v.l === undefined ? null : known(v.l, ctx.order);
+      if (on) { ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; }); }
       if (v.d && isIso(v.d)) { changes.date = v.d; }
       if (v.e === 'hide' || v.e === 'fade') { changes.ended = v.e; }
       if (v.u === '0') { changes.undated = false; }
-      ['actors', 'types', 'statuses'].forEach(function (key) { var p = v[key.charAt(0)]; if (p !== undefined) { changes[key] = parseList(p); } });
+      ['actors', 'types', 'statuses'].forEach(function (key) {
+        var p = v[key.charAt(0)], boxes = (ctx.filterBoxes || {})[key] || [];
+        var list = p === undefined ? null : known(p, boxes.map(function (b) { return b.value; }));
+        if (list) { changes[key] = list; }
+      });
       if (v.towns === '0' && ctx.towns) { map.removeLayer(ctx.towns); }
       u.assignState(ctx, changes);  // start() redraws once, after the view is set
       syncFilterBoxes();
       var placed = false, ll = (v.ll || '').split(',').map(Number), z = Number(v.z);
-      if (ll.length === 2 && ll.every(isFinite) && isFinite(z) && v.z !== '') { map.setView(ll, z, { animate: false }); placed = true; }
+      var inWorld = ll.length === 2 && ll.every(isFinite) && Math.abs(ll[0]) <= 90 && Math.abs(ll[1]) <= 180;
+      if (inWorld && isFinite(z) && v.z !== undefined && v.z !== '') {
+        map.setView(ll, Math.min(Math.max(Math.round(z), map.getMinZoom()), map.getMaxZoom()), { animate: false });
+        placed = true;
+      }
       ctx.afterReady = function () {
-        var n = Number(v.story);
-        if (v.story && n >= 1) { startStory(n - 1); return; }
+        var n = Number(v.story), steps = timeline.story ? timeline.story.steps.length : 0;
+        if (v.story && Math.floor(n) === n && n >= 1 && n <= steps) { startStory(n - 1); return; }
         if (v.f) {
-          var parts = v.f.split('/').map(decodeURIComponent);
-          if (parts.length === 2) { app.openPopup(parts[0], parts[1]); }
+          var parts = v.f.split('/').map(safeDecode);
+          if (parts.length === 2 && parts[0] !== null && parts[1] !== null) { app.openPopup(parts[0], parts[1]); }
         }
       };
       return placed;

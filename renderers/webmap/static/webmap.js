@@ -825,12 +825,14 @@ var militiaMapApp = (function () {
     return bounds;
   }
 
+  // obj[key] only when obj has it itself: ids from a link (`__proto__`, `constructor`) never reach the prototype.
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
+
   function findFeature(ctx, layerId, featureId) {
-    var entry = ctx.layers[layerId], found = null;
+    var entry = own(ctx.layers, layerId);
     if (!entry) { return null; }
-    if (!entry.index) { entry.index = {}; entry.features.forEach(function (f) { entry.index[f.id] = f; }); }
-    found = entry.index[featureId];
-    return found || null;
+    if (!entry.index) { entry.index = Object.create(null); entry.features.forEach(function (f) { entry.index[f.id] = f; }); }
+    return own(entry.index, featureId) || null;
   }
 
   // Change the date, filters or ended/undated handling (without redrawing); a filter is null or a list of ids.
@@ -838,7 +840,7 @@ var militiaMapApp = (function () {
     Object.keys(changes || {}).forEach(function (key) {
       var value = changes[key];
       if (key === 'actors' || key === 'types' || key === 'statuses') {
-        ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, {}) : null;
+        ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, Object.create(null)) : null;
       } else if (key === 'date' || key === 'ended' || key === 'undated') {
         ctx.state[key] = value;
       }
@@ -853,7 +855,7 @@ var militiaMapApp = (function () {
       layers: ctx.layers,
       state: ctx.state,
       setVisible: function (id, on) {
-        if (!ctx.layers[id]) { return; }
+        if (!own(ctx.layers, id)) { return; }
         ctx.layerOn[id] = Boolean(on);
         refresh(ctx);
       },
@@ -867,7 +869,7 @@ var militiaMapApp = (function () {
       featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
       shownIds: function (id) { return ctx.layers[id] ? ctx.layers[id].shown.map(function (f) { return f.id; }) : []; },
       openPopup: function (layerId, featureId) {
-        var entry = ctx.layers[layerId], found = findFeature(ctx, layerId, featureId);
+        var entry = own(ctx.layers, layerId), found = findFeature(ctx, layerId, featureId);
         if (!entry || !found) { return false; }
         if (!ctx.layerOn[layerId]) { ctx.layerOn[layerId] = true; refresh(ctx); }
         if (!found.inGroup) {
