@@ -200,3 +200,7 @@ BASEMAP = BasemapStyle(
     town_label="#444444",
     country_label="#8A8478",
 )
+
+# The overview every renderer opens on, (lon_min, lat_min, lon_max, lat_max): Syria, Lebanon and
+# the border crossings (issue 11 contract §5). Lines to farther places run off its edge.
+VIEW_SYRIA: tuple[float, float, float, float] = (35.0, 32.2, 42.5, 37.4)

@@ -14,6 +14,7 @@ from branca.element import Figure
 
 from dataset.model import Dataset
 from layers import Layer
+from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
 from renderers.webmap._basemap import basemap_payload
 from renderers.webmap._controls import controls_payload
@@ -27,9 +28,13 @@ INDEX = "index.html"
 # Map centre and zoom before the page fits the view to the data (Syria), as (lat, lon).
 DEFAULT_CENTRE_LATLON = (34.8, 38.9)
 DEFAULT_ZOOM = 6
-# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria and Lebanon with the
-# ways out through Iraq to Iran. Lines to farther places (Afghanistan) run off its edge.
-VIEW_BBOX = (34.0, 29.5, 54.5, 38.0)
+# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria, Lebanon and the border
+# crossings (layers.style.VIEW_SYRIA, shared with the snapshots and QGIS). Lines leaving it are
+# labelled at its edge by the page.
+VIEW_BBOX = VIEW_SYRIA
+# folium's viewport <meta> disables zoom (WCAG 1.4.4 asks that people can zoom); the page allows it.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -118,6 +123,7 @@ def render_page(fmap: folium.Map) -> str:
         msg = "The rendered page lacks folium's charset <meta>; cannot place the Content-Security-Policy after it."
         raise RuntimeError(msg)
     page = page.replace(charset, charset + "\n" + _csp(page) + '\n<meta name="referrer" content="no-referrer">', 1)
+    page = _VIEWPORT.sub(VIEWPORT_META, page.replace("<html>", '<html lang="en">', 1), count=1)
     assert_offline(page)
     return page
 
