@@ -35,6 +35,8 @@ VIEW_BBOX = VIEW_SYRIA
 # folium's viewport <meta> disables zoom (WCAG 1.4.4 asks that people can zoom); the page allows it.
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+# Quarter zoom steps, so the opening view fits Syria closely on any screen (a phone's too).
+ZOOM_SNAP = 0.25
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -95,6 +97,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
         control_scale=True,
         min_zoom=4,
         max_zoom=13,
+        zoom_snap=ZOOM_SNAP,
     )
     figure.add_child(fmap)
     data = page_data(layers, ds, built=built or build_date())

@@ -366,8 +366,13 @@ var militiaMapApp = (function () {
     return offsets;
   }
 
+  // Popups fit the screen: on a phone they take its width less a margin and half its height.
   function popupOptions() {
-    return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, window.innerHeight - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
+    var w = window.innerWidth, h = window.innerHeight;
+    if (isPhone()) {
+      return { maxWidth: w - 70, minWidth: Math.min(240, w - 70), maxHeight: Math.round(h * 0.5), autoPanPaddingTopLeft: [10, 90], autoPanPaddingBottomRight: [10, 110] };
+    }
+    return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, h - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
   }
 
   // The feature's anchor: a point's position, a circle's centre, a line's end.
@@ -687,7 +692,7 @@ var militiaMapApp = (function () {
   function layerControl(ctx) {
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = panel('mm-layers', 'Layers', true);
+        var box = panel('mm-layers', 'Layers', false);
         ctx.data.groups.forEach(function (g) {
           var section = el('fieldset', 'mm-group');
           section.appendChild(el('legend', null, g.name));
@@ -762,18 +767,21 @@ var militiaMapApp = (function () {
     return s;
   }
 
-  // Keep the legend between the title panel and the scale bar, scrolling inside if need be.
+  // Keep the legend between the top-left panels and the scale bar, and under about half the map's
+  // height, scrolling inside; in the phone's bottom sheet, half the screen.
   function fitLegend(ctx) {
-    var container = ctx.map.getContainer(), body = container.querySelector('.mm-legend-body'), about = container.querySelector('.mm-about');
+    var container = ctx.map.getContainer(), body = container.querySelector('.mm-legend-body'), search = container.querySelector('.mm-search');
     if (!body) { return; }
-    var top = about ? about.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
-    body.style.maxHeight = Math.max(120, container.clientHeight - top - 110) + 'px';
+    if (isPhone()) { body.style.maxHeight = ''; return; }
+    var top = search ? search.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
+    body.style.maxHeight = Math.max(120, Math.min(container.clientHeight - top - 110, Math.round(container.clientHeight * LEGEND_SHARE))) + 'px';
   }
 
   function legendControl(ctx) {
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = panel('mm-legend', 'Legend', window.innerHeight >= 640);
+        // Open where it fits beside Syria (the view is fitted to its right), folded elsewhere.
+        var box = panel('mm-legend', 'Legend', !isPhone() && window.innerWidth >= 1100 && window.innerHeight >= 700);
         var body = el('div', 'mm-legend-body');
         ctx.data.legend.forEach(function (section) {
           body.appendChild(el('div', 'mm-legend-title', section.title));
@@ -807,6 +815,80 @@ var militiaMapApp = (function () {
       }
     });
     return new Control({ position: 'topleft' });
+  }
+
+  /* ---------- Layout: one-line panels over the map, a bottom sheet on a phone ---------- */
+
+  var PHONE_MAX_WIDTH = 640;
+  var LEGEND_SHARE = 0.5;
+  var DOCKED = ['.mm-layers', '.mm-filters', '.mm-countrywide', '.mm-legend', '.mm-time'];
+
+  function isPhone() { return window.innerWidth <= PHONE_MAX_WIDTH; }
+
+  // Open one panel of the dock and fold the others (a details' toggle, or the date bar's "More").
+  function onePanelOpen(ctx, opened) {
+    ctx.dock.querySelectorAll(':scope > details[open]').forEach(function (d) { if (d !== opened) { d.open = false; } });
+    if (ctx.setTimeMoreOpen && !opened.classList.contains('mm-time')) { ctx.setTimeMoreOpen(false); }
+  }
+
+  // On a phone the panels leave the map's corners for one dock along its bottom edge: a row of
+  // one-line tabs and the date bar, with at most one panel open above them as a sheet. Back in
+  // their corners (same order) when the window widens again.
+  function dockPanels(ctx) {
+    var root = ctx.map.getContainer(), phone = isPhone();
+    if (phone === Boolean(ctx.docked)) { return; }
+    if (!ctx.dock) {
+      ctx.dock = el('div', 'mm-dock');
+      ctx.dock.setAttribute('role', 'region');
+      ctx.dock.setAttribute('aria-label', 'Map panels');
+      L.DomEvent.disableClickPropagation(ctx.dock);
+      L.DomEvent.disableScrollPropagation(ctx.dock);
+      ctx.dock.addEventListener('toggle', function (e) {
+        var t = e.target;
+        if (t.parentNode !== ctx.dock) { return; }
+        if ((t.tagName === 'DETAILS' && t.open) || t.classList.contains('mm-open')) { onePanelOpen(ctx, t); }
+      }, true);
+      // A tap on a folded panel's title folds the others at once (the toggle event comes later).
+      ctx.dock.addEventListener('click', function (e) {
+        var summary = e.target.closest && e.target.closest('summary'), d = summary && summary.parentNode;
+        if (d && d.parentNode === ctx.dock && !d.open) { onePanelOpen(ctx, d); }
+      }, true);
+      // The scale bar and credits sit just above the dock, whatever its height.
+      if (window.ResizeObserver) {
+        new window.ResizeObserver(function () { ctx.map.getContainer().style.setProperty('--mm-dock-height', ctx.dock.offsetHeight + 'px'); }).observe(ctx.dock);
+      }
+    }
+    ctx.docked = phone;
+    var nodes = DOCKED.map(function (q) { return root.querySelector(q); }).filter(Boolean);
+    if (phone) {
+      nodes.forEach(function (node) {
+        if (!node.mmHome) { node.mmHome = node.parentNode; node.mmBottom = /bottom/.test(node.parentNode.className); }
+        if (node.tagName === 'DETAILS') { node.open = false; }
+        node.style.maxHeight = '';
+        ctx.dock.appendChild(node);
+      });
+      root.appendChild(ctx.dock);
+    } else {
+      nodes.forEach(function (node) {
+        if (!node.mmHome) { return; }
+        if (node.mmBottom) { node.mmHome.insertBefore(node, node.mmHome.firstChild); } else { node.mmHome.appendChild(node); }
+      });
+      if (ctx.dock.parentNode) { ctx.dock.parentNode.removeChild(ctx.dock); }
+    }
+    root.classList.toggle('mm-phone', phone);
+  }
+
+  // Room the panels take at the view's edges, in px: [top-left, bottom-right] padding for fitBounds.
+  function viewPadding(ctx) {
+    var root = ctx.map.getContainer(), box = root.getBoundingClientRect();
+    if (ctx.docked) {
+      var top = 10;
+      root.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 6); });
+      return [[10, Math.min(top, box.height / 3)], [10, ctx.dock.offsetHeight + 10]];
+    }
+    var legend = root.querySelector('.mm-legend'), bar = root.querySelector('.mm-time');
+    var left = legend && legend.open && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
+    return [[left, 10], [10, (bar ? bar.offsetHeight : 0) + 10]];
   }
 
   /* ---------- Start ---------- */
@@ -883,9 +965,8 @@ var militiaMapApp = (function () {
       },
       fitView: function () {
         var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
-        var legend = map.getContainer().querySelector('.mm-legend');
-        var left = legend && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
-        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: [left, 10], paddingBottomRight: [10, 10], maxZoom: 8, animate: false }); }
+        var pad = viewPadding(ctx);
+        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false }); }
       },
       refresh: function () { refresh(ctx); }
     };
@@ -914,8 +995,9 @@ var militiaMapApp = (function () {
     layerControl(ctx).addTo(map);
     legendControl(ctx).addTo(map);
     if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); }
+    dockPanels(ctx);
     fitLegend(ctx);
-    map.on('resize', function () { fitLegend(ctx); });
+    map.on('resize', function () { dockPanels(ctx); fitLegend(ctx); });
     map.getContainer().querySelector('.mm-about').addEventListener('toggle', function () { fitLegend(ctx); });
     if (!(ctx.restore && ctx.restore())) { app.fitView(); }
     refresh(ctx);
@@ -926,7 +1008,7 @@ var militiaMapApp = (function () {
   }
 
   // What controls.js uses.
-  var util = { buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
+  var util = { isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());
