@@ -680,6 +680,14 @@ var militiaMapApp = (function () {
 
   /* ---------- Controls: grouped layer switcher, legend, title ---------- */
 
+  // A box that may scroll can be reached and scrolled with the keyboard (WCAG 2.1.1).
+  function focusableScroller(node, name) {
+    node.tabIndex = 0;
+    node.setAttribute('role', 'region');
+    node.setAttribute('aria-label', name);
+    return node;
+  }
+
   function panel(className, summaryText, open) {
     var details = el('details', 'mm-panel ' + className);
     details.open = open;
@@ -783,6 +791,7 @@ var militiaMapApp = (function () {
         // Open where it fits beside Syria (the view is fitted to its right), folded elsewhere.
         var box = panel('mm-legend', 'Legend', !isPhone() && window.innerWidth >= 1100 && window.innerHeight >= 700);
         var body = el('div', 'mm-legend-body');
+        focusableScroller(body, 'Legend');
         ctx.data.legend.forEach(function (section) {
           body.appendChild(el('div', 'mm-legend-title', section.title));
           section.items.forEach(function (item) {
@@ -999,6 +1008,10 @@ var militiaMapApp = (function () {
     fitLegend(ctx);
     map.on('resize', function () { dockPanels(ctx); fitLegend(ctx); });
     map.getContainer().querySelector('.mm-about').addEventListener('toggle', function () { fitLegend(ctx); });
+    map.on('popupopen', function (e) {
+      var content = e.popup.getElement() && e.popup.getElement().querySelector('.leaflet-popup-content');
+      if (content) { focusableScroller(content, 'Details of the mark'); }
+    });
     if (!(ctx.restore && ctx.restore())) { app.fitView(); }
     refresh(ctx);
     reclusterOnMove(ctx);
@@ -1008,7 +1021,7 @@ var militiaMapApp = (function () {
   }
 
   // What controls.js uses.
-  var util = { isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
+  var util = { focusableScroller: focusableScroller, isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());
