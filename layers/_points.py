@@ -16,12 +16,13 @@ from shapely import Point
 
 from dataset.model import Dataset
 from geo.basemap import load_countries
-from geo.crossing import point_at
+from geo.crossing import distance_m, point_at
 from geo.place import TOWN_MAX_KM, Place
 from layers._features import claim_properties, place_list
 
 POINT_LAYERS = ("presence", "strikes", "risks")
 _BEARING_STEP_DEG = 10
+_CLEARANCE_M = 30_000.0  # a symbol on a ring keeps clear of every country reference point
 
 
 def is_on_ring(place: Place) -> bool:
@@ -39,7 +40,7 @@ def _drawn_claims(ds: Dataset, layer: str) -> list[tuple[str, Place]]:
 
 
 def _bearings_in_country(ds: Dataset, place: Place) -> list[float]:
-    """Return ring bearings whose point lies in the place's own country (all when none does)."""
+    """Return ring bearings whose point lies in the place's own country, clear of country reference points."""
     names = {p.country: p.name for p in ds.gazetteer if p.kind == "country"}
     outlines = load_countries()
     match = outlines[outlines["name"] == names.get(place.country, "")]
@@ -48,8 +49,14 @@ def _bearings_in_country(ds: Dataset, place: Place) -> list[float]:
         return bearings
     area = match.geometry.iloc[0]
     radius_m = place.radius_km * 1000.0
-    inside = [b for b in bearings if shapely.contains_xy(area, *point_at((place.lon, place.lat), b, radius_m))]
-    return inside or bearings
+    refs = [(p.lon, p.lat) for p in ds.gazetteer if p.kind == "country"]
+
+    def fits(bearing: float) -> bool:
+        point = point_at((place.lon, place.lat), bearing, radius_m)
+        clear = all(distance_m(point, ref) >= _CLEARANCE_M for ref in refs)
+        return clear and bool(shapely.contains_xy(area, *point))
+
+    return [b for b in bearings if fits(b)] or bearings
 
 
 def ring_positions(ds: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
