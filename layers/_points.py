@@ -31,7 +31,7 @@ def is_on_ring(place: Place) -> bool:
 
 
 def _drawn_claims(ds: Dataset, layer: str) -> list[tuple[str, Place]]:
-    out = []
+    out: list[tuple[str, Place]] = []
     for claim in ds.claims:
         if ds.types[claim.type].layer != layer or claim.unmapped:
             continue

@@ -6,7 +6,6 @@ estimate (every area, and any place the gazetteer marks unverified), with no cen
 
 from __future__ import annotations
 
-
 from dataset.model import Dataset
 from geo.geodesy import uncertainty_buffer
 from geo.place import SITE_MAX_KM

@@ -11,9 +11,9 @@ import json
 import warnings
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
 
+import geopandas as gpd
 import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
@@ -164,11 +164,11 @@ def test_country_only_movements_are_border_crossing_arrows(dataset: Dataset, lay
         line = gdf.loc[claim.id, "geometry"]
         assert not bool(gdf.loc[claim.id, "crossing_stated"])
         start, end = _vertices(line)[0], _vertices(line)[-1]
-        if len(claim.place_ids()) == 2:  # noqa: PLR2004
+        if len(claim.place_ids()) == 2:
             assert GEOD.geometry_length(line) / 1000 <= 100, claim.id
         # It crosses a border of Syria, the country the map is about.
         syria = borders["Syria"]
-        assert syria.contains(shapely.Point(start)) != syria.contains(shapely.Point(end)) or len(claim.place_ids()) > 2, claim.id  # noqa: PLR2004
+        assert syria.contains(shapely.Point(start)) != syria.contains(shapely.Point(end)) or len(claim.place_ids()) > 2, claim.id
 
 
 def test_uncertainty_rings_have_the_place_radius(dataset: Dataset, layers: list[Layer]) -> None:
@@ -187,7 +187,7 @@ def test_points_at_areas_lie_on_their_ring_and_towns_keep_their_point(dataset: D
             place = dataset.gazetteer.get(row["place_id"])
             drawn = (row.geometry.x, row.geometry.y)
             assert (row["anchor_lon"], row["anchor_lat"]) == pytest.approx((place.lon, place.lat), abs=1e-6)
-            if place.kind == "area" or place.radius_km > 10:  # noqa: PLR2004
+            if place.kind == "area" or place.radius_km > 10:
                 assert bool(row["on_ring"]), row["id"]
                 assert _km((place.lon, place.lat), drawn) == pytest.approx(place.radius_km, rel=1e-6)
                 on_ring += 1
@@ -198,7 +198,8 @@ def test_points_at_areas_lie_on_their_ring_and_towns_keep_their_point(dataset: D
 
 
 def test_claims_sharing_an_area_are_spread_on_its_ring(layers: list[Layer]) -> None:
-    points = [(r["place_id"], r.geometry.x, r.geometry.y) for name in ("presence", "strikes", "risks") for _, r in _by_name(layers)[name].gdf.iterrows() if r["on_ring"]]
+    frames = [_by_name(layers)[name].gdf for name in ("presence", "strikes", "risks")]
+    points = [(r["place_id"], r.geometry.x, r.geometry.y) for gdf in frames for _, r in gdf.iterrows() if r["on_ring"]]
     for (pa, xa, ya), (pb, xb, yb) in itertools.combinations(points, 2):
         if pa == pb:
             assert _km((xa, ya), (xb, yb)) > 5.0, pa
