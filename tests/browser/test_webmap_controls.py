@@ -22,7 +22,7 @@ from geo.names import normalize_name
 from renderers.webmap.screenshot import OfflinePage, offline_page
 
 pytestmark = pytest.mark.browser
-LAYERS = ("uncertainty", "presence", "movements", "strikes", "risks", "sites")
+LAYERS = ("countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites")
 READY = "() => Boolean(window.militiaMap && window.militiaMap.ready === true)"
 SHOWN = "() => Object.fromEntries(Object.keys(militiaMap.layers).map((k) => [k, militiaMap.shownIds(k).sort()]))"
 

@@ -210,7 +210,9 @@ var militiaMapApp = (function () {
   // Uncertainty areas come as centre and radius (km) and are drawn as circles; other areas as polygons.
   function polygonFeature(ctx, spec, feature) {
     var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
-    var style = { renderer: ctx.renderer, color: colour, weight: 1.2, opacity: 0.8, dashArray: status.dash || '5 4', fillColor: colour, fillOpacity: spec.fill_opacity };
+    // An outline ring (the area the place may lie in), dashed where its radius is an estimate.
+    var dash = props.radius_estimated ? (spec.estimate_dash || '6 4') : (status.dash || null);
+    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour, fillOpacity: spec.fill_opacity };
     if (!feature.geometry && typeof props.radius_km === 'number') {
       return L.circle([props.lat, props.lon], Object.assign({ radius: props.radius_km * 1000 }, style));
     }
@@ -269,6 +271,10 @@ var militiaMapApp = (function () {
     if (props.route) { parts.push('route ' + props.route); }
     if (props.direction) { parts.push(props.direction); }
     if (typeof props.length_km === 'number') { parts.push(props.length_km + ' km'); }
+    if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
+    if (props.end_kind === 'border') { parts.push('drawn to a short way past the border of ' + textOf(props.destination) + ', not to a place in it'); }
+    if (props.end_kind === 'air') { parts.push('by air: a short arrow from the airbase toward ' + textOf(props.destination)); }
+    if (props.crossing_stated === false && props.end_kind === 'border') { parts.push('crossing point not stated: computed on the shared border'); }
     return parts.join('; ');
   }
 
@@ -410,12 +416,13 @@ var militiaMapApp = (function () {
     var draw = DRAW[spec.geometry] || pointFeature;
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
+    entry.panel = Boolean(spec.panel);
     (spec.geojson.features || []).forEach(function (feature) {
-      if (!feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
+      if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
       entry.features.push(featureRecord(ctx, spec, feature, draw));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
-    entry.clusterable = spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
+    entry.clusterable = !entry.panel && spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
     entry.labels.addTo(entry.group);
     return entry;
   }
@@ -534,6 +541,7 @@ var militiaMapApp = (function () {
       if (f.phase !== 'hidden') { shown.push(f); }
     });
     entry.shown = shown;
+    if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
     entry.clustered = entry.clusterable && shown.length > CLUSTER_MIN;
     if (entry.clustered) {
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
@@ -548,14 +556,26 @@ var militiaMapApp = (function () {
     addLabels(ctx, entry);
   }
 
-  // One label per destination: "Withdrawal ×6 → Iraq", so the arrows read at a glance.
+  // What a movement's arrowhead says: "→ Iraq" where it ends past a border (end_label), else
+  // "→ <destination>".
+  function endText(p) {
+    return textOf(p.end_label) || (p.destination ? '\u2192 ' + textOf(p.destination) : '');
+  }
+
+  // One label per arrowhead spot: "Withdrawal ×6 → Iraq", so the arrows read at a glance; where
+  // the source names no crossing, the label says so.
   function destinationLabels(entry) {
     var byEnd = {}, order = [];
     entry.shown.forEach(function (f) {
-      var p = f.properties, at = f.latlng;
-      if (!p.destination || !at) { return; }
-      var key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3);
-      if (!byEnd[key]) { byEnd[key] = { at: at, destination: textOf(p.destination), types: {}, typeOrder: [] }; order.push(key); }
+      var p = f.properties, at = f.latlng, end = endText(p);
+      if (!end || !at) { return; }
+      var unstated = p.crossing_stated === false && p.end_kind === 'border';
+      var key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3) + '|' + end + '|' + unstated;
+      if (!byEnd[key]) {
+        var parts = lineParts(f.feature.geometry);
+        byEnd[key] = { at: at, end: end, unstated: unstated, types: {}, typeOrder: [], line: parts.length ? parts[parts.length - 1] : [] };
+        order.push(key);
+      }
       var t = textOf(p.type_label) || 'Movement';
       if (!byEnd[key].types[t]) { byEnd[key].types[t] = 0; byEnd[key].typeOrder.push(t); }
       byEnd[key].types[t] += 1;
@@ -564,8 +584,15 @@ var militiaMapApp = (function () {
     return order.map(function (key) {
       var item = byEnd[key];
       var what = item.typeOrder.map(function (t) { return item.types[t] > 1 ? t + ' \u00d7' + item.types[t] : t; }).join(', ');
-      return { at: item.at, text: what + ' \u2192 ' + item.destination, kind: 'line' };
+      return { at: item.at, text: what + ' ' + item.end, note: item.unstated ? 'crossing point not stated' : '', kind: 'line', line: item.line, end: item.end };
     });
+  }
+
+  function labelNode(item) {
+    var node = el('span', 'mm-label-text', item.text);
+    node.dir = 'auto';
+    if (item.note) { node.appendChild(el('span', 'mm-label-note', item.note)); }
+    return node;
   }
 
   function addLabels(ctx, entry) {
@@ -575,16 +602,74 @@ var militiaMapApp = (function () {
     if (spec.id === 'sites' && !entry.clustered && entry.shown.length <= MAX_LABELS) {
       items = entry.shown.map(function (f) { return { at: f.latlng, text: tooltipText(spec, f.properties), kind: 'point' }; });
     }
+    entry.labelItems = items;
     entry.labelMarkers = items.map(function (item) {
-      var node = el('span', 'mm-label-text', item.text);
-      node.dir = 'auto';
       var marker = L.marker(item.at, {
-        icon: L.divIcon({ className: 'mm-label mm-label-' + item.kind, html: node, iconSize: null }),
+        icon: L.divIcon({ className: 'mm-label mm-label-' + item.kind, html: labelNode(item), iconSize: null }),
         interactive: false, keyboard: false, pane: 'mm-data-labels'
       });
       marker.labelPriority = item.kind === 'line' ? 3 : 2;
       marker.addTo(entry.labels);
       return marker;
+    });
+    edgeLabels(ctx);
+  }
+
+  // Where a line, walked back from its end, comes into the rectangle [x0, y0, x1, y1] (screen px),
+  // and through which side; null when its end is inside or it never enters.
+  function exitPoint(points, rect) {
+    function inside(p) { return p.x >= rect[0] && p.x <= rect[2] && p.y >= rect[1] && p.y <= rect[3]; }
+    var n = points.length, i;
+    if (n < 2 || inside(points[n - 1])) { return null; }
+    for (i = n - 2; i >= 0; i -= 1) {
+      if (!inside(points[i])) { continue; }
+      var a = points[i], b = points[i + 1], best = null;
+      [['left', 0, rect[0]], ['right', 0, rect[2]], ['top', 1, rect[1]], ['bottom', 1, rect[3]]].forEach(function (edge) {
+        var from = edge[1] ? a.y : a.x, to = edge[1] ? b.y : b.x;
+        if (to === from) { return; }
+        var t = (edge[2] - from) / (to - from);
+        if (t < 0 || t > 1 || (best && t >= best.t)) { return; }
+        var q = L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+        if (q.x >= rect[0] - 0.5 && q.x <= rect[2] + 0.5 && q.y >= rect[1] - 0.5 && q.y <= rect[3] + 0.5) { best = { t: t, at: q, side: edge[0] }; }
+      });
+      return best;
+    }
+    return null;
+  }
+
+  var EDGE_ARROWS = { left: '\u2190 ', right: ' \u2192', top: '\u2191 ', bottom: '\u2193 ' };
+  var EDGE_INSET = 6;
+
+  // A movement whose arrowhead lies outside the view is labelled where it leaves the view:
+  // "Iraq →" at the right edge, so a destination off screen is still read.
+  function edgeLabels(ctx) {
+    var map = ctx.map, size = map.getSize(), rect = [EDGE_INSET, EDGE_INSET, size.x - EDGE_INSET, size.y - EDGE_INSET];
+    if (!ctx.edgeGroup) { ctx.edgeGroup = L.layerGroup().addTo(map); }
+    ctx.edgeGroup.clearLayers();
+    ctx.edgeMarkers = [];
+    var seen = {};
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!ctx.layerOn[id] || entry.spec.geometry !== 'line') { return; }
+      (entry.labelItems || []).forEach(function (item) {
+        var exit = exitPoint(item.line.map(function (ll) { return map.latLngToContainerPoint(ll); }), rect);
+        if (!exit) { return; }
+        var name = item.end.replace(/^\u2192\s*/, '');
+        var key = name + '|' + exit.side + '|' + Math.round(exit.at.x / 40) + ':' + Math.round(exit.at.y / 40);
+        if (seen[key]) { return; }
+        seen[key] = true;
+        var text = exit.side === 'right' ? name + EDGE_ARROWS.right : EDGE_ARROWS[exit.side] + name;
+        var node = el('span', 'mm-label-text', text);
+        node.dir = 'auto';
+        var marker = L.marker(map.containerPointToLatLng(exit.at), {
+          icon: L.divIcon({ className: 'mm-label mm-label-edge mm-edge-' + exit.side, html: node, iconSize: null }),
+          interactive: false, keyboard: false, pane: 'mm-data-labels'
+        });
+        marker.labelPriority = 3.5;
+        marker.edgeText = text;
+        marker.addTo(ctx.edgeGroup);
+        ctx.edgeMarkers.push(marker);
+      });
     });
   }
 
@@ -592,7 +677,7 @@ var militiaMapApp = (function () {
   function declutter(ctx) {
     var placed = [], map = ctx.map, labels = [];
     ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
-    var candidates = labels.concat(ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
+    var candidates = labels.concat(ctx.edgeMarkers || [], ctx.riverMarkers || [], ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
     candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
     candidates.forEach(function (m) {
       var node = m.getElement();
@@ -618,6 +703,7 @@ var militiaMapApp = (function () {
       item.box.checked = Boolean(ctx.layerOn[id]);
       item.node.textContent = !ctx.layerOn[id] || shown === n ? '(' + n + ')' : '(' + shown + ' of ' + n + ')';
     });
+    ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { renderClaimsPanel(ctx, ctx.layers[id]); } });
     declutter(ctx);
     if (ctx.onRefresh) { ctx.onRefresh(); }
   }
@@ -632,6 +718,7 @@ var militiaMapApp = (function () {
         var any = false;
         ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
         if (any) { keepOrder(ctx); }
+        edgeLabels(ctx);
         declutter(ctx);
       });
     });
@@ -702,9 +789,11 @@ var militiaMapApp = (function () {
       onAdd: function () {
         var box = panel('mm-layers', 'Layers', false);
         ctx.data.groups.forEach(function (g) {
+          var ids = g.layers.filter(function (id) { return ctx.layers[id] && !ctx.layers[id].panel; });
+          if (!ids.length) { return; }  // a panel layer (country-wide claims) has its own panel
           var section = el('fieldset', 'mm-group');
           section.appendChild(el('legend', null, g.name));
-          g.layers.forEach(function (id) {
+          ids.forEach(function (id) {
             var entry = ctx.layers[id];
             var label = el('label', 'mm-layer-toggle');
             var box2 = el('input');
@@ -760,8 +849,12 @@ var militiaMapApp = (function () {
         s.appendChild(svg('path', ring.open ? { d: d, fill: 'none', stroke: colour, 'stroke-width': 2.5 } : { d: d, fill: colour, stroke: direction.casing || '#222222', 'stroke-width': 1 }));
       });
     } else if (item.symbol === 'area') {
-      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 8, fill: colour, 'fill-opacity': 0.18, stroke: colour, 'stroke-dasharray': '3 2' }));
-      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 2.5, fill: colour }));
+      // A ring, no centre: the place lies somewhere inside.
+      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 7.5, fill: colour, 'fill-opacity': 0.05, stroke: colour, 'stroke-width': 1.4, 'stroke-dasharray': item.dash || 'none' }));
+    } else if (item.symbol === 'end') {
+      s.appendChild(svg('line', { x1: 1, y1: 9, x2: 20, y2: 9, stroke: colour, 'stroke-width': 2.5 }));
+      s.appendChild(svg('path', { d: 'M28,9L19,4.5L19,13.5z', fill: colour, stroke: '#222222', 'stroke-width': 1 }));
+      s.appendChild(svg('line', { x1: 12, y1: 2, x2: 12, y2: 16, stroke: '#A7A7A7', 'stroke-width': 1.2, 'stroke-dasharray': '2 2' }));
     } else if (item.symbol === 'town') {
       s.appendChild(svg('circle', { cx: 8, cy: 9, r: 2.5, fill: colour }));
     } else {
@@ -809,6 +902,42 @@ var militiaMapApp = (function () {
       }
     });
     return new Control({ position: 'bottomleft' });
+  }
+
+  // Claims placed only in a whole country: a list with their quotes, never a mark on the map.
+  function claimsControl(ctx, entry) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = panel('mm-countrywide', entry.spec.title + ' (' + entry.features.length + ')', false);
+        box.setAttribute('data-layer', entry.spec.id);
+        box.appendChild(el('div', 'mm-about-line', entry.spec.description));
+        var list = el('ol', 'mm-claims');
+        focusableScroller(list, entry.spec.title);
+        box.appendChild(list);
+        entry.panelList = list;
+        entry.panelSummary = box.firstChild;
+        entry.panelBox = box;
+        return box;
+      }
+    });
+    return new Control({ position: 'topright' });
+  }
+
+  // Fill the panel with the claims the date and filters show (ended ones marked, not hidden).
+  function renderClaimsPanel(ctx, entry) {
+    if (!entry.panelList) { return; }
+    var list = entry.panelList, n = entry.features.length, shown = entry.shown.length;
+    list.textContent = '';
+    entry.panelSummary.textContent = entry.spec.title + ' (' + (shown === n ? n : shown + ' of ' + n) + ')';
+    entry.shown.forEach(function (f) {
+      var item = el('li', 'mm-claim');
+      item.setAttribute('data-feature', f.id);
+      var where = el('div', 'mm-kicker', textOf(f.properties.country || f.properties.place_names) + (f.phase === 'ended' ? ' \u00b7 ended by this date' : '') + (f.phase === 'undated' ? ' \u00b7 undated' : ''));
+      item.appendChild(where);
+      item.appendChild(buildPopup(ctx, entry.spec, f.properties));
+      list.appendChild(item);
+    });
+    if (!shown) { list.appendChild(el('li', 'mm-none', 'None on this date or with these filters.')); }
   }
 
   function titleControl(ctx) {
@@ -936,6 +1065,18 @@ var militiaMapApp = (function () {
     });
   }
 
+  // A listed claim "opens" as its entry in the panel, scrolled into view and marked.
+  function showInPanel(ctx, entry, found) {
+    if (!ctx.layerOn[entry.spec.id]) { ctx.layerOn[entry.spec.id] = true; }
+    if (found.phase === 'hidden') { ctx.app.setState({ date: null, actors: null, types: null, statuses: null }); }
+    if (!entry.panelBox) { return false; }
+    entry.panelBox.open = true;
+    var item = entry.panelList.querySelector('[data-feature="' + CSS.escape(String(found.id)) + '"]');
+    entry.panelList.querySelectorAll('.mm-current').forEach(function (n) { n.classList.remove('mm-current'); });
+    if (item) { item.classList.add('mm-current'); item.scrollIntoView({ block: 'nearest' }); }
+    return Boolean(item);
+  }
+
   function makeApp(ctx) {
     var map = ctx.map, data = ctx.data;
     var app = {
@@ -960,6 +1101,7 @@ var militiaMapApp = (function () {
       openPopup: function (layerId, featureId) {
         var entry = ctx.layers[layerId], found = findFeature(ctx, layerId, featureId);
         if (!entry || !found) { return false; }
+        if (entry.panel) { return showInPanel(ctx, entry, found); }
         if (!ctx.layerOn[layerId]) { ctx.layerOn[layerId] = true; refresh(ctx); }
         if (!found.inGroup) {
           // Hidden by a cluster, a filter or the date: show it on its own while its popup is open.
@@ -1003,6 +1145,7 @@ var militiaMapApp = (function () {
     titleControl(ctx).addTo(map);
     layerControl(ctx).addTo(map);
     legendControl(ctx).addTo(map);
+    ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { claimsControl(ctx, ctx.layers[id]).addTo(map); } });
     if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); }
     dockPanels(ctx);
     fitLegend(ctx);
