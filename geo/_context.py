@@ -94,7 +94,7 @@ def load_roads() -> gpd.GeoDataFrame:
     raw = json.loads(ROADS_FILE.read_text(encoding="utf-8"))
     rows = [f["properties"] for f in raw["features"]]
     geoms = [LineString(f["geometry"]["coordinates"]) for f in raw["features"]]
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "name": [r["name"] for r in rows],
             "ref": [r.get("ref", "") for r in rows],
@@ -105,4 +105,3 @@ def load_roads() -> gpd.GeoDataFrame:
         geometry=geoms,
         crs="EPSG:4326",
     )
-    return frame

@@ -109,4 +109,6 @@ def test_credits_name_each_layer_and_its_pinned_version() -> None:
 def test_view_syria_fits_syria_and_lebanon() -> None:
     lon0, lat0, lon1, lat1 = VIEW_SYRIA
     assert (lon0, lat0, lon1, lat1) == pytest.approx((35.0, 32.2, 42.5, 37.4), abs=0.3)
-    assert BASEMAP.river and BASEMAP.road and BASEMAP.road_dash
+    assert BASEMAP.river
+    assert BASEMAP.road
+    assert BASEMAP.road_dash
