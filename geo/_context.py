@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 from shapely import LineString
+from shapely.geometry.base import BaseGeometry
 
 from geo.geonames import geonames_city
 
@@ -48,7 +49,7 @@ def _sane(layer: str) -> gpd.GeoDataFrame:
     return frame.set_crs("EPSG:4326", allow_override=True)
 
 
-def _river_name(line: shapely.Geometry) -> str:
+def _river_name(line: BaseGeometry) -> str:
     for name, towns in _RIVER_TOWNS.items():
         for gid in towns:
             city = geonames_city(gid)
