@@ -16,7 +16,7 @@ from dataset.model import Dataset
 from layers import Layer
 from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
-from renderers.webmap._basemap import basemap_payload
+from renderers.webmap._basemap import basemap_payload, claim_places
 from renderers.webmap._controls import controls_payload
 from renderers.webmap._elements import OfflineMap, WebmapApp
 from renderers.webmap._escape import escape_text, script_json
@@ -72,7 +72,7 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
         "layers": layer_data,
         "evidence": evidence.entries,
         "legend": legend_payload(layers),
-        "basemap": basemap_payload(),
+        "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
     }
 

@@ -735,12 +735,52 @@ var militiaMapApp = (function () {
     root.style.setProperty('--mm-town', tone.town);
     root.style.setProperty('--mm-town-label', tone.town_label);
     root.style.setProperty('--mm-country-label', tone.country_label);
+    root.style.setProperty('--mm-town-foreign', tone.town_label_foreign || tone.town_label);
+    root.style.setProperty('--mm-river-label', tone.river_label || tone.coastline);
+    root.style.setProperty('--mm-road', tone.road || tone.border);
     L.geoJSON(base.countries, { renderer: renderer, interactive: false, style: function () {
       return { color: tone.border, weight: tone.border_width, dashArray: tone.border_dash || null, fillColor: tone.land, fillOpacity: 1 };
     } }).addTo(map);
+    // Orientation: Natural Earth lakes and rivers, schematic main roads (dashed, labelled so).
+    var context = L.layerGroup().addTo(map);
+    if (base.lakes) {
+      L.geoJSON(base.lakes, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.river, weight: 0.6, fillColor: tone.lake, fillOpacity: 1 };
+      } }).addTo(context);
+    }
+    if (base.rivers) {
+      L.geoJSON(base.rivers, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.river, weight: tone.river_width, fill: false, lineCap: 'round', lineJoin: 'round' };
+      } }).addTo(context);
+    }
     L.geoJSON(base.coastline, { renderer: renderer, interactive: false, style: function () {
       return { color: tone.coastline, weight: tone.coastline_width, fill: false };
     } }).addTo(map);
+    if (base.roads) {
+      L.geoJSON(base.roads, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.road, weight: tone.road_width + 0.4, dashArray: tone.road_dash || null, fill: false, lineCap: 'butt' };
+      } }).addTo(context);
+    }
+    ctx.context = context;
+    ctx.riverMarkers = [];
+    (base.river_labels ? base.river_labels.features : []).forEach(function (f) {
+      var c = f.geometry.coordinates;
+      var m = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-river', html: el('span', null, f.properties.name), iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      m.labelPriority = 1.45;
+      m.addTo(context);
+      ctx.riverMarkers.push(m);
+    });
+    (base.roads ? base.roads.features : []).forEach(function (f) {
+      var c = f.properties.label_at;
+      if (!c) { return; }
+      var node = el('span', null, (f.properties.ref || f.properties.name) + (f.properties.schematic ? ' (schematic)' : ''));
+      node.title = f.properties.name + ' \u2014 ' + f.properties.route_source;
+      var m = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-road', html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      m.labelPriority = 1.05;
+      m.minZoom = 6.5;
+      m.addTo(context);
+      ctx.riverMarkers.push(m);
+    });
     (base.country_labels.features || []).forEach(function (f) {
       var c = f.geometry.coordinates;
       var country = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-country', html: el('span', null, f.properties.name), iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
@@ -755,14 +795,21 @@ var militiaMapApp = (function () {
       var name = el('span', 'mm-town-name', f.properties.name);
       name.dir = 'auto';
       node.appendChild(name);
-      var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-town', html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
-      marker.minZoom = f.properties.min_zoom || 0;
-      marker.labelPriority = 1;
+      var p = f.properties, kind = 'mm-town' + (p.named_by_claim ? ' mm-town-named' : '') + (p.foreign ? ' mm-town-foreign' : '');
+      var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: kind, html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      marker.minZoom = p.min_zoom || 0;
+      // Places the claims name first, then Syrian and Lebanese towns; foreign cities give way.
+      marker.labelPriority = 1 + (typeof p.rank === 'number' ? (3 - Math.min(3, p.rank)) * 0.1 : 0);
       towns.push(marker);
     });
     ctx.townMarkers = towns;
     ctx.towns = L.layerGroup(towns).addTo(map);
-    map.attributionControl.addAttribution(escapeHtml(base.attribution));
+    // Credits: what each basemap layer is and which version it comes from.
+    map.attributionControl.addAttribution('<span class="mm-credits">' + escapeHtml(base.credits_text || base.attribution) + '</span>');
+    // On a phone the credits are one line; a tap shows them whole.
+    map.attributionControl.getContainer().addEventListener('click', function (e) {
+      if (e.target.tagName !== 'A') { e.currentTarget.classList.toggle('mm-expanded'); }
+    });
   }
 
   /* ---------- Controls: grouped layer switcher, legend, title ---------- */
@@ -908,7 +955,7 @@ var militiaMapApp = (function () {
   function claimsControl(ctx, entry) {
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = panel('mm-countrywide', entry.spec.title + ' (' + entry.features.length + ')', false);
+        var box = panel('mm-countrywide', '', false);
         box.setAttribute('data-layer', entry.spec.id);
         box.appendChild(el('div', 'mm-about-line', entry.spec.description));
         var list = el('ol', 'mm-claims');
@@ -928,7 +975,11 @@ var militiaMapApp = (function () {
     if (!entry.panelList) { return; }
     var list = entry.panelList, n = entry.features.length, shown = entry.shown.length;
     list.textContent = '';
-    entry.panelSummary.textContent = entry.spec.title + ' (' + (shown === n ? n : shown + ' of ' + n) + ')';
+    // "Country-wide claims (18)"; on a phone's tab "Country-wide (18)" (the last word only on wide screens).
+    var words = String(entry.spec.title).split(' '), last = words.length > 1 ? words.pop() : '';
+    entry.panelSummary.textContent = words.join(' ');
+    if (last) { entry.panelSummary.appendChild(el('span', 'mm-wide-only', ' ' + last)); }
+    entry.panelSummary.appendChild(document.createTextNode(' (' + (shown === n ? n : shown + ' of ' + n) + ')'));
     entry.shown.forEach(function (f) {
       var item = el('li', 'mm-claim');
       item.setAttribute('data-feature', f.id);
