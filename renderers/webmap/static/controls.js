@@ -432,6 +432,7 @@ var militiaMapControls = (function () {
       if (f) {
         // The claim's own card, as its popup shows it; the map rings its marks.
         storyBox.appendChild(u.buildPopup(ctx, ctx.layers[f.layerId].spec, f.properties));
+        if (ctx.layers[f.layerId].panel) { storyBox.appendChild(el('div', 'mm-story-unmapped', 'Country-wide: the source names only a country, so no mark is drawn (see \u201c' + ctx.layers[f.layerId].spec.title + '\u201d).')); }
         if (step.features.length > 1) { storyBox.appendChild(el('div', 'mm-id', 'Drawn as ' + step.features.length + ' marks, ringed on the map.')); }
         return;
       }

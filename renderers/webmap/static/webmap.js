@@ -958,9 +958,9 @@ var militiaMapApp = (function () {
         var box = panel('mm-countrywide', '', false);
         box.setAttribute('data-layer', entry.spec.id);
         box.appendChild(el('div', 'mm-about-line', entry.spec.description));
-        var list = el('ol', 'mm-claims');
-        focusableScroller(list, entry.spec.title);
-        box.appendChild(list);
+        var scroller = focusableScroller(el('div', 'mm-claims'), entry.spec.title), list = el('ol', 'mm-claims-list');
+        scroller.appendChild(list);
+        box.appendChild(scroller);
         entry.panelList = list;
         entry.panelSummary = box.firstChild;
         entry.panelBox = box;
