@@ -46,7 +46,7 @@ VIEW_ON_SCREEN = """
 """
 
 
-def _unobscured(page: Any, area: list[float] | None = None) -> float:  # noqa: ANN401 - playwright's Page
+def _unobscured(page: Any, area: list[float] | None = None) -> float:
     """Return the share of the map (or of ``area`` on screen) that no panel covers."""
     rects = page.evaluate(PANEL_RECTS)
     target = box(*rects["map"]) if area is None else box(*area).intersection(box(*rects["map"]))
@@ -85,7 +85,10 @@ def test_opening_view_shows_syria_lebanon_and_the_crossings_clear_of_panels(requ
     page = request.getfixturevalue("map_page" if size == "laptop" else "phone_page").page
     west, south, east, north = VIEW_SYRIA
     bounds = page.evaluate("() => { const b = militiaMap.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
-    assert bounds[0] <= west and bounds[1] <= south and bounds[2] >= east and bounds[3] >= north, f"view {bounds} cuts off part of {VIEW_SYRIA}"
+    assert bounds[0] <= west, f"view {bounds} cuts off the west of {VIEW_SYRIA}"
+    assert bounds[1] <= south, f"view {bounds} cuts off the south of {VIEW_SYRIA}"
+    assert bounds[2] >= east, f"view {bounds} cuts off the east of {VIEW_SYRIA}"
+    assert bounds[3] >= north, f"view {bounds} cuts off the north of {VIEW_SYRIA}"
     # Not a small patch: the view box spans most of the map's width or height.
     on_screen = page.evaluate(VIEW_ON_SCREEN, list(VIEW_SYRIA))
     size_px = page.viewport_size
@@ -113,7 +116,9 @@ def test_phone_panels_open_one_at_a_time_as_a_bottom_sheet(phone_page: OfflinePa
         assert len(opened) == 1, f"after opening {selector}: {opened} open"
         assert selector[1:] in opened[0]
         sheet = page.evaluate("(q) => { const b = document.querySelector(q).getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }", selector)
-        assert sheet[0] >= 0 and sheet[2] <= width and sheet[3] <= height, f"{selector} sheet {sheet} leaves the screen"
+        assert sheet[0] >= 0, f"{selector} sheet {sheet} leaves the screen"
+        assert sheet[2] <= width, f"{selector} sheet {sheet} leaves the screen"
+        assert sheet[3] <= height, f"{selector} sheet {sheet} leaves the screen"
         assert sheet[1] >= height * 0.4, f"{selector} sheet climbs above the lower 60% of the screen: {sheet}"
         dock_bottom = page.evaluate("() => document.querySelector('.mm-dock').getBoundingClientRect().bottom")
         assert dock_bottom == pytest.approx(height, abs=1), "the sheet sits on the bottom edge"
@@ -149,7 +154,7 @@ def test_phone_popups_and_story_card_fit_the_screen(phone_page: OfflinePage, bui
         page.tap(".mm-story-nav [data-step='1']")
 
 
-def _slider_x(page: Any, fraction: float) -> tuple[float, float]:  # noqa: ANN401
+def _slider_x(page: Any, fraction: float) -> tuple[float, float]:
     rect = page.evaluate(RECT, ".mm-time-slider")
     return rect[0] + fraction * (rect[2] - rect[0]), (rect[1] + rect[3]) / 2
 

@@ -114,7 +114,7 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
 
         return walk(real_controls(ds, lyrs), 0)
 
-    def poisoned_basemap(places: Any = None) -> dict[str, Any]:  # noqa: ANN401 - the real function's places
+    def poisoned_basemap(places: Any = None) -> dict[str, Any]:
         base = real_basemap(places)
         for key in ("towns", "country_labels", "river_labels", "roads"):
             for i, feature in enumerate(base[key]["features"]):
