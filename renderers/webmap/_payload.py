@@ -97,6 +97,8 @@ def _geometries(layer: Layer) -> list[dict[str, Any] | None]:
     """Return the page's geometry of each feature: points as they are, lines simplified, circles as centre and radius."""
     gdf = layer.gdf
     geoms = gdf.geometry.to_numpy()
+    if layer.style.panel:
+        return [None] * len(gdf)  # listed in a panel, never drawn: the page needs no outline
     if layer.style.geometry == "point":
         xy = _round(shapely.get_coordinates(geoms))
         return [{"type": "Point", "coordinates": c} for c in xy]
