@@ -31,7 +31,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
-GPKG_LAYERS = ["countries", "lakes", "rivers", "roads", "town_labels", "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence"]
+GPKG_LAYERS = [
+    "countries", "lakes", "rivers", "roads", "town_labels", "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
+]
 
 
 def renderer_info(layer):
