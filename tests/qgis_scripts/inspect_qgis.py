@@ -32,7 +32,8 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
 GPKG_LAYERS = [
-    "countries", "lakes", "rivers", "roads", "town_labels", "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
+    "countries", "lakes", "rivers", "roads", "town_labels",
+    "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
 ]
 
 
