@@ -56,7 +56,10 @@ def _bearings_in_country(ds: Dataset, place: Place) -> list[float]:
         clear = all(distance_m(point, ref) >= _CLEARANCE_M for ref in refs)
         return clear and bool(shapely.contains_xy(area, *point))
 
-    return [b for b in bearings if fits(b)] or bearings
+    valid = [b for b in bearings if fits(b)] or bearings
+    # Start from the valid bearing nearest north and go clockwise: one claim sits at the ring's top.
+    first = min(range(len(valid)), key=lambda i: min(valid[i], 360.0 - valid[i]))
+    return valid[first:] + valid[:first]
 
 
 def ring_positions(ds: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
@@ -78,7 +81,7 @@ def ring_positions(ds: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
         bearings = _bearings_in_country(ds, place)
         radius_m = (place.radius_km or 0.0) * 1000.0
         for i, cid in enumerate(sorted(cids)):
-            bearing = bearings[int((i + 0.5) * len(bearings) / len(cids))]
+            bearing = bearings[int(i * len(bearings) / len(cids))]
             out[(cid, pid)] = point_at((place.lon, place.lat), bearing, radius_m)
     return out
 
