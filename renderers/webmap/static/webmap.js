@@ -1075,9 +1075,10 @@ var militiaMapApp = (function () {
       root.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 6); });
       return [[10, Math.min(top, box.height / 3)], [10, ctx.dock.offsetHeight + 10]];
     }
-    var legend = root.querySelector('.mm-legend'), bar = root.querySelector('.mm-time');
+    var legend = root.querySelector('.mm-legend'), bar = root.querySelector('.mm-time'), top = 10;
     var left = legend && legend.open && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
-    return [[left, 10], [10, (bar ? bar.offsetHeight : 0) + 10]];
+    root.querySelectorAll('.leaflet-top.leaflet-right > .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 6); });
+    return [[left, Math.min(top, box.height / 4)], [10, (bar ? bar.offsetHeight : 0) + 10]];
   }
 
   /* ---------- Start ---------- */
