@@ -683,9 +683,12 @@ var militiaMapApp = (function () {
       var node = m.getElement();
       if (m.minZoom !== undefined && map.getZoom() < m.minZoom) { node.style.display = 'none'; return; }
       node.style.display = '';
+      node.classList.remove('mm-flip');
+      function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
       var r = (node.firstChild || node).getBoundingClientRect();
-      var clash = placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; });
-      if (clash) { node.style.display = 'none'; } else { placed.push(r); }
+      // A town's name may sit left of its dot instead, before it gives way.
+      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = (node.firstChild || node).getBoundingClientRect(); }
+      if (clashes(r)) { node.classList.remove('mm-flip'); node.style.display = 'none'; } else { placed.push(r); }
     });
   }
 
@@ -798,6 +801,7 @@ var militiaMapApp = (function () {
       var p = f.properties, kind = 'mm-town' + (p.named_by_claim ? ' mm-town-named' : '') + (p.foreign ? ' mm-town-foreign' : '');
       var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: kind, html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
       marker.minZoom = p.min_zoom || 0;
+      marker.flippable = true;
       // Places the claims name first, then Syrian and Lebanese towns; foreign cities give way.
       marker.labelPriority = 1 + (typeof p.rank === 'number' ? (3 - Math.min(3, p.rank)) * 0.1 : 0);
       towns.push(marker);
