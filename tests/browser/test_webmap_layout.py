@@ -145,6 +145,9 @@ def test_phone_popups_and_story_card_fit_the_screen(phone_page: OfflinePage, bui
         page.wait_for_timeout(350)  # autopan
         rect = page.evaluate(RECT, ".leaflet-popup-content-wrapper")
         assert _fits(rect), f"{layer}/{fid} popup {rect} does not fit the phone's screen"
+        # Nothing lies over it: not the title and search above, not the dock below.
+        covered = shapely.union_all([box(*p) for p in page.evaluate(PANEL_RECTS)["panels"]]).intersection(box(*rect)).area
+        assert covered <= 0.02 * box(*rect).area, f"{layer}/{fid} popup is {covered / box(*rect).area:.0%} under the panels"
         page.evaluate("() => { militiaMap.map.closePopup(); }")
     page.tap(".mm-story-start")
     for _ in range(3):

@@ -376,7 +376,12 @@ var militiaMapApp = (function () {
   function popupOptions() {
     var w = window.innerWidth, h = window.innerHeight;
     if (isPhone()) {
-      return { maxWidth: w - 70, minWidth: Math.min(240, w - 70), maxHeight: Math.round(h * 0.5), autoPanPaddingTopLeft: [10, 90], autoPanPaddingBottomRight: [10, 110] };
+      // Clear of the title and search above and of the dock below.
+      var top = 90, bottom = 110;
+      document.querySelectorAll('.leaflet-top.leaflet-left .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom + 10); });
+      var dock = document.querySelector('.mm-dock');
+      if (dock) { bottom = Math.max(bottom, h - dock.getBoundingClientRect().top + 10); }
+      return { maxWidth: w - 70, minWidth: Math.min(240, w - 70), maxHeight: Math.max(160, Math.min(Math.round(h * 0.5), h - top - bottom - 40)), autoPanPaddingTopLeft: [10, top], autoPanPaddingBottomRight: [10, bottom] };
     }
     return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, h - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
   }
