@@ -427,7 +427,7 @@ var militiaMapApp = (function () {
       entry.features.push(featureRecord(ctx, spec, feature, draw));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
-    entry.clusterable = !entry.panel && spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
+    entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
     entry.labels.addTo(entry.group);
     return entry;
   }
