@@ -2,6 +2,7 @@
 
 from dataset.model import Dataset
 from layers._layer import Layer
+from layers.countrywide import build_countrywide_layer
 from layers.movements import build_movements_layer
 from layers.presence import build_presence_layer
 from layers.risks import build_risks_layer
@@ -12,6 +13,7 @@ from layers.uncertainty import build_uncertainty_layer
 
 # Drawing order: areas underneath, then lines, then points.
 LAYER_BUILDERS = (
+    build_countrywide_layer,
     build_uncertainty_layer,
     build_presence_layer,
     build_movements_layer,
@@ -32,6 +34,7 @@ __all__ = [
     "STATUS_STYLES",
     "Layer",
     "StyleSpec",
+    "build_countrywide_layer",
     "build_layers",
     "build_movements_layer",
     "build_presence_layer",

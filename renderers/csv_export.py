@@ -84,6 +84,24 @@ def point_rows(layer: Layer) -> list[dict[str, Any]]:
     return rows
 
 
+def countrywide_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
+    """Return one CSV row per country-wide claim and country, at the country's reference point (ACLED geo precision 3)."""
+    rows = []
+    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
+        for pid in json.loads(row["place_ids"]):
+            place = ds.gazetteer.get(pid)
+            if place is None:
+                raise ValueError(f"Claim {row['id']!r} names place {pid!r}, which is not in the gazetteer; fix data/gazetteer.yaml.")
+            cells = _common(row, layer.name)
+            cells.update(
+                event_id_cnty=f"{row['id']}@{pid}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
+                geo_precision=place.acled_geo_precision, role="at", stop=1, place_id=pid,
+                loc_precision=place.precision, radius_km=place.radius_km,
+            )  # fmt: skip
+            rows.append(cells)
+    return rows
+
+
 def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     """Return one CSV row per stop of each movement: origin, each via, destination (in travel order)."""
     rows = []
@@ -115,6 +133,8 @@ def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
             rows += point_rows(layer)
         elif layer.name == "movements":
             rows += movement_rows(layer, ds)
+        elif layer.style.panel:
+            rows += countrywide_rows(layer, ds)
     path = out_dir / CSV_NAME
     with path.open("w", encoding="utf-8-sig", newline="") as sink:
         writer = csv.DictWriter(sink, fieldnames=COLUMNS)

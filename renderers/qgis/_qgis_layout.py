@@ -21,7 +21,7 @@ TITLE_MM = (8.0, 4.0, 281.0, 9.0)
 MAP_MM = (8.0, 14.0, 281.0, 120.0)
 SCALEBAR_MM = (11.0, 121.0, 40.0, 10.0)
 LEGEND_MM = (8.0, 136.0, 281.0, 56.0)
-LEGEND_COLUMNS = 3
+LEGEND_COLUMNS = 4
 NOTE_MM = (8.0, 194.0, 281.0, 13.0)
 # Legend text styles: (style, size in pt, bold, margins in mm).
 LEGEND_STYLES = (

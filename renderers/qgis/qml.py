@@ -150,8 +150,13 @@ def status_expression(values: Mapping[str, str | None], default: str | None, *, 
 
 
 def _dash_expression(spec: StyleSpec) -> str:
-    """Return the data-defined custom dash: the spec's pattern where ``dash_field`` matches, else the status's (NULL = solid)."""
+    """Return the data-defined custom dash: the spec's pattern where ``dash_field`` matches, else the status's (NULL = solid).
+
+    Uncertainty rings are dashed (``estimate_dash``) where their ``radius_estimated`` is true.
+    """
     first = (f"{qgis_field(spec.dash_field)} = {qgis_string(spec.dash_value)}", dash_points(spec.dash)) if spec.dash_field else None
+    if spec.geometry == "polygon" and not spec.panel:
+        first = (qgis_field("radius_estimated"), dash_points(spec.estimate_dash))
     return status_expression({k: dash_points(s.dash) or None for k, s in STATUS_STYLES.items()}, None, first=first)
 
 

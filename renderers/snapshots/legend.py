@@ -41,6 +41,8 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     rows = [Row("header", "What is drawn")]
     for layer in shown:
         style = layer.style
+        if style.panel:
+            continue  # listed in the country-wide box, not drawn
         if style.geometry == "point" and style.category_field == "actor_group":
             rows.append(Row("marker", style.title, marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "point":
@@ -48,7 +50,9 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
                 label = style.categories.get(value, (value, ""))[0]
                 rows.append(Row("marker", f"Site: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "polygon":
-            rows.append(Row("circle", "Location uncertainty: area the source's place could be in"))
+            rows.append(Row("circle", "Location uncertainty: ring of the area the place may lie in (no exact centre; symbols sit on the ring)"))
+            if "radius_estimated" in layer.gdf and layer.gdf["radius_estimated"].astype(bool).any():
+                rows.append(Row("circle", "Dashed ring: the radius is an estimate", dash=style.estimate_dash))
     groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
     if groups:
         rows.append(Row("header", "Colour: actor group"))
@@ -104,7 +108,7 @@ def _draw_symbol(ax: Axes, row: Row, y: float) -> None:
         ax.scatter([0.07], [y], s=60, marker=row.marker, c=[to_rgba(row.colour, 0.85)], edgecolors=row.edge, linewidths=1.1,
                    linestyles=dashes(row.dash))  # fmt: skip
     elif row.kind == "circle":
-        ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.25), edgecolor=NEUTRAL, linestyle=dashes("4 3"), linewidth=0.8))
+        ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.05), edgecolor="#555555", linestyle=dashes(row.dash), linewidth=0.9))
     elif row.kind == "line":
         style = HEADS.get(row.head, "-")
         ax.add_patch(FancyArrowPatch((0.01, y), (0.13, y), arrowstyle=style, mutation_scale=11, color=row.colour, linewidth=1.8,

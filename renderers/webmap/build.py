@@ -10,8 +10,9 @@ import folium
 
 from dataset.model import Dataset
 from layers import Layer
+from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
-from renderers.webmap._basemap import basemap_payload
+from renderers.webmap._basemap import basemap_payload, claim_places
 from renderers.webmap._controls import controls_payload
 from renderers.webmap._elements import OfflineMap, PageFigure, WebmapApp
 from renderers.webmap._escape import script_json
@@ -24,9 +25,15 @@ INDEX = "index.html"
 # Map centre and zoom before the page fits the view to the data (Syria), as (lat, lon).
 DEFAULT_CENTRE_LATLON = (34.8, 38.9)
 DEFAULT_ZOOM = 6
-# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria and Lebanon with the
-# ways out through Iraq to Iran. Lines to farther places (Afghanistan) run off its edge.
-VIEW_BBOX = (34.0, 29.5, 54.5, 38.0)
+# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria, Lebanon and the border
+# crossings (layers.style.VIEW_SYRIA, shared with the snapshots and QGIS). Lines leaving it are
+# labelled at its edge by the page.
+VIEW_BBOX = VIEW_SYRIA
+# folium's viewport <meta> disables zoom (WCAG 1.4.4 asks that people can zoom); the page allows it.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+# Quarter zoom steps, so the opening view fits Syria closely on any screen (a phone's too).
+ZOOM_SNAP = 0.25
 
 
 def build_date(environ: dict[str, str] | None = None) -> str:
@@ -61,7 +68,7 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
         "layers": layer_data,
         "evidence": evidence.entries,
         "legend": legend_payload(layers),
-        "basemap": basemap_payload(),
+        "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
     }
 
@@ -86,6 +93,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
         control_scale=True,
         min_zoom=4,
         max_zoom=13,
+        zoom_snap=ZOOM_SNAP,
     )
     figure.add_child(fmap)
     data = page_data(layers, ds, built=built or build_date())
@@ -120,6 +128,7 @@ def render_page(fmap: folium.Map) -> str:
         msg = "The rendered page lacks folium's charset <meta>; cannot place the Content-Security-Policy after it."
         raise RuntimeError(msg)
     page = page.replace(charset, charset + "\n" + csp_meta(codes) + '\n<meta name="referrer" content="no-referrer">', 1)
+    page = _VIEWPORT.sub(VIEWPORT_META, page.replace("<html>", '<html lang="en">', 1), count=1)
     page = fill_slots(page, title=figure.page_title, data_json=_app(fmap).data_json)
     assert_only_own_scripts(page, codes)
     assert_offline(page)

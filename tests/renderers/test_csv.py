@@ -57,23 +57,32 @@ def test_precision_codes_are_1_to_3(csv_rows):
     assert {r["time_precision"] for r in csv_rows} <= {"1", "2", "3"}
 
 
-def test_point_rows_match_point_features(csv_rows, layers):
+def test_point_rows_match_point_features(csv_rows, layers, dataset):
+    """A point row gives the place's own point (the anchor): the map may draw an area's symbol on its ring."""
     rows = {r["feature_id"]: r for r in csv_rows if r["layer"] in {"presence", "strikes", "risks"}}
-    expected = {
-        (name, fid): geom
-        for name in ("presence", "strikes", "risks")
-        for fid, geom in zip(by_name(layers)[name].gdf.id, by_name(layers)[name].gdf.geometry, strict=True)
-    }
+    frames = {name: by_name(layers)[name].gdf for name in ("presence", "strikes", "risks")}
+    expected = {(name, fid): pid for name, gdf in frames.items() for fid, pid in zip(gdf.id, gdf.place_id, strict=True)}
     assert len(rows) == len(expected)
-    for (name, fid), geom in expected.items():
-        row = rows[fid]
+    for (name, fid), pid in expected.items():
+        row, place = rows[fid], dataset.gazetteer.get(pid)
         assert row["layer"] == name
         assert row["role"] == "at"
-        assert float(row["longitude"]) == pytest.approx(geom.x, abs=1e-6)
-        assert float(row["latitude"]) == pytest.approx(geom.y, abs=1e-6)
+        assert float(row["longitude"]) == pytest.approx(place.lon, abs=1e-6)
+        assert float(row["latitude"]) == pytest.approx(place.lat, abs=1e-6)
 
 
-def test_movement_rows_follow_the_line(csv_rows, layers):
+def test_country_wide_claims_are_rows_at_country_precision(csv_rows, layers, dataset):
+    rows = [r for r in csv_rows if r["layer"] == "countrywide"]
+    gdf = by_name(layers)["countrywide"].gdf
+    assert len(rows) == sum(len(json.loads(p)) for p in gdf.place_ids)
+    for row in rows:
+        place = dataset.gazetteer.get(row["place_id"])
+        assert place.kind == "country"
+        assert row["geo_precision"] == "3"  # ACLED: a country-level location
+        assert (float(row["longitude"]), float(row["latitude"])) == pytest.approx((place.lon, place.lat), abs=1e-6)
+
+
+def test_movement_rows_follow_the_line(csv_rows, layers, dataset):
     movements = by_name(layers)["movements"].gdf
     rows = [r for r in csv_rows if r["layer"] == "movements"]
     assert len(rows) == sum(len(json.loads(p)) for p in movements.place_ids)
@@ -82,13 +91,14 @@ def test_movement_rows_follow_the_line(csv_rows, layers):
         roles = [r["role"] for r in stops]
         assert roles == ["origin", *["via"] * (len(stops) - 2), "destination"]
         assert [r["place_id"] for r in stops] == json.loads(feat.place_ids)
-        coords = list(feat.geometry.coords)
-        first, last = stops[0], stops[-1]
-        assert (float(first["longitude"]), float(first["latitude"])) == pytest.approx(coords[0], abs=1e-6)
-        assert (float(last["longitude"]), float(last["latitude"])) == pytest.approx(coords[-1], abs=1e-6)
-        for via in stops[1:-1]:
-            point = shapely.Point(float(via["longitude"]), float(via["latitude"]))
-            assert feat.geometry.distance(point) < 1e-6
+        # Each stop row gives the place's own point; the drawn line passes through every town or site
+        # stop (a country end is drawn at its border, an area end on its ring).
+        for stop in stops:
+            place = dataset.gazetteer.get(stop["place_id"])
+            assert (float(stop["longitude"]), float(stop["latitude"])) == pytest.approx((place.lon, place.lat), abs=1e-6)
+            if place.kind in {"town", "site"}:
+                point = shapely.Point(float(stop["longitude"]), float(stop["latitude"]))
+                assert feat.geometry.distance(point) < 1e-6, (feat.claim_id, place.id)
 
 
 def test_every_row_carries_quote_and_citation(csv_rows):
