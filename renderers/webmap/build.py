@@ -82,6 +82,9 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
     built
         Build date shown on the page; by default from ``SOURCE_DATE_EPOCH`` or the clock.
     """
+    # Until the page lists the country-wide claims in its own panel (issue 11 §2, branch legible-web),
+    # a panel layer is left out of the page rather than drawn as marks.
+    layers = [layer for layer in layers if not layer.style.panel]
     figure = Figure(title=escape_text(ds.info.title))
     fmap = OfflineMap(
         location=list(DEFAULT_CENTRE_LATLON),
