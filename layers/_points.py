@@ -82,7 +82,8 @@ def ring_positions(ds: Dataset) -> dict[tuple[str, str], tuple[float, float]]:
         radius_m = (place.radius_km or 0.0) * 1000.0
         for i, cid in enumerate(sorted(cids)):
             bearing = bearings[int(i * len(bearings) / len(cids))]
-            out[(cid, pid)] = point_at((place.lon, place.lat), bearing, radius_m)
+            lon, lat = point_at((place.lon, place.lat), bearing, radius_m)
+            out[(cid, pid)] = (round(lon, 5), round(lat, 5))  # about a metre, as the renderers write it
     return out
 
 

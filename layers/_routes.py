@@ -26,6 +26,7 @@ LEAD_KM = 40.0  # length of a border-crossing arrow before the border
 AIR_ARROW_KM = 70.0  # length of an air-evacuation arrow from the airbase
 CLEARANCE_KM = 30.0  # no drawn vertex comes nearer a country's reference point than this
 _MIN_LEG_KM = 5.0
+_DECIMALS = 5  # computed points are rounded to about a metre, as every renderer writes them
 _SAME_POINT_KM = 1.0
 
 Outlines = dict[str, BaseGeometry]
@@ -103,6 +104,12 @@ def _countries_only(stops: list[Place], outlines: Outlines) -> list[LonLat]:
     else:
         end = point_at(last, azimuth_deg(last, _xy(dest)), PAST_BORDER_KM * 1000.0)
     return [start, *crossings, end]
+
+
+def _rounded(points: list[LonLat], named: list[Place]) -> list[LonLat]:
+    """Round the computed points (not the gazetteer's) so that every renderer writes the same coordinates."""
+    keep = {(p.lon, p.lat) for p in named}
+    return [p if p in keep else (round(p[0], _DECIMALS), round(p[1], _DECIMALS)) for p in points]
 
 
 def _dedupe(points: list[LonLat]) -> list[LonLat]:
@@ -198,7 +205,7 @@ def movement_route(stops: list[Place], outlines: Outlines) -> Route:
     named = [p for p in stops if p.kind != "country"]
     start_label = origin.name if origin.kind == "country" else ""
     if not named:
-        line = geodesic_route(_dedupe(_countries_only(stops, outlines)))
+        line = geodesic_route(_rounded(_dedupe(_countries_only(stops, outlines)), named))
         return Route(line, start_label, f"→ {dest.name}", False, "border")
     head = _start(origin, named, outlines) if origin.kind == "country" else []
     if dest.kind == "country":
@@ -209,5 +216,5 @@ def movement_route(stops: list[Place], outlines: Outlines) -> Route:
     if len(points) < 2:  # noqa: PLR2004 - one named point and nothing to cross
         points = [points[0], points[0]]
     stated = stated and not (origin.kind == "country" and head and not _is_crossing(named[0]))
-    points = _to_ring(points, stops)
+    points = _rounded(_to_ring(points, stops), named)
     return Route(geodesic_route(points), start_label, end_label, stated, end_kind)

@@ -189,7 +189,7 @@ def test_points_at_areas_lie_on_their_ring_and_towns_keep_their_point(dataset: D
             assert (row["anchor_lon"], row["anchor_lat"]) == pytest.approx((place.lon, place.lat), abs=1e-6)
             if place.kind == "area" or place.radius_km > 10:
                 assert bool(row["on_ring"]), row["id"]
-                assert _km((place.lon, place.lat), drawn) == pytest.approx(place.radius_km, rel=1e-6)
+                assert _km((place.lon, place.lat), drawn) == pytest.approx(place.radius_km, abs=0.005)  # rounded to ~1 m
                 on_ring += 1
             else:
                 assert not bool(row["on_ring"])
