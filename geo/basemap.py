@@ -43,6 +43,27 @@ class BasemapMissingError(RuntimeError):
     """Raised when the Natural Earth files have not been installed."""
 
 
+# Natural Earth's name of each country the gazetteer uses, by ISO 3166-1 alpha-2 code: outlines are
+# found by code, so a place's display name (which an editor may change) never decides its shape.
+NATURAL_EARTH_NAMES = {
+    "AF": "Afghanistan",
+    "IL": "Israel",
+    "IQ": "Iraq",
+    "IR": "Iran",
+    "JO": "Jordan",
+    "LB": "Lebanon",
+    "PK": "Pakistan",
+    "SA": "Saudi Arabia",
+    "SY": "Syria",
+    "TR": "Turkey",
+}
+
+
+def outline_name(country_code: str | None, fallback: str = "") -> str:
+    """Return the Natural Earth name of the country with ISO code ``country_code`` (``fallback`` if unknown)."""
+    return NATURAL_EARTH_NAMES.get(country_code or "", fallback)
+
+
 def _topojson(name: str) -> Path:
     path = WORLD_ATLAS / name
     if not path.is_file():

@@ -16,6 +16,7 @@ import shapely
 from shapely import LineString
 from shapely.geometry.base import BaseGeometry
 
+from geo.basemap import outline_name
 from geo.crossing import azimuth_deg, distance_m, first_change, nearest_on_border, point_at, toward
 from geo.geodesy import LonLat, geodesic_route
 from geo.place import TOWN_MAX_KM, Place
@@ -67,7 +68,7 @@ def _past(crossing: LonLat, country: Place) -> LonLat:
 
 def _crossing_from(point: LonLat, here: BaseGeometry | None, there: Place, outlines: Outlines) -> LonLat:
     """Return where the geodesic from ``point`` toward ``there`` crosses into it (or leaves ``here``)."""
-    area = outlines[there.name]
+    area = outlines[_key(there)]
     if here is not None and not _adjacent(here, area):
         left = first_change(point, _xy(there), here, entering=False)
         if left is not None:
@@ -76,18 +77,23 @@ def _crossing_from(point: LonLat, here: BaseGeometry | None, there: Place, outli
     return found if found is not None else point
 
 
+def _key(place: Place) -> str:
+    """Return the key of a country place in the outlines (its Natural Earth name, found by ISO code)."""
+    return outline_name(place.country, place.name)
+
+
 def _country_of(point: LonLat, outlines: Outlines) -> BaseGeometry | None:
     return next((a for a in outlines.values() if _inside(a, point)), None)
 
 
 def _leg_crossing(a: Place, b: Place, outlines: Outlines) -> LonLat:
     """Return the computed crossing of a country-to-country leg (no point named)."""
-    area_a, area_b = outlines[a.name], outlines[b.name]
+    area_a, area_b = outlines[_key(a)], outlines[_key(b)]
     if _adjacent(area_a, area_b):
         found = first_change(_xy(a), _xy(b), area_b, entering=True)
         if found is not None and area_a.boundary.distance(shapely.Point(found)) > 0.02:  # noqa: PLR2004
             found = nearest_on_border(found, area_a, area_b)
-    elif b.name == FOCUS_COUNTRY:
+    elif _key(b) == FOCUS_COUNTRY:
         found = first_change(_xy(a), _xy(b), area_b, entering=True)
     else:
         found = first_change(_xy(a), _xy(b), area_a, entering=False)
@@ -99,7 +105,7 @@ def _countries_only(stops: list[Place], outlines: Outlines) -> list[LonLat]:
     first, last = crossings[0], crossings[-1]
     start = toward(first, _xy(stops[0]), _room_km(first, _xy(stops[0]), LEAD_KM) * 1000.0)
     dest = stops[-1]
-    if _adjacent(outlines[stops[-2].name], outlines[dest.name]) or dest.name == FOCUS_COUNTRY:
+    if _adjacent(outlines[_key(stops[-2])], outlines[_key(dest)]) or _key(dest) == FOCUS_COUNTRY:
         end = _past(last, dest)
     else:
         end = point_at(last, azimuth_deg(last, _xy(dest)), PAST_BORDER_KM * 1000.0)
@@ -122,7 +128,7 @@ def _dedupe(points: list[LonLat]) -> list[LonLat]:
 
 def _start(origin: Place, named: list[Place], outlines: Outlines) -> list[LonLat]:
     first = _xy(named[0])
-    area = outlines[origin.name]
+    area = outlines[_key(origin)]
     if _is_crossing(named[0]):
         # A border-crossing arrow through the named crossing: it starts a short way back on the origin side.
         return [toward(first, _xy(origin), _room_km(first, _xy(origin), LEAD_KM) * 1000.0)]
@@ -148,7 +154,7 @@ def _is_crossing(place: Place) -> bool:
 
 def _end(dest: Place, named: list[Place], outlines: Outlines) -> tuple[list[LonLat], str, str, bool]:
     last = named[-1]
-    area = outlines[dest.name]
+    area = outlines[_key(dest)]
     if _inside(area, _xy(last)) and not _is_crossing(last):
         return [], "", "place", True
     if last.site_type == "air base":

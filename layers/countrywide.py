@@ -13,7 +13,7 @@ from shapely import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from dataset.model import Claim, Dataset
-from geo.basemap import load_countries
+from geo.basemap import load_countries, outline_name
 from layers._features import claim_properties, place_list
 from layers._layer import Layer, to_gdf
 from layers.style import StyleSpec
@@ -57,7 +57,7 @@ def build_countrywide_layer(ds: Dataset) -> Layer:
     rows: list[dict[str, Any]] = []
     for claim in countrywide_claims(ds):
         places = place_list(ds, claim.at)
-        shapes = [by_name[p.name] for p in places if p.name in by_name]
+        shapes = [by_name[key] for key in (outline_name(p.country, p.name) for p in places) if key in by_name]
         if not shapes:
             continue
         row = claim_properties(ds, claim, places)

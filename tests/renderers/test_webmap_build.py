@@ -84,7 +84,7 @@ def test_every_feature_is_in_the_data(layers: list[Layer], data: dict) -> None:
 
 
 def test_layer_spec_travels_with_the_data(layers: list[Layer], data: dict) -> None:
-    for layer, spec in zip(_on_page(layers), data["layers"], strict=True):
+    for layer, spec in zip(layers, data["layers"], strict=True):
         assert (spec["id"], spec["title"], spec["group"], spec["visible"]) == (layer.name, layer.style.title, layer.style.group, layer.style.visible)
 
 
