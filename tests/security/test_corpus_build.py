@@ -25,26 +25,14 @@ import pytest
 from build_map import main
 from renderers._xml import REPLACEMENT
 from renderers.webmap.screenshot import OfflinePage, offline_page
+from tests.security.checks import DATA_BLOCK, XML_FORBIDDEN, strings
 from tests.security.corpus import CONTROL, EVALUATED, LONG, PAYLOADS, PROOF_NAME, with_proof
 from tests.security.inject import Injected, inject
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHIFTS = (0, len(PAYLOADS) // 2)
 
 pytestmark = pytest.mark.slow
-
-
-def strings(value: object) -> list[str]:
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in strings(v)]
-    return []
 
 
 def words(text: str) -> str:

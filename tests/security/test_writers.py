@@ -37,24 +37,12 @@ from renderers.snapshots import default_views
 from renderers.snapshots.figure import render_view
 from renderers.webmap import build_webmap, render_page
 from renderers.webmap._page import PageError
+from tests.security.checks import DATA_BLOCK, XML_FORBIDDEN, strings
 from tests.security.corpus import CONTROL, EVALUATED, PAYLOADS, PROOF_NAME, with_proof
 from tests.security.poison import poison_dataset, poison_layer
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 STATIC = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static"
-DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def strings(value: object) -> list[str]:
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in strings(v)]
-    return []
 
 
 @pytest.fixture
