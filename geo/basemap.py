@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
 
 from geo._context import MISSING_RIVERS, RIVER_LABELS, ContextMissingError, load_lakes, load_rivers, load_roads
 from geo.geonames import GeoNamesCity, geonames_city, region_cities
@@ -95,6 +96,12 @@ def load_countries(bbox: tuple[float, float, float, float] = REGION_BBOX, *, sca
     frame["geometry"] = shapely.make_valid(frame.geometry.to_numpy())
     frame = frame[frame.intersects(shapely.box(*bbox))]
     return frame[["name", "geometry"]].sort_values("name").reset_index(drop=True)
+
+
+def country_outlines() -> dict[str, BaseGeometry]:
+    """Return the region's Natural Earth country outlines by Natural Earth name (see :func:`outline_name`)."""
+    frame = load_countries()
+    return dict(zip(frame["name"], frame.geometry, strict=True))
 
 
 # Common English names where GeoNames' own spelling would hide a well-known town.

@@ -15,7 +15,7 @@ import shapely
 from shapely import Point
 
 from dataset.model import Dataset
-from geo.basemap import load_countries, outline_name
+from geo.basemap import country_outlines, outline_name
 from geo.crossing import distance_m, point_at
 from geo.place import TOWN_MAX_KM, Place
 from layers._features import claim_properties, place_list
@@ -41,12 +41,10 @@ def _drawn_claims(ds: Dataset, layer: str) -> list[tuple[str, Place]]:
 
 def _bearings_in_country(ds: Dataset, place: Place) -> list[float]:
     """Return ring bearings whose point lies in the place's own country, clear of country reference points."""
-    outlines = load_countries()
-    match = outlines[outlines["name"] == outline_name(place.country)]
+    area = country_outlines().get(outline_name(place.country))
     bearings = [float(b) for b in range(0, 360, _BEARING_STEP_DEG)]
-    if match.empty or place.radius_km is None:
+    if area is None or place.radius_km is None:
         return bearings
-    area = match.geometry.iloc[0]
     radius_m = place.radius_km * 1000.0
     refs = [(p.lon, p.lat) for p in ds.gazetteer if p.kind == "country"]
 

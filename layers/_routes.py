@@ -200,7 +200,7 @@ def movement_route(stops: list[Place], outlines: Outlines) -> Route:
     stops
         Gazetteer places in route order; any may be a country.
     outlines
-        Natural Earth country polygons by name (``geo.basemap.load_countries``).
+        Natural Earth country polygons by name (``geo.basemap.country_outlines``).
 
     Returns
     -------

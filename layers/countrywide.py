@@ -13,7 +13,7 @@ from shapely import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from dataset.model import Claim, Dataset
-from geo.basemap import load_countries, outline_name
+from geo.basemap import country_outlines, outline_name
 from layers._features import claim_properties, place_list
 from layers._layer import Layer, to_gdf
 from layers.style import StyleSpec
@@ -52,8 +52,7 @@ def _multipolygon(geom: BaseGeometry) -> MultiPolygon:
 
 def build_countrywide_layer(ds: Dataset) -> Layer:
     """Return one feature per country-wide claim, its geometry the union of its countries' outlines."""
-    outlines = load_countries()
-    by_name = dict(zip(outlines["name"], outlines.geometry, strict=True))
+    by_name = country_outlines()
     rows: list[dict[str, Any]] = []
     for claim in countrywide_claims(ds):
         places = place_list(ds, claim.at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataset.model import Dataset
-from geo.basemap import load_countries
+from geo.basemap import country_outlines
 from geo.geodesy import geodesic_length_m
 from layers._features import claim_properties, place_list
 from layers._layer import Layer, to_gdf
@@ -36,7 +36,7 @@ EXTRA = ["route", "direction", "origin", "via", "destination", "length_km", "sta
 def build_movements_layer(ds: Dataset) -> Layer:
     """Return one geodesic line per movement claim, origin → via → destination, country ends at the border."""
     rows: list[dict[str, Any]] = []
-    outlines = dict(zip(*(load_countries()[c] for c in ("name", "geometry")), strict=True))
+    outlines = country_outlines()
     for claim in ds.claims:
         if ds.types[claim.type].layer != "movements" or not claim.is_movement:
             continue
