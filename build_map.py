@@ -5,6 +5,8 @@ Usage::
     python build_map.py              # validate, then build everything into dist/
     python build_map.py check        # only validate data/
     python build_map.py --out DIR    # build into DIR
+    python build_map.py draft REPORT.txt --source ID   # draft claims for review (drafts/ID.yaml)
+    python build_map.py accept drafts/ID.yaml          # move the accepted drafts into data/
 
 Exit codes: 0 ok, 1 data problems (or a failed build), 2 usage error.
 """
@@ -23,36 +25,122 @@ from typing import Any
 
 from dataset import DataError, Dataset, load_dataset
 from dataset.load import DEFAULT_DATA_DIR, find_sources_dir
+from dataset.problems import cut
 from overlays import OverlaySet, add_overlay_arguments, overlay_or_report
 
 log = logging.getLogger("militia_map")
 DEFAULT_OUT = Path(__file__).resolve().parent / "dist"
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder of curated records (default: data/)")
-    common.add_argument(
-        "--sources-dir", type=Path, default=None, help="folder with the source texts for the verbatim-quote check (default: ../shared/seeds when present)"
-    )
-    common.add_argument("-v", "--verbose", action="count", default=0, help="more output (repeat for debug)")
-    common.add_argument("-q", "--quiet", action="count", default=0, help="less output: only problems")
-    add_overlay_arguments(common)
+def _add_common(parser: argparse.ArgumentParser, *, for_help: bool = False) -> None:
+    """Add the options every command takes (``for_help``: declared on the main parser only to list them)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if for_help else value
+
+    parser.add_argument("--data-dir", type=Path, default=default(DEFAULT_DATA_DIR), help="folder of curated records (default: data/)")
+    help_sources = "folder with the source texts for the verbatim-quote check (default: ../shared/seeds when present)"
+    parser.add_argument("--sources-dir", type=Path, default=default(None), help=help_sources)
+    parser.add_argument("-v", "--verbose", action="count", default=default(0), help="more output (repeat for debug)")
+    parser.add_argument("-q", "--quiet", action="count", default=default(0), help="less output: only problems")
+
+
+def _parser(*, snapshot_options: bool = True) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """Return the main parser and each command's parser.
+
+    Every option is declared once, on the parser of each command that takes it, with its
+    default there. :func:`command_first` moves the command to the front of the line before
+    parsing, so an option means the same before or after it (no default of a subparser can
+    overwrite a value given earlier on the line).
+
+    Parameters
+    ----------
+    snapshot_options
+        Declare the ``snapshot`` command's options. Their module imports every renderer
+        (matplotlib, geopandas, folium: seconds), so a line without the word ``snapshot``,
+        which cannot ask for that command, goes without them and ``check`` stays fast.
+    """
     parser = argparse.ArgumentParser(
         prog="build_map.py",
         description="Validate the sourced militia dataset and build the web map, GeoPackage/QGIS project, snapshots and GeoJSON layers.",
-        parents=[common],
+        epilog="Options may stand before or after the command; without a command, 'build' runs.",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot}")
-    build = sub.add_parser("build", parents=[common], help="validate and build everything (the default)")
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/)")
-    sub.add_parser("check", parents=[common], help="only validate data/ and report every problem")
-    # snapshot subcommand (renderers/snapshots/cli.py): one custom static map
-    from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
+    _add_common(parser, for_help=True)
+    add_overlay_arguments(parser)
+    parser.add_argument("--out", type=Path, default=argparse.SUPPRESS, help="output folder (default: dist/); replaced only when the build succeeds")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,snapshot,draft,accept}")
+    build = sub.add_parser("build", help="validate and build everything (the default)")
+    _add_common(build)
+    add_overlay_arguments(build)
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: dist/); replaced only when the build succeeds")
+    check = sub.add_parser("check", help="only validate data/ and report every problem")
+    _add_common(check)
+    add_overlay_arguments(check)
+    snapshot = sub.add_parser("snapshot", help="draw one custom view (--bbox, --as-of, --title, --format)")
+    _add_common(snapshot)
+    add_overlay_arguments(snapshot)
+    if snapshot_options:  # snapshot options (renderers/snapshots/cli.py): one custom static map
+        from renderers.snapshots.cli import add_snapshot_arguments  # noqa: PLC0415
 
-    add_snapshot_arguments(sub.add_parser("snapshot", parents=[common], help="draw one custom view (--bbox, --as-of, --title, --format)"))
-    return parser
+        add_snapshot_arguments(snapshot)
+    from drafting.cli import add_draft_arguments  # noqa: PLC0415 - draft and accept (issue 13)
+
+    add_draft_arguments(sub)
+    draft, accept = sub.choices["draft"], sub.choices["accept"]
+    _add_common(draft)
+    _add_common(accept)
+    return parser, {"build": build, "check": check, "snapshot": snapshot, "draft": draft, "accept": accept}
+
+
+def command_first(argv: Sequence[str], commands: dict[str, argparse.ArgumentParser]) -> list[str]:
+    """Return ``argv`` with its command moved to the front (``build`` added when it names none).
+
+    The command is the first word that is neither an option nor an option's value, so
+    ``--data-dir check check`` checks the folder named ``check``. A line asking for help
+    without a command is left as it is, for the main parser's help.
+
+    Examples
+    --------
+    >>> cmds = _parser()[1]
+    >>> command_first(["--data-dir", "other", "-v", "check", "-q"], cmds)
+    ['check', '--data-dir', 'other', '-v', '-q']
+    >>> command_first(["--out", "x"], cmds)
+    ['build', '--out', 'x']
+    """
+    long_opts, valued = _option_table(commands)
+    args = list(argv)
+    n = 0
+    while n < len(args):
+        word = args[n]
+        if not word.startswith("-") or word in {"-", "--"}:
+            if word in commands:
+                return [word, *args[:n], *args[n + 1 :]]
+            return args  # a word that is no command: the main parser reports it
+        if word.startswith("--"):
+            name = word.split("=", 1)[0]
+            matches = [o for o in long_opts if o == name] or [o for o in long_opts if o.startswith(name)]
+            n += 2 if "=" not in word and len(matches) == 1 and matches[0] in valued else 1
+            continue
+        n += 1
+        for k, char in enumerate(word[1:], start=2):  # a cluster of short flags such as -vv
+            if f"-{char}" in valued:
+                n += 1 if k == len(word) else 0
+                break
+    if "-h" in args[:n] or "--help" in args[:n]:
+        return args
+    return ["build", *args]
+
+
+def _option_table(commands: dict[str, argparse.ArgumentParser]) -> tuple[set[str], set[str]]:
+    """Return every long option of the commands, and every option (long or short) that takes a value."""
+    long_opts: set[str] = set()
+    valued: set[str] = set()
+    for parser in commands.values():
+        for action in parser._actions:  # noqa: SLF001 - argparse offers no public list of a parser's options
+            long_opts.update(o for o in action.option_strings if o.startswith("--"))
+            if action.nargs != 0:
+                valued.update(action.option_strings)
+    return long_opts, valued
 
 
 def configure_logging(verbose: int, quiet: int) -> None:
@@ -69,6 +157,13 @@ def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
         log.error("Found %d problem(s) in %s:", len(exc.problems), data_dir)
         for problem in exc.problems:
             log.error("  %s", problem)
+        for note in exc.notes:
+            log.info("%s", note)
+        return None
+    except Exception as exc:  # last resort: bad input must never end in a traceback
+        what = f"{type(exc).__name__}: {cut(str(exc), 300)}"
+        log.error("Internal error while reading %s: %s. This is a bug in build_map.py: please report it (-v shows the traceback).", data_dir, what)
+        log.debug("Traceback:", exc_info=True)
         return None
     for note in ds.notes:
         log.info("%s", note)
@@ -133,14 +228,19 @@ def _run_snapshot(ds: Dataset, snapshot: tuple[Any, tuple[str, ...]], out: Path,
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     """Run the command line; return the exit code."""
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, commands = _parser(snapshot_options="snapshot" in words)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(command_first(words, commands))
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     configure_logging(args.verbose, args.quiet)
+    if args.command in ("draft", "accept"):  # drafting/cli.py: claims from a new report
+        from drafting.cli import run_accept, run_draft  # noqa: PLC0415
+
+        return run_draft(args) if args.command == "draft" else run_accept(args)
     snapshot = None
     if args.command == "snapshot":  # check the view's options before loading data: bad ones are usage errors
         from renderers.snapshots.cli import snapshot_view  # noqa: PLC0415
@@ -170,7 +270,12 @@ def _run_build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> int
     try:
         build(ds, out, overlay)
     except (OSError, RuntimeError, ValueError) as exc:
-        log.error("Build failed, %s left unchanged: %s", out, exc)
+        log.error("Build failed, %s left unchanged: %s", out, cut(str(exc)))
+        return 1
+    except Exception as exc:  # last resort: one line, not a traceback
+        what = f"{type(exc).__name__}: {cut(str(exc))}"
+        log.error("Build failed, %s left unchanged: internal error %s (-v shows the traceback).", out, what)
+        log.debug("Traceback:", exc_info=True)
         return 1
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 from dataset._fields import RecordReader
 from dataset._yaml import read_records
 from dataset.model import ROUTES, STATUSES, TIME_PRECISIONS, Actor, Claim, ClaimType, Evidence, Locator, Source, TimeSpan
-from dataset.problems import ProblemLog
+from dataset.problems import ProblemLog, shown
 from geo.gazetteer import AmbiguousPlaceError, Gazetteer, UnknownPlaceError
 
 CLAIM_FIELDS = ["id", "summary", "type", "actors", "places", "route", "time", "status", "note", "evidence", "unmapped"]
@@ -38,6 +38,7 @@ class ClaimParser:
         self.sources = sources
         self.gazetteer = gazetteer
         self.seen: set[str] = set()
+        self.unread: list[str] = []  # claim files that gave no records (each already reported)
 
     def parse_folder(self, claims_dir: Path, data_dir: Path) -> list[Claim]:
         """Parse every ``*.yaml`` file in ``claims_dir``, in name order."""
@@ -48,7 +49,10 @@ class ClaimParser:
         claims = []
         for path in files:
             rel = path.relative_to(data_dir).as_posix()
-            for rid, rec in read_records(path, "claims", self.log, rel):
+            records = read_records(path, "claims", self.log, rel)
+            if not records:
+                self.unread.append(rel)
+            for rid, rec in records:
                 claim = self.parse(rid, rec, rel)
                 if claim is not None:
                     claims.append(claim)
@@ -57,9 +61,7 @@ class ClaimParser:
     def parse(self, rid: str, rec: dict[str, Any], rel: str) -> Claim | None:
         """Parse one claim; return ``None`` when it cannot be built."""
         rdr = RecordReader(rec, rel, rid, self.log, CLAIM_FIELDS)
-        if rid.startswith("#"):
-            rdr.problem("id", "is missing.", "Give every claim a unique id.")
-        elif rid in self.seen:
+        if rdr.check_id() and rid in self.seen:
             rdr.problem("id", f"duplicate id {rid!r}.", "Claim ids must be unique across data/claims/; rename one.")
         self.seen.add(rid)
         ctype = rdr.choice("type", self.types)
@@ -92,7 +94,7 @@ class ClaimParser:
             if name not in self.actors:
                 close = difflib.get_close_matches(name, list(self.actors), n=3)
                 hint = f"Did you mean {', '.join(repr(c) for c in close)}?" if close else "Add it to vocabulary.yaml first."
-                rdr.problem("actors", f"unknown actor {name!r}.", hint)
+                rdr.problem("actors", f"unknown actor {shown(name)}.", hint)
         return tuple(n for n in names if n in self.actors)
 
     def _places(self, rdr: RecordReader, ctype: str) -> dict[str, Any]:
@@ -120,7 +122,7 @@ class ClaimParser:
             return self.gazetteer.lookup_place(name).id
         except UnknownPlaceError as exc:
             hint = f"Did you mean {', '.join(repr(s) for s in exc.suggestions)}?" if exc.suggestions else ""
-            rdr.problem(field, f"unknown place {name!r}.", hint + " Or add the place to gazetteer.yaml.")
+            rdr.problem(field, f"unknown place {shown(name)}.", hint + " Or add the place to gazetteer.yaml.")
         except AmbiguousPlaceError as exc:
             rdr.problem(field, str(exc.args[0]), "Use the place id from gazetteer.yaml.")
         return ""
@@ -151,16 +153,16 @@ class ClaimParser:
         for n, item in enumerate(raw, start=1):
             prefix = f"evidence[{n}]."
             if not isinstance(item, dict):
-                rdr.problem(f"evidence[{n}]", f"must be a block, got {item!r}.", "Write {source: ..., locator: ..., quote: ...}.")
+                rdr.problem(f"evidence[{n}]", f"must be a block, got {shown(item)}.", "Write {source: ..., locator: ..., quote: ...}.")
                 continue
             sub = RecordReader(item, rdr.file, rdr.record_id, rdr.log, EVIDENCE_FIELDS)
             source = sub.text("source", prefix=prefix)
             if source and source not in self.sources:
                 close = difflib.get_close_matches(source, list(self.sources), n=2)
-                rdr.problem(prefix + "source", f"unknown source id {source!r}.", f"Did you mean {close}?" if close else "Add it to sources.yaml.")
+                rdr.problem(prefix + "source", f"unknown source id {shown(source)}.", f"Did you mean {close}?" if close else "Add it to sources.yaml.")
             loc_raw = item.get("locator")
             if not isinstance(loc_raw, dict):
-                rdr.problem(prefix + "locator", f"must be a block, got {loc_raw!r}.", "Write locator: {paragraph: 3, footnote: 529}.")
+                rdr.problem(prefix + "locator", f"must be a block, got {shown(loc_raw)}.", "Write locator: {paragraph: 3, footnote: 529}.")
                 loc_raw = {}
             loc = RecordReader(loc_raw, rdr.file, rdr.record_id, rdr.log, LOCATOR_FIELDS)
             locator = Locator(

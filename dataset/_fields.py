@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from dataset.problems import ProblemLog
+from dataset.problems import ProblemLog, shown
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Ids of claims, places, sources, types and timeline stops: lowercase words joined by single hyphens.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Actor ids are the names claims use ("Liwa Fatemiyoun", "Asaib Ahl al-Haq").
+ACTOR_ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
+MAX_ID_CHARS = 80
 
 
 class RecordReader:
@@ -53,6 +59,34 @@ class RecordReader:
                     hint += " If this is the tail of a value, a comma split it: put the value in quotes."
                 self.problem(str(key), "unknown field.", hint)
 
+    def check_id(self, *, actor: bool = False) -> bool:
+        """Return whether the record's ``id`` is a valid id, logging one problem if not.
+
+        Parameters
+        ----------
+        actor
+            Check against :data:`ACTOR_ID_PATTERN` (names) instead of :data:`ID_PATTERN`.
+        """
+        value = self.record.get("id")
+        if value is None:
+            self.problem("id", "is missing.", "Give every record a unique id.")
+            return False
+        if not isinstance(value, str) or not value.strip():
+            self.problem("id", f"must be a non-empty text, got {shown(value)}.", "Write e.g. id: my-record-id.")
+            return False
+        if len(value) > MAX_ID_CHARS:
+            self.problem("id", f"is {len(value)} characters long; ids have at most {MAX_ID_CHARS}.", "Use a short id; put the description in another field.")
+            return False
+        pattern = ACTOR_ID_PATTERN if actor else ID_PATTERN
+        if pattern.fullmatch(value):
+            return True
+        if actor:
+            rule, example = "letters, digits and single spaces or hyphens between words", re.sub(r"[^A-Za-z0-9]+", " ", value).strip()
+        else:
+            rule, example = "lowercase letters a-z, digits and single hyphens", re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        self.problem("id", f"{shown(value)} is not a valid id: use only {rule}.", f"Write e.g. {shown(example or 'my-id')}, and update every reference to it.")
+        return False
+
     def problem(self, field: str, message: str, hint: str = "") -> None:
         """Log a problem with ``field`` of this record."""
         self.log.add(self.file, self.record_id, field, message, hint)
@@ -66,7 +100,7 @@ class RecordReader:
                 self.problem(name, "is missing.", f"Add a non-empty text value for {field!r}.")
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(name, f"must be text, got {type(value).__name__} {value!r}.", "Write it as a quoted string.")
+            self.problem(name, f"must be text, got {type(value).__name__} {shown(value)}.", "Write it as a quoted string.")
             return ""
         text = str(value).strip()
         if not text and required:
@@ -81,7 +115,10 @@ class RecordReader:
                 self.problem(field, "is missing.", "Add a number.")
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(field, f"must be a number, got {value!r}.", "Write digits, e.g. 34.45 (no quotes, no degree signs).")
+            self.problem(field, f"must be a number, got {shown(value)}.", "Write digits, e.g. 34.45 (no quotes, no degree signs).")
+            return None
+        if not math.isfinite(value):
+            self.problem(field, f"must be a finite number, got {value!r}.", "Write digits, e.g. 34.45 (not .nan or .inf).")
             return None
         if positive and value <= 0:
             self.problem(field, f"must be greater than 0, got {value!r}.", "Give the honest radius in km.")
@@ -96,7 +133,7 @@ class RecordReader:
                 self.problem(prefix + field, "is missing.", "Add a whole number.")
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problem(prefix + field, f"must be a positive whole number, got {value!r}.", "Write e.g. 3.")
+            self.problem(prefix + field, f"must be a positive whole number, got {shown(value)}.", "Write e.g. 3.")
             return None
         return value
 
@@ -111,7 +148,7 @@ class RecordReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(name, f"must be a list of names, got {value!r}.", f"Write e.g. {field}: [a, b].")
+            self.problem(name, f"must be a list of names, got {shown(value)}.", f"Write e.g. {field}: [a, b].")
             return []
         if required and not value:
             self.problem(name, "is empty.", "List at least one entry.")
@@ -125,7 +162,7 @@ class RecordReader:
             self.problem(prefix + field, "is missing.", f"Use one of: {', '.join(options)}.")
             return ""
         if value not in options:
-            self.problem(prefix + field, f"{value!r} is not allowed.", f"Use one of: {', '.join(options)}.")
+            self.problem(prefix + field, f"{shown(value)} is not allowed.", f"Use one of: {', '.join(options)}.")
             return ""
         return str(value)
 
@@ -138,7 +175,7 @@ class RecordReader:
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:
             self.problem(
                 field,
-                f"{value!r} is not an http or https URL.",
+                f"{shown(value)} is not an http or https URL.",
                 "Give the full address seen (https://...), or leave the field out: never guess a URL.",
             )
             return ""
@@ -153,7 +190,7 @@ class RecordReader:
             return value.isoformat()
         text = str(value)
         if not _PARTIAL_DATE.match(text) or _check_date_text(text) is not None:
-            self.problem(field, f"{value!r} is not a valid date.", "Write YYYY, YYYY-MM or YYYY-MM-DD.")
+            self.problem(field, f"{shown(value)} is not a valid date.", "Write YYYY, YYYY-MM or YYYY-MM-DD.")
             return ""
         return text
 
@@ -175,7 +212,7 @@ class RecordReader:
         if error is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return dt.date.fromisoformat(text)
         error = error or "a full day is needed"
-        self.problem(name, f"{value!r} is not a valid date: {error}.", "Write a real day as YYYY-MM-DD.")
+        self.problem(name, f"{shown(value)} is not a valid date: {error}.", "Write a real day as YYYY-MM-DD.")
         return None
 
     def mapping(self, field: str, *, required: bool = True) -> dict[str, Any]:
@@ -186,7 +223,7 @@ class RecordReader:
                 self.problem(field, "is missing.", f"Add a {field!r} block.")
             return {}
         if not isinstance(value, dict):
-            self.problem(field, f"must be a block of fields, got {value!r}.", f"Write {field}: {{...}}.")
+            self.problem(field, f"must be a block of fields, got {shown(value)}.", f"Write {field}: {{...}}.")
             return {}
         return value
 

@@ -7,15 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from dataset._fields import RecordReader
-from dataset._yaml import read_records, read_yaml
+from dataset._yaml import read_records, read_yaml, records_of
 from dataset.model import Actor, Citation, ClaimType, DatasetInfo, Source
-from dataset.problems import ProblemLog
+from dataset.problems import ProblemLog, shown
 from geo.gazetteer import arabic_names
 from geo.geonames import geonames_city
 from geo.place import Place
 
 LAYERS = ("presence", "sites", "movements", "strikes", "risks", "context")
 PLACE_KINDS = ("town", "site", "area", "country")
+# The widest honest radius per kind of place: a site is known to a few km, a town to its extent,
+# an area (a desert, a governorate) to a few hundred km. Beyond these the record is a mistake
+# (metres typed as km, or the wrong kind). Today's widest: site 8, town 30, area 300 km.
+MAX_RADIUS_KM = {"site": 25.0, "town": 50.0, "area": 500.0, "country": 1500.0}
 SITE_TYPES = ("headquarters", "air base", "border crossing")
 # The region the project maps: Syria, its neighbours, Iran, and where fighters came from.
 REGION_LON = (20.0, 75.0)
@@ -32,9 +36,8 @@ COUNTRY_EXTENTS = {
 }
 
 
-def _unique(seen: set[str], rid: str, rdr: RecordReader) -> bool:
-    if rid.startswith("#"):
-        rdr.problem("id", "is missing.", "Give every record a unique id.")
+def _unique(seen: set[str], rid: str, rdr: RecordReader, *, actor: bool = False) -> bool:
+    if not rdr.check_id(actor=actor):
         return False
     if rid in seen:
         rdr.problem("id", f"duplicate id {rid!r}.", "Ids must be unique in the dataset; rename one.")
@@ -46,7 +49,7 @@ def _unique(seen: set[str], rid: str, rdr: RecordReader) -> bool:
 def load_info(data_dir: Path, log: ProblemLog) -> DatasetInfo | None:
     """Read ``dataset.yaml``: title, version, as-of date, licence, disclaimer."""
     rel = "dataset.yaml"
-    doc = read_yaml(data_dir / rel, log, rel)
+    doc = read_yaml(data_dir / rel, log, rel, record="dataset")
     if not isinstance(doc, dict):
         if doc is not None:
             log.add(rel, "(file)", "(file)", "must be a block of fields.", "See data/README.md.")
@@ -71,19 +74,40 @@ def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], 
     rel = "vocabulary.yaml"
     actors: dict[str, Actor] = {}
     seen: set[str] = set()
-    for rid, rec in read_records(data_dir / rel, "actors", log, rel):
+    doc = read_yaml(data_dir / rel, log, rel)
+    for rid, rec in records_of(doc, "actors", log, rel):
         rdr = RecordReader(rec, rel, rid, log, ["id", "label", "kind", "parent", "aliases"])
-        if _unique(seen, rid, rdr):
+        if _unique(seen, rid, rdr, actor=True):
             actors[rid] = Actor(rid, rdr.text("label"), rdr.text("kind"), rdr.text("parent", required=False), tuple(rdr.text_list("aliases")))
     for actor in actors.values():
         if actor.parent and actor.parent not in actors:
-            log.add(rel, actor.id, "parent", f"unknown actor {actor.parent!r}.", "Name an actor id listed in this file.")
+            log.add(rel, actor.id, "parent", f"unknown actor {shown(actor.parent)}.", "Name an actor id listed in this file.")
+    _check_parent_cycles(actors, rel, log)
     types: dict[str, ClaimType] = {}
-    for rid, rec in read_records(data_dir / rel, "types", log, rel):
+    for rid, rec in records_of(doc, "types", log, rel):
         rdr = RecordReader(rec, rel, rid, log, ["id", "label", "layer", "acled_event_type", "acled_sub_event_type"])
         if _unique(seen, rid, rdr):
             types[rid] = ClaimType(rid, rdr.text("label"), rdr.choice("layer", LAYERS), rdr.text("acled_event_type"), rdr.text("acled_sub_event_type"))
     return actors, types
+
+
+def _check_parent_cycles(actors: dict[str, Actor], rel: str, log: ProblemLog) -> None:
+    """Log one problem per cycle of ``parent`` links (an actor that is its own ancestor)."""
+    reported: set[str] = set()
+    for start in actors:
+        chain: list[str] = []
+        current: str | None = start
+        while current in actors and current not in chain:
+            chain.append(current)
+            current = actors[current].parent or None
+        if current is None or current not in chain:
+            continue  # the chain ends at a top-level actor (or an unknown one, reported above)
+        cycle = chain[chain.index(current) :]
+        if reported.isdisjoint(cycle):
+            reported.update(cycle)
+            path = " → ".join([*cycle, cycle[0]])
+            hint = "Give the top organisation no parent, and each faction the organisation above it."
+            log.add(rel, cycle[0], "parent", f"the parent chain is a cycle: {path}.", hint)
 
 
 def load_sources(data_dir: Path, log: ProblemLog) -> dict[str, Source]:
@@ -122,21 +146,21 @@ def _read_citations(rdr: RecordReader, raw: Any, sources: dict[str, Source]) -> 
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        rdr.problem("cited_in", f"must be a list, got {raw!r}.", "Write cited_in: [{document: euaa-2025, footnotes: [529]}].")
+        rdr.problem("cited_in", f"must be a list, got {shown(raw)}.", "Write cited_in: [{document: euaa-2025, footnotes: [529]}].")
         return ()
     out = []
     for n, item in enumerate(raw, start=1):
         prefix = f"cited_in[{n}]."
         if not isinstance(item, dict):
-            rdr.problem(f"cited_in[{n}]", f"must be a block, got {item!r}.", "Write {document: ..., footnotes: [...]}.")
+            rdr.problem(f"cited_in[{n}]", f"must be a block, got {shown(item)}.", "Write {document: ..., footnotes: [...]}.")
             continue
         sub = RecordReader(item, rdr.file, rdr.record_id, rdr.log, ["document", "footnotes", "paragraph"])
         document = sub.text("document", prefix=prefix)
         if document and document not in sources:
-            rdr.problem(prefix + "document", f"unknown source id {document!r}.", f"Use one of: {', '.join(sorted(sources))}.")
+            rdr.problem(prefix + "document", f"unknown source id {shown(document)}.", f"Use one of: {', '.join(sorted(sources))}.")
         footnotes = item.get("footnotes", [])
         if not isinstance(footnotes, list) or not all(isinstance(f, int) and not isinstance(f, bool) and f > 0 for f in footnotes):
-            rdr.problem(prefix + "footnotes", f"must be a list of footnote numbers, got {footnotes!r}.", "Write footnotes: [525, 530].")
+            rdr.problem(prefix + "footnotes", f"must be a list of footnote numbers, got {shown(footnotes)}.", "Write footnotes: [525, 530].")
             footnotes = []
         paragraph = sub.integer("paragraph", required=False, prefix=prefix)
         if not footnotes and paragraph is None:
@@ -167,7 +191,7 @@ def _town(rid: str, rdr: RecordReader) -> Place | None:
     for field in ("lat", "lon"):
         if field in rdr.record:
             rdr.problem(field, "a town takes its coordinates from GeoNames.", "Remove lat/lon and keep geonames_id, or make it a 'site'.")
-    radius = rdr.number("radius_km", positive=True)
+    radius = _radius(rdr, "town")
     if gid is None:
         return None
     city = geonames_city(gid)
@@ -199,11 +223,11 @@ def _town(rid: str, rdr: RecordReader) -> Place | None:
 def _curated(rid: str, kind: str, rdr: RecordReader) -> Place | None:
     lat = rdr.number("lat")
     lon = rdr.number("lon")
-    radius = rdr.number("radius_km", required=kind != "country", positive=True)
+    radius = _radius(rdr, kind)
     source = rdr.text("coord_source")
     verified = rdr.record.get("verified", True)
     if not isinstance(verified, bool):
-        rdr.problem("verified", f"must be true or false, got {verified!r}.", "Write verified: false for an estimate.")
+        rdr.problem("verified", f"must be true or false, got {shown(verified)}.", "Write verified: false for an estimate.")
         verified = False
     country = rdr.text("country", required=False)
     if lat is None or lon is None or not _in_region(lat, lon, rdr) or not _in_country(lat, lon, country, rdr):
@@ -224,9 +248,22 @@ def _curated(rid: str, kind: str, rdr: RecordReader) -> Place | None:
     )
 
 
+def _radius(rdr: RecordReader, kind: str) -> float | None:
+    """Return ``radius_km`` (required but for countries), or ``None`` after a problem when it is beyond the kind's bound."""
+    radius = rdr.number("radius_km", required=kind != "country", positive=True)
+    bound = MAX_RADIUS_KM.get(kind)
+    if radius is not None and bound is not None and radius > bound:
+        wider = {"site": "'town' or 'area'", "town": "'area'"}.get(kind)
+        hint = f"Check the unit (km, not m){f', or make it an {wider}' if wider else ''}." if kind != "country" else "Check the unit (km, not m)."
+        article = "an" if kind == "area" else "a"
+        rdr.problem("radius_km", f"{radius:g} km is beyond the widest radius for {article} {kind} ({bound:g} km).", hint)
+        return None
+    return radius
+
+
 def _in_country(lat: float, lon: float, country: str, rdr: RecordReader) -> bool:
     if country and country not in COUNTRY_EXTENTS:
-        rdr.problem("country", f"unknown country code {country!r}.", f"Use one of: {', '.join(COUNTRY_EXTENTS)}.")
+        rdr.problem("country", f"unknown country code {shown(country)}.", f"Use one of: {', '.join(COUNTRY_EXTENTS)}.")
         return False
     if not country:
         return True

@@ -6,14 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 from dataset._fields import RecordReader
-from dataset._yaml import read_yaml
+from dataset._yaml import read_yaml, record_name
 from dataset.model import Claim, Story, Timeline, TimelineStop
-from dataset.problems import ProblemLog
+from dataset.problems import ProblemLog, shown
 
 REL = "timeline.yaml"
 
 
-def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog) -> Timeline:
+def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog, *, claims_complete: bool = True) -> Timeline:
     """Return the timeline; an absent file gives an empty one, a bad one logs each problem.
 
     Parameters
@@ -24,6 +24,9 @@ def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog) -> Timel
         The parsed claims: each stop must name one, and its date must lie in the claim's span.
     log
         Where problems go.
+    claims_complete
+        ``False`` when a claims file could not be read (already reported): a stop naming an
+        unknown claim is then not reported again, as the claim may be in that file.
     """
     path = data_dir / REL
     if not path.exists():
@@ -36,12 +39,12 @@ def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog) -> Timel
         return Timeline()
     RecordReader(doc, REL, "(file)", log, ["stops", "story"])
     by_id = {c.id: c for c in claims}
-    stops = _stops(doc.get("stops"), by_id, log)
+    stops = _stops(doc.get("stops"), by_id, log, report_unknown=claims_complete)
     story = _story(doc.get("story"), log)
     return Timeline(tuple(sorted(stops, key=lambda s: s.date)), story)
 
 
-def _stops(items: object, claims: dict[str, Claim], log: ProblemLog) -> list[TimelineStop]:
+def _stops(items: object, claims: dict[str, Claim], log: ProblemLog, *, report_unknown: bool) -> list[TimelineStop]:
     if items is None:
         return []
     if not isinstance(items, list):
@@ -53,11 +56,9 @@ def _stops(items: object, claims: dict[str, Claim], log: ProblemLog) -> list[Tim
         if not isinstance(item, dict):
             log.add(REL, f"#{n}", "(record)", "must be a block of fields.", "Write id, label, date and claim.")
             continue
-        rid = str(item.get("id") or f"#{n}")
+        rid = record_name(item, n)
         rdr = RecordReader(item, REL, rid, log, ["id", "label", "date", "claim", "note"])
-        if "id" not in item:
-            rdr.problem("id", "is missing.", "Give the stop a short unique id.")
-        elif rid in seen:
+        if rdr.check_id() and rid in seen:
             rdr.problem("id", f"duplicate id {rid!r}.", "Give each stop its own id.")
         seen.add(rid)
         label, claim_id, note = rdr.text("label"), rdr.text("claim"), rdr.text("note", required=False)
@@ -65,8 +66,8 @@ def _stops(items: object, claims: dict[str, Claim], log: ProblemLog) -> list[Tim
         if day is None and "date" not in item:
             rdr.problem("date", "is missing.", "Give a day, YYYY-MM-DD, inside the claim's date span.")
         claim = claims.get(claim_id)
-        if claim_id and claim is None:
-            rdr.problem("claim", f"unknown claim {claim_id!r}.", "Name the id of the claim in data/claims/ that grounds this turning point.")
+        if claim_id and claim is None and report_unknown:
+            rdr.problem("claim", f"unknown claim {shown(claim_id)}.", "Name the id of the claim in data/claims/ that grounds this turning point.")
         if claim is not None and day is not None and not claim.time.covers(day):
             rdr.problem(
                 "date",

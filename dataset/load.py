@@ -8,10 +8,12 @@ from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
 from dataset._timeline import load_timeline
 from dataset.model import Claim, Dataset, Source
-from dataset.problems import ProblemLog
+from dataset.problems import DataError, ProblemLog, shown
 from dataset.quotes import check_quotes, read_source_texts
 from geo.gazetteer import Gazetteer
 
+# Files every claim refers to: when one cannot be read, checking claims would only give knock-on problems.
+BASE_FILES = ("vocabulary.yaml", "sources.yaml", "gazetteer.yaml")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 DEFAULT_SOURCES_DIR = ROOT.parent / "shared" / "seeds"
@@ -47,24 +49,34 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
         With every problem found, each naming file, record and field.
     """
     log = ProblemLog()
+    if not data_dir.is_dir():
+        log.add("(command line)", "--data-dir", "--data-dir", f"{shown(str(data_dir))} is not a folder.", "Give the folder holding dataset.yaml and claims/.")
+        log.raise_if_any()
     if sources_dir is not None and not sources_dir.is_dir():
         log.add("(command line)", "--sources-dir", "--sources-dir", f"{sources_dir} is not a folder.", "Give the folder holding the source .txt files.")
     info = load_info(data_dir, log)
     actors, types = load_vocabulary(data_dir, log)
     sources = load_sources(data_dir, log)
     gazetteer = Gazetteer(load_places(data_dir, log))
+    unread = sorted(log.unreadable.intersection(BASE_FILES))
+    if unread:
+        log.notes.append(f"claims/ and timeline.yaml were not checked, as every claim refers to {' and '.join(unread)}: fix the problems above first.")
+        log.raise_if_any()
     parser = ClaimParser(log, actors=actors, types=types, sources=sources, gazetteer=gazetteer)
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)
-    timeline = load_timeline(data_dir, claims, log)
-    texts = read_source_texts(sources, find_sources_dir(sources_dir))
+    timeline = load_timeline(data_dir, claims, log, claims_complete=not parser.unread)
+    texts = read_source_texts(sources, find_sources_dir(sources_dir), log)
     checked = check_quotes(claims, sources, texts, log)
     missing = sorted({ev.source for c in claims for ev in c.evidence if sources.get(ev.source) and sources[ev.source].text and ev.source not in texts})
     if missing:
         log.notes.append(f"Verbatim-quote check skipped for {', '.join(missing)}: source text not found (give --sources-dir).")
     log.notes.append(f"Checked {checked} quotes against their source texts.")
+    if info is None and not log.problems:  # load_info logs a problem whenever it returns None; never build without it
+        log.add("dataset.yaml", "(file)", "(file)", "could not be read.", "See data/README.md.")
     log.raise_if_any()
-    assert info is not None  # noqa: S101 - load_info logs a problem whenever it returns None
+    if info is None:  # unreachable: raise_if_any raised; this narrows the type
+        raise DataError(log.problems)
     return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes, timeline=timeline)
 
 

@@ -10,7 +10,8 @@ from dataset.problems import ProblemLog
 
 _SPACES = re.compile(r"\s+")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_MARKER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# Footnote markers: superscript digits (EUAA), "[n]" (not a Markdown link "[n](...)") and "^n".
+_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[(\d{1,4})\](?!\()|\^(\d{1,4})")
 
 
 def _squash(text: str) -> str:
@@ -26,19 +27,28 @@ def paragraphs(text: str) -> list[str]:
 
 
 def footnote_markers(paragraph: str) -> list[tuple[int, int]]:
-    """Return ``(position, footnote number)`` for each superscript marker."""
-    return [(m.start(), int(m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
+    """Return ``(position, footnote number)`` for each marker: superscript digits, ``[n]`` or ``^n``."""
+    return [(m.start(), int(m.group(1) or m.group(2) or m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
 
 
-def read_source_texts(sources: dict[str, Source], sources_dir: Path | None) -> dict[str, str]:
-    """Return ``{source id: text}`` for the sources whose text file is in ``sources_dir``."""
+def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log: ProblemLog | None = None) -> dict[str, str]:
+    """Return ``{source id: text}`` for the sources whose text file is in ``sources_dir``.
+
+    A text that cannot be read as UTF-8 is left out, with a problem on its source in ``log``.
+    """
     if sources_dir is None:
         return {}
     texts = {}
     for src in sources.values():
         path = sources_dir / src.text if src.text else None
-        if path is not None and path.is_file():
+        if path is None or not path.is_file():
+            continue
+        try:
             texts[src.id] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            if log is not None:
+                why = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
+                log.add("sources.yaml", src.id, "text", f"the source text {path} {why}.", "Save the text copy as UTF-8.")
     return texts
 
 

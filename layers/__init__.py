@@ -3,6 +3,7 @@
 from dataset.model import Dataset
 from layers._layer import Layer
 from layers.acled import build_acled_layers
+from layers.countrywide import build_countrywide_layer
 from layers.movements import build_movements_layer
 from layers.presence import build_presence_layer
 from layers.risks import build_risks_layer
@@ -14,6 +15,7 @@ from overlays import OverlaySet
 
 # Drawing order: areas underneath, then lines, then points.
 LAYER_BUILDERS = (
+    build_countrywide_layer,
     build_uncertainty_layer,
     build_presence_layer,
     build_movements_layer,
@@ -46,6 +48,7 @@ __all__ = [
     "Layer",
     "StyleSpec",
     "build_acled_layers",
+    "build_countrywide_layer",
     "build_layers",
     "build_movements_layer",
     "build_presence_layer",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from dataset.model import Dataset
-from geo.geodesy import geodesic_length_m, geodesic_route
+from geo.basemap import country_outlines
+from geo.geodesy import geodesic_length_m
 from layers._features import claim_properties, place_list
 from layers._layer import Layer, to_gdf
+from layers._routes import movement_route
 from layers.style import StyleSpec
 
 STYLE = StyleSpec(
@@ -20,21 +22,27 @@ STYLE = StyleSpec(
     arrowheads=True,
     dash_field="route",
     dash_value="inferred",
-    description="Geodesic lines from origin through the crossing or airbase used to the destination; dashed where the route is inferred.",
+    description=(
+        "Geodesic lines from origin through the crossing or airbase used to the destination; dashed where the route is inferred. "
+        "A country is not a place: a movement to a country ends a short way past its border (labelled \u2192 country), "
+        "one whose crossing the source does not name is a short border-crossing arrow, an air evacuation a short arrow from the airbase."
+    ),
 )
 # Inbound movements end in Syria; everything else leaves it or passes through it.
 DIRECTION = {"reinforcement": "inbound", "withdrawal": "outbound", "evacuation": "outbound", "supply-line": "supply"}
-EXTRA = ["route", "direction", "origin", "via", "destination", "length_km"]
+EXTRA = ["route", "direction", "origin", "via", "destination", "length_km", "start_label", "end_label", "crossing_stated", "end_kind"]
 
 
 def build_movements_layer(ds: Dataset) -> Layer:
-    """Return one geodesic line per movement claim, origin → via → destination."""
+    """Return one geodesic line per movement claim, origin → via → destination, country ends at the border."""
     rows: list[dict[str, Any]] = []
+    outlines = country_outlines()
     for claim in ds.claims:
         if ds.types[claim.type].layer != "movements" or not claim.is_movement:
             continue
         stops = place_list(ds, claim.place_ids())
-        line = geodesic_route([(p.lon, p.lat) for p in stops])
+        drawn = movement_route(stops, outlines)
+        line = drawn.line
         row = claim_properties(ds, claim, stops)
         row.update(
             id=claim.id,
@@ -44,6 +52,10 @@ def build_movements_layer(ds: Dataset) -> Layer:
             via=", ".join(p.name for p in stops[1:-1]),
             destination=stops[-1].name,
             length_km=round(geodesic_length_m(line) / 1000.0, 1),
+            start_label=drawn.start_label,
+            end_label=drawn.end_label,
+            crossing_stated=drawn.crossing_stated,
+            end_kind=drawn.end_kind,
             geometry=line,
         )
         rows.append(row)

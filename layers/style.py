@@ -99,6 +99,11 @@ class StyleSpec:
         filters, story, labels or corroboration; popups say so.
     attribution
         Credit line every renderer shows wherever the layer is drawn (the overlay's data owner).
+    panel
+        The layer is listed (claims with their quotes), not drawn as map symbols: the web map
+        shows it in a panel, snapshots in a boxed list; only QGIS draws its outline.
+    estimate_dash
+        Dash pattern (px) of outlines whose ``radius_estimated`` property is true.
     """
 
     layer: str
@@ -125,6 +130,8 @@ class StyleSpec:
     def marker_for(self, category: str) -> str:
         """Return the point symbol for a category value (the layer's ``marker`` unless the value has its own)."""
         return self.category_markers.get(category, self.marker)
+    panel: bool = False
+    estimate_dash: str = "6 4"
 
     def colour(self, category: str) -> str:
         """Return the colour for a category value (grey for unknown ones)."""
@@ -187,6 +194,14 @@ class BasemapStyle:
         Town dot colour and town label colour.
     country_label
         Country name colour.
+    river, river_width, lake
+        Rivers (line colour, width in px) and lakes (fill) from Natural Earth 50 m.
+    river_label
+        Colour of river names (set in italics).
+    road, road_dash, road_width
+        Schematic main roads: colour, dash pattern in px and width in px.
+    town_label_foreign
+        Paler label colour for towns outside Syria and Lebanon.
     """
 
     sea: str
@@ -199,6 +214,14 @@ class BasemapStyle:
     town: str
     town_label: str
     country_label: str
+    river: str = "#7FA6C9"
+    river_width: float = 1.2
+    lake: str = "#CFE0EE"
+    river_label: str = "#4F7DA6"
+    road: str = "#B08F6A"
+    road_dash: str = "5 3"
+    road_width: float = 1.0
+    town_label_foreign: str = "#8C8C8C"
 
 
 # The web map's tones: pale blue sea, warm off-white land, dashed grey borders, blue-grey coast.
@@ -214,3 +237,11 @@ BASEMAP = BasemapStyle(
     town_label="#444444",
     country_label="#8A8478",
 )
+
+
+# The opening view of every renderer (lon_min, lat_min, lon_max, lat_max): Syria, Lebanon and
+# the border crossings toward Iraq, with a little room for the arrows that leave it.
+VIEW_SYRIA: tuple[float, float, float, float] = (35.0, 32.2, 42.5, 37.4)
+# The country the map is about: a country-to-country leg with no shared border is drawn where
+# it enters or leaves this country (see layers._routes).
+FOCUS_COUNTRY = "Syria"

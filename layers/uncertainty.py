@@ -1,4 +1,8 @@
-"""Uncertainty layer: the honest precision area around every point that is not a site."""
+"""Uncertainty layer: the honest precision area around every point that is not a site.
+
+Rings, not discs: an outline with at most a faint fill, dashed where the radius is an
+estimate (every area, and any place the gazetteer marks unverified), with no centre pin.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from dataset.model import Dataset
 from geo.geodesy import uncertainty_buffer
 from geo.place import SITE_MAX_KM
 from layers._layer import Layer, to_gdf
-from layers._points import POINT_COLUMNS, point_rows
+from layers._points import POINT_COLUMNS, POINT_LAYERS, point_rows
 from layers.style import StyleSpec
 
 STYLE = StyleSpec(
@@ -15,22 +19,35 @@ STYLE = StyleSpec(
     group="Presence",
     geometry="polygon",
     marker="",
-    size_px=1,
-    fill_opacity=0.12,
-    description="Circle of the place's precision radius, buffered in metres: the true location may lie anywhere inside.",
+    size_px=1.2,
+    fill_opacity=0.05,
+    estimate_dash="6 4",
+    description=(
+        "Ring of the place's precision radius, buffered in metres: the true location may lie anywhere inside; "
+        "there is no exact centre. Dashed where the radius is an estimate; the claim's symbol sits on the ring."
+    ),
 )
-SOURCE_LAYERS = ("presence", "strikes", "risks")
+
+
+def radius_is_estimated(place_kind: str, *, verified: bool) -> bool:
+    """Return whether a ring is drawn dashed: an area's extent has no published outline, or the place is unverified."""
+    return place_kind == "area" or not verified
 
 
 def build_uncertainty_layer(ds: Dataset) -> Layer:
-    """Return one polygon per point feature whose place is coarser than a site."""
+    """Return one ring per point feature whose place is coarser than a site."""
     rows = []
-    for layer in SOURCE_LAYERS:
+    for layer in POINT_LAYERS:
         for row in point_rows(ds, layer):
             radius = row["radius_km"]
             if radius is None or radius <= SITE_MAX_KM:
                 continue
-            row["geometry"] = uncertainty_buffer(row["lon"], row["lat"], radius)
+            place = ds.gazetteer.get(row["place_id"])
+            row["geometry"] = uncertainty_buffer(row["anchor_lon"], row["anchor_lat"], radius)
             row["parent_layer"] = layer
+            row["radius_estimated"] = radius_is_estimated(row["place_kind"], verified=place.verified if place else False)
             rows.append(row)
-    return Layer(to_gdf(rows, [*POINT_COLUMNS, "parent_layer"]), STYLE)
+    return Layer(to_gdf(rows, [*POINT_COLUMNS, "parent_layer", "radius_estimated"]), STYLE)
+
+
+__all__ = ["STYLE", "build_uncertainty_layer", "radius_is_estimated"]

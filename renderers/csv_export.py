@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import numbers
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,11 +22,32 @@ COLUMNS = [
     "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "feature_id",
 ]  # fmt: skip
 POINT_LAYERS = ("presence", "strikes", "risks")
+# A text cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: Any) -> str:  # noqa: ANN401
     """Return ``value`` as text, with None and NaN (pandas' missing string) as ""."""
     return "" if value is None or value != value else str(value)  # noqa: PLR0124 - NaN check
+
+
+def spreadsheet_cell(value: Any) -> str:  # noqa: ANN401
+    """Return the CSV cell for ``value``: numbers as they are, text that a spreadsheet would run as a formula defused.
+
+    Following OWASP's CSV-injection guidance, a text cell that begins with ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return gets a leading single quote, so a spreadsheet shows it as
+    text. Numbers (latitude, longitude, radius, stop) are written as numbers: ``-33.5`` is not
+    a formula, but the text ``"-1+1"`` is.
+
+    Examples
+    --------
+    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("@SUM(A1)"), spreadsheet_cell("-1+1"), spreadsheet_cell(-33.5), spreadsheet_cell(None)
+    ("'=1+1", "'@SUM(A1)", "'-1+1", '-33.5', '')
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _text(value)
+    text = _text(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
@@ -62,6 +84,24 @@ def point_rows(layer: Layer) -> list[dict[str, Any]]:
     return rows
 
 
+def countrywide_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
+    """Return one CSV row per country-wide claim and country, at the country's reference point (ACLED geo precision 3)."""
+    rows = []
+    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
+        for pid in json.loads(row["place_ids"]):
+            place = ds.gazetteer.get(pid)
+            if place is None:
+                raise ValueError(f"Claim {row['id']!r} names place {pid!r}, which is not in the gazetteer; fix data/gazetteer.yaml.")
+            cells = _common(row, layer.name)
+            cells.update(
+                event_id_cnty=f"{row['id']}@{pid}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
+                geo_precision=place.acled_geo_precision, role="at", stop=1, place_id=pid,
+                loc_precision=place.precision, radius_km=place.radius_km,
+            )  # fmt: skip
+            rows.append(cells)
+    return rows
+
+
 def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     """Return one CSV row per stop of each movement: origin, each via, destination (in travel order)."""
     rows = []
@@ -83,17 +123,22 @@ def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
 
 
 def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write ``out_dir/militia_map.csv`` (UTF-8 with BOM so spreadsheets read the Arabic and accents); return its path."""
+    """Write ``out_dir/militia_map.csv`` (UTF-8 with BOM so spreadsheets read the Arabic and accents); return its path.
+
+    No text cell can run as a formula: see :func:`spreadsheet_cell`.
+    """
     rows: list[dict[str, Any]] = []
     for layer in layers:
         if layer.name in POINT_LAYERS:
             rows += point_rows(layer)
         elif layer.name == "movements":
             rows += movement_rows(layer, ds)
+        elif layer.style.panel:
+            rows += countrywide_rows(layer, ds)
     path = out_dir / CSV_NAME
     with path.open("w", encoding="utf-8-sig", newline="") as sink:
         writer = csv.DictWriter(sink, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _text(v) for k, v in row.items()})
+            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
     return [path]

@@ -12,7 +12,13 @@ import xml.etree.ElementTree as ET
 from layers.style import BASEMAP
 from renderers.qgis.qml import PX_TO_PT, line_props, option_map, qml_text, qml_tree, rgba
 
-BASEMAP_FIELDS = {"countries": ["name"], "town_labels": ["name", "population", "geonames_id", "country"]}
+BASEMAP_FIELDS = {
+    "countries": ["name"],
+    "lakes": ["name"],
+    "rivers": ["name"],
+    "roads": ["name", "ref", "route_source", "schematic", "towns"],
+    "town_labels": ["name", "label", "population", "geonames_id", "country", "rank", "named_by_claim"],
+}
 
 
 def _renderer(kind: str, layers: list[tuple[str, dict[str, str]]]) -> ET.Element:
@@ -48,12 +54,30 @@ def towns_renderer() -> ET.Element:
     return _renderer("marker", [("SimpleMarker", props)])
 
 
+def lakes_renderer() -> ET.Element:
+    """Return the lakes' renderer: a sea-toned fill with a thin river-coloured edge."""
+    fill = {"style": "solid", "color": rgba(BASEMAP.lake), "outline_style": "solid", "outline_color": rgba(BASEMAP.river),
+            "outline_width": f"{0.5 * PX_TO_PT:g}", "outline_width_unit": "Point"}  # fmt: skip
+    return _renderer("fill", [("SimpleFill", fill)])
+
+
+def rivers_renderer() -> ET.Element:
+    """Return the rivers' renderer: a solid line in the river tone."""
+    return _renderer("line", [("SimpleLine", _line(BASEMAP.river, BASEMAP.river_width))])
+
+
+def roads_renderer() -> ET.Element:
+    """Return the schematic roads' renderer: a thin dashed line in the road tone."""
+    return _renderer("line", [("SimpleLine", _line(BASEMAP.road, BASEMAP.road_width, BASEMAP.road_dash))])
+
+
 def basemap_qml(name: str) -> str:
-    """Return the QML of basemap layer ``name`` (``countries`` or ``town_labels``)."""
-    if name == "countries":
-        root = qml_tree(countries_renderer(), BASEMAP_FIELDS[name], geometry="polygon", label_field="name", label_colour=BASEMAP.country_label)
-    elif name == "town_labels":
-        root = qml_tree(towns_renderer(), BASEMAP_FIELDS[name], geometry="point", label_field="name", label_colour=BASEMAP.town_label)
-    else:
-        raise ValueError(f"Unknown basemap layer {name!r}; expected 'countries' or 'town_labels'.")
+    """Return the QML of basemap layer ``name`` (``countries``, ``lakes``, ``rivers``, ``roads`` or ``town_labels``)."""
+    geometry = {"countries": "polygon", "lakes": "polygon", "rivers": "line", "roads": "line", "town_labels": "point"}
+    builders = {"countries": countries_renderer, "lakes": lakes_renderer, "rivers": rivers_renderer, "roads": roads_renderer, "town_labels": towns_renderer}
+    labels = {"countries": ("name", BASEMAP.country_label), "rivers": ("name", BASEMAP.river_label), "town_labels": ("label", BASEMAP.town_label)}
+    if name not in builders:
+        raise ValueError(f"Unknown basemap layer {name!r}; expected one of {sorted(builders)}.")
+    field, colour = labels.get(name, ("", BASEMAP.town_label))
+    root = qml_tree(builders[name](), BASEMAP_FIELDS[name], geometry=geometry[name], label_field=field, label_colour=colour)
     return qml_text(root)

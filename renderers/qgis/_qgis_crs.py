@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pyproj import CRS, Transformer
 
 from geo.basemap import REGION_BBOX
+from layers.style import VIEW_SYRIA
 
 Extent = tuple[float, float, float, float]
 WGS84_PROJ = "+proj=longlat +datum=WGS84 +no_defs"
@@ -34,6 +35,12 @@ def projected_bbox(bbox: Extent = REGION_BBOX) -> Extent:
     """Return ``bbox`` (lon/lat) in the project CRS: the extent of its densified outline, in metres."""
     to_map = Transformer.from_crs(CRS.from_proj4(WGS84_PROJ), CRS.from_proj4(project_proj(bbox)), always_xy=True)
     return to_map.transform_bounds(*bbox, densify_pts=64)
+
+
+def view_extent(view: Extent = VIEW_SYRIA) -> Extent:
+    """Return the opening view (lon/lat) in the project CRS (the region's conic): what canvas and print layout frame."""
+    to_map = Transformer.from_crs(CRS.from_proj4(WGS84_PROJ), CRS.from_proj4(project_proj()), always_xy=True)
+    return to_map.transform_bounds(*view, densify_pts=64)
 
 
 def fit_extent(extent: Extent, width: float, height: float) -> Extent:

@@ -21,7 +21,7 @@ TITLE_MM = (8.0, 4.0, 281.0, 9.0)
 MAP_MM = (8.0, 14.0, 281.0, 120.0)
 SCALEBAR_MM = (11.0, 121.0, 40.0, 10.0)
 LEGEND_MM = (8.0, 136.0, 281.0, 56.0)
-LEGEND_COLUMNS = 3
+LEGEND_COLUMNS = 4
 NOTE_MM = (8.0, 194.0, 281.0, 13.0)
 # The overlays' credit (ACLED), on the map's lower right, boxed, right of the scale bar.
 OVERLAY_CREDIT_MM = (120.0, 123.0, 167.0, 9.5)
@@ -66,10 +66,19 @@ def _text_style(parent: ET.Element, size_pt: float, *, bold: bool = False) -> No
     ET.SubElement(fmt, "text-buffer", {"bufferDraw": "0"})
 
 
+def label_text(text: str) -> str:
+    """Return ``text`` for a layout label, shown as written.
+
+    QGIS evaluates ``[% … %]`` in label text as an expression; each ``[%`` of the data becomes the
+    expression ``[% '[%' %]``, which shows ``[%`` itself, so no text from the data is evaluated.
+    """
+    return text.replace("[%", "[% '[%' %]")
+
+
 def _label(
     parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False, **attrs: str
 ) -> None:
-    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=text, htmlState="0", marginX="1", marginY="1", halign="1", valign="32", **attrs)
+    node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=label_text(text), htmlState="0", marginX="1", marginY="1", halign="1", valign="32", **attrs)
     # QGIS 3.22 labels read a QFont description (family, size, pixel size, style hint, weight, ...).
     weight = 75 if bold else 50
     ET.SubElement(node, "LabelFont", {"description": f"{FONT},{size_pt:g},-1,5,{weight},0,0,0,0,0", "style": "Bold" if bold else ""})

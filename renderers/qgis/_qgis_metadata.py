@@ -10,6 +10,9 @@ import json
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from renderers._xml import xml_document
+from renderers.qgis.qml import QGIS_DOCTYPE
+
 if TYPE_CHECKING:
     from dataset.model import Dataset, Source
     from layers import Layer
@@ -68,5 +71,4 @@ def fill_metadata(node: ET.Element, layer: Layer, ds: Dataset) -> ET.Element:
 def metadata_qmd(layer: Layer, ds: Dataset, qgis_version: str) -> str:
     """Return the layer's metadata as a QMD document (what QGIS writes into ``gpkg_metadata``)."""
     root = fill_metadata(ET.Element("qgis", {"version": qgis_version}), layer, ds)
-    ET.indent(root, space=" ")
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_document(root, QGIS_DOCTYPE)

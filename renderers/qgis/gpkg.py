@@ -13,7 +13,7 @@ import fiona
 import shapely
 from shapely.geometry import mapping
 
-from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_town_labels
+from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_lakes, load_rivers, load_roads, load_town_labels
 from layers._features import evidence_record
 from renderers.qgis._basemap_style import basemap_qml
 from renderers.qgis._gpkg_extensions import write_schema_and_metadata
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 GPKG_NAME = "militia_map.gpkg"
 GEOMETRY_COLUMN = "geom"
-BASEMAP_LAYERS = ("countries", "town_labels")
+BASEMAP_LAYERS = ("countries", "lakes", "rivers", "roads", "town_labels")
+ROADS_NOTE = "Main roads, schematic, for orientation: straight lines through the towns named; no surveyed route (data/roads.geojson)."
+TOWNS_NOTE = "Towns: every town a claim names, Syrian and Lebanese towns of 15,000+, foreign towns of 150,000+ (rank: lower first)."
 SOURCES_TABLE = "sources"
 EVIDENCE_TABLE = "evidence"
 STYLES_TABLE = "layer_styles"
@@ -37,7 +39,8 @@ FIELD_TYPES = {
     "date_start": "date", "date_end": "date",
     "acled_time_precision": "int", "acled_geo_precision": "int", "n_evidence": "int", "population": "int", "geonames_id": "int",
     "radius_km": "float", "lon": "float", "lat": "float", "length_km": "float",
-    "verified": "bool",
+    "verified": "bool", "on_ring": "bool", "radius_estimated": "bool", "crossing_stated": "bool", "named_by_claim": "bool", "schematic": "bool",
+    "anchor_lon": "float", "anchor_lat": "float", "rank": "int",
     "time_precision": "int", "geo_precision": "int", "fatalities": "int", "acled_timestamp": "int", "source_row": "int",
     "event_date": "date",
 }  # fmt: skip
@@ -161,6 +164,32 @@ def _write_styles(path: Path, entries: list[tuple[str, str, str]], ds: Dataset) 
         sink.writerecords({"geometry": None, "properties": rec} for rec in frame.to_dict(orient="records"))
 
 
+def geometry_type(layer: Layer) -> str:
+    """Return the GeoPackage geometry type of a layer (country outlines are MultiPolygons)."""
+    kinds = set(layer.gdf.geometry.geom_type) if len(layer.gdf) else set()
+    if layer.style.geometry == "polygon" and ("MultiPolygon" in kinds or layer.style.panel):
+        return "MultiPolygon"
+    return GEOMETRY_TYPES[layer.style.geometry]
+
+
+def named_towns(ds: Dataset) -> dict[int, str]:
+    """Return ``{GeoNames id: gazetteer name}`` of every town a claim names (labelled first)."""
+    ids = {pid for claim in ds.claims for pid in claim.place_ids()}
+    return {p.geonames_id: p.name for pid in sorted(ids) if (p := ds.gazetteer.get(pid)) is not None and p.geonames_id is not None}
+
+
+def context_frames() -> list[tuple[str, gpd.GeoDataFrame, str, str]]:
+    """Return the context tables (name, frame, geometry type, description): lakes, rivers, schematic roads."""
+    lakes, rivers, roads = load_lakes(REGION_BBOX).copy(), load_rivers(REGION_BBOX).copy(), load_roads().copy()
+    lakes["geometry"] = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in lakes.geometry]
+    rivers["geometry"] = [shapely.MultiLineString([g]) if g.geom_type == "LineString" else g for g in rivers.geometry]
+    return [
+        ("lakes", lakes, "MultiPolygon", f"Lakes, Natural Earth 50 m. {ATTRIBUTION}"),
+        ("rivers", rivers, "MultiLineString", f"Rivers, Natural Earth 50 m (Euphrates and Tigris named). {ATTRIBUTION}"),
+        ("roads", roads, "LineString", ROADS_NOTE),
+    ]
+
+
 def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
     """Write ``out_dir/militia_map.gpkg`` (GeoPackage 1.2) and return its path.
 
@@ -173,13 +202,15 @@ def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pa
     stamp = build_stamp(ds).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     styles: list[tuple[str, str, str]] = []
     with fiona.Env(OGR_CURRENT_DATE=stamp):
-        countries, towns = load_countries(REGION_BBOX).copy(), load_town_labels(bbox=REGION_BBOX)
+        countries, towns = load_countries(REGION_BBOX).copy(), load_town_labels(bbox=REGION_BBOX, named=named_towns(ds))
         countries["geometry"] = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in countries.geometry]
         write_frame(path, "countries", countries, geometry="MultiPolygon", description=f"Country borders. {ATTRIBUTION}")
-        write_frame(path, "town_labels", towns, geometry="Point", description=f"Towns with 150,000 people or more. {ATTRIBUTION}")
+        for name, frame, gtype, text in context_frames():
+            write_frame(path, name, frame, geometry=gtype, description=text)
+        write_frame(path, "town_labels", towns, geometry="Point", description=f"{TOWNS_NOTE} {ATTRIBUTION}")
         styles += [(name, name.replace("_", " ").capitalize(), basemap_qml(name)) for name in BASEMAP_LAYERS]
         for layer in layers:
-            gtype = GEOMETRY_TYPES[layer.style.geometry]
+            gtype = geometry_type(layer)
             write_frame(path, layer.name, layer.gdf, geometry=gtype, description=layer_description(layer, ds))
             styles.append((layer.name, layer.style.title, layer_qml(layer)))
         sources, evidence = sources_frame(ds), evidence_frame(ds)

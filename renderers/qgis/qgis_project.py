@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP as BASEMAP_STYLE
+from renderers._xml import xml_document
 from renderers.qgis._basemap_style import basemap_qml
-from renderers.qgis._qgis_crs import project_proj, projected_bbox, spatialrefsys
+from renderers.qgis._qgis_crs import project_proj, spatialrefsys, view_extent
 from renderers.qgis._qgis_layout import layout_element
 from renderers.qgis._qgis_metadata import fill_metadata
-from renderers.qgis.gpkg import GEOMETRY_TYPES, GPKG_NAME
-from renderers.qgis.qml import QGIS_VERSION, layer_qml
+from renderers.qgis.gpkg import GPKG_NAME, geometry_type
+from renderers.qgis.qml import QGIS_DOCTYPE, QGIS_VERSION, layer_qml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,8 +28,14 @@ if TYPE_CHECKING:
 
 PROJECT_NAME = "militia_map.qgs"
 BASEMAP_GROUP = "Basemap"
-BASEMAP = (("town_labels", "Towns (GeoNames)", "Point"), ("countries", "Countries (Natural Earth)", "MultiPolygon"))
-GEOMETRY_NAMES = {"Point": "Point", "LineString": "Line", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+BASEMAP = (
+    ("town_labels", "Towns (GeoNames)", "Point"),
+    ("roads", "Main roads (schematic, for orientation)", "LineString"),
+    ("rivers", "Rivers (Natural Earth 50 m)", "MultiLineString"),
+    ("lakes", "Lakes (Natural Earth 50 m)", "MultiPolygon"),
+    ("countries", "Countries (Natural Earth)", "MultiPolygon"),
+)
+GEOMETRY_NAMES = {"Point": "Point", "LineString": "Line", "MultiLineString": "Line", "Polygon": "Polygon", "MultiPolygon": "Polygon"}
 
 
 def layer_id(name: str) -> str:
@@ -93,8 +100,8 @@ def _extent(parent: ET.Element, tag: str, extent: tuple[float, float, float, flo
 
 
 def _view_settings(root: ET.Element) -> None:
-    """Add the canvas and default view: the region, in the project CRS (metres)."""
-    extent = projected_bbox()
+    """Add the canvas and default view: Syria and Lebanon (``layers.style.VIEW_SYRIA``), in the project CRS (metres)."""
+    extent = view_extent()
     canvas = ET.SubElement(root, "mapcanvas", {"name": "theMapCanvas", "annotationsVisible": "1"})
     ET.SubElement(canvas, "units").text = "meters"
     _extent(canvas, "extent", extent)
@@ -137,7 +144,7 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     for layer in layers:
         spec = layer.style
         metadata = fill_metadata(ET.Element("resourceMetadata"), layer, ds)
-        maplayers.append(maplayer_element(layer.name, spec.title, GEOMETRY_TYPES[spec.geometry], layer_qml(layer), metadata))
+        maplayers.append(maplayer_element(layer.name, spec.title, geometry_type(layer), layer_qml(layer), metadata))
     for name, title, geometry in BASEMAP:
         maplayers.append(maplayer_element(name, title, geometry, basemap_qml(name), basemap_metadata(name, title)))
     _view_settings(root)
@@ -145,15 +152,13 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     layouts = ET.SubElement(root, "Layouts")
     entries = [(layer_id(layer.name), layer.style.title, f"./{GPKG_NAME}|layername={layer.name}") for layer in reversed(layers)]
     overlay_credits = tuple(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution))
-    layouts.append(layout_element(ds, projected_bbox(), entries, overlay_credits=overlay_credits))
+    layouts.append(layout_element(ds, view_extent(), entries, overlay_credits=overlay_credits))
     return root
 
 
 def write_qgis_project(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
     """Write ``out_dir/militia_map.qgs`` (next to the GeoPackage); return its path."""
     root = project_tree(layers, ds)
-    ET.indent(root, space=" ")
     path = out_dir / PROJECT_NAME
-    text = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(xml_document(root, QGIS_DOCTYPE), encoding="utf-8")
     return [path]

@@ -19,8 +19,10 @@ from dataset.model import Dataset
 from layers import STATUS_STYLES, Layer, StyleSpec
 from layers.style import DIRECTION_STYLES, DirectionStyle
 from renderers._files import write_layer_files
+from renderers._xml import xml_document
 
 QGIS_VERSION = "3.22.0-Białowieża"
+QGIS_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 PX_TO_PT = 0.75  # one CSS pixel at 96 dpi, in typographic points
 DIRECTION_FIELD = "direction"  # line layers with this field are styled by DIRECTION_STYLES
 # Field aliases QGIS shows in attribute tables and forms; other fields get a title-cased name.
@@ -120,8 +122,22 @@ def _data_defined(parent: ET.Element, expressions: dict[str, str]) -> None:
     _option(outer, "type", "collection")
 
 
+def qgis_string(value: str) -> str:
+    r"""Return ``value`` as a QGIS expression string literal, escaped as ``QgsExpression.quotedString`` does.
+
+    In single quotes; ``'`` doubled, ``\`` doubled, newline and tab as ``\n`` and ``\t``.
+    """
+    text = value.replace("'", "''").replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+    return "'" + text + "'"
+
+
+def qgis_field(name: str) -> str:
+    """Return a QGIS expression reference to the field ``name``: in double quotes, ``"`` doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _quoted(value: str | None) -> str:
-    return "NULL" if value is None else f"'{value}'"
+    return "NULL" if value is None else qgis_string(value)
 
 
 def status_expression(values: Mapping[str, str | None], default: str | None, *, first: tuple[str, str | None] | None = None) -> str:
@@ -130,13 +146,18 @@ def status_expression(values: Mapping[str, str | None], default: str | None, *, 
     ``first`` is an optional ``(condition, value)`` tested before the statuses.
     """
     whens = [f"WHEN {first[0]} THEN {_quoted(first[1])}"] if first else []
-    whens += [f"WHEN \"status\" = '{status}' THEN {_quoted(value)}" for status, value in values.items()]
+    whens += [f"WHEN {qgis_field('status')} = {qgis_string(status)} THEN {_quoted(value)}" for status, value in values.items()]
     return f"CASE {' '.join(whens)} ELSE {_quoted(default)} END"
 
 
 def _dash_expression(spec: StyleSpec) -> str:
-    """Return the data-defined custom dash: the spec's pattern where ``dash_field`` matches, else the status's (NULL = solid)."""
-    first = (f"\"{spec.dash_field}\" = '{spec.dash_value}'", dash_points(spec.dash)) if spec.dash_field else None
+    """Return the data-defined custom dash: the spec's pattern where ``dash_field`` matches, else the status's (NULL = solid).
+
+    Uncertainty rings are dashed (``estimate_dash``) where their ``radius_estimated`` is true.
+    """
+    first = (f"{qgis_field(spec.dash_field)} = {qgis_string(spec.dash_value)}", dash_points(spec.dash)) if spec.dash_field else None
+    if spec.geometry == "polygon" and not spec.panel:
+        first = (qgis_field("radius_estimated"), dash_points(spec.estimate_dash))
     return status_expression({k: dash_points(s.dash) or None for k, s in STATUS_STYLES.items()}, None, first=first)
 
 
@@ -272,14 +293,14 @@ def direction_renderer_element(spec: StyleSpec, field: str = DIRECTION_FIELD) ->
     renderer = ET.Element("renderer-v2", {"type": "RuleRenderer", "symbollevels": "0", "enableorderby": "0", "forceraster": "0"})
     rules = ET.SubElement(renderer, "rules", {"key": f"{{{spec.layer}-rules}}"})
     symbols = ET.SubElement(renderer, "symbols")
-    others = ", ".join(f"'{key}'" for key in DIRECTION_STYLES if key != DEFAULT_DIRECTION)
+    others = ", ".join(qgis_string(key) for key in DIRECTION_STYLES if key != DEFAULT_DIRECTION)
     n = 0
     for key, direction in DIRECTION_STYLES.items():
         # Not QGIS's ELSE rule: symbolsForFeature() (used by plugins and tests) returns ELSE symbols for every feature.
-        test = f"coalesce(\"{field}\", '') NOT IN ({others})" if key == DEFAULT_DIRECTION else f"\"{field}\" = '{key}'"
+        test = f"coalesce({qgis_field(field)}, '') NOT IN ({others})" if key == DEFAULT_DIRECTION else f"{qgis_field(field)} = {qgis_string(key)}"
         parent = ET.SubElement(rules, "rule", {"key": f"{{{spec.layer}-{key}}}", "filter": test, "label": direction.label})
         for value, (label, _colour) in spec.categories.items():
-            ET.SubElement(parent, "rule", {"key": f"{{{spec.layer}-{key}-{value}}}", "filter": f"\"{spec.category_field}\" = '{value}'",
+            ET.SubElement(parent, "rule", {"key": f"{{{spec.layer}-{key}-{value}}}", "filter": f"{qgis_field(spec.category_field)} = {qgis_string(value)}",
                                            "label": label, "symbol": str(n)})  # fmt: skip
             _line_symbol(symbols, spec, str(n), spec.colour(value), direction)
             n += 1
@@ -325,8 +346,7 @@ def qml_tree(renderer: ET.Element, fields: list[str], *, geometry: str, label_fi
 
 def qml_text(root: ET.Element) -> str:
     """Return the QML document text (with QGIS's doctype) for a ``<qgis>`` root."""
-    ET.indent(root, space=" ")
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_document(root, QGIS_DOCTYPE)
 
 
 def layer_qml(layer: Layer) -> str:

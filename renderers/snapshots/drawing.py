@@ -17,6 +17,7 @@ MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond"
 HEADS = {"triangle": "-|>", "double": "-|>", "chevron": "->"}
 # The basemap tones come from layers.style.BASEMAP (shared with the web map and QGIS).
 SEA, LAND, BORDER = BASEMAP.sea, BASEMAP.land, BASEMAP.border
+_TINT_MAX_SHARE = 0.15  # rings holding more of the view than this are drawn without fill
 
 
 def dashes(pattern: str) -> Any:  # noqa: ANN401 - matplotlib's linestyle is a str or a tuple
@@ -39,18 +40,28 @@ def draw_basemap(ax: Axes, countries: gpd.GeoDataFrame) -> None:
 
 
 def draw_uncertainty(ax: Axes, layer: Layer) -> None:
-    """Draw precision circles as translucent fills with a thin dashed edge in the feature's colour."""
+    """Draw precision rings: an outline (dashed where the radius is an estimate), a faint fill, no centre pin.
+
+    Claims sharing a place share one ring per colour, so stacked fills never darken an area.
+    """
     style = layer.style
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     frame = shapely.box(x0, y0, x1, y1)
+    seen: set[tuple[str, str]] = set()
     for _, row in layer.gdf.iterrows():
         colour = style.colour(str(row.get(style.category_field, "")))
-        # A circle that covers the whole view would only tint it: outline it, keep the basemap readable.
-        opacity = 0.0 if row.geometry.contains(frame) else style.fill_opacity
+        key = (str(row.get("place_id", row.get("id"))), colour)
+        if key in seen:
+            continue
+        seen.add(key)
+        # A ring that holds much of the view would only tint it: outline it, keep the basemap readable.
+        big = row.geometry.contains(frame) or row.geometry.intersection(frame).area > _TINT_MAX_SHARE * frame.area
+        opacity = 0.0 if big else min(style.fill_opacity, 0.1)
+        line = dashes(style.estimate_dash) if bool(row.get("radius_estimated")) else "solid"
         for poly in getattr(row.geometry, "geoms", [row.geometry]):
             xs, ys = poly.exterior.xy
             ax.fill(list(xs), list(ys), facecolor=to_rgba(colour, opacity), edgecolor=colour,
-                    linewidth=0.8, linestyle=dashes("4 3"), zorder=3)  # fmt: skip
+                    linewidth=0.9, linestyle=line, zorder=3)  # fmt: skip
 
 
 def draw_movements(ax: Axes, layer: Layer) -> None:
@@ -102,8 +113,8 @@ def draw_layers(ax: Axes, layers: list[Layer]) -> list[tuple[float, float]]:
     """Draw every layer in order; return the positions of point symbols (for label avoidance)."""
     points: list[tuple[float, float]] = []
     for layer in layers:
-        if not len(layer.gdf):
-            continue
+        if not len(layer.gdf) or layer.style.panel:
+            continue  # a panel layer (country-wide claims) is listed beside the map, not drawn on it
         if layer.style.geometry == "polygon":
             draw_uncertainty(ax, layer)
         elif layer.style.geometry == "line":
@@ -111,6 +122,51 @@ def draw_layers(ax: Axes, layers: list[Layer]) -> list[tuple[float, float]]:
         else:
             points.extend(draw_points(ax, layer))
     return points
+
+
+def movement_end_labels(layers: list[Layer], extent: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:
+    """Return one label per drawn arrow end that leaves Syria or enters it from a country.
+
+    The label sits at the arrowhead, or where the line leaves the view when the head is
+    outside it; arrows sharing an end share one label that counts them. A computed crossing
+    is said to be one ("crossing point not stated").
+    """
+    box = shapely.box(*extent)
+    merged: dict[tuple[float, float, str], int] = {}
+    for layer in layers:
+        if layer.style.geometry != "line" or not len(layer.gdf) or "end_label" not in layer.gdf:
+            continue
+        for _, row in layer.gdf.iterrows():
+            text = str(row.get("end_label") or "")
+            if not text:
+                continue
+            if not bool(row.get("crossing_stated", True)):
+                text += ", crossing point not stated"
+            line = row.geometry
+            tip = shapely.Point(line.coords[-1])
+            if not box.contains(tip):
+                inside = line.intersection(box)
+                if inside.is_empty:
+                    continue
+                tip = shapely.Point(shapely.get_coordinates(inside)[-1])
+            key = (round(tip.x, 3), round(tip.y, 3), text)
+            merged[key] = merged.get(key, 0) + 1
+    return [(x, y, text if n == 1 else f"{text} ({n} claims)") for (x, y, text), n in merged.items()]
+
+
+def movement_start_labels(layers: list[Layer], extent: tuple[float, float, float, float], *, home: str) -> list[tuple[float, float, str]]:
+    """Return "from <country>" at the start of arrows that come from a country other than ``home``."""
+    box = shapely.box(*extent)
+    found: dict[tuple[float, float], set[str]] = {}
+    for layer in layers:
+        if layer.style.geometry != "line" or not len(layer.gdf) or "start_label" not in layer.gdf:
+            continue
+        for _, row in layer.gdf.iterrows():
+            origin = str(row.get("start_label") or "")
+            start = shapely.Point(row.geometry.coords[0])
+            if origin and origin != home and box.contains(start):
+                found.setdefault((round(start.x, 3), round(start.y, 3)), set()).add(origin)
+    return [(x, y, "from " + ", ".join(sorted(names))) for (x, y), names in found.items()]
 
 
 def country_label_points(countries: gpd.GeoDataFrame, bbox: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:

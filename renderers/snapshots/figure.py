@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -18,16 +19,23 @@ import geopandas as gpd
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_town_labels
 from layers import Layer
+from layers.style import BASEMAP, FOCUS_COUNTRY
 from renderers.snapshots import furniture
-from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers
+from renderers.snapshots.context import draw_context
+from renderers.snapshots.countrywide import countrywide_lines, draw_countrywide_box
+from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
 from renderers.snapshots.labels import LabelRequest, place_labels
 from renderers.snapshots.legend import draw_legend, legend_rows
+from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
 from renderers.snapshots.scalebar import ScaleBar, draw_scale_bar, plan_scale_bar
 from renderers.snapshots.views import View, select_layers
 
 FIGSIZE_IN = (10.0, 7.5)
 DPI = 300
 FORMATS = ("png", "svg", "pdf")
+# The boxed list of country-wide claims, under the legend column and right of the source list.
+COUNTRYWIDE_BOX = (0.43, 0.10, 0.56, 0.145)
+_SAME_PLACE_DEG = 0.03
 RC: dict[RcKeyType, object] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "militia-map",
@@ -35,6 +43,7 @@ RC: dict[RcKeyType, object] = {
     "lines.scale_dashes": False,
     "font.family": "DejaVu Sans",
     "path.simplify": True,
+    **TEXT_RC,  # no maths, no LaTeX: text from the data is drawn as written
 }
 METADATA = {
     "png": {"Software": None},
@@ -56,7 +65,16 @@ def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, 
 
 
 def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
-    """Return the finished figure of ``view`` and the scale bar drawn on it."""
+    """Return the finished figure of ``view`` and the scale bar drawn on it; every text in it is plain text."""
+    clean_view = dataclasses.replace(view, title=drawable(view.title), date_caption=drawable(view.date_caption))
+    with mpl.rc_context(TEXT_RC):
+        fig, bar = _compose(plain_layers(layers), plain_dataset(ds), clean_view)
+    plain_texts(fig)
+    return fig, bar
+
+
+def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, ScaleBar]:
+    """Draw the map, labels, legend and furniture of ``view`` (texts already made plain by :func:`compose`)."""
     shown = select_layers(layers, view)
     fig = Figure(figsize=FIGSIZE_IN, dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
@@ -64,18 +82,22 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     region = _region(view.bbox)
     draw_basemap(ax, load_countries(region))
     _set_extent(ax, view.bbox)
+    river_labels = draw_context(ax, _extent(ax))
+    _set_extent(ax, view.bbox)  # geopandas' plot resets the axis labels and limits
     points = draw_layers(ax, shown)
     bar = plan_scale_bar(_extent(ax))
     draw_scale_bar(ax, bar, fontsize=7)
     furniture.draw_north_arrow(ax)
     numbers = furniture.number_sources(shown)
-    _draw_labels(fig, ax, shown, numbers, points, view)
+    _draw_labels(fig, ax, shown, numbers, points, view, ds, river_labels)
     if not any(len(layer.gdf) for layer in shown):
         furniture.draw_empty_notice(ax)
     furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
     draw_legend(fig.add_axes((0.705, 0.255, 0.29, 0.43)), legend_rows(shown), fontsize=6.5)
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
-    furniture.draw_footer(fig, ds, numbers, overlay_credits=furniture.overlay_credits(shown))
+    panel = next((layer for layer in shown if layer.style.panel), None)
+    draw_countrywide_box(fig.add_axes(COUNTRYWIDE_BOX), countrywide_lines(panel, numbers), fontsize=5.2)
+    furniture.draw_footer(fig, ds, numbers, width=76, overlay_credits=furniture.overlay_credits(shown))
     return fig, bar
 
 
@@ -121,18 +143,45 @@ def _extent(ax: Axes) -> tuple[float, float, float, float]:
     return (x0, y0, x1, y1)
 
 
-def _draw_labels(fig: Figure, ax: Axes, shown: list[Layer], numbers: dict[str, int], points: list[tuple[float, float]], view: View) -> None:
-    """Label features first, then towns, then countries, skipping any that would collide."""
+def _named_towns(ds: Dataset) -> dict[int, str]:
+    """Return ``{GeoNames id: gazetteer name}`` of every town a claim names."""
+    ids = {pid for claim in ds.claims for pid in claim.place_ids()}
+    return {p.geonames_id: p.name for pid in ids if (p := ds.gazetteer.get(pid)) is not None and p.geonames_id is not None}
+
+
+def label_requests(ax: Axes, shown: list[Layer], numbers: dict[str, int], ds: Dataset, extent: tuple[float, float, float, float]) -> list[LabelRequest]:
+    """Return every label wanted on the map: features, arrow ends, towns (draws their dots), countries."""
+    requests = _feature_labels(shown, numbers)
+    requests += [LabelRequest(x, y, text, -2, 6.5, "#111111", "bold") for x, y, text in movement_end_labels(shown, extent)]
+    requests += [LabelRequest(x, y, text, -1, 6.2, "#333333", "bold", "italic") for x, y, text in movement_start_labels(shown, extent, home=FOCUS_COUNTRY)]
+    labelled = [(r.lon, r.lat) for r in requests]
+    small_view = (extent[2] - extent[0]) < 5  # noqa: PLR2004 - degrees: a close-up
+    towns = load_town_labels(
+        min_population=15_000 if small_view else 1_000_000,
+        home_min_population=15_000 if small_view else 40_000,
+        bbox=extent,
+        named=_named_towns(ds),
+    )
+    for i, row in enumerate(towns.itertuples()):
+        if any(abs(row.geometry.x - x) < _SAME_PLACE_DEG and abs(row.geometry.y - y) < _SAME_PLACE_DEG for x, y in labelled):
+            continue  # the feature label already names this town
+        home = row.country in {"SY", "LB"}
+        colour = BASEMAP.town_label if home else BASEMAP.town_label_foreign
+        ax.plot([row.geometry.x], [row.geometry.y], marker="o", markersize=2.2, color=colour, zorder=8)
+        requests.append(LabelRequest(row.geometry.x, row.geometry.y, str(row.label), 10 + 100 * int(row.rank) + i, 6.5, colour))
+    return requests
+
+
+def _draw_labels(
+    fig: Figure, ax: Axes, shown: list[Layer], numbers: dict[str, int], points: list[tuple[float, float]], view: View,
+    ds: Dataset, extra: list[LabelRequest],
+) -> None:  # fmt: skip
+    """Label features and arrow ends first, then rivers and towns, then countries, skipping any that would collide."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
     extent = _extent(ax)
-    requests = _feature_labels(shown, numbers)
-    small_view = (extent[2] - extent[0]) < 5  # noqa: PLR2004 - degrees: a close-up
-    towns = load_town_labels(min_population=15_000 if small_view else 400_000, bbox=extent)
-    for row in towns.itertuples():
-        ax.plot([row.geometry.x], [row.geometry.y], marker="o", markersize=2.2, color="#333333", zorder=8)
-        requests.append(LabelRequest(row.geometry.x, row.geometry.y, str(row.name), 2 + int(row.Index), 6.5, "#333333"))
+    requests = [*label_requests(ax, shown, numbers, ds, extent), *extra]
     countries = load_countries(_region(view.bbox))
     for x, y, name in country_label_points(countries, extent):
         requests.append(LabelRequest(x, y, name.upper(), 10_000, 8.5, "#777777", "bold"))
@@ -154,8 +203,8 @@ def _feature_labels(shown: list[Layer], numbers: dict[str, int]) -> list[LabelRe
             continue
         for _, row in layer.gdf.iterrows():
             name = str(row.get("place_name") or row.get("name"))
-            if row.get("loc_precision") == "country":
-                name += " (country-wide)"
+            if bool(row.get("on_ring")) and row.get("radius_km"):
+                name += f" (\u00b1{float(row['radius_km']):.0f} km)"  # a ring marker, not the place's centre
             key = (round(row.geometry.x, 4), round(row.geometry.y, 4), name)
             merged.setdefault(key, set()).update(numbers[e["source_id"]] for e in json.loads(row["evidence"] or "[]"))
     return [LabelRequest(x, y, f"{name} [{','.join(map(str, sorted(nums)))}]", 0, 7.5, "#000000", "bold") for (x, y, name), nums in merged.items()]
@@ -163,4 +212,4 @@ def _feature_labels(shown: list[Layer], numbers: dict[str, int]) -> list[LabelRe
 
 def town_frame(extent: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
     """Return the GeoNames towns labelled in a view of ``extent`` (exposed for tests)."""
-    return load_town_labels(min_population=15_000, bbox=extent)
+    return load_town_labels(min_population=15_000, home_min_population=15_000, bbox=extent)

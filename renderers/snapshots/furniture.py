@@ -76,14 +76,17 @@ def overlay_credits(layers: list[Layer]) -> list[str]:
     return list(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution and len(layer.gdf)))
 
 
-def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, overlay_credits: list[str] | None = None) -> None:
-    """Write the source list (two columns if long), the base-data and overlay attributions, version and disclaimer."""
+def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int = 118, overlay_credits: list[str] | None = None) -> None:
+    """Write the source list, the base-data and overlay attributions, version and disclaimer.
+
+    The list is one column ``width`` characters wide (two half-width columns when it is long
+    and the full width is free).
+    """
     fig.text(0.025, 0.232, "Sources (numbers after place names on the map)", fontsize=7.5, fontweight="bold", va="top")
-    lines = source_lines(ds, numbers, width=118) or ["No source: nothing is drawn in this view."]
-    columns = [lines] if len(lines) <= MAX_ONE_COLUMN else [lines[: (len(lines) + 1) // 2], lines[(len(lines) + 1) // 2 :]]
-    width = 118 if len(columns) == 1 else 92
-    if len(columns) > 1:
-        lines = source_lines(ds, numbers, width=width)
+    lines = source_lines(ds, numbers, width=width) or ["No source: nothing is drawn in this view."]
+    columns = [lines]
+    if len(lines) > MAX_ONE_COLUMN and width >= 118:  # noqa: PLR2004 - the full width is free
+        lines = source_lines(ds, numbers, width=92)
         half = (len(lines) + 1) // 2
         columns = [lines[:half], lines[half:]]
     for i, column in enumerate(columns):

@@ -19,6 +19,13 @@ OFFSETS = (
     (-6, -6, "right", "top"),
     (6, -6, "left", "top"),
     (-6, 6, "right", "bottom"),
+    # A second, wider ring for crowded places (the label still sits beside its point).
+    (14, 10, "left", "bottom"),
+    (-14, -10, "right", "top"),
+    (14, -10, "left", "top"),
+    (-14, 10, "right", "bottom"),
+    (0, 16, "center", "bottom"),
+    (0, -16, "center", "top"),
 )
 
 

@@ -10,10 +10,11 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from layers import Layer
-from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 from renderers.snapshots.drawing import HEADS, MARKERS, dashes
 
 NEUTRAL = "#9E9E9E"
+FIGURE_HEIGHT_IN = 7.5  # renderers.snapshots.figure.FIGSIZE_IN[1] (figure imports this module)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     rows = [Row("header", "What is drawn")]
     for layer in shown:
         style = layer.style
+        if style.panel:
+            continue  # listed in the country-wide box, not drawn
         if style.geometry == "point" and style.category_field == "actor_group":
             rows.append(Row("marker", style.title, marker=MARKERS.get(style.marker, "o")))
         elif style.geometry == "point":
@@ -49,7 +52,9 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
                 label = style.categories.get(value, (value, ""))[0]
                 rows.append(Row("marker", f"{prefix}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker_for(value), "o")))
         elif style.geometry == "polygon":
-            rows.append(Row("circle", style.title if style.overlay else "Location uncertainty: area the source's place could be in"))
+            rows.append(Row("circle", style.title if style.overlay else "Uncertainty ring: the place lies inside (symbol on the ring)"))
+            if "radius_estimated" in layer.gdf and layer.gdf["radius_estimated"].astype(bool).any():
+                rows.append(Row("circle", "Dashed ring: radius estimated", dash=style.estimate_dash))
     groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
     if groups:
         rows.append(Row("header", "Colour: actor group"))
@@ -59,6 +64,11 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     if statuses:
         rows.append(Row("header", "Status (outline of symbols, casing of lines)"))
         rows += [Row("marker", STATUS_STYLES[s].label, edge=STATUS_STYLES[s].outline, dash=STATUS_STYLES[s].dash) for s in statuses]
+    rows += [
+        Row("header", "Context"),
+        Row("line", "Main road, schematic (no surveyed route)", colour=BASEMAP.road, dash=BASEMAP.road_dash),
+        Row("line", "River (Natural Earth 50 m)", colour=BASEMAP.river),
+    ]
     return rows
 
 
@@ -86,26 +96,29 @@ def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
     wrapped = [textwrap.wrap(r.label, 47 if r.kind != "header" else 50) or [""] for r in rows]
     n_lines = sum(len(w) for w in wrapped) + 0.5 * sum(r.kind == "header" for r in rows)
     step = min(0.05, 0.98 / max(n_lines, 1))
+    # A long legend gets a smaller type, so that each line fits its step (1.3 x the font size).
+    height_pt = ax.get_position().height * FIGURE_HEIGHT_IN * 72
+    fontsize = min(fontsize, step * height_pt / 1.3)
     y = 0.99
     for row, lines in zip(rows, wrapped, strict=True):
         if row.kind == "header":
             y -= 0.5 * step
         height = step * len(lines)
         mid = y - height / 2
-        _draw_symbol(ax, row, mid)
+        _draw_symbol(ax, row, mid, marker_area=min(60.0, (0.8 * step * height_pt) ** 2))
         x = 0.0 if row.kind == "header" else 0.16
         ax.text(x, mid, "\n".join(lines), va="center", ha="left", fontsize=fontsize, fontweight="bold" if row.kind == "header" else "normal",
                 linespacing=1.15)  # fmt: skip
         y -= height
 
 
-def _draw_symbol(ax: Axes, row: Row, y: float) -> None:
+def _draw_symbol(ax: Axes, row: Row, y: float, *, marker_area: float = 60.0) -> None:
     """Draw one row's symbol centred at (0.07, y)."""
     if row.kind == "marker":
-        ax.scatter([0.07], [y], s=60, marker=row.marker, c=[to_rgba(row.colour, 0.85)], edgecolors=row.edge, linewidths=1.1,
+        ax.scatter([0.07], [y], s=marker_area, marker=row.marker, c=[to_rgba(row.colour, 0.85)], edgecolors=row.edge, linewidths=1.1,
                    linestyles=dashes(row.dash))  # fmt: skip
     elif row.kind == "circle":
-        ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.25), edgecolor=NEUTRAL, linestyle=dashes("4 3"), linewidth=0.8))
+        ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.05), edgecolor="#555555", linestyle=dashes(row.dash), linewidth=0.9))
     elif row.kind == "line":
         style = HEADS.get(row.head, "-")
         ax.add_patch(FancyArrowPatch((0.01, y), (0.13, y), arrowstyle=style, mutation_scale=11, color=row.colour, linewidth=1.8,

@@ -20,10 +20,13 @@ import shapely
 
 from dataset.model import span_covers
 from layers import Layer
+from layers.style import VIEW_SYRIA
 
 BBox = tuple[float, float, float, float]  # (lon_min, lat_min, lon_max, lat_max), degrees
 
-OVERVIEW_BBOX: BBox = (34.0, 28.6, 54.6, 38.6)
+# The overview and the as-of series are framed on Syria and Lebanon (layers.style.VIEW_SYRIA);
+# arrows toward Iraq and Iran end a short way past the border, labelled there.
+OVERVIEW_BBOX: BBox = VIEW_SYRIA
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""The offline vector basemap as GeoJSON: land, borders, coastline, country and town labels."""
+"""The offline vector basemap as GeoJSON: land, borders, coastline, rivers, lakes, schematic roads, country and town labels."""
 
 from __future__ import annotations
 
-import unicodedata
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -11,22 +11,28 @@ import shapely
 from shapely.geometry import mapping
 from shapely.ops import polylabel
 
-from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_town_labels
+from dataset.model import Dataset
+from geo.basemap import ATTRIBUTION, CREDITS, REGION_BBOX, RIVER_LABELS, load_countries, load_lakes, load_rivers, load_roads, load_town_labels, town_label
 from geo.geodesy import WGS84
+from geo.geonames import geonames_city
+from geo.place import Place
+from layers import Layer
 from layers.style import BASEMAP
 
 # Countries are clipped to this box (lon_min, lat_min, lon_max, lat_max), a margin around the
 # region, so the page stays small and no one pans off the edge of the world into blank sea.
 CLIP_BBOX = (REGION_BBOX[0] - 5.0, REGION_BBOX[1] - 6.0, REGION_BBOX[2] + 5.0, REGION_BBOX[3] + 4.0)
 # Towns of Syria and Lebanon are labelled down to this population; elsewhere, bigger ones only.
-FOCUS_COUNTRIES = ("SY", "LB")
-FOCUS_MIN_POPULATION = 40_000
+FOCUS_MIN_POPULATION = 15_000
 OTHER_MIN_POPULATION = 250_000
-# Towns closer than this to a bigger labelled town are one place (GeoNames lists districts too).
-MERGE_KM = 30.0
-# (minimum population, zoom from which the label shows); one zoom later outside LABEL_FOCUS.
-LABEL_FOCUS = ("SY", "LB", "IQ")
-ZOOM_TIERS = ((1_000_000, 0), (300_000, 6), (100_000, 7), (0, 8))
+# Towns closer than this to a more important labelled town are one place (GeoNames lists districts too).
+MERGE_KM = 12.0
+# Zoom from which a town's label shows, by its rank (geo.basemap.load_town_labels: 0 named by a
+# claim, 1 Syrian/Lebanese town of 40k+, 2 smaller one or foreign city of 1M+, 3 other foreign):
+# claim places always, foreign cities only where they orient the view.
+ZOOM_BY_RANK = {0: 0, 1: 6.5, 2: 7.5, 3: 8.5}
+FOREIGN_ZOOM_BY_RANK = {2: 5, 3: 7.5}
+HOME_COUNTRIES = ("SY", "LB")
 DECIMALS = 4
 
 
@@ -74,55 +80,110 @@ def _country_labels(countries: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return features
 
 
-def _is_plain(name: str) -> bool:
-    return all(ord(ch) < 0x80 for ch in unicodedata.normalize("NFD", name))  # noqa: PLR2004 - ASCII
+def claim_places(layers: list[Layer], ds: Dataset) -> list[Place]:
+    """Return the gazetteer places the layers' claims name (``place_id`` and ``place_ids`` columns)."""
+    ids: set[str] = set()
+    for layer in layers:
+        gdf = layer.gdf
+        if "place_id" in gdf.columns:
+            ids.update(str(v) for v in gdf["place_id"].dropna())
+        if "place_ids" in gdf.columns:
+            for value in gdf["place_ids"].dropna():
+                ids.update(json.loads(value) if isinstance(value, str) and value.startswith("[") else [str(value)])
+    return [p for pid in sorted(ids) if (p := ds.gazetteer.get(pid)) is not None]
 
 
-def _cluster_name(cluster: list[dict[str, Any]]) -> str:
-    """Return the biggest town's name, or a plain spelling of a town nearly as big.
+def named_towns(places: list[Place]) -> dict[int, str]:
+    """Return ``{GeoNames id: label}`` of the towns among ``places`` (those the claims name).
 
-    GeoNames lists ``Al Mawşil al Jadīdah`` above ``Mosul``; readers know the latter.
+    The label is the one a reader knows (``Hama``, ``Albu Kamal``: exonym, else GeoNames' name
+    without diacritics), as for every other town.
     """
-    head = cluster[0]
-    if _is_plain(str(head["name"])):
-        return str(head["name"])
-    plain = [r for r in cluster if _is_plain(str(r["name"])) and r["population"] >= head["population"] / 2]
-    return str(plain[0]["name"]) if plain else str(head["name"])
+    out = {}
+    for p in places:
+        if p.kind == "town" and p.geonames_id is not None:
+            city = geonames_city(p.geonames_id)
+            out[p.geonames_id] = town_label(city, {}) if city is not None else p.name
+    return out
 
 
-def _towns() -> list[dict[str, Any]]:
-    frame = load_town_labels(min_population=FOCUS_MIN_POPULATION, bbox=REGION_BBOX)
-    keep = frame[(frame["country"].isin(FOCUS_COUNTRIES)) | (frame["population"] >= OTHER_MIN_POPULATION)]
-    rows = keep.sort_values(["population", "geonames_id"], ascending=[False, True]).to_dict(orient="records")
-    clusters: list[list[dict[str, Any]]] = []
-    for row in rows:
-        for cluster in clusters:
-            head = cluster[0]["geometry"]
-            _, _, dist_m = WGS84.inv(head.x, head.y, row["geometry"].x, row["geometry"].y)
-            if dist_m <= MERGE_KM * 1000.0:
-                cluster.append(row)
-                break
-        else:
-            clusters.append([row])
+def _min_zoom(rank: int, country: str) -> float:
+    table = ZOOM_BY_RANK if country in HOME_COUNTRIES or rank == 0 else {**ZOOM_BY_RANK, **FOREIGN_ZOOM_BY_RANK}
+    return table.get(rank, max(table.values()))
+
+
+def _towns(named: dict[int, str]) -> list[dict[str, Any]]:
+    """Return town labels, most important first: every town a claim names, then Syrian and Lebanese ones, foreign last."""
+    frame = load_town_labels(min_population=OTHER_MIN_POPULATION, bbox=REGION_BBOX, named=named, home_min_population=FOCUS_MIN_POPULATION)
+    kept: list[dict[str, Any]] = []
+    for row in frame.to_dict(orient="records"):
+        point = row["geometry"]
+        near = any(WGS84.inv(k["geometry"].x, k["geometry"].y, point.x, point.y)[2] <= MERGE_KM * 1000.0 for k in kept)
+        if near and not row["named_by_claim"]:
+            continue
+        kept.append(row)
+    return [
+        _feature(
+            row["geometry"],
+            name=str(row["label"]),
+            population=int(row["population"]),
+            geonames_id=int(row["geonames_id"]),
+            rank=int(row["rank"]),
+            named_by_claim=bool(row["named_by_claim"]),
+            foreign=row["country"] not in HOME_COUNTRIES,
+            min_zoom=_min_zoom(int(row["rank"]), str(row["country"])),
+        )
+        for row in kept
+    ]
+
+
+def _rivers_and_lakes() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    rivers = load_rivers(CLIP_BBOX)
+    lakes = load_lakes(CLIP_BBOX)
+    river_features = [_feature(g, name=str(n)) for n, g in zip(rivers["name"], rivers.geometry, strict=True) if not g.is_empty]
+    lake_features = [_feature(g, name=str(n)) for n, g in zip(lakes["name"], lakes.geometry, strict=True) if not g.is_empty]
+    labels = [_feature(shapely.Point(lon, lat), name=name) for name, lon, lat in RIVER_LABELS]
+    return _collection(river_features), _collection(lake_features), _collection(labels)
+
+
+def _roads() -> dict[str, Any]:
+    roads = load_roads()
     features = []
-    for cluster in clusters:
-        head = cluster[0]
-        population = int(head["population"])
-        min_zoom = next(zoom for floor, zoom in ZOOM_TIERS if population >= floor) + (0 if head["country"] in LABEL_FOCUS else 1)
-        name = _cluster_name(cluster)
-        features.append(_feature(head["geometry"], name=name, population=population, geonames_id=int(head["geonames_id"]), min_zoom=min_zoom))
-    return features
+    for row in roads.to_dict(orient="records"):
+        line = row["geometry"]
+        middle = line.interpolate(0.5, normalized=True)
+        props = {"name": str(row["name"]), "ref": str(row["ref"]), "route_source": str(row["route_source"]), "schematic": bool(row["schematic"])}
+        features.append(_feature(line, **props, label_at=_round([middle.x, middle.y])))
+    return _collection(features)
 
 
-def basemap_payload() -> dict[str, Any]:
-    """Return the basemap layers as GeoJSON FeatureCollections, their attribution and their style (``layers.style.BASEMAP``)."""
+def credits_text() -> str:
+    """Return the credits line: what each basemap layer is and which version it comes from."""
+    return " \u00b7 ".join(f"{layer}: {what} ({version})" for layer, what, version in CREDITS)
+
+
+def basemap_payload(places: list[Place] | None = None) -> dict[str, Any]:
+    """Return the basemap layers as GeoJSON FeatureCollections, their credits and their style (``layers.style.BASEMAP``).
+
+    Parameters
+    ----------
+    places
+        The places the claims name: their towns are always labelled (``rank`` 0).
+    """
     countries = _clipped_countries()
+    rivers, lakes, river_labels = _rivers_and_lakes()
     return {
         "attribution": ATTRIBUTION,
+        "credits": [{"layer": layer, "what": what, "version": version} for layer, what, version in CREDITS],
+        "credits_text": credits_text(),
         "bounds": [[CLIP_BBOX[1], CLIP_BBOX[0]], [CLIP_BBOX[3], CLIP_BBOX[2]]],
         "countries": _collection([_feature(g, name=str(n)) for n, g in zip(countries["name"], countries.geometry, strict=True)]),
         "coastline": _collection([_feature(_coastline(countries))]),
+        "lakes": lakes,
+        "rivers": rivers,
+        "river_labels": river_labels,
+        "roads": _roads(),
         "country_labels": _collection(_country_labels(countries)),
-        "towns": _collection(_towns()),
+        "towns": _collection(_towns(named_towns(places or []))),
         "style": asdict(BASEMAP),
     }

@@ -13,6 +13,10 @@ from folium.elements import JSCSSMixin
 from renderers.webmap._assets import npm_css, npm_js, static_text
 
 DATA_ELEMENT_ID = "militia-map-data"
+# Fixed markers the templates write where the page's title and data go. They are replaced once,
+# after templating (renderers.webmap._page), so no text from the data ever reaches Jinja.
+TITLE_SLOT = "@@militia-map-title@@"
+DATA_SLOT = "@@militia-map-data@@"
 
 
 class InlineScript(Element):
@@ -35,6 +39,26 @@ class InlineStyle(Element):
         super().__init__()
         self._name = "InlineStyle"
         self.code = code
+
+
+class PageFigure(Figure):
+    """The page: branca's :class:`Figure` with a fixed title slot and a known body-script wrapper.
+
+    The title is not a template variable: :data:`TITLE_SLOT` is replaced after rendering. The
+    body script is exactly ``<script>`` + ``self.script.render()`` + ``</script>``, so its text
+    (and its hash for the Content-Security-Policy) is known without reading the finished page.
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>" + TITLE_SLOT + "</title>\n"
+        "{{ this.header.render(**kwargs) }}\n</head>\n<body>\n{{ this.html.render(**kwargs) }}\n</body>\n"
+        "<script>{{ this.script.render(**kwargs) }}</script>\n</html>\n"
+    )
+
+    def __init__(self, page_title: str) -> None:
+        super().__init__()
+        self._name = "PageFigure"
+        self.page_title = page_title
 
 
 class OfflineMap(folium.Map):
@@ -62,12 +86,19 @@ class OfflineMap(folium.Map):
 
 
 class WebmapApp(MacroElement):
-    """The page's own script and stylesheet, the data block, and the call that draws the map."""
+    """The page's own script and stylesheet, the data block, and the call that draws the map.
+
+    The data block holds only :data:`DATA_SLOT` when templated; ``data_json`` is kept here, never
+    given to Jinja (branca compiles a macro's output again as a template), and put in its place
+    by :func:`renderers.webmap._page.fill_slots` after the page is rendered.
+    """
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.data_id }}">{{ this.data_json }}</script>
+        <script type="application/json" id="{{ this.data_id }}">"""
+        + DATA_SLOT
+        + """</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, document.getElementById("{{ this.data_id }}"));

@@ -8,6 +8,11 @@ from layers import Layer
 from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 NEUTRAL = "#777777"
+# How a movement's end reads (contract of issue 11: end_label, crossing_stated).
+END_NOTES = (
+    "\u201c\u2192 Iraq\u201d: the arrow stops a short way past the border; the country is the destination, not a place in it",
+    "\u201ccrossing point not stated\u201d: the source names no crossing; the line crosses the shared border",
+)
 Item = dict[str, Any]
 
 
@@ -22,6 +27,7 @@ def _actor_section() -> dict[str, Any]:
 def _movement_section(layer: Layer) -> dict[str, Any]:
     style = layer.style
     items: list[Item] = [{"symbol": "arrow", "direction": key, "colour": NEUTRAL, "label": d.label} for key, d in DIRECTION_STYLES.items()]
+    items += [{"symbol": "end", "colour": NEUTRAL, "label": label} for label in END_NOTES]
     if style.dash_field:
         items += [
             {"symbol": "line", "dash": "", "colour": NEUTRAL, "label": "Route reported by the source (solid line)"},
@@ -36,8 +42,11 @@ def _symbols_section(layers: list[Layer]) -> dict[str, Any]:
         style = layer.style
         if style.geometry == "point" and style.category_field == "actor_group":
             items.append({"symbol": "marker", "shape": style.marker, "colour": NEUTRAL, "label": style.title})
-        elif style.geometry == "polygon":
-            items.append({"symbol": "area", "colour": NEUTRAL, "label": style.title, "note": style.description})
+        elif style.geometry == "polygon" and not style.panel:
+            items.append({"symbol": "area", "dash": "", "colour": NEUTRAL, "label": style.title, "note": style.description})
+            if style.estimate_dash:
+                estimated = "Dashed ring: radius estimated"
+                items.append({"symbol": "area", "dash": style.estimate_dash, "colour": NEUTRAL, "label": estimated, "note": style.description})
     return _section("Symbols", items)
 
 

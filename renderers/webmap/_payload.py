@@ -94,9 +94,12 @@ def _round(values: np.ndarray) -> list[Any]:
 
 
 def _geometries(layer: Layer) -> list[dict[str, Any] | None]:
-    """Return the page's geometry of each feature: points as they are, lines simplified, circles as centre and radius."""
+    """Return the page's geometry of each feature: points as they are, lines simplified, circles as centre and radius, none for panels."""
     gdf = layer.gdf
     geoms = gdf.geometry.to_numpy()
+    if layer.style.panel:
+        # Listed in a panel, never drawn: the page needs no outline (the GeoJSON file keeps it).
+        return [None] * len(gdf)
     if layer.style.geometry == "point":
         xy = _round(shapely.get_coordinates(geoms))
         return [{"type": "Point", "coordinates": c} for c in xy]
@@ -141,6 +144,8 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
         "marker": style.marker,
         "size_px": style.size_px,
         "fill_opacity": style.fill_opacity,
+        "panel": style.panel,
+        "estimate_dash": style.estimate_dash,
         "arrowheads": style.arrowheads,
         "dash_field": style.dash_field,
         "dash_value": style.dash_value,

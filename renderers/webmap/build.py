@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import os
 import re
 from pathlib import Path
 
 import folium
-from branca.element import Figure
 
 from dataset.model import Dataset
 from layers import Layer
+from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
-from renderers.webmap._basemap import basemap_payload
+from renderers.webmap._basemap import basemap_payload, claim_places
 from renderers.webmap._controls import controls_payload
-from renderers.webmap._elements import OfflineMap, WebmapApp
-from renderers.webmap._escape import escape_text, script_json
+from renderers.webmap._elements import OfflineMap, PageFigure, WebmapApp
+from renderers.webmap._escape import script_json
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
+from renderers.webmap._page import assert_only_own_scripts, csp_meta, fill_slots, own_scripts
 from renderers.webmap._payload import EvidenceTable, group_order, layer_payload, meta_payload, styles_payload
 
 INDEX = "index.html"
 # Map centre and zoom before the page fits the view to the data (Syria), as (lat, lon).
 DEFAULT_CENTRE_LATLON = (34.8, 38.9)
 DEFAULT_ZOOM = 6
-# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria and Lebanon with the
-# ways out through Iraq to Iran. Lines to farther places (Afghanistan) run off its edge.
-VIEW_BBOX = (34.0, 29.5, 54.5, 38.0)
-_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# The view the page opens on, (lon_min, lat_min, lon_max, lat_max): Syria, Lebanon and the border
+# crossings (layers.style.VIEW_SYRIA, shared with the snapshots and QGIS). Lines leaving it are
+# labelled at its edge by the page.
+VIEW_BBOX = VIEW_SYRIA
+# folium's viewport <meta> disables zoom (WCAG 1.4.4 asks that people can zoom); the page allows it.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+# Quarter zoom steps, so the opening view fits Syria closely on any screen (a phone's too).
+ZOOM_SNAP = 0.25
 
 
 def build_date(environ: dict[str, str] | None = None) -> str:
@@ -65,7 +69,7 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
         "layers": layer_data,
         "evidence": evidence.entries,
         "legend": legend_payload(layers),
-        "basemap": basemap_payload(),
+        "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
     }
 
@@ -82,7 +86,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
     built
         Build date shown on the page; by default from ``SOURCE_DATE_EPOCH`` or the clock.
     """
-    figure = Figure(title=escape_text(ds.info.title))
+    figure = PageFigure(ds.info.title)
     fmap = OfflineMap(
         location=list(DEFAULT_CENTRE_LATLON),
         zoom_start=DEFAULT_ZOOM,
@@ -90,6 +94,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
         control_scale=True,
         min_zoom=4,
         max_zoom=13,
+        zoom_snap=ZOOM_SNAP,
     )
     figure.add_child(fmap)
     data = page_data(layers, ds, built=built or build_date())
@@ -98,26 +103,35 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
     return fmap
 
 
-def _csp(page: str) -> str:
-    """Return a Content-Security-Policy allowing only this page's own inline scripts (by hash)."""
-    hashes = sorted({base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") for code in _SCRIPT.findall(page)})
-    scripts = " ".join(f"'sha256-{h}'" for h in hashes)
-    policy = (
-        f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'"
-    )
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+def _app(fmap: folium.Map) -> WebmapApp:
+    apps = [child for child in fmap._children.values() if isinstance(child, WebmapApp)]  # noqa: SLF001 - branca keeps children here
+    if len(apps) != 1:
+        msg = f"The map has {len(apps)} WebmapApp elements, expected one (build it with build_webmap)."
+        raise RuntimeError(msg)
+    return apps[0]
 
 
 def render_page(fmap: folium.Map) -> str:
-    """Return the page's HTML with its security policy; raise if anything would load remotely."""
+    """Return the page's HTML with its security policy; raise if anything would load remotely.
+
+    The templates render only the project's code; the title and data go in afterwards
+    (:func:`~renderers.webmap._page.fill_slots`). The policy hashes the scripts the project writes,
+    and the finished page is checked to hold no other script.
+    """
     figure = fmap.get_root()
+    if not isinstance(figure, PageFigure):
+        msg = "The map must sit in a PageFigure (build it with build_webmap)."
+        raise TypeError(msg)
     page = figure.render()
+    codes = own_scripts(figure)
     charset = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
-    if charset not in page:
+    if page.count(charset) != 1:
         msg = "The rendered page lacks folium's charset <meta>; cannot place the Content-Security-Policy after it."
         raise RuntimeError(msg)
-    page = page.replace(charset, charset + "\n" + _csp(page) + '\n<meta name="referrer" content="no-referrer">', 1)
+    page = page.replace(charset, charset + "\n" + csp_meta(codes) + '\n<meta name="referrer" content="no-referrer">', 1)
+    page = _VIEWPORT.sub(VIEWPORT_META, page.replace("<html>", '<html lang="en">', 1), count=1)
+    page = fill_slots(page, title=figure.page_title, data_json=_app(fmap).data_json)
+    assert_only_own_scripts(page, codes)
     assert_offline(page)
     return page
 

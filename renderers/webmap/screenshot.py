@@ -4,6 +4,7 @@ Usage::
 
     python -m renderers.webmap.screenshot dist/index.html docs/webmap.png
     python -m renderers.webmap.screenshot dist/index.html popup.png --popup movements:FEATURE_ID
+    python -m renderers.webmap.screenshot dist/index.html docs/webmap-phone.png --phone
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ CHROMIUM_ARGS = (
     "--disable-sync",
 )
 VIEWPORT = {"width": 1400, "height": 900}
+# A phone held upright (an iPhone 12-15's CSS pixels), with touch and the mobile viewport.
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 
 def find_chromium() -> str | None:
@@ -75,27 +78,33 @@ class OfflinePage:
 
 
 @contextmanager
-def offline_page(chromium: str, *, viewport: dict[str, int] | None = None, bypass_csp: bool = False) -> Iterator[OfflinePage]:
+def offline_page(chromium: str, *, viewport: dict[str, int] | None = None, bypass_csp: bool = False, phone: bool = False) -> Iterator[OfflinePage]:
     """Yield an :class:`OfflinePage` in a fresh headless Chromium, closed afterwards.
 
     ``bypass_csp`` turns off the page's Content-Security-Policy, so a test proves the escaping
-    alone keeps injected text inert.
+    alone keeps injected text inert. ``phone`` opens it as a phone does: ``PHONE_VIEWPORT``
+    unless ``viewport`` is given, touch, and the mobile viewport ``<meta>`` honoured.
     """
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only the browser tools need it
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS), headless=True)
         try:
-            size = viewport or VIEWPORT
+            size = viewport or (PHONE_VIEWPORT if phone else VIEWPORT)
             context = browser.new_context(
-                viewport={"width": size["width"], "height": size["height"]}, device_scale_factor=1, service_workers="block", bypass_csp=bypass_csp
+                viewport={"width": size["width"], "height": size["height"]},
+                device_scale_factor=1,
+                service_workers="block",
+                bypass_csp=bypass_csp,
+                is_mobile=phone,
+                has_touch=phone,
             )
             yield OfflinePage(context.new_page())
         finally:
             browser.close()
 
 
-def take_screenshot(html_path: Path, png_path: Path, *, popup: str = "", chromium: str | None = None) -> list[str]:
+def take_screenshot(html_path: Path, png_path: Path, *, popup: str = "", chromium: str | None = None, phone: bool = False) -> list[str]:
     """Write a PNG of the map; return the requests that were blocked (should be none).
 
     Parameters
@@ -108,12 +117,14 @@ def take_screenshot(html_path: Path, png_path: Path, *, popup: str = "", chromiu
         ``layer:feature_id`` of a feature whose popup is opened before the shot.
     chromium
         Path of the browser; found on ``PATH`` when not given.
+    phone
+        Shoot it as a phone shows it (390 x 844, touch) instead of a 1400 x 900 laptop window.
     """
     browser = chromium or find_chromium()
     if browser is None:
         msg = "Chromium not found; install Debian's package: apt-get install chromium"
         raise RuntimeError(msg)
-    with offline_page(browser) as view:
+    with offline_page(browser, phone=phone) as view:
         view.open(html_path)
         if popup:
             layer, _, feature = popup.partition(":")
@@ -132,8 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("html", type=Path, help="the built web map, e.g. dist/index.html")
     parser.add_argument("png", type=Path, help="output PNG, e.g. docs/webmap.png")
     parser.add_argument("--popup", default="", help="open this feature's popup first, as LAYER:FEATURE_ID")
+    parser.add_argument("--phone", action="store_true", help="shoot it as a phone shows it (390 x 844, touch)")
     args = parser.parse_args(argv)
-    blocked = take_screenshot(args.html, args.png, popup=args.popup)
+    blocked = take_screenshot(args.html, args.png, popup=args.popup, phone=args.phone)
     if blocked:
         print(f"The page tried to reach the network: {blocked}", file=sys.stderr)  # noqa: T201
         return 1

@@ -64,6 +64,8 @@ def test_geometries_and_coordinates_inside_the_region(synthetic: list[Layer]) ->
 def test_points_carry_their_lon_lat(synthetic: list[Layer]) -> None:
     for layer in synthetic:
         points = layer.gdf[layer.gdf.geom_type == "Point"]
+        if "on_ring" in points.columns:  # an area's symbol sits on its ring; lon/lat keep the anchor
+            points = points[~points["on_ring"].fillna(value=False).astype(bool)]
         if "lon" in points.columns and len(points):
             assert (points.geometry.x - points["lon"]).abs().max() < 1e-9
             assert (points.geometry.y - points["lat"]).abs().max() < 1e-9

@@ -22,7 +22,7 @@ from geo.names import normalize_name
 from renderers.webmap.screenshot import OfflinePage, offline_page
 
 pytestmark = pytest.mark.browser
-LAYERS = ("uncertainty", "presence", "movements", "strikes", "risks", "sites")
+LAYERS = ("countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites")
 READY = "() => Boolean(window.militiaMap && window.militiaMap.ready === true)"
 SHOWN = "() => Object.fromEntries(Object.keys(militiaMap.layers).map((k) => [k, militiaMap.shownIds(k).sort()]))"
 
@@ -71,6 +71,7 @@ def test_quick_stops_show_the_claims_whose_span_covers_the_day(map_page: Offline
     if stop >= len(stops):
         pytest.skip("fewer stops in the data")
     day = stops[stop].date
+    page.click(".mm-time-toggle")  # the quick stops open folded behind "More"
     page.click(f".mm-stop[data-date='{day.isoformat()}']")
     features = _features(built_dist)
     assert page.evaluate(SHOWN) == expected_on(features, day, fade=True, undated=True)
@@ -97,6 +98,7 @@ def test_ended_claims_fade_or_hide_and_undated_can_be_hidden(map_page: OfflinePa
         "(id) => militiaMap.layers.movements.features.find((f) => f.id === id).layer.getLayers().map((l) => l.options.opacity)", ended[0]
     )
     assert max(opacity) < 0.5, "an ended movement must be drawn faded"
+    page.click(".mm-time-toggle")  # the options open folded behind "More"
     page.uncheck(".mm-opt-ended input")
     assert page.evaluate(SHOWN) == expected_on(features, day, fade=False, undated=True)
     page.uncheck(".mm-opt-undated input")
@@ -180,6 +182,7 @@ def test_filters_combine_with_each_other_and_the_layer_switches(map_page: Offlin
         for name, feats in features.items()
     }
     assert page.evaluate(SHOWN) == expected
+    page.click(".mm-layers > summary")  # the layer list opens folded
     page.uncheck("input[data-layer='movements']")
     assert page.evaluate(SHOWN)["movements"] == []
     assert page.evaluate(SHOWN)["presence"] == expected["presence"]
@@ -221,7 +224,9 @@ def test_story_walks_the_withdrawal_in_date_order_with_the_keyboard(map_page: Of
             assert f"id: {features[0][1]}" in panel
             claim = next(c for c in dataset.claims if c.id == steps[i][0])
             assert claim.evidence[0].quote in panel
-            assert page.evaluate("() => militiaMap.map.getContainer().querySelectorAll('.leaflet-mm-data-labels-pane path').length") >= len(features)
+            # Country-wide claims are listed, not drawn: nothing of theirs to ring.
+            drawn = [ref for ref in features if not page.evaluate("(l) => Boolean(militiaMap.layers[l].panel)", ref[0])]
+            assert page.evaluate("() => militiaMap.map.getContainer().querySelectorAll('.leaflet-mm-data-labels-pane path').length") >= len(drawn)
         else:
             assert "Not on the map" in panel
             assert f"id: {steps[i][0]}" in panel
@@ -246,7 +251,9 @@ def test_permalink_restores_the_exact_view(chromium: str, built_dist: Path) -> N
               militiaMap.map.setView([34.9, 37.4], 9, {animate: false});
             }"""
         )
+        page.click(".mm-layers > summary")  # the layer list opens folded
         page.uncheck(".mm-layers .mm-group:last-of-type input")  # town labels off
+        page.click(".mm-time-toggle")  # the link button sits behind "More"
         page.click("text=Link to this view")
         link = page.input_value(".mm-link-text")
         before = page.evaluate(

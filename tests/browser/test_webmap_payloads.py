@@ -114,12 +114,15 @@ def poisoned_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytes
 
         return walk(real_controls(ds, lyrs), 0)
 
-    def poisoned_basemap() -> dict[str, Any]:
-        base = real_basemap()
-        for key in ("towns", "country_labels"):
+    def poisoned_basemap(places: Any = None) -> dict[str, Any]:
+        base = real_basemap(places)
+        for key in ("towns", "country_labels", "river_labels", "roads"):
             for i, feature in enumerate(base[key]["features"]):
-                feature["properties"]["name"] = PAYLOADS[i % len(PAYLOADS)]
+                for field in ("name", "ref", "route_source"):
+                    if field in feature["properties"]:
+                        feature["properties"][field] = PAYLOADS[(i + len(field)) % len(PAYLOADS)]
         base["attribution"] = PAYLOADS[0] + PAYLOADS[1]
+        base["credits_text"] = PAYLOADS[2] + PAYLOADS[3]
         return base
 
     out = tmp_path_factory.mktemp("poisoned")
@@ -171,6 +174,11 @@ def test_no_payload_runs_and_the_map_still_draws(chromium: str, poisoned_page: P
               const texts = [];
               for (const id of Object.keys(militiaMap.layers)) {
                 for (const f of militiaMap.layers[id].features) {
+                  if (militiaMap.layers[id].panel) {  // listed, not drawn: its entry in the panel is its card
+                    militiaMap.openPopup(id, f.id);
+                    texts.push(document.querySelector('.mm-countrywide .mm-current').textContent);
+                    continue;
+                  }
                   f.layer.openTooltip(f.layer.getLatLng ? f.layer.getLatLng() : f.layer.getBounds().getCenter());
                   militiaMap.openPopup(id, f.id);
                   const popup = document.querySelector('.leaflet-popup-content');

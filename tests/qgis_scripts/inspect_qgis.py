@@ -31,7 +31,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
-GPKG_LAYERS = ["countries", "town_labels", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence"]
+GPKG_LAYERS = [
+    "countries", "lakes", "rivers", "roads", "town_labels",
+    "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
+]
 
 
 def renderer_info(layer):
@@ -87,7 +90,7 @@ def feature_symbols(layer):
     for feature in layer.getFeatures():
         context.expressionContext().setFeature(feature)
         symbols = renderer.symbolsForFeature(feature, context)
-        attrs = {name: feature[name] for name in ("id", "status", "direction", "route", "actor_group") if layer.fields().indexOf(name) >= 0}
+        attrs = {name: feature[name] for name in ("id", "status", "direction", "route", "actor_group", "radius_estimated") if layer.fields().indexOf(name) >= 0}
         out.append({"attrs": {k: (None if v is None or (hasattr(v, "isNull") and v.isNull()) else str(v)) for k, v in attrs.items()},
                     "symbols": [[symbol_layer_info(sl, context) for sl in symbol.symbolLayers()] for symbol in symbols]})
     renderer.stopRender(context)

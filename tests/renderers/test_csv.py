@@ -1,15 +1,21 @@
-"""The ACLED-style CSV: parses with the csv module, one row per point feature and per movement stop, coordinates match."""
+"""The ACLED-style CSV: parses with the csv module, one row per point feature and per movement stop, coordinates match, no formulas."""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 import shapely
 
-from renderers.csv_export import write_csv
+from dataset import load_dataset
+from layers import build_layers
+from renderers.csv_export import spreadsheet_cell, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +31,24 @@ def by_name(layers):
 
 
 def test_acled_columns_present(csv_rows):
-    for column in ("event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "latitude", "longitude",
-                   "geo_precision", "time_precision", "source", "notes", "claim_id", "status", "quote", "locator", "role"):
+    for column in (
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "time_precision",
+        "source",
+        "notes",
+        "claim_id",
+        "status",
+        "quote",
+        "locator",
+        "role",
+    ):
         assert column in csv_rows[0]
 
 
@@ -35,20 +57,32 @@ def test_precision_codes_are_1_to_3(csv_rows):
     assert {r["time_precision"] for r in csv_rows} <= {"1", "2", "3"}
 
 
-def test_point_rows_match_point_features(csv_rows, layers):
+def test_point_rows_match_point_features(csv_rows, layers, dataset):
+    """A point row gives the place's own point (the anchor): the map may draw an area's symbol on its ring."""
     rows = {r["feature_id"]: r for r in csv_rows if r["layer"] in {"presence", "strikes", "risks"}}
-    expected = {(name, fid): geom for name in ("presence", "strikes", "risks")
-                for fid, geom in zip(by_name(layers)[name].gdf.id, by_name(layers)[name].gdf.geometry, strict=True)}
+    frames = {name: by_name(layers)[name].gdf for name in ("presence", "strikes", "risks")}
+    expected = {(name, fid): pid for name, gdf in frames.items() for fid, pid in zip(gdf.id, gdf.place_id, strict=True)}
     assert len(rows) == len(expected)
-    for (name, fid), geom in expected.items():
-        row = rows[fid]
+    for (name, fid), pid in expected.items():
+        row, place = rows[fid], dataset.gazetteer.get(pid)
         assert row["layer"] == name
         assert row["role"] == "at"
-        assert float(row["longitude"]) == pytest.approx(geom.x, abs=1e-6)
-        assert float(row["latitude"]) == pytest.approx(geom.y, abs=1e-6)
+        assert float(row["longitude"]) == pytest.approx(place.lon, abs=1e-6)
+        assert float(row["latitude"]) == pytest.approx(place.lat, abs=1e-6)
 
 
-def test_movement_rows_follow_the_line(csv_rows, layers):
+def test_country_wide_claims_are_rows_at_country_precision(csv_rows, layers, dataset):
+    rows = [r for r in csv_rows if r["layer"] == "countrywide"]
+    gdf = by_name(layers)["countrywide"].gdf
+    assert len(rows) == sum(len(json.loads(p)) for p in gdf.place_ids)
+    for row in rows:
+        place = dataset.gazetteer.get(row["place_id"])
+        assert place.kind == "country"
+        assert row["geo_precision"] == "3"  # ACLED: a country-level location
+        assert (float(row["longitude"]), float(row["latitude"])) == pytest.approx((place.lon, place.lat), abs=1e-6)
+
+
+def test_movement_rows_follow_the_line(csv_rows, layers, dataset):
     movements = by_name(layers)["movements"].gdf
     rows = [r for r in csv_rows if r["layer"] == "movements"]
     assert len(rows) == sum(len(json.loads(p)) for p in movements.place_ids)
@@ -57,14 +91,92 @@ def test_movement_rows_follow_the_line(csv_rows, layers):
         roles = [r["role"] for r in stops]
         assert roles == ["origin", *["via"] * (len(stops) - 2), "destination"]
         assert [r["place_id"] for r in stops] == json.loads(feat.place_ids)
-        coords = list(feat.geometry.coords)
-        first, last = stops[0], stops[-1]
-        assert (float(first["longitude"]), float(first["latitude"])) == pytest.approx(coords[0], abs=1e-6)
-        assert (float(last["longitude"]), float(last["latitude"])) == pytest.approx(coords[-1], abs=1e-6)
-        for via in stops[1:-1]:
-            point = shapely.Point(float(via["longitude"]), float(via["latitude"]))
-            assert feat.geometry.distance(point) < 1e-6
+        # Each stop row gives the place's own point; the drawn line passes through every town or site
+        # stop (a country end is drawn at its border, an area end on its ring).
+        for stop in stops:
+            place = dataset.gazetteer.get(stop["place_id"])
+            assert (float(stop["longitude"]), float(stop["latitude"])) == pytest.approx((place.lon, place.lat), abs=1e-6)
+            if place.kind in {"town", "site"}:
+                point = shapely.Point(float(stop["longitude"]), float(stop["latitude"]))
+                assert feat.geometry.distance(point) < 1e-6, (feat.claim_id, place.id)
 
 
 def test_every_row_carries_quote_and_citation(csv_rows):
     assert all(r["quote"] and r["citation"] and r["claim_id"] for r in csv_rows)
+
+
+# --- no cell runs as a spreadsheet formula (issue 10 §10) --------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP, "CSV Injection"
+NUMERIC = ("latitude", "longitude", "radius_km", "stop")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'),
+        ("+1+1", "'+1+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (None, ""),
+        (-33.5, "-33.5"),
+        (-1, "-1"),
+        (2.0, "2.0"),
+        (True, "True"),
+    ],
+)
+def test_spreadsheet_cell(value, cell):
+    assert spreadsheet_cell(value) == cell
+
+
+@pytest.fixture(scope="module")
+def hostile_rows(tmp_path_factory, sources_dir) -> list[dict[str, str]]:
+    """CSV rows written from a copy of data/ whose texts start like spreadsheet formulas."""
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(ROOT / "data", data)
+    edits = {
+        "claims/euaa-2025.yaml": [
+            ("    summary: Israeli strikes in Damascus kill high-ranking IRGC members\n", '    summary: \'=HYPERLINK("http://evil.example","x")\'\n'),
+        ],
+        "claims/noonpost.yaml": [("    summary: Israeli air raids deal Iran", "    summary: -1+1 Israeli air raids deal Iran")],
+        "gazetteer.yaml": [("    name: Hmeimim air base\n", "    name: '@SUM(1+1)'\n")],
+        "sources.yaml": [("    publisher: Noon Post\n", "    publisher: +cmd|' /C calc'!A0\n")],
+    }
+    for file, pairs in edits.items():
+        path = data / file
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, f"test setup: {old!r} not in {file}"
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+    ds = load_dataset(data, sources_dir=sources_dir)
+    (path,) = write_csv(build_layers(ds), ds, tmp_path_factory.mktemp("csv-out"))
+    with path.open(encoding="utf-8-sig", newline="") as src:
+        return list(csv.DictReader(src))
+
+
+def test_no_text_cell_starts_a_formula(hostile_rows):
+    for row in hostile_rows:
+        for column, cell in row.items():
+            if column in NUMERIC:
+                continue
+            assert not cell.startswith(FORMULA_START), (column, cell)
+
+
+def test_defused_text_keeps_its_words(hostile_rows):
+    notes = {r["notes"] for r in hostile_rows}
+    assert any(n.startswith('\'=HYPERLINK("http://evil.example","x")') for n in notes)
+    assert any(n.startswith("'-1+1 Israeli air raids deal Iran") for n in notes)
+    assert "'@SUM(1+1)" in {r["location"] for r in hostile_rows}
+    assert any(r["source"] == "'+cmd|' /C calc'!A0" for r in hostile_rows)
+
+
+def test_numeric_cells_stay_numbers(hostile_rows):
+    for row in hostile_rows:
+        for column in ("latitude", "longitude", "stop"):
+            float(row[column])  # a quote prefix would make this raise
+        assert row["radius_km"] == "" or float(row["radius_km"]) > 0

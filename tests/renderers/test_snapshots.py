@@ -65,7 +65,7 @@ def test_legend_names_every_symbol_shown(overview_svg, layers):
             if "inferred" in set(frame["route"]):
                 assert "Route inferred" in text
         if layer.name == "uncertainty":
-            assert "Location uncertainty" in text
+            assert "Uncertainty ring: the place lies inside" in text  # the ring has its own legend row
         if layer.style.geometry == "point" and layer.style.category_field == "actor_group":
             assert layer.style.title in text
 

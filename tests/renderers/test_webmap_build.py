@@ -71,9 +71,14 @@ def test_no_random_folium_ids(page: str) -> None:
     assert "map_mm" in page
 
 
+def _on_page(layers: list[Layer]) -> list[Layer]:
+    """Return the layers the page draws: a panel layer (country-wide claims) is listed by the page's own panel."""
+    return [layer for layer in layers if not layer.style.panel]
+
+
 def test_every_feature_is_in_the_data(layers: list[Layer], data: dict) -> None:
     by_id = {layer["id"]: layer for layer in data["layers"]}
-    for layer in layers:
+    for layer in _on_page(layers):
         features = by_id[layer.name]["geojson"]["features"]
         assert [f["properties"]["id"] for f in features] == list(layer.gdf["id"])
 
@@ -106,7 +111,7 @@ def test_each_feature_gets_back_exactly_its_own_evidence(layers: list[Layer], da
     """The shared evidence table loses, adds and reorders nothing: each feature resolves to its layer row's list."""
     table = data["evidence"]
     by_id = {spec["id"]: spec for spec in data["layers"]}
-    for layer in layers:
+    for layer in _on_page(layers):
         page = {f["properties"]["id"]: [table[i] for i in f["properties"]["ev"]] for f in by_id[layer.name]["geojson"]["features"]}
         for fid, raw in zip(layer.gdf["id"], layer.gdf["evidence"], strict=True):
             expected = json.loads(raw)
@@ -118,7 +123,7 @@ def test_page_geometry_stays_within_a_few_hundred_metres_of_the_layer(layers: li
     """Rounded points and simplified lines stay on the geodesic routes of the layer files (checked with pyproj Geod)."""
     geod = Geod(ellps="WGS84")
     by_id = {spec["id"]: spec for spec in data["layers"]}
-    for layer in layers:
+    for layer in _on_page(layers):
         feats = {f["properties"]["id"]: f for f in by_id[layer.name]["geojson"]["features"]}
         for fid, geom in zip(layer.gdf["id"], layer.gdf.geometry, strict=True):
             page_geom = feats[fid]["geometry"]

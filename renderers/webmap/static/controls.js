@@ -66,7 +66,9 @@ var militiaMapControls = (function () {
   /* ---------- Permalink: the view in the URL fragment ---------- */
 
   function listParam(values) { return values.map(encodeURIComponent).join(','); }
-  function parseList(text) { return text ? text.split(',').map(function (v) { return decodeURIComponent(v); }) : []; }
+  // A part of a link from anywhere: malformed escapes (`50%`) give null and are dropped, never thrown.
+  function safeDecode(text) { try { return decodeURIComponent(text); } catch (e) { return null; } }
+  function parseList(text) { return text ? text.split(',').map(safeDecode).filter(function (v) { return v !== null; }) : []; }
   function selected(map) { return map ? Object.keys(map).filter(function (k) { return map[k]; }).sort() : null; }
 
   function encodeView(ctx) {
@@ -83,9 +85,13 @@ var militiaMapControls = (function () {
     return '#' + parts.join('&');
   }
 
+  // The fragment's keys and raw values, in an object without a prototype (so `__proto__=` is just a key
+  // no one reads); an overlong fragment is ignored whole.
+  var MAX_FRAGMENT = 8192;
   function decodeView(hash) {
-    var out = {};
-    String(hash || '').replace(/^#/, '').split('&').forEach(function (pair) {
+    var out = Object.create(null), text = String(hash || '');
+    if (text.length > MAX_FRAGMENT) { return out; }
+    text.replace(/^#/, '').split('&').forEach(function (pair) {
       var i = pair.indexOf('=');
       if (i > 0) { out[pair.slice(0, i)] = pair.slice(i + 1); }
     });
@@ -147,7 +153,30 @@ var militiaMapControls = (function () {
           row.appendChild(dateInput);
           allButton = button('mm-button', 'All dates', function () { setDate(null); });
           row.appendChild(allButton);
+          if (timeline.story && timeline.story.steps.length) {
+            var storyButton = button('mm-button mm-story-start', '\u25b6 Story', function () { startStory(0); });
+            storyButton.title = 'Story: ' + timeline.story.title;
+            storyButton.setAttribute('aria-label', 'Start the story: ' + timeline.story.title);
+            row.appendChild(storyButton);
+          }
+          // Quick stops, options and the link stay folded away until asked for: one line over the map.
+          var more = el('div', 'mm-time-more');
+          more.id = 'mm-time-more';
+          more.hidden = true;
+          var moreButton = button('mm-button mm-time-toggle', 'More', function () { setMoreOpen(more.hidden); });
+          moreButton.setAttribute('aria-expanded', 'false');
+          moreButton.setAttribute('aria-controls', more.id);
+          moreButton.title = 'Key dates, options and a link to this view';
+          row.appendChild(moreButton);
           box.appendChild(row);
+          function setMoreOpen(open) {
+            more.hidden = !open;
+            moreButton.setAttribute('aria-expanded', String(open));
+            moreButton.textContent = open ? 'Less' : 'More';
+            box.classList.toggle('mm-open', open);
+            box.dispatchEvent(new Event('toggle'));
+          }
+          ctx.setTimeMoreOpen = setMoreOpen;
           var stops = el('div', 'mm-time-stops');
           timeline.stops.forEach(function (stop) {
             var b = button('mm-stop', stop.label, function () { setDate(stop.date); });
@@ -156,20 +185,18 @@ var militiaMapControls = (function () {
             stopButtons.push(b);
             stops.appendChild(b);
           });
-          box.appendChild(stops);
+          more.appendChild(stops);
           var options = el('div', 'mm-time-options');
           endedBox = checkbox('Fade claims that had ended (untick to hide them)', ctx.state.ended === 'fade', 'mm-opt-ended', function (on) { app.setState({ ended: on ? 'fade' : 'hide' }); });
           undatedBox = checkbox('Show undated claims', ctx.state.undated, 'mm-opt-undated', function (on) { app.setState({ undated: on }); });
           options.appendChild(endedBox.parentNode);
           options.appendChild(undatedBox.parentNode);
-          if (timeline.story && timeline.story.steps.length) {
-            options.appendChild(button('mm-button mm-story-start', '\u25b6 Story: ' + timeline.story.title, function () { startStory(0); }));
-          }
           options.appendChild(button('mm-button mm-link-button', 'Link to this view', showLink));
-          box.appendChild(options);
+          more.appendChild(options);
+          box.appendChild(more);
           summaryNode = el('div', 'mm-time-summary');
           summaryNode.setAttribute('aria-live', 'polite');
-          box.appendChild(summaryNode);
+          more.appendChild(summaryNode);
           return box;
         }
       });
@@ -253,7 +280,7 @@ var militiaMapControls = (function () {
       } else {
         map.setView(at, typeof r === 'number' ? 11 : 6, { animate: false });
       }
-      L.popup({ maxWidth: 420, minWidth: 240, className: 'mm-place-popup' }).setLatLng(at).setContent(placeCard(place)).openOn(map);
+      L.popup(Object.assign(u.popupOptions(), { className: 'mm-place-popup' })).setLatLng(at).setContent(placeCard(place)).openOn(map);
       return true;
     }
 
@@ -268,7 +295,7 @@ var militiaMapControls = (function () {
           input.dir = 'auto';
           input.setAttribute('autocomplete', 'off');
           var results = el('ol', 'mm-search-results');
-          results.setAttribute('role', 'listbox');
+          results.setAttribute('aria-label', 'Places found');
           function show() {
             results.textContent = '';
             var found = searchPlaces(places, input.value).slice(0, 8);
@@ -411,6 +438,7 @@ var militiaMapControls = (function () {
       if (f) {
         // The claim's own card, as its popup shows it; the map rings its marks.
         storyBox.appendChild(u.buildPopup(ctx, ctx.layers[f.layerId].spec, f.properties));
+        if (ctx.layers[f.layerId].panel) { storyBox.appendChild(el('div', 'mm-story-unmapped', 'Country-wide: the source names only a country, so no mark is drawn (see \u201c' + ctx.layers[f.layerId].spec.title + '\u201d).')); }
         if (step.features.length > 1) { storyBox.appendChild(el('div', 'mm-id', 'Drawn as ' + step.features.length + ' marks, ringed on the map.')); }
         return;
       }
@@ -451,8 +479,9 @@ var militiaMapControls = (function () {
       app.setState({ date: step.start || step.end });
       renderStep();
       var bounds = stepBounds(step), bar = map.getContainer().querySelector('.mm-time');
-      var left = storyBox.offsetWidth + 30, bottom = (bar ? bar.offsetHeight : 0) + 30;
-      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 8, animate: false, paddingTopLeft: [left, 30], paddingBottomRight: [30, bottom] }); }
+      // Beside the card on a laptop; above it (a bottom sheet) on a phone.
+      var phone = u.isPhone(), left = phone ? 20 : storyBox.offsetWidth + 30, bottom = phone ? storyBox.offsetHeight + 20 : (bar ? bar.offsetHeight : 0) + 30;
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 8, animate: false, paddingTopLeft: [left, phone ? 60 : 30], paddingBottomRight: [phone ? 20 : 30, bottom] }); }
       ring(step);
       writeUrl();
       return true;
@@ -573,11 +602,12 @@ var militiaMapControls = (function () {
 
     function showLink() {
       writeUrl();
+      if (ctx.setTimeMoreOpen) { ctx.setTimeMoreOpen(true); }
       if (!linkBox) {
         linkBox = el('input', 'mm-link-text');
         linkBox.readOnly = true;
         linkBox.setAttribute('aria-label', 'Link to this view');
-        map.getContainer().querySelector('.mm-time').appendChild(linkBox);
+        map.getContainer().querySelector('.mm-time-more').appendChild(linkBox);
       }
       linkBox.value = linkText();
       linkBox.focus();
@@ -590,25 +620,36 @@ var militiaMapControls = (function () {
       var v = decodeView(window.location.hash);
       if (!Object.keys(v).length) { return false; }
       var changes = {};
-      if (v.l !== undefined) {
-        var on = parseList(v.l);
-        ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; });
+      // A list keeps only the values the page knows; a list naming none of them is ignored (`s=../../x`).
+      function known(raw, choices) {
+        var kept = parseList(raw).filter(function (x) { return choices.indexOf(x) >= 0; });
+        return raw && !kept.length ? null : kept;
       }
+      var on = v.l === undefined ? null : known(v.l, ctx.order);
+      if (on) { ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; }); }
       if (v.d && isIso(v.d)) { changes.date = v.d; }
       if (v.e === 'hide' || v.e === 'fade') { changes.ended = v.e; }
       if (v.u === '0') { changes.undated = false; }
-      ['actors', 'types', 'statuses'].forEach(function (key) { var p = v[key.charAt(0)]; if (p !== undefined) { changes[key] = parseList(p); } });
+      ['actors', 'types', 'statuses'].forEach(function (key) {
+        var p = v[key.charAt(0)], boxes = (ctx.filterBoxes || {})[key] || [];
+        var list = p === undefined ? null : known(p, boxes.map(function (b) { return b.value; }));
+        if (list) { changes[key] = list; }
+      });
       if (v.towns === '0' && ctx.towns) { map.removeLayer(ctx.towns); }
       u.assignState(ctx, changes);  // start() redraws once, after the view is set
       syncFilterBoxes();
       var placed = false, ll = (v.ll || '').split(',').map(Number), z = Number(v.z);
-      if (ll.length === 2 && ll.every(isFinite) && isFinite(z) && v.z !== '') { map.setView(ll, z, { animate: false }); placed = true; }
+      var inWorld = ll.length === 2 && ll.every(isFinite) && Math.abs(ll[0]) <= 90 && Math.abs(ll[1]) <= 180;
+      if (inWorld && isFinite(z) && v.z !== undefined && v.z !== '') {
+        map.setView(ll, Math.min(Math.max(Math.round(z), map.getMinZoom()), map.getMaxZoom()), { animate: false });
+        placed = true;
+      }
       ctx.afterReady = function () {
-        var n = Number(v.story);
-        if (v.story && n >= 1) { startStory(n - 1); return; }
+        var n = Number(v.story), steps = timeline.story ? timeline.story.steps.length : 0;
+        if (v.story && Math.floor(n) === n && n >= 1 && n <= steps) { startStory(n - 1); return; }
         if (v.f) {
-          var parts = v.f.split('/').map(decodeURIComponent);
-          if (parts.length === 2) { app.openPopup(parts[0], parts[1]); }
+          var parts = v.f.split('/').map(safeDecode);
+          if (parts.length === 2 && parts[0] !== null && parts[1] !== null) { app.openPopup(parts[0], parts[1]); }
         }
       };
       return placed;
@@ -618,6 +659,7 @@ var militiaMapControls = (function () {
     function fitFilters() {
       var root = map.getContainer(), box = root.querySelector('.mm-filters'), bar = root.querySelector('.mm-time');
       if (!box || !bar) { return; }
+      if (ctx.docked) { box.style.maxHeight = ''; return; }
       var top = box.getBoundingClientRect().top, limit = bar.getBoundingClientRect().top - 12;
       box.style.maxHeight = Math.max(120, limit - top) + 'px';
     }

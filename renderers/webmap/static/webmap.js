@@ -219,7 +219,9 @@ var militiaMapApp = (function () {
   // Uncertainty areas come as centre and radius (km) and are drawn as circles; other areas as polygons.
   function polygonFeature(ctx, spec, feature) {
     var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
-    var style = { renderer: ctx.renderer, color: colour, weight: 1.2, opacity: 0.8, dashArray: status.dash || '5 4', fillColor: colour, fillOpacity: spec.fill_opacity };
+    // An outline ring (the area the place may lie in), dashed where its radius is an estimate.
+    var dash = props.radius_estimated ? (spec.estimate_dash || '6 4') : (status.dash || null);
+    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour, fillOpacity: spec.fill_opacity };
     if (!feature.geometry && typeof props.radius_km === 'number') {
       return L.circle([props.lat, props.lon], Object.assign({ radius: props.radius_km * 1000 }, style));
     }
@@ -278,6 +280,10 @@ var militiaMapApp = (function () {
     if (props.route) { parts.push('route ' + props.route); }
     if (props.direction) { parts.push(props.direction); }
     if (typeof props.length_km === 'number') { parts.push(props.length_km + ' km'); }
+    if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
+    if (props.end_kind === 'border') { parts.push('drawn to a short way past the border of ' + textOf(props.destination) + ', not to a place in it'); }
+    if (props.end_kind === 'air') { parts.push('by air: a short arrow from the airbase toward ' + textOf(props.destination)); }
+    if (props.crossing_stated === false && props.end_kind === 'border') { parts.push('crossing point not stated: computed on the shared border'); }
     return parts.join('; ');
   }
 
@@ -406,8 +412,18 @@ var militiaMapApp = (function () {
     return offsets;
   }
 
+  // Popups fit the screen: on a phone they take its width less a margin and half its height.
   function popupOptions() {
-    return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, window.innerHeight - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
+    var w = window.innerWidth, h = window.innerHeight;
+    if (isPhone()) {
+      // Clear of the title and search above and of the dock below.
+      var top = 90, bottom = 110;
+      document.querySelectorAll('.leaflet-top.leaflet-left .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom + 10); });
+      var dock = document.querySelector('.mm-dock');
+      if (dock) { bottom = Math.max(bottom, h - dock.getBoundingClientRect().top + 10); }
+      return { maxWidth: w - 70, minWidth: Math.min(240, w - 70), maxHeight: Math.max(160, Math.min(Math.round(h * 0.5), h - top - bottom - 40)), autoPanPaddingTopLeft: [10, top], autoPanPaddingBottomRight: [10, bottom] };
+    }
+    return { maxWidth: 440, minWidth: 260, maxHeight: Math.max(260, Math.min(560, h - 220)), autoPanPaddingTopLeft: [360, 40], autoPanPaddingBottomRight: [360, 40] };
   }
 
   // The feature's anchor: a point's position, a circle's centre, a line's end.
@@ -445,12 +461,13 @@ var militiaMapApp = (function () {
     var draw = DRAW[spec.geometry] || pointFeature;
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
+    entry.panel = Boolean(spec.panel);
     (spec.geojson.features || []).forEach(function (feature) {
-      if (!feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
+      if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
       entry.features.push(featureRecord(ctx, spec, feature, draw));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
-    entry.clusterable = spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; }));
+    entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
     entry.labels.addTo(entry.group);
     return entry;
   }
@@ -570,6 +587,7 @@ var militiaMapApp = (function () {
       if (f.phase !== 'hidden') { shown.push(f); }
     });
     entry.shown = shown;
+    if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
     entry.clustered = entry.clusterable && shown.length > CLUSTER_MIN;
     if (entry.clustered) {
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
@@ -584,14 +602,26 @@ var militiaMapApp = (function () {
     addLabels(ctx, entry);
   }
 
-  // One label per destination: "Withdrawal ×6 → Iraq", so the arrows read at a glance.
+  // What a movement's arrowhead says: "→ Iraq" where it ends past a border (end_label), else
+  // "→ <destination>".
+  function endText(p) {
+    return textOf(p.end_label) || (p.destination ? '\u2192 ' + textOf(p.destination) : '');
+  }
+
+  // One label per arrowhead spot: "Withdrawal ×6 → Iraq", so the arrows read at a glance; where
+  // the source names no crossing, the label says so.
   function destinationLabels(entry) {
     var byEnd = {}, order = [];
     entry.shown.forEach(function (f) {
-      var p = f.properties, at = f.latlng;
-      if (!p.destination || !at) { return; }
-      var key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3);
-      if (!byEnd[key]) { byEnd[key] = { at: at, destination: textOf(p.destination), types: {}, typeOrder: [] }; order.push(key); }
+      var p = f.properties, at = f.latlng, end = endText(p);
+      if (!end || !at) { return; }
+      var unstated = p.crossing_stated === false && p.end_kind === 'border';
+      var key = at.lat.toFixed(3) + ',' + at.lng.toFixed(3) + '|' + end + '|' + unstated;
+      if (!byEnd[key]) {
+        var parts = lineParts(f.feature.geometry);
+        byEnd[key] = { at: at, end: end, unstated: unstated, types: {}, typeOrder: [], line: parts.length ? parts[parts.length - 1] : [] };
+        order.push(key);
+      }
       var t = textOf(p.type_label) || 'Movement';
       if (!byEnd[key].types[t]) { byEnd[key].types[t] = 0; byEnd[key].typeOrder.push(t); }
       byEnd[key].types[t] += 1;
@@ -600,8 +630,15 @@ var militiaMapApp = (function () {
     return order.map(function (key) {
       var item = byEnd[key];
       var what = item.typeOrder.map(function (t) { return item.types[t] > 1 ? t + ' \u00d7' + item.types[t] : t; }).join(', ');
-      return { at: item.at, text: what + ' \u2192 ' + item.destination, kind: 'line' };
+      return { at: item.at, text: what + ' ' + item.end, note: item.unstated ? 'crossing point not stated' : '', kind: 'line', line: item.line, end: item.end };
     });
+  }
+
+  function labelNode(item) {
+    var node = el('span', 'mm-label-text', item.text);
+    node.dir = 'auto';
+    if (item.note) { node.appendChild(el('span', 'mm-label-note', item.note)); }
+    return node;
   }
 
   function addLabels(ctx, entry) {
@@ -611,16 +648,74 @@ var militiaMapApp = (function () {
     if (spec.id === 'sites' && !entry.clustered && entry.shown.length <= MAX_LABELS) {
       items = entry.shown.map(function (f) { return { at: f.latlng, text: tooltipText(spec, f.properties), kind: 'point' }; });
     }
+    entry.labelItems = items;
     entry.labelMarkers = items.map(function (item) {
-      var node = el('span', 'mm-label-text', item.text);
-      node.dir = 'auto';
       var marker = L.marker(item.at, {
-        icon: L.divIcon({ className: 'mm-label mm-label-' + item.kind, html: node, iconSize: null }),
+        icon: L.divIcon({ className: 'mm-label mm-label-' + item.kind, html: labelNode(item), iconSize: null }),
         interactive: false, keyboard: false, pane: 'mm-data-labels'
       });
       marker.labelPriority = item.kind === 'line' ? 3 : 2;
       marker.addTo(entry.labels);
       return marker;
+    });
+    edgeLabels(ctx);
+  }
+
+  // Where a line, walked back from its end, comes into the rectangle [x0, y0, x1, y1] (screen px),
+  // and through which side; null when its end is inside or it never enters.
+  function exitPoint(points, rect) {
+    function inside(p) { return p.x >= rect[0] && p.x <= rect[2] && p.y >= rect[1] && p.y <= rect[3]; }
+    var n = points.length, i;
+    if (n < 2 || inside(points[n - 1])) { return null; }
+    for (i = n - 2; i >= 0; i -= 1) {
+      if (!inside(points[i])) { continue; }
+      var a = points[i], b = points[i + 1], best = null;
+      [['left', 0, rect[0]], ['right', 0, rect[2]], ['top', 1, rect[1]], ['bottom', 1, rect[3]]].forEach(function (edge) {
+        var from = edge[1] ? a.y : a.x, to = edge[1] ? b.y : b.x;
+        if (to === from) { return; }
+        var t = (edge[2] - from) / (to - from);
+        if (t < 0 || t > 1 || (best && t >= best.t)) { return; }
+        var q = L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+        if (q.x >= rect[0] - 0.5 && q.x <= rect[2] + 0.5 && q.y >= rect[1] - 0.5 && q.y <= rect[3] + 0.5) { best = { t: t, at: q, side: edge[0] }; }
+      });
+      return best;
+    }
+    return null;
+  }
+
+  var EDGE_ARROWS = { left: '\u2190 ', right: ' \u2192', top: '\u2191 ', bottom: '\u2193 ' };
+  var EDGE_INSET = 6;
+
+  // A movement whose arrowhead lies outside the view is labelled where it leaves the view:
+  // "Iraq →" at the right edge, so a destination off screen is still read.
+  function edgeLabels(ctx) {
+    var map = ctx.map, size = map.getSize(), rect = [EDGE_INSET, EDGE_INSET, size.x - EDGE_INSET, size.y - EDGE_INSET];
+    if (!ctx.edgeGroup) { ctx.edgeGroup = L.layerGroup().addTo(map); }
+    ctx.edgeGroup.clearLayers();
+    ctx.edgeMarkers = [];
+    var seen = {};
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!ctx.layerOn[id] || entry.spec.geometry !== 'line') { return; }
+      (entry.labelItems || []).forEach(function (item) {
+        var exit = exitPoint(item.line.map(function (ll) { return map.latLngToContainerPoint(ll); }), rect);
+        if (!exit) { return; }
+        var name = item.end.replace(/^\u2192\s*/, '');
+        var key = name + '|' + exit.side + '|' + Math.round(exit.at.x / 40) + ':' + Math.round(exit.at.y / 40);
+        if (seen[key]) { return; }
+        seen[key] = true;
+        var text = exit.side === 'right' ? name + EDGE_ARROWS.right : EDGE_ARROWS[exit.side] + name;
+        var node = el('span', 'mm-label-text', text);
+        node.dir = 'auto';
+        var marker = L.marker(map.containerPointToLatLng(exit.at), {
+          icon: L.divIcon({ className: 'mm-label mm-label-edge mm-edge-' + exit.side, html: node, iconSize: null }),
+          interactive: false, keyboard: false, pane: 'mm-data-labels'
+        });
+        marker.labelPriority = 3.5;
+        marker.edgeText = text;
+        marker.addTo(ctx.edgeGroup);
+        ctx.edgeMarkers.push(marker);
+      });
     });
   }
 
@@ -628,15 +723,18 @@ var militiaMapApp = (function () {
   function declutter(ctx) {
     var placed = [], map = ctx.map, labels = [];
     ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
-    var candidates = labels.concat(ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
+    var candidates = labels.concat(ctx.edgeMarkers || [], ctx.riverMarkers || [], ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
     candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
     candidates.forEach(function (m) {
       var node = m.getElement();
       if (m.minZoom !== undefined && map.getZoom() < m.minZoom) { node.style.display = 'none'; return; }
       node.style.display = '';
+      node.classList.remove('mm-flip');
+      function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
       var r = (node.firstChild || node).getBoundingClientRect();
-      var clash = placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; });
-      if (clash) { node.style.display = 'none'; } else { placed.push(r); }
+      // A town's name may sit left of its dot instead, before it gives way.
+      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = (node.firstChild || node).getBoundingClientRect(); }
+      if (clashes(r)) { node.classList.remove('mm-flip'); node.style.display = 'none'; } else { placed.push(r); }
     });
   }
 
@@ -654,6 +752,7 @@ var militiaMapApp = (function () {
       item.box.checked = Boolean(ctx.layerOn[id]);
       item.node.textContent = !ctx.layerOn[id] || shown === n ? '(' + n + ')' : '(' + shown + ' of ' + n + ')';
     });
+    ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { renderClaimsPanel(ctx, ctx.layers[id]); } });
     declutter(ctx);
     if (ctx.onRefresh) { ctx.onRefresh(); }
   }
@@ -668,6 +767,7 @@ var militiaMapApp = (function () {
         var any = false;
         ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
         if (any) { keepOrder(ctx); }
+        edgeLabels(ctx);
         declutter(ctx);
       });
     });
@@ -684,12 +784,52 @@ var militiaMapApp = (function () {
     root.style.setProperty('--mm-town', tone.town);
     root.style.setProperty('--mm-town-label', tone.town_label);
     root.style.setProperty('--mm-country-label', tone.country_label);
+    root.style.setProperty('--mm-town-foreign', tone.town_label_foreign || tone.town_label);
+    root.style.setProperty('--mm-river-label', tone.river_label || tone.coastline);
+    root.style.setProperty('--mm-road', tone.road || tone.border);
     L.geoJSON(base.countries, { renderer: renderer, interactive: false, style: function () {
       return { color: tone.border, weight: tone.border_width, dashArray: tone.border_dash || null, fillColor: tone.land, fillOpacity: 1 };
     } }).addTo(map);
+    // Orientation: Natural Earth lakes and rivers, schematic main roads (dashed, labelled so).
+    var context = L.layerGroup().addTo(map);
+    if (base.lakes) {
+      L.geoJSON(base.lakes, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.river, weight: 0.6, fillColor: tone.lake, fillOpacity: 1 };
+      } }).addTo(context);
+    }
+    if (base.rivers) {
+      L.geoJSON(base.rivers, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.river, weight: tone.river_width, fill: false, lineCap: 'round', lineJoin: 'round' };
+      } }).addTo(context);
+    }
     L.geoJSON(base.coastline, { renderer: renderer, interactive: false, style: function () {
       return { color: tone.coastline, weight: tone.coastline_width, fill: false };
     } }).addTo(map);
+    if (base.roads) {
+      L.geoJSON(base.roads, { renderer: renderer, interactive: false, style: function () {
+        return { color: tone.road, weight: tone.road_width + 0.4, dashArray: tone.road_dash || null, fill: false, lineCap: 'butt' };
+      } }).addTo(context);
+    }
+    ctx.context = context;
+    ctx.riverMarkers = [];
+    (base.river_labels ? base.river_labels.features : []).forEach(function (f) {
+      var c = f.geometry.coordinates;
+      var m = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-river', html: el('span', null, f.properties.name), iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      m.labelPriority = 1.45;
+      m.addTo(context);
+      ctx.riverMarkers.push(m);
+    });
+    (base.roads ? base.roads.features : []).forEach(function (f) {
+      var c = f.properties.label_at;
+      if (!c) { return; }
+      var node = el('span', null, (f.properties.ref || f.properties.name) + (f.properties.schematic ? ' (schematic)' : ''));
+      node.title = f.properties.name + ' \u2014 ' + f.properties.route_source;
+      var m = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-road', html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      m.labelPriority = 1.05;
+      m.minZoom = 6.5;
+      m.addTo(context);
+      ctx.riverMarkers.push(m);
+    });
     (base.country_labels.features || []).forEach(function (f) {
       var c = f.geometry.coordinates;
       var country = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-country', html: el('span', null, f.properties.name), iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
@@ -704,19 +844,35 @@ var militiaMapApp = (function () {
       var name = el('span', 'mm-town-name', f.properties.name);
       name.dir = 'auto';
       node.appendChild(name);
-      var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: 'mm-town', html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
-      marker.minZoom = f.properties.min_zoom || 0;
-      marker.labelPriority = 1;
+      var p = f.properties, kind = 'mm-town' + (p.named_by_claim ? ' mm-town-named' : '') + (p.foreign ? ' mm-town-foreign' : '');
+      var marker = L.marker([c[1], c[0]], { icon: L.divIcon({ className: kind, html: node, iconSize: null }), interactive: false, keyboard: false, pane: 'mm-base-labels' });
+      marker.minZoom = p.min_zoom || 0;
+      marker.flippable = true;
+      // Places the claims name first, then Syrian and Lebanese towns; foreign cities give way.
+      marker.labelPriority = 1 + (typeof p.rank === 'number' ? (3 - Math.min(3, p.rank)) * 0.1 : 0);
       towns.push(marker);
     });
     ctx.townMarkers = towns;
     ctx.towns = L.layerGroup(towns).addTo(map);
-    map.attributionControl.addAttribution(escapeHtml(base.attribution));
+    // Credits: what each basemap layer is and which version it comes from.
+    map.attributionControl.addAttribution('<span class="mm-credits">' + escapeHtml(base.credits_text || base.attribution) + '</span>');
+    // On a phone the credits are one line; a tap shows them whole.
+    map.attributionControl.getContainer().addEventListener('click', function (e) {
+      if (e.target.tagName !== 'A') { e.currentTarget.classList.toggle('mm-expanded'); }
+    });
     var credits = {};
-    ctx.data.layers.forEach(function (spec) { if (spec.attribution && !credits[spec.attribution]) { credits[spec.attribution] = true; map.attributionControl.addAttribution(escapeHtml(spec.attribution)); } });
+    ctx.data.layers.forEach(function (spec) { if (spec.attribution && !credits[spec.attribution]) { credits[spec.attribution] = true; map.attributionControl.addAttribution('<span class="mm-overlay-credit">' + escapeHtml(spec.attribution) + '</span>'); } });
   }
 
   /* ---------- Controls: grouped layer switcher, legend, title ---------- */
+
+  // A box that may scroll can be reached and scrolled with the keyboard (WCAG 2.1.1).
+  function focusableScroller(node, name) {
+    node.tabIndex = 0;
+    node.setAttribute('role', 'region');
+    node.setAttribute('aria-label', name);
+    return node;
+  }
 
   function panel(className, summaryText, open) {
     var details = el('details', 'mm-panel ' + className);
@@ -730,11 +886,13 @@ var militiaMapApp = (function () {
   function layerControl(ctx) {
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = panel('mm-layers', 'Layers', true);
+        var box = panel('mm-layers', 'Layers', false);
         ctx.data.groups.forEach(function (g) {
+          var ids = g.layers.filter(function (id) { return ctx.layers[id] && !ctx.layers[id].panel; });
+          if (!ids.length) { return; }  // a panel layer (country-wide claims) has its own panel
           var section = el('fieldset', 'mm-group');
           section.appendChild(el('legend', null, g.name));
-          g.layers.forEach(function (id) {
+          ids.forEach(function (id) {
             var entry = ctx.layers[id];
             var label = el('label', 'mm-layer-toggle');
             var box2 = el('input');
@@ -790,8 +948,12 @@ var militiaMapApp = (function () {
         s.appendChild(svg('path', ring.open ? { d: d, fill: 'none', stroke: colour, 'stroke-width': 2.5 } : { d: d, fill: colour, stroke: direction.casing || '#222222', 'stroke-width': 1 }));
       });
     } else if (item.symbol === 'area') {
-      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 8, fill: colour, 'fill-opacity': 0.18, stroke: colour, 'stroke-dasharray': '3 2' }));
-      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 2.5, fill: colour }));
+      // A ring, no centre: the place lies somewhere inside.
+      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 7.5, fill: colour, 'fill-opacity': 0.05, stroke: colour, 'stroke-width': 1.4, 'stroke-dasharray': item.dash || 'none' }));
+    } else if (item.symbol === 'end') {
+      s.appendChild(svg('line', { x1: 1, y1: 9, x2: 20, y2: 9, stroke: colour, 'stroke-width': 2.5 }));
+      s.appendChild(svg('path', { d: 'M28,9L19,4.5L19,13.5z', fill: colour, stroke: '#222222', 'stroke-width': 1 }));
+      s.appendChild(svg('line', { x1: 12, y1: 2, x2: 12, y2: 16, stroke: '#A7A7A7', 'stroke-width': 1.2, 'stroke-dasharray': '2 2' }));
     } else if (item.symbol === 'town') {
       s.appendChild(svg('circle', { cx: 8, cy: 9, r: 2.5, fill: colour }));
     } else {
@@ -805,19 +967,23 @@ var militiaMapApp = (function () {
     return s;
   }
 
-  // Keep the legend between the title panel and the scale bar, scrolling inside if need be.
+  // Keep the legend between the top-left panels and the scale bar, and under about half the map's
+  // height, scrolling inside; in the phone's bottom sheet, half the screen.
   function fitLegend(ctx) {
-    var container = ctx.map.getContainer(), body = container.querySelector('.mm-legend-body'), about = container.querySelector('.mm-about');
+    var container = ctx.map.getContainer(), body = container.querySelector('.mm-legend-body'), search = container.querySelector('.mm-search');
     if (!body) { return; }
-    var top = about ? about.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
-    body.style.maxHeight = Math.max(120, container.clientHeight - top - 110) + 'px';
+    if (isPhone()) { body.style.maxHeight = ''; return; }
+    var top = search ? search.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
+    body.style.maxHeight = Math.max(120, Math.min(container.clientHeight - top - 110, Math.round(container.clientHeight * LEGEND_SHARE))) + 'px';
   }
 
   function legendControl(ctx) {
     var Control = L.Control.extend({
       onAdd: function () {
-        var box = panel('mm-legend', 'Legend', window.innerHeight >= 640);
+        // Open where it fits beside Syria (the view is fitted to its right), folded elsewhere.
+        var box = panel('mm-legend', 'Legend', !isPhone() && window.innerWidth >= 1100 && window.innerHeight >= 700);
         var body = el('div', 'mm-legend-body');
+        focusableScroller(body, 'Legend');
         ctx.data.legend.forEach(function (section) {
           body.appendChild(el('div', 'mm-legend-title', section.title));
           section.items.forEach(function (item) {
@@ -837,6 +1003,46 @@ var militiaMapApp = (function () {
     return new Control({ position: 'bottomleft' });
   }
 
+  // Claims placed only in a whole country: a list with their quotes, never a mark on the map.
+  function claimsControl(ctx, entry) {
+    var Control = L.Control.extend({
+      onAdd: function () {
+        var box = panel('mm-countrywide', '', false);
+        box.setAttribute('data-layer', entry.spec.id);
+        box.appendChild(el('div', 'mm-about-line', entry.spec.description));
+        var scroller = focusableScroller(el('div', 'mm-claims'), entry.spec.title), list = el('ol', 'mm-claims-list');
+        scroller.appendChild(list);
+        box.appendChild(scroller);
+        entry.panelList = list;
+        entry.panelSummary = box.firstChild;
+        entry.panelBox = box;
+        return box;
+      }
+    });
+    return new Control({ position: 'topright' });
+  }
+
+  // Fill the panel with the claims the date and filters show (ended ones marked, not hidden).
+  function renderClaimsPanel(ctx, entry) {
+    if (!entry.panelList) { return; }
+    var list = entry.panelList, n = entry.features.length, shown = entry.shown.length;
+    list.textContent = '';
+    // "Country-wide claims (18)"; on a phone's tab "Country-wide (18)" (the last word only on wide screens).
+    var words = String(entry.spec.title).split(' '), last = words.length > 1 ? words.pop() : '';
+    entry.panelSummary.textContent = words.join(' ');
+    if (last) { entry.panelSummary.appendChild(el('span', 'mm-wide-only', ' ' + last)); }
+    entry.panelSummary.appendChild(document.createTextNode(' (' + (shown === n ? n : shown + ' of ' + n) + ')'));
+    entry.shown.forEach(function (f) {
+      var item = el('li', 'mm-claim');
+      item.setAttribute('data-feature', f.id);
+      var where = el('div', 'mm-kicker', textOf(f.properties.country || f.properties.place_names) + (f.phase === 'ended' ? ' \u00b7 ended by this date' : '') + (f.phase === 'undated' ? ' \u00b7 undated' : ''));
+      item.appendChild(where);
+      item.appendChild(buildPopup(ctx, entry.spec, f.properties));
+      list.appendChild(item);
+    });
+    if (!shown) { list.appendChild(el('li', 'mm-none', 'None on this date or with these filters.')); }
+  }
+
   function titleControl(ctx) {
     var meta = ctx.data.meta;
     var Control = L.Control.extend({
@@ -850,6 +1056,81 @@ var militiaMapApp = (function () {
       }
     });
     return new Control({ position: 'topleft' });
+  }
+
+  /* ---------- Layout: one-line panels over the map, a bottom sheet on a phone ---------- */
+
+  var PHONE_MAX_WIDTH = 640;
+  var LEGEND_SHARE = 0.5;
+  var DOCKED = ['.mm-layers', '.mm-filters', '.mm-countrywide', '.mm-legend', '.mm-time'];
+
+  function isPhone() { return window.innerWidth <= PHONE_MAX_WIDTH; }
+
+  // Open one panel of the dock and fold the others (a details' toggle, or the date bar's "More").
+  function onePanelOpen(ctx, opened) {
+    ctx.dock.querySelectorAll(':scope > details[open]').forEach(function (d) { if (d !== opened) { d.open = false; } });
+    if (ctx.setTimeMoreOpen && !opened.classList.contains('mm-time')) { ctx.setTimeMoreOpen(false); }
+  }
+
+  // On a phone the panels leave the map's corners for one dock along its bottom edge: a row of
+  // one-line tabs and the date bar, with at most one panel open above them as a sheet. Back in
+  // their corners (same order) when the window widens again.
+  function dockPanels(ctx) {
+    var root = ctx.map.getContainer(), phone = isPhone();
+    if (phone === Boolean(ctx.docked)) { return; }
+    if (!ctx.dock) {
+      ctx.dock = el('div', 'mm-dock');
+      ctx.dock.setAttribute('role', 'region');
+      ctx.dock.setAttribute('aria-label', 'Map panels');
+      L.DomEvent.disableClickPropagation(ctx.dock);
+      L.DomEvent.disableScrollPropagation(ctx.dock);
+      ctx.dock.addEventListener('toggle', function (e) {
+        var t = e.target;
+        if (t.parentNode !== ctx.dock) { return; }
+        if ((t.tagName === 'DETAILS' && t.open) || t.classList.contains('mm-open')) { onePanelOpen(ctx, t); }
+      }, true);
+      // A tap on a folded panel's title folds the others at once (the toggle event comes later).
+      ctx.dock.addEventListener('click', function (e) {
+        var summary = e.target.closest && e.target.closest('summary'), d = summary && summary.parentNode;
+        if (d && d.parentNode === ctx.dock && !d.open) { onePanelOpen(ctx, d); }
+      }, true);
+      // The scale bar and credits sit just above the dock, whatever its height.
+      if (window.ResizeObserver) {
+        new window.ResizeObserver(function () { ctx.map.getContainer().style.setProperty('--mm-dock-height', ctx.dock.offsetHeight + 'px'); }).observe(ctx.dock);
+      }
+    }
+    ctx.docked = phone;
+    var nodes = DOCKED.map(function (q) { return root.querySelector(q); }).filter(Boolean);
+    if (phone) {
+      nodes.forEach(function (node) {
+        if (!node.mmHome) { node.mmHome = node.parentNode; node.mmBottom = /bottom/.test(node.parentNode.className); }
+        if (node.tagName === 'DETAILS') { node.open = false; }
+        node.style.maxHeight = '';
+        ctx.dock.appendChild(node);
+      });
+      root.appendChild(ctx.dock);
+    } else {
+      nodes.forEach(function (node) {
+        if (!node.mmHome) { return; }
+        if (node.mmBottom) { node.mmHome.insertBefore(node, node.mmHome.firstChild); } else { node.mmHome.appendChild(node); }
+      });
+      if (ctx.dock.parentNode) { ctx.dock.parentNode.removeChild(ctx.dock); }
+    }
+    root.classList.toggle('mm-phone', phone);
+  }
+
+  // Room the panels take at the view's edges, in px: [top-left, bottom-right] padding for fitBounds.
+  function viewPadding(ctx) {
+    var root = ctx.map.getContainer(), box = root.getBoundingClientRect();
+    if (ctx.docked) {
+      var top = 10;
+      root.querySelectorAll('.leaflet-top .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 6); });
+      return [[10, Math.min(top, box.height / 3)], [10, ctx.dock.offsetHeight + 10]];
+    }
+    var legend = root.querySelector('.mm-legend'), bar = root.querySelector('.mm-time'), top = 10;
+    var left = legend && legend.open && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
+    root.querySelectorAll('.leaflet-top.leaflet-right > .leaflet-control').forEach(function (c) { top = Math.max(top, c.getBoundingClientRect().bottom - box.top + 6); });
+    return [[left, Math.min(top, box.height / 4)], [10, (bar ? bar.offsetHeight : 0) + 10]];
   }
 
   /* ---------- Start ---------- */
@@ -868,12 +1149,14 @@ var militiaMapApp = (function () {
     return bounds;
   }
 
+  // obj[key] only when obj has it itself: ids from a link (`__proto__`, `constructor`) never reach the prototype.
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
+
   function findFeature(ctx, layerId, featureId) {
-    var entry = ctx.layers[layerId], found = null;
+    var entry = own(ctx.layers, layerId);
     if (!entry) { return null; }
-    if (!entry.index) { entry.index = {}; entry.features.forEach(function (f) { entry.index[f.id] = f; }); }
-    found = entry.index[featureId];
-    return found || null;
+    if (!entry.index) { entry.index = Object.create(null); entry.features.forEach(function (f) { entry.index[f.id] = f; }); }
+    return own(entry.index, featureId) || null;
   }
 
   // Change the date, filters or ended/undated handling (without redrawing); a filter is null or a list of ids.
@@ -881,11 +1164,23 @@ var militiaMapApp = (function () {
     Object.keys(changes || {}).forEach(function (key) {
       var value = changes[key];
       if (key === 'actors' || key === 'types' || key === 'statuses') {
-        ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, {}) : null;
+        ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, Object.create(null)) : null;
       } else if (key === 'date' || key === 'ended' || key === 'undated') {
         ctx.state[key] = value;
       }
     });
+  }
+
+  // A listed claim "opens" as its entry in the panel, scrolled into view and marked.
+  function showInPanel(ctx, entry, found) {
+    if (!ctx.layerOn[entry.spec.id]) { ctx.layerOn[entry.spec.id] = true; }
+    if (found.phase === 'hidden') { ctx.app.setState({ date: null, actors: null, types: null, statuses: null }); }
+    if (!entry.panelBox) { return false; }
+    entry.panelBox.open = true;
+    var item = entry.panelList.querySelector('[data-feature="' + CSS.escape(String(found.id)) + '"]');
+    entry.panelList.querySelectorAll('.mm-current').forEach(function (n) { n.classList.remove('mm-current'); });
+    if (item) { item.classList.add('mm-current'); item.scrollIntoView({ block: 'nearest' }); }
+    return Boolean(item);
   }
 
   function makeApp(ctx) {
@@ -896,7 +1191,7 @@ var militiaMapApp = (function () {
       layers: ctx.layers,
       state: ctx.state,
       setVisible: function (id, on) {
-        if (!ctx.layers[id]) { return; }
+        if (!own(ctx.layers, id)) { return; }
         ctx.layerOn[id] = Boolean(on);
         refresh(ctx);
       },
@@ -910,8 +1205,9 @@ var militiaMapApp = (function () {
       featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
       shownIds: function (id) { return ctx.layers[id] ? ctx.layers[id].shown.map(function (f) { return f.id; }) : []; },
       openPopup: function (layerId, featureId) {
-        var entry = ctx.layers[layerId], found = findFeature(ctx, layerId, featureId);
+        var entry = own(ctx.layers, layerId), found = findFeature(ctx, layerId, featureId);
         if (!entry || !found) { return false; }
+        if (entry.panel) { return showInPanel(ctx, entry, found); }
         if (!ctx.layerOn[layerId]) { ctx.layerOn[layerId] = true; refresh(ctx); }
         if (!found.inGroup) {
           // Hidden by a cluster, a filter or the date: show it on its own while its popup is open.
@@ -926,9 +1222,8 @@ var militiaMapApp = (function () {
       },
       fitView: function () {
         var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
-        var legend = map.getContainer().querySelector('.mm-legend');
-        var left = legend && legend.offsetWidth ? legend.offsetWidth + 20 : 20;
-        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: [left, 10], paddingBottomRight: [10, 10], maxZoom: 8, animate: false }); }
+        var pad = viewPadding(ctx);
+        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false }); }
       },
       refresh: function () { refresh(ctx); }
     };
@@ -956,10 +1251,16 @@ var militiaMapApp = (function () {
     titleControl(ctx).addTo(map);
     layerControl(ctx).addTo(map);
     legendControl(ctx).addTo(map);
+    ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { claimsControl(ctx, ctx.layers[id]).addTo(map); } });
     if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); }
+    dockPanels(ctx);
     fitLegend(ctx);
-    map.on('resize', function () { fitLegend(ctx); });
+    map.on('resize', function () { dockPanels(ctx); fitLegend(ctx); });
     map.getContainer().querySelector('.mm-about').addEventListener('toggle', function () { fitLegend(ctx); });
+    map.on('popupopen', function (e) {
+      var content = e.popup.getElement() && e.popup.getElement().querySelector('.leaflet-popup-content');
+      if (content) { focusableScroller(content, 'Details of the mark'); }
+    });
     if (!(ctx.restore && ctx.restore())) { app.fitView(); }
     refresh(ctx);
     reclusterOnMove(ctx);
@@ -969,7 +1270,7 @@ var militiaMapApp = (function () {
   }
 
   // What controls.js uses.
-  var util = { buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
+  var util = { focusableScroller: focusableScroller, isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());

@@ -143,6 +143,8 @@ def test_dash_patterns_reach_qgis_exactly(report, layers):
             main = [sl for sl in feature["symbols"][0] if sl["type"] == "SimpleLine"][-1]
             routed = spec.dash_field and attrs.get(spec.dash_field) == spec.dash_value
             want = _spec_px(spec.dash if routed else STATUS_STYLES[attrs["status"]].dash)
+            if str(attrs.get("radius_estimated")).lower() in {"true", "1"}:  # an estimated ring is dashed whatever its status
+                want = _spec_px(spec.estimate_dash)
             got = _px(main["data_defined"].get("customDash"), main["dash_unit"])
             assert got == pytest.approx(want), (layer.name, attrs)
             assert "outlineStyle" not in main["data_defined"], (layer.name, attrs)
@@ -167,7 +169,7 @@ def test_project_opens_with_every_layer_valid_and_relative(report, layers, qgis_
     project = report[0]["project"]
     assert project["read"]
     assert CRS.from_proj4(project["crs_proj"]).is_projected  # the map is drawn in a projection, not in degrees
-    assert len(project["layers"]) == len(layers) + 2
+    assert len(project["layers"]) == len(layers) + 5  # basemap: countries, lakes, rivers, roads, towns
     for info in project["layers"].values():
         assert info["valid"]
         assert Path(info["source"].split("|")[0]) == qgis_dist / "militia_map.gpkg"
@@ -284,3 +286,28 @@ def test_gpkg_data_column_names_are_the_aliases_qgis_shows(report, layers, qgis_
         for name, _kind, alias in report[0]["gpkg"][layer.name]["fields"]:
             if name != "fid":
                 assert names[(layer.name, name)] == alias, (layer.name, name)
+
+
+def test_context_layers_are_in_the_geopackage_with_their_styles(report):
+    gpkg = report[0]["gpkg"]
+    for name in ("lakes", "rivers", "roads"):
+        assert gpkg[name]["valid"], name
+        assert gpkg[name]["count"] > 0, name
+        assert gpkg[name]["style_ok"], (name, gpkg[name]["style_msg"])
+    road = [sl for sl in gpkg["roads"]["features"][0]["symbols"][0] if sl["type"] == "SimpleLine"][-1]
+    assert road["color"] == BASEMAP.road.lower()
+    assert _px(road["dash"], road["dash_unit"]) == pytest.approx(_spec_px(BASEMAP.road_dash))
+    assert gpkg["countrywide"]["count"] > 0
+
+
+def test_layout_is_framed_on_syria_not_reaching_afghanistan(rendered):
+    """The print layout's map shows all of Syria and Lebanon and stops well short of Afghanistan (lon 60 E)."""
+    mapped = rendered["project"]["layout"]["map"]
+    xmin, ymin, xmax, ymax = mapped["extent"]
+    to_lonlat = Transformer.from_crs(CRS.from_proj4(mapped["crs_proj"]), CRS.from_epsg(4326), always_xy=True)
+    lon0, lat0, lon1, lat1 = to_lonlat.transform_bounds(xmin, ymin, xmax, ymax, densify_pts=32)
+    assert lon0 <= 35.6  # Lebanon's coast
+    assert lon1 >= 42.4  # Syria's eastern tip
+    assert lat0 <= 32.3  # Syria's south
+    assert lat1 >= 37.3  # Syria's north
+    assert lon1 < 47.0  # nowhere near Afghanistan, not even Iran's interior

