@@ -83,7 +83,7 @@ def test_claims_tables_stay_free_of_acled(acled_dist, kept_rows):
         claims = list(csv.DictReader(f))
     assert claims
     assert not {r["event_id_cnty"] for r in claims} & set(kept_rows.index)
-    assert {r["layer"] for r in claims} <= {"presence", "strikes", "risks", "movements"}
+    assert {r["layer"] for r in claims} <= {"presence", "strikes", "risks", "movements", "countrywide"}
     with fiona.open(acled_dist / "militia_map.gpkg", layer="evidence") as src:
         assert not any("acled" in str(r["properties"]["claim_id"]).lower() for r in src)
 
