@@ -36,6 +36,9 @@ class Source:
     pages: str = ""
     note: str = ""
     cited_in: tuple[Citation, ...] = ()
+    text_sha256: str = ""
+    acquired: str = ""
+    acquired_basis: str = ""
 
     def citation_text(self) -> str:
         """Return a one-line reference: author, title, publisher, date."""
