@@ -19,7 +19,7 @@ COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
     "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "claim_id", "layer", "role", "stop", "place_id", "status", "date_start", "date_end", "date_label", "actors_label",
-    "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "feature_id",
+    "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "corroboration", "independent_works", "feature_id",
 ]  # fmt: skip
 POINT_LAYERS = ("presence", "strikes", "risks")
 # A text cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV Injection").
@@ -66,6 +66,7 @@ def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
         "date_start": row["date_start"] or "", "date_end": row["date_end"] or "", "date_label": row["date_label"],
         "actors_label": row["actors_label"], "actor_group": row["actor_group"], "quote": row["quote"],
         "locator": " | ".join(e["locator"] for e in evidence), "citation": row["citation"], "url": row["url"] or "",
+        "corroboration": row["corroboration"], "independent_works": "; ".join(json.loads(row["independent_works"])),
         "feature_id": row["id"],
     }  # fmt: skip
 
