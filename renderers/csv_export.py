@@ -142,4 +142,16 @@ def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
         writer.writeheader()
         for row in rows:
             writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-    return [path]
+    sidecar = out_dir / f"{CSV_NAME}.json"
+    sidecar.write_text(json.dumps(provenance_record(ds, CSV_NAME, len(rows)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [path, sidecar]
+
+
+def provenance_record(ds: Dataset, file: str, rows: int) -> dict[str, Any]:
+    """Return the CSV's sidecar: which data built it (a comment row would break spreadsheet imports)."""
+    return {
+        "file": file, "rows": rows, "dataset_title": ds.info.title, "dataset_version": ds.info.version,
+        "as_of": ds.info.as_of.isoformat(), "data_sha256": ds.data_sha256,
+        "data_sha256_rule": "dataset/digest.py: SHA-256 over data/'s files in sorted relative path order (path, NUL, length, NUL, bytes)",
+        "source_texts": {s.text: s.text_sha256 for s in ds.sources.values() if s.text},
+    }  # fmt: skip

@@ -187,6 +187,7 @@ def meta_payload(ds: Dataset, built: str) -> dict[str, Any]:
     return {
         "title": info.title,
         "version": info.version,
+        "data_sha256": ds.data_sha256,
         "as_of": info.as_of.isoformat(),
         "licence": info.licence,
         "disclaimer": info.disclaimer,

@@ -540,6 +540,7 @@ var militiaMapControls = (function () {
       card.appendChild(close);
       card.appendChild(el('h1', null, meta.title));
       card.appendChild(el('p', 'mm-about-meta', 'Dataset version ' + meta.version + ' \u00b7 data as of ' + meta.as_of + ' \u00b7 map built ' + meta.built));
+      if (meta.data_sha256) { card.appendChild(el('p', 'mm-about-meta mm-digest', 'SHA-256 of data/ (dataset/digest.py): ' + meta.data_sha256)); }
       section(card, 'What the map shows').appendChild(el('p', null, about.abstract));
       var method = section(card, 'Method');
       about.method.forEach(function (para) { method.appendChild(el('p', null, para)); });
