@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ def _check_parent_cycles(actors: dict[str, Actor], rel: str, log: ProblemLog) ->
 def load_sources(data_dir: Path, log: ProblemLog) -> dict[str, Source]:
     """Read ``sources.yaml``: documents and the works their footnotes cite."""
     rel = "sources.yaml"
-    fields = ["id", "title", "author", "publisher", "date", "kind", "url", "text", "pages", "note", "cited_in"]
+    fields = ["id", "title", "author", "publisher", "date", "kind", "url", "text", "text_sha256", "acquired", "acquired_basis", "pages", "note", "cited_in"]
     sources: dict[str, Source] = {}
     seen: set[str] = set()
     raw_citations: dict[str, tuple[RecordReader, Any]] = {}
@@ -132,7 +133,13 @@ def load_sources(data_dir: Path, log: ProblemLog) -> dict[str, Source]:
             text=rdr.text("text", required=False),
             pages=rdr.text("pages", required=False),
             note=rdr.text("note", required=False),
+            text_sha256=_sha256_field(rdr),
+            acquired=rdr.partial_date("acquired"),
+            acquired_basis=rdr.text("acquired_basis", required=False),
         )
+        if sources[rid].text and not sources[rid].acquired:
+            rdr.problem("acquired", "is missing: a document whose quotes are checked records when its text was acquired.",
+                        "Add acquired: YYYY-MM-DD (the day the text file was obtained) and acquired_basis saying how that date is known.")  # fmt: skip
         raw_citations[rid] = (rdr, rec.get("cited_in"))
     for rid, (rdr, raw) in raw_citations.items():
         cites = _read_citations(rdr, raw, sources)
@@ -140,6 +147,15 @@ def load_sources(data_dir: Path, log: ProblemLog) -> dict[str, Source]:
             src = sources[rid]
             sources[rid] = Source(**{**src.__dict__, "cited_in": cites})
     return sources
+
+
+def _sha256_field(rdr: RecordReader) -> str:
+    """Return the ``text_sha256`` field: 64 lowercase hex digits, or "" (a missing one is reported where the text is read)."""
+    value = rdr.text("text_sha256", required=False)
+    if value and not re.fullmatch(r"[0-9a-f]{64}", value):
+        rdr.problem("text_sha256", f"{shown(value)} is not a SHA-256 digest.", "Write the 64 lowercase hex digits that `sha256sum FILE` prints.")
+        return ""
+    return value
 
 
 def _read_citations(rdr: RecordReader, raw: Any, sources: dict[str, Source]) -> tuple[Citation, ...]:  # noqa: ANN401

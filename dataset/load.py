@@ -7,6 +7,7 @@ from pathlib import Path
 from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
 from dataset._timeline import load_timeline
+from dataset.digest import data_digest
 from dataset.model import Claim, Dataset, Source
 from dataset.problems import DataError, ProblemLog, shown
 from dataset.quotes import check_quotes, read_source_texts
@@ -77,7 +78,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     log.raise_if_any()
     if info is None:  # unreachable: raise_if_any raised; this narrows the type
         raise DataError(log.problems)
-    return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes, timeline=timeline)
+    return Dataset(info, sources, actors, types, gazetteer, claims, notes=log.notes, timeline=timeline, data_sha256=data_digest(data_dir))
 
 
 def _check_footnotes(claims: list[Claim], sources: dict[str, Source], log: ProblemLog) -> None:

@@ -36,6 +36,9 @@ class Source:
     pages: str = ""
     note: str = ""
     cited_in: tuple[Citation, ...] = ()
+    text_sha256: str = ""
+    acquired: str = ""
+    acquired_basis: str = ""
 
     def citation_text(self) -> str:
         """Return a one-line reference: author, title, publisher, date."""
@@ -225,6 +228,11 @@ class Dataset:
     claims: list[Claim]
     notes: list[str] = field(default_factory=list)
     timeline: Timeline = field(default_factory=Timeline)
+    data_sha256: str = ""
+
+    def provenance_text(self) -> str:
+        """Return "dataset version X, data/ SHA-256 …": the line every output carries (dataset/digest.py)."""
+        return f"dataset version {self.info.version}, data/ SHA-256 {self.data_sha256 or 'not computed'}"
 
     def cited_works(self, document: str, footnote: int) -> list[Source]:
         """Return the works cited in ``document`` at ``footnote``."""

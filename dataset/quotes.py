@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -44,12 +45,33 @@ def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log:
         if path is None or not path.is_file():
             continue
         try:
-            texts[src.id] = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             if log is not None:
                 why = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
                 log.add("sources.yaml", src.id, "text", f"the source text {path} {why}.", "Save the text copy as UTF-8.")
+            continue
+        if log is not None and not _same_text(src, path, hashlib.sha256(raw).hexdigest(), log):
+            continue  # quotes are never checked against another text than the one recorded
+        texts[src.id] = text
     return texts
+
+
+def _same_text(src: Source, path: Path, digest: str, log: ProblemLog) -> bool:
+    """Return whether the text at hand is the one ``src`` records (its ``text_sha256``); log a problem if not."""
+    if not src.text_sha256:
+        log.add("sources.yaml", src.id, "text_sha256", f"is missing: the quotes are checked against {path.name}, whose SHA-256 is {digest}.",
+                f"Check that {path.name} is the document you cite, then add text_sha256: {digest}.")  # fmt: skip
+        return False
+    if src.text_sha256 != digest:
+        log.add(
+                "sources.yaml", src.id, "text_sha256",
+                f"the text at hand {path} differs from the one the quotes were checked against: its SHA-256 is {digest}, the record says {src.text_sha256}.",
+                "Obtain the same text as recorded; or, for a new copy, re-verify every quote from this source, then update text_sha256 and acquired.",
+        )  # fmt: skip
+        return False
+    return True
 
 
 def check_quotes(claims: list[Claim], sources: dict[str, Source], texts: dict[str, str], log: ProblemLog) -> int:

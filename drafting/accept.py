@@ -16,7 +16,7 @@ from dataset.problems import Problem
 from drafting.draft_file import write_text_atomic
 
 _MAX_ROUNDS = 20
-_SOURCE_FIELDS = ("id", "title", "author", "publisher", "date", "kind", "url", "text", "pages", "note", "cited_in")
+_SOURCE_FIELDS = ("id", "title", "author", "publisher", "date", "kind", "url", "text", "text_sha256", "acquired", "acquired_basis", "pages", "note", "cited_in")
 
 
 @dataclass

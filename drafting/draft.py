@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class Drafter:
             "kind": "",
             **({"date": opts.report_date.isoformat()} if opts.report_date else {}),
             "text": opts.report_path.name,
+            **_text_digest(opts.report_path),
             "note": "Drafted: title proposed from the first line; give publisher and kind.",
         }
 
@@ -232,3 +234,14 @@ def _infer_route_end(ctype: str, places: dict[str, Any], main: Candidate | None)
     mention = Mention(f"({main.name})", -1, -1, [main], role=role)
     mention.notes.append(INFERRED)
     return mention
+
+
+def _text_digest(path: Path) -> dict[str, str]:
+    """Return the source record's ``text_sha256`` and ``acquired`` fields for the report file (none without a file)."""
+    if not path.is_file():
+        return {}
+    return {
+        "text_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "acquired": dt.datetime.now(tz=dt.UTC).date().isoformat(),
+        "acquired_basis": "the day `build_map.py draft` read the text; correct it if the file was obtained earlier",
+    }

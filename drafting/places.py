@@ -19,6 +19,7 @@ _LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|و|،)\s*$", re.IGNORECA
 _ARTICLES = frozenset({"the", "al", "el"})
 # Titles of works (Markdown *italics* and [link text](...)) name no place.
 _TITLE = re.compile(r"\*[^*\n]+\*|\[[^\]\n]+\]\([^)\n]*\)")
+_CROSSING_CUE = re.compile(r"\bcrossings?\b|معبر|معابر", re.IGNORECASE)
 INFERRED = "inferred: not in the sentence; the country the report names most"
 # A multi-word name is joined only by spaces, hyphens or apostrophes, never by commas.
 _JOIN = re.compile(r"[^\W_]+(?:(?:[-‐'’ʼ–]|\s+)[^\W_]+)*")
@@ -136,9 +137,36 @@ class PlaceFinder:
         titles = [(t.start(), t.end()) for t in _TITLE.finditer(sentence)]
         mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in titles)]
         self._roles(sentence, mentions)
+        towns = []
         for mention in mentions:
             self._precision(sentence, mention)
+            town = self._crossing(sentence, mention)
+            if town is not None:
+                towns.append(town)
+        mentions = sorted([*mentions, *towns], key=lambda m: (m.start, m.proposal.kind != "site"))
         return [m for m in mentions if self._keep(sentence, m)]
+
+    def _crossing(self, sentence: str, mention: Mention) -> Mention | None:
+        """Propose the border crossing the gazetteer names after a town when the sentence speaks of crossings.
+
+        "official crossings, including in Al-Bukamal and Qusayr": the gazetteer's "Al-Bukamal
+        crossing" and "Qusayr crossing" (aliases of the border crossings) are proposed, and the
+        town itself as a second mention (returned), for the reviewer to keep or drop.
+        """
+        if mention.proposal.kind != "town" or not _CROSSING_CUE.search(sentence):
+            return None
+        # The town as written, by its display name and by its gazetteer id ("al-bukamal"), so an Arabic mention finds the English alias too.
+        names = dict.fromkeys(n for n in (mention.text, mention.proposal.name, mention.proposal.gazetteer_id or "") if n)
+        forms = [f"{name} {word}" for name in names for word in ("crossing", "border crossing")] + [f"معبر {mention.text}"]
+        for form in forms:
+            sites = [c for c in self.index.candidates(form) if c.gazetteer_id and c.kind == "site" and c not in mention.candidates]
+            if sites:
+                town = Mention(mention.text, mention.start, mention.end, list(mention.candidates), mention.role, mention.precision, mention.cue,
+                               mention.possessive, [*mention.notes, "the town the crossing is named after"])  # fmt: skip
+                mention.candidates[:0] = sites[:1]
+                mention.notes.append(f"the sentence speaks of crossings: the gazetteer's {sites[0].name} proposed, the town as a second mention")
+                return town
+        return None
 
     def _longest(self, sentence: str, words: list[re.Match[str]], i: int) -> tuple[int, Mention] | None:
         for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dataset.corroboration import corroborated, independent_works
 from dataset.model import Claim, Dataset, Evidence
 from geo.place import Place
 from layers.style import actor_group
@@ -15,7 +16,7 @@ COMMON_COLUMNS = [
     "actors", "actors_label", "actor_group",
     "date_start", "date_end", "date_precision", "date_as_written", "date_label", "date_basis", "acled_time_precision",
     "place_ids", "place_names", "loc_precision", "radius_km", "acled_geo_precision", "coord_source",
-    "status", "note", "quote", "citation", "url", "evidence", "n_evidence", "source_file",
+    "status", "note", "quote", "citation", "url", "evidence", "n_evidence", "corroboration", "independent_works", "corroborated", "source_file",
 ]  # fmt: skip
 
 
@@ -57,6 +58,7 @@ def claim_properties(ds: Dataset, claim: Claim, places: list[Place]) -> dict[str
     """
     ctype = ds.types[claim.type]
     evidence = [evidence_record(ds, ev) for ev in claim.evidence]
+    works = independent_works(ds, claim)
     urls = [e["url"] for e in evidence if e["url"]] + [c["url"] for e in evidence for c in e["cited_works"] if c["url"]]
     coarsest = max(places, key=lambda p: (p.radius_km is None, p.radius_km or 0.0)) if places else None
     t = claim.time
@@ -91,8 +93,20 @@ def claim_properties(ds: Dataset, claim: Claim, places: list[Place]) -> dict[str
         "url": urls[0] if urls else None,
         "evidence": json.dumps(evidence, ensure_ascii=False),
         "n_evidence": len(evidence),
+        "corroboration": len(works),
+        "independent_works": json.dumps([_work_label(ds, w) for w in works], ensure_ascii=False),
+        "corroborated": corroborated(claim, len(works)),
         "source_file": claim.file,
     }
+
+
+def _work_label(ds: Dataset, work_id: str) -> str:
+    """Return a short name of a work: publisher (or author) and date."""
+    src = ds.sources.get(work_id)
+    if src is None:
+        return work_id
+    who = src.publisher or src.author or src.title
+    return f"{who} ({src.date})" if src.date else who
 
 
 def place_list(ds: Dataset, ids: tuple[str, ...] | list[str]) -> list[Place]:

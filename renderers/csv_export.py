@@ -19,7 +19,7 @@ COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
     "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "claim_id", "layer", "role", "stop", "place_id", "status", "date_start", "date_end", "date_label", "actors_label",
-    "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "feature_id",
+    "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "corroboration", "independent_works", "feature_id",
 ]  # fmt: skip
 POINT_LAYERS = ("presence", "strikes", "risks")
 # A text cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV Injection").
@@ -66,6 +66,7 @@ def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
         "date_start": row["date_start"] or "", "date_end": row["date_end"] or "", "date_label": row["date_label"],
         "actors_label": row["actors_label"], "actor_group": row["actor_group"], "quote": row["quote"],
         "locator": " | ".join(e["locator"] for e in evidence), "citation": row["citation"], "url": row["url"] or "",
+        "corroboration": row["corroboration"], "independent_works": "; ".join(json.loads(row["independent_works"])),
         "feature_id": row["id"],
     }  # fmt: skip
 
@@ -141,4 +142,16 @@ def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
         writer.writeheader()
         for row in rows:
             writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-    return [path]
+    sidecar = out_dir / f"{CSV_NAME}.json"
+    sidecar.write_text(json.dumps(provenance_record(ds, CSV_NAME, len(rows)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [path, sidecar]
+
+
+def provenance_record(ds: Dataset, file: str, rows: int) -> dict[str, Any]:
+    """Return the CSV's sidecar: which data built it (a comment row would break spreadsheet imports)."""
+    return {
+        "file": file, "rows": rows, "dataset_title": ds.info.title, "dataset_version": ds.info.version,
+        "as_of": ds.info.as_of.isoformat(), "data_sha256": ds.data_sha256,
+        "data_sha256_rule": "dataset/digest.py: SHA-256 over data/'s files in sorted relative path order (path, NUL, length, NUL, bytes)",
+        "source_texts": {s.text: s.text_sha256 for s in ds.sources.values() if s.text},
+    }  # fmt: skip

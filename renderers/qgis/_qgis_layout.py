@@ -101,7 +101,7 @@ def source_note(ds: Dataset) -> str:
     return (
         f"Sources: {len(ds.sources)} cited works; every feature carries its verbatim quote and citation "
         f"(attribute 'citation'; table 'evidence' in militia_map.gpkg). Data as of {ds.info.as_of.isoformat()}, "
-        f"version {ds.info.version}. {ds.info.licence} {ATTRIBUTION} {ds.info.disclaimer}"
+        f"{ds.provenance_text()}. {ds.info.licence} {ATTRIBUTION} {ds.info.disclaimer}"
     )
 
 

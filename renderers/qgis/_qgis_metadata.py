@@ -35,7 +35,7 @@ def layer_abstract(layer: Layer, ds: Dataset) -> str:
         return f"{spec.title}. {spec.description} {spec.attribution} Not part of {ds.info.title}, version {ds.info.version}."
     sources = "; ".join(s.citation_text() for s in layer_sources(layer, ds)) or "none"
     return (
-        f"{spec.title}. {spec.description} Dataset: {ds.info.title}, version {ds.info.version}, as of {ds.info.as_of.isoformat()}. "
+        f"{spec.title}. {spec.description} Dataset: {ds.info.title}, as of {ds.info.as_of.isoformat()}; {ds.provenance_text()}. "
         f"Sources: {sources}. {ds.info.licence} {ds.info.disclaimer}"
     )
 
@@ -60,7 +60,7 @@ def fill_metadata(node: ET.Element, layer: Layer, ds: Dataset) -> ET.Element:
     for source in layer_sources(layer, ds):
         ET.SubElement(links, "link", {"name": source.citation_text(), "type": "WWW:LINK", "url": source.url, "description": f"Source {source.id}",
                                       "format": "", "mimeType": "", "size": ""})  # fmt: skip
-    _text(node, "history", f"Built from dataset version {ds.info.version}, data as of {ds.info.as_of.isoformat()}.")
+    _text(node, "history", f"Built from {ds.provenance_text()}, data as of {ds.info.as_of.isoformat()}.")
     _text(node, "fees", "")
     _text(node, "rights", layer.style.attribution if layer.style.overlay else ds.info.licence)
     _text(node, "rights", ds.info.disclaimer)

@@ -129,7 +129,7 @@ def _properties(root: ET.Element, ds: Dataset) -> None:
     meta = ET.SubElement(root, "projectMetadata")
     ET.SubElement(meta, "identifier").text = "militia-map"
     ET.SubElement(meta, "title").text = ds.info.title
-    ET.SubElement(meta, "abstract").text = f"{ds.info.abstract} Version {ds.info.version}, as of {ds.info.as_of.isoformat()}. {ds.info.disclaimer}"
+    ET.SubElement(meta, "abstract").text = f"{ds.info.abstract} As of {ds.info.as_of.isoformat()}; {ds.provenance_text()}. {ds.info.disclaimer}"
     ET.SubElement(meta, "rights").text = ds.info.licence
 
 

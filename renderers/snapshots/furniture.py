@@ -93,6 +93,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int
         fig.text(0.025 + 0.49 * i, 0.212, "\n".join(column), fontsize=6, va="top", ha="left", linespacing=1.3, family="DejaVu Sans")
     notes = [
         f"{ds.info.title} \u00b7 dataset version {ds.info.version} \u00b7 as of {ds.info.as_of.isoformat()} \u00b7 {ds.info.licence}",
+        f"data/ SHA-256 {ds.data_sha256}" if ds.data_sha256 else "data/ SHA-256 not computed",
         f"Base data: {ATTRIBUTION}",
         *(overlay_credits or []),
         f"Disclaimer: {ds.info.disclaimer}",

@@ -91,6 +91,7 @@ def filters_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
         ],
         "types": [{"id": t.id, "label": t.label, "count": types[t.id]} for t in ds.types.values() if types[t.id]],
         "statuses": [{"id": key, "label": style.label, "count": statuses[key]} for key, style in STATUS_STYLES.items()],
+        "corroborated": _choices(drawn, "corroborated")["True"],
     }
 
 

@@ -55,10 +55,11 @@ class PageFigure(Figure):
         "<script>{{ this.script.render(**kwargs) }}</script>\n</html>\n"
     )
 
-    def __init__(self, page_title: str) -> None:
+    def __init__(self, page_title: str, data_sha256: str = "") -> None:
         super().__init__()
         self._name = "PageFigure"
         self.page_title = page_title
+        self.data_sha256 = data_sha256
 
 
 class OfflineMap(folium.Map):

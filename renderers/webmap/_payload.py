@@ -20,7 +20,7 @@ from renderers.webmap._escape import safe_url
 # Order of the groups in the layer control; groups not named here follow in drawing order.
 GROUP_ORDER = ("Presence", "Sites", "Movements", "Strikes", "Risks")
 # Properties that layers store as JSON text; the page gets them as real lists.
-_JSON_LIST_FIELDS = ("actors", "place_ids", "claim_ids")
+_JSON_LIST_FIELDS = ("actors", "place_ids", "claim_ids", "independent_works")
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Columns the page does not use: the evidence is sent once in its own table, the ACLED codes
 # and record file are for the CSV and the GeoPackage.
@@ -190,6 +190,7 @@ def meta_payload(ds: Dataset, built: str) -> dict[str, Any]:
     return {
         "title": info.title,
         "version": info.version,
+        "data_sha256": ds.data_sha256,
         "as_of": info.as_of.isoformat(),
         "licence": info.licence,
         "disclaimer": info.disclaimer,

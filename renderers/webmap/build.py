@@ -86,7 +86,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
     built
         Build date shown on the page; by default from ``SOURCE_DATE_EPOCH`` or the clock.
     """
-    figure = PageFigure(ds.info.title)
+    figure = PageFigure(ds.info.title, ds.data_sha256)
     fmap = OfflineMap(
         location=list(DEFAULT_CENTRE_LATLON),
         zoom_start=DEFAULT_ZOOM,
@@ -128,12 +128,19 @@ def render_page(fmap: folium.Map) -> str:
     if page.count(charset) != 1:
         msg = "The rendered page lacks folium's charset <meta>; cannot place the Content-Security-Policy after it."
         raise RuntimeError(msg)
-    page = page.replace(charset, charset + "\n" + csp_meta(codes) + '\n<meta name="referrer" content="no-referrer">', 1)
+    page = page.replace(charset, charset + "\n" + csp_meta(codes) + '\n<meta name="referrer" content="no-referrer">' + digest_meta(figure.data_sha256), 1)
     page = _VIEWPORT.sub(VIEWPORT_META, page.replace("<html>", '<html lang="en">', 1), count=1)
     page = fill_slots(page, title=figure.page_title, data_json=_app(fmap).data_json)
     assert_only_own_scripts(page, codes)
     assert_offline(page)
     return page
+
+
+def digest_meta(data_sha256: str) -> str:
+    """Return the ``<meta>`` naming the SHA-256 of ``data/`` (dataset/digest.py), or "" without one; only hex digits pass."""
+    if not re.fullmatch(r"[0-9a-f]{64}", data_sha256):
+        return ""
+    return f'\n<meta name="militia-map:data-sha256" content="{data_sha256}">'
 
 
 def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:

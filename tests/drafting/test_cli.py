@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -151,6 +152,8 @@ def test_accept_round_trip(capsys: pytest.CaptureFixture[str], report: Path, dat
     assert moved == {withdrawal["claim"]["id"], rumour["claim"]["id"]}
     assert ds.gazetteer.get("tadmur") is not None
     assert {"test-report", "smith-2024"} <= set(ds.sources)
+    assert ds.sources["test-report"].text_sha256 == hashlib.sha256(report.read_bytes()).hexdigest()  # the text the quotes were checked in
+    assert ds.sources["test-report"].acquired
     assert any(n.startswith("Checked") for n in ds.notes)
     left = parse_yaml(out.read_text(encoding="utf-8"))[0]
     assert [r["claim"]["id"] for r in left["drafts"] if r["accept"]] == [crossing["claim"]["id"]]

@@ -126,3 +126,23 @@ def test_commas_never_join_a_name(finder: PlaceFinder) -> None:
 def test_titles_of_works_name_no_place(finder: PlaceFinder) -> None:
     text = "Please cite as: EUAA, '[Iran in Syria](#)' in *COI Report - Syria: Country Focus*, and see Damascus."
     assert _tops(_find(finder, text)) == ["damascus"]
+
+
+def test_crossing_cue_proposes_the_gazetteer_crossing_and_keeps_the_town(finder: PlaceFinder) -> None:
+    """"crossings, including in Al-Bukamal and Qusayr": the crossings named after the towns first, each town kept as a second mention."""
+    mentions = _find(finder, "These units withdrew through both smuggling and official crossings, including in Al-Bukamal and Qusayr.")
+    assert _tops(mentions) == ["albukamal-alqaim-crossing", "al-bukamal", "jusiyah-qaa-crossing", "qusayr"]
+    assert "crossing" in mentions[0].notes[-1]
+
+
+def test_no_crossing_cue_keeps_the_town(finder: PlaceFinder) -> None:
+    mentions = _find(finder, "These units withdrew from Al-Bukamal and Qusayr at night.")
+    assert _tops(mentions) == ["al-bukamal", "qusayr"]
+
+
+def test_arabic_crossing_cue(finder: PlaceFinder) -> None:
+    """معابر (crossings) is the cue in Arabic; the gazetteer's crossing is proposed for the town's Arabic name."""
+    mentions = _find(finder, "انسحبت الوحدات عبر المعابر الرسمية في البوكمال والقصير.")
+    tops = _tops(mentions)
+    assert tops[:2] == ["albukamal-alqaim-crossing", "al-bukamal"]
+    assert "jusiyah-qaa-crossing" in tops

@@ -79,6 +79,7 @@ var militiaMapControls = (function () {
     if (st.date) { parts.push('d=' + st.date); }
     if (st.ended !== 'fade') { parts.push('e=' + st.ended); }
     if (!st.undated) { parts.push('u=0'); }
+    if (st.corroborated) { parts.push('c2=1'); }
     ['actors', 'types', 'statuses'].forEach(function (key) { if (st[key]) { parts.push(key.charAt(0) + '=' + listParam(selected(st[key]))); } });
     if (ctx.towns && !map.hasLayer(ctx.towns)) { parts.push('towns=0'); }
     if (ctx.storyIndex !== null && ctx.storyIndex !== undefined) { parts.push('story=' + (ctx.storyIndex + 1)); } else if (ctx.openFeature) { parts.push('f=' + encodeURIComponent(ctx.openFeature.layerId) + '/' + encodeURIComponent(ctx.openFeature.id)); }
@@ -365,6 +366,7 @@ var militiaMapControls = (function () {
     }
 
     function syncFilterBoxes() {
+      if (ctx.corroboratedBox) { ctx.corroboratedBox.checked = Boolean(ctx.state.corroborated); }
       Object.keys(ctx.filterBoxes || {}).forEach(function (key) {
         var chosen = ctx.state[key];
         ctx.filterBoxes[key].forEach(function (b) { b.checked = !chosen || Boolean(chosen[b.value]); });
@@ -389,6 +391,10 @@ var militiaMapControls = (function () {
           box.appendChild(filterSection('Actor', 'actors', orderedActors(filters.actors)));
           box.appendChild(filterSection('Type of claim', 'types', filters.types));
           box.appendChild(filterSection('Status', 'statuses', filters.statuses));
+          var corr = checkbox('Only corroborated claims: at least 2 independent sources (the works behind EUAA\u2019s footnotes, each once), not contested (' + (filters.corroborated || 0) + ')',
+            Boolean(ctx.state.corroborated), 'mm-opt-corroborated', function (on) { app.setState({ corroborated: on }); });
+          ctx.corroboratedBox = corr;
+          box.appendChild(corr.parentNode);
           return box;
         }
       });
@@ -534,6 +540,7 @@ var militiaMapControls = (function () {
       card.appendChild(close);
       card.appendChild(el('h1', null, meta.title));
       card.appendChild(el('p', 'mm-about-meta', 'Dataset version ' + meta.version + ' \u00b7 data as of ' + meta.as_of + ' \u00b7 map built ' + meta.built));
+      if (meta.data_sha256) { card.appendChild(el('p', 'mm-about-meta mm-digest', 'SHA-256 of data/ (dataset/digest.py): ' + meta.data_sha256)); }
       section(card, 'What the map shows').appendChild(el('p', null, about.abstract));
       var method = section(card, 'Method');
       about.method.forEach(function (para) { method.appendChild(el('p', null, para)); });
@@ -630,6 +637,7 @@ var militiaMapControls = (function () {
       if (v.d && isIso(v.d)) { changes.date = v.d; }
       if (v.e === 'hide' || v.e === 'fade') { changes.ended = v.e; }
       if (v.u === '0') { changes.undated = false; }
+      if (v.c2 === '1') { changes.corroborated = true; }
       ['actors', 'types', 'statuses'].forEach(function (key) {
         var p = v[key.charAt(0)], boxes = (ctx.filterBoxes || {})[key] || [];
         var list = p === undefined ? null : known(p, boxes.map(function (b) { return b.value; }));

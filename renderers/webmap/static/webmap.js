@@ -358,6 +358,15 @@ var militiaMapApp = (function () {
     return root;
   }
 
+  // "2 (Enab Baladi (2025-01); INSS (2025-01))": the works behind the evidence, each once (dataset/corroboration.py).
+  function corroborationText(props) {
+    if (typeof props.corroboration !== 'number') { return ''; }
+    var works = Array.isArray(props.independent_works) ? props.independent_works.map(textOf) : [];
+    var text = String(props.corroboration) + (works.length ? ' (' + works.join('; ') + ')' : '');
+    if (props.status === 'contested') { return text + ': the sources disagree, so not counted as corroborated'; }
+    return text + (props.corroborated === true ? ': corroborated' : '');
+  }
+
   function buildPopup(ctx, spec, props) {
     if (spec.overlay) { return buildOverlayPopup(spec, props); }
     var root = el('div', 'mm-popup');
@@ -378,6 +387,7 @@ var militiaMapApp = (function () {
     addRow(list, 'Route', routeText(props));
     addRow(list, 'Coordinates', props.coord_source);
     addRow(list, 'Note', props.note);
+    addRow(list, 'Independent sources', corroborationText(props));
     root.appendChild(list);
     root.appendChild(sourcesNode(evidenceOf(ctx, props)));
     root.appendChild(el('div', 'mm-id', 'id: ' + textOf(props.id)));
@@ -487,6 +497,7 @@ var militiaMapApp = (function () {
   }
 
   function passesFilters(props, state) {
+    if (state.corroborated && props.corroborated !== true) { return false; }
     if (state.statuses && !state.statuses[props.status]) { return false; }
     if (state.types && !state.types[props.type]) { return false; }
     if (state.actors) {
@@ -1165,6 +1176,8 @@ var militiaMapApp = (function () {
       var value = changes[key];
       if (key === 'actors' || key === 'types' || key === 'statuses') {
         ctx.state[key] = value ? value.reduce(function (acc, v) { acc[v] = true; return acc; }, Object.create(null)) : null;
+      } else if (key === 'corroborated') {
+        ctx.state[key] = value === true;
       } else if (key === 'date' || key === 'ended' || key === 'undated') {
         ctx.state[key] = value;
       }
@@ -1234,7 +1247,7 @@ var militiaMapApp = (function () {
     var data = JSON.parse(dataElement.textContent);
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
-      layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null },
+      layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false },
       renderer: L.canvas({ padding: 0.5, tolerance: 4 })
     };
     makePanes(map);
