@@ -56,7 +56,8 @@ def draw_uncertainty(ax: Axes, layer: Layer) -> None:
         seen.add(key)
         # A ring that holds much of the view would only tint it: outline it, keep the basemap readable.
         big = row.geometry.contains(frame) or row.geometry.intersection(frame).area > _TINT_MAX_SHARE * frame.area
-        opacity = 0.0 if big else min(style.fill_opacity, 0.1)
+        own = float(row[style.fill_field]) if style.fill_field and style.fill_field in row else style.fill_opacity
+        opacity = 0.0 if big else min(own, 0.1)  # layers.style.ring_fill_opacities: one small ring per place is filled
         line = dashes(style.estimate_dash) if bool(row.get("radius_estimated")) else "solid"
         for poly in getattr(row.geometry, "geoms", [row.geometry]):
             xs, ys = poly.exterior.xy

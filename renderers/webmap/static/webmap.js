@@ -212,7 +212,8 @@ var militiaMapApp = (function () {
     var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
     // An outline ring (the area the place may lie in), dashed where its radius is an estimate.
     var dash = props.radius_estimated ? (spec.estimate_dash || '6 4') : (status.dash || null);
-    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour, fillOpacity: spec.fill_opacity };
+    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour,
+      fillOpacity: spec.fill_field && typeof props[spec.fill_field] === 'number' ? props[spec.fill_field] : spec.fill_opacity };
     if (!feature.geometry && typeof props.radius_km === 'number') {
       return L.circle([props.lat, props.lon], Object.assign({ radius: props.radius_km * 1000 }, style));
     }
