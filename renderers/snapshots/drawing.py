@@ -11,6 +11,7 @@ import geopandas as gpd
 import shapely
 
 from layers import Layer, StyleSpec
+from layers.labels import arrow_end_labels
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D"}
@@ -125,33 +126,8 @@ def draw_layers(ax: Axes, layers: list[Layer]) -> list[tuple[float, float]]:
 
 
 def movement_end_labels(layers: list[Layer], extent: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:
-    """Return one label per drawn arrow end that leaves Syria or enters it from a country.
-
-    The label sits at the arrowhead, or where the line leaves the view when the head is
-    outside it; arrows sharing an end share one label that counts them. A computed crossing
-    is said to be one ("crossing point not stated").
-    """
-    box = shapely.box(*extent)
-    merged: dict[tuple[float, float, str], int] = {}
-    for layer in layers:
-        if layer.style.geometry != "line" or not len(layer.gdf) or "end_label" not in layer.gdf:
-            continue
-        for _, row in layer.gdf.iterrows():
-            text = str(row.get("end_label") or "")
-            if not text:
-                continue
-            if not bool(row.get("crossing_stated", True)):
-                text += ", crossing point not stated"
-            line = row.geometry
-            tip = shapely.Point(line.coords[-1])
-            if not box.contains(tip):
-                inside = line.intersection(box)
-                if inside.is_empty:
-                    continue
-                tip = shapely.Point(shapely.get_coordinates(inside)[-1])
-            key = (round(tip.x, 3), round(tip.y, 3), text)
-            merged[key] = merged.get(key, 0) + 1
-    return [(x, y, text if n == 1 else f"{text} ({n} claims)") for (x, y, text), n in merged.items()]
+    """Return one label per drawn arrow end (``layers.labels.arrow_end_labels``, shared with QGIS)."""
+    return arrow_end_labels(layers, extent)
 
 
 def movement_start_labels(layers: list[Layer], extent: tuple[float, float, float, float], *, home: str) -> list[tuple[float, float, str]]:
