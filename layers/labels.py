@@ -53,4 +53,24 @@ def arrow_end_labels(layers: list[Layer], extent: Extent) -> list[tuple[float, f
     return [(x, y, text if n == 1 else f"{text} ({n} claims)") for (x, y, text), n in merged.items()]
 
 
-__all__ = ["CLOSE_UP_DEG", "arrow_end_labels", "town_thresholds"]
+def arrow_start_labels(layers: list[Layer], extent: Extent, *, home: str) -> list[tuple[float, float, str]]:
+    """Return "from <country>" at the start of arrows that come from a country other than ``home``.
+
+    A start whose route and crossing the source did not state (``start_note``: a country that
+    does not border Syria) says so: "from Afghanistan, route and crossing point not stated".
+    """
+    box = shapely.box(*extent)
+    found: dict[tuple[float, float], set[str]] = {}
+    for layer in layers:
+        if layer.style.geometry != "line" or not len(layer.gdf) or "start_label" not in layer.gdf:
+            continue
+        for _, row in layer.gdf.iterrows():
+            origin = str(row.get("start_label") or "")
+            note = str(row.get("start_note") or "")
+            start = shapely.Point(row.geometry.coords[0])
+            if origin and origin != home and box.contains(start):
+                found.setdefault((round(start.x, 3), round(start.y, 3)), set()).add(f"{origin}, {note}" if note else origin)
+    return [(x, y, "from " + "; ".join(sorted(names))) for (x, y), names in found.items()]
+
+
+__all__ = ["CLOSE_UP_DEG", "arrow_end_labels", "arrow_start_labels", "town_thresholds"]

@@ -261,3 +261,10 @@ def ring_fill_opacities(place_ids: list[str], radii_km: list[float]) -> list[flo
         seen.add(place)
         out.append(RING_FILL_OPACITY if filled else 0.0)
     return out
+
+# Where a claim's symbol sits on its ring (layers._points): the ring point nearest due north of
+# the place that lies inside its country (and clear of country reference points); further claims
+# at the same place follow clockwise, evenly spaced. Said in every legend. (Facing the view's
+# centre instead was tried: it pulled the SDF-held areas, Deir ez-Zor and Homs desert symbols
+# together near Palmyra, far from those places, and hid the Hama label.)
+RING_SYMBOL_RULE = "symbol on the ring, at its northernmost point inside the country"

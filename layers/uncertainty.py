@@ -25,7 +25,7 @@ STYLE = StyleSpec(
     fill_field="fill_opacity",
     description=(
         "Ring of the place's precision radius, buffered in metres: the true location may lie anywhere inside; "
-        "there is no exact centre. Dashed where the radius is an estimate; the claim's symbol sits on the ring. "
+        "there is no exact centre. Dashed where the radius is an estimate; the claim's symbol sits on the ring, at its northernmost point inside the country. "
         f"Only rings up to {RING_FILL_MAX_KM:g} km are faintly filled, once per place, so overlapping regions never tint the map."
     ),
 )

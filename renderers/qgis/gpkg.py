@@ -16,8 +16,8 @@ from shapely.geometry import mapping
 
 from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_lakes, load_rivers, load_roads, load_town_labels
 from layers._features import evidence_record
-from layers.labels import arrow_end_labels, town_thresholds
-from layers.style import VIEW_SYRIA
+from layers.labels import arrow_end_labels, arrow_start_labels, town_thresholds
+from layers.style import FOCUS_COUNTRY, VIEW_SYRIA
 from renderers.qgis._basemap_style import basemap_qml
 from renderers.qgis._gpkg_extensions import write_schema_and_metadata
 from renderers.qgis._qgis_metadata import layer_abstract
@@ -39,7 +39,8 @@ TOWNS_NOTE = (
 )
 ARROW_ENDS_NOTE = (
     "Arrow-end labels of the movements (layers.labels.arrow_end_labels): '→ country' at the arrowhead, or where the arrow "
-    "leaves the print layout's view; 'crossing point not stated' where the source names no crossing."
+    "leaves the print layout's view; 'crossing point not stated' where the source names no crossing; "
+    "'from country' at the start of arrows from abroad."
 )
 SOURCES_TABLE = "sources"
 EVIDENCE_TABLE = "evidence"
@@ -187,8 +188,8 @@ def named_towns(ds: Dataset) -> dict[int, str]:
 
 
 def arrow_ends_frame(layers: list[Layer]) -> gpd.GeoDataFrame:
-    """Return the arrow-end labels of the print layout's view (``layers.style.VIEW_SYRIA``) as points with a ``label``."""
-    ends = arrow_end_labels(layers, VIEW_SYRIA)
+    """Return the arrow-end and arrow-start labels of the print layout's view (``layers.style.VIEW_SYRIA``) as points with a ``label``."""
+    ends = arrow_end_labels(layers, VIEW_SYRIA) + arrow_start_labels(layers, VIEW_SYRIA, home=FOCUS_COUNTRY)
     return geopandas.GeoDataFrame(
         {"label": [text for _, _, text in ends]}, geometry=geopandas.points_from_xy([x for x, _, _ in ends], [y for _, y, _ in ends]), crs="EPSG:4326"
     )

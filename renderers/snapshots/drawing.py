@@ -11,7 +11,7 @@ import geopandas as gpd
 import shapely
 
 from layers import Layer, StyleSpec
-from layers.labels import arrow_end_labels
+from layers.labels import arrow_end_labels, arrow_start_labels
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D"}
@@ -131,18 +131,8 @@ def movement_end_labels(layers: list[Layer], extent: tuple[float, float, float, 
 
 
 def movement_start_labels(layers: list[Layer], extent: tuple[float, float, float, float], *, home: str) -> list[tuple[float, float, str]]:
-    """Return "from <country>" at the start of arrows that come from a country other than ``home``."""
-    box = shapely.box(*extent)
-    found: dict[tuple[float, float], set[str]] = {}
-    for layer in layers:
-        if layer.style.geometry != "line" or not len(layer.gdf) or "start_label" not in layer.gdf:
-            continue
-        for _, row in layer.gdf.iterrows():
-            origin = str(row.get("start_label") or "")
-            start = shapely.Point(row.geometry.coords[0])
-            if origin and origin != home and box.contains(start):
-                found.setdefault((round(start.x, 3), round(start.y, 3)), set()).add(origin)
-    return [(x, y, "from " + ", ".join(sorted(names))) for (x, y), names in found.items()]
+    """Return "from <country>" at arrow starts (``layers.labels.arrow_start_labels``, shared with QGIS); a note goes on a second line."""
+    return [(x, y, text.replace(", ", "\n", 1)) for x, y, text in arrow_start_labels(layers, extent, home=home)]
 
 
 def country_label_points(countries: gpd.GeoDataFrame, bbox: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:

@@ -18,7 +18,7 @@ from pyproj import Geod
 from dataset import Dataset
 from geo.basemap import load_countries
 from layers import Layer
-from layers.style import RING_FILL_MAX_KM
+from layers.style import RING_FILL_MAX_KM, RING_SYMBOL_RULE
 from renderers.snapshots import default_views
 from renderers.snapshots.figure import RC, compose
 from renderers.snapshots.views import View, select_layers
@@ -90,7 +90,9 @@ def test_overview_is_framed_on_syria_and_lebanon(figures: dict[str, Figure]) -> 
 def test_overview_labels_rivers_arrow_ends_and_syrian_towns(figures: dict[str, Figure]) -> None:
     texts = _map_texts(figures["overview"])
     joined = " | ".join(texts)
-    assert "Euphrates" in texts
+    for river in ("Euphrates", "Orontes", "Khabur"):  # the Tigris lies east of the frame
+        assert river in texts, river
+    assert "from Afghanistan\nroute and crossing point not stated" in texts
     for town in ("Hama", "Palmyra", "Al Mayadin"):
         assert any(t == town or t.startswith(town + " [") for t in texts), town
     for foreign in ("Kayseri", "Malatya", "Yazd"):
@@ -106,6 +108,8 @@ def test_country_wide_claims_are_listed_in_a_box(figures: dict[str, Figure], lay
     assert len(panel.gdf) > 5
     box_texts = " ".join(t.get_text() for ax in figures["overview"].axes[1:] for t in ax.texts)
     assert "Country-wide claims" in box_texts
+    legend = " ".join(t.get_text().replace("\n", " ") for ax in figures["overview"].axes[1:] for t in ax.texts)
+    assert RING_SYMBOL_RULE in legend  # which ring point the symbol sits on
     for _, row in panel.gdf.iterrows():
         start = f"{row['country']}: {row['summary']}"[:20]
         assert start in box_texts, row["id"]

@@ -272,7 +272,9 @@ var militiaMapApp = (function () {
     if (props.route) { parts.push('route ' + props.route); }
     if (props.direction) { parts.push(props.direction); }
     if (typeof props.length_km === 'number') { parts.push(props.length_km + ' km'); }
-    if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
+    if (props.start_note) {
+      parts.push('from ' + textOf(props.start_label) + ': ' + textOf(props.start_note) + '; drawn where the straight way from it enters the next country');
+    } else if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
     if (props.end_kind === 'border') { parts.push('drawn to a short way past the border of ' + textOf(props.destination) + ', not to a place in it'); }
     if (props.end_kind === 'air') { parts.push('by air: a short arrow from the airbase toward ' + textOf(props.destination)); }
     if (props.crossing_stated === false && props.end_kind === 'border') { parts.push('crossing point not stated: computed on the shared border'); }

@@ -323,6 +323,7 @@ def test_layout_labels_arrow_ends_with_their_country(report, layers):
     assert ends["labeling"]["field"] == "label"
     texts = [t for t, _x, _y in ends["labeling"]["texts"]]
     assert any(t.startswith("\u2192 Iraq") for t in texts), texts
+    assert any(t == "from Afghanistan, route and crossing point not stated" for t in texts), texts
     movements = next(layer for layer in layers if layer.name == "movements").gdf
     lon0, lat0, lon1, lat1 = VIEW_SYRIA
     for _, row in movements.iterrows():
