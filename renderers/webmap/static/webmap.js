@@ -1183,7 +1183,12 @@ var militiaMapApp = (function () {
       fitView: function () {
         var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
         var pad = viewPadding(ctx);
-        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false }); }
+        if (!view.isValid()) { return; }
+        // Fit exactly (no zoom snap), so a phone's narrow screen is filled by Syria and Lebanon, not a quarter step wider.
+        var snap = map.options.zoomSnap;
+        map.options.zoomSnap = 0;
+        map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false });
+        map.options.zoomSnap = snap;
       },
       refresh: function () { refresh(ctx); }
     };
