@@ -328,7 +328,13 @@ def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0, colour:
     )  # fmt: skip
     buffer = {"bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255", "bufferOpacity": "0.8"}
     ET.SubElement(style, "text-buffer", buffer)
-    ET.SubElement(settings, "placement", {"placement": "6" if geometry == "point" else "1", "dist": "1", "distUnits": "MM"})
+    # Points: ordered positions around the point; lines (rivers): along the line; polygons: over the centroid.
+    placement = {"point": "6", "line": "2"}.get(geometry, "1")
+    ET.SubElement(settings, "placement", {"placement": placement, "dist": "1", "distUnits": "MM", "placementFlags": "10"})
+    if geometry == "line":
+        ET.SubElement(settings, "thinning", {"minFeatureSize": "0"})
+        ET.SubElement(settings, "rendering", {"mergeLines": "1", "obstacle": "1", "scaleVisibility": "0", "drawLabels": "1"})
+        return labeling
     ET.SubElement(settings, "rendering", {"obstacle": "1", "scaleVisibility": "0", "drawLabels": "1"})
     return labeling
 

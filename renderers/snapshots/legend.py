@@ -66,7 +66,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     rows += [
         Row("header", "Context"),
         Row("line", "Main road, schematic (no surveyed route)", colour=BASEMAP.road, dash=BASEMAP.road_dash),
-        Row("line", "River (Natural Earth 50 m)", colour=BASEMAP.river),
+        Row("line", "River (Natural Earth 50 m; Orontes, Khabur schematic)", colour=BASEMAP.river),
     ]
     return rows
 

@@ -357,3 +357,13 @@ def test_qgis_town_labels_follow_the_snapshot_ranking(report, dataset):
         elif city["geonameid"] not in named:
             assert city["population"] >= 40_000, f"{text} ({city['population']:,})"
     assert len(names) < 100, len(names)  # was every GeoNames town of 15,000+ in the region
+
+
+def test_qgis_names_the_four_rivers(report, qgis_dist):
+    """The rivers layer is labelled by name in QGIS and holds the Euphrates, Tigris, Orontes and Khabur (the last two schematic)."""
+    rivers = report[0]["gpkg"]["rivers"]
+    assert rivers["labeling"]["enabled"]
+    assert rivers["labeling"]["field"] == "name"
+    with sqlite3.connect(qgis_dist / "militia_map.gpkg") as db:
+        rows = set(db.execute("SELECT name, schematic FROM rivers WHERE name != ''"))
+    assert {("Euphrates", 0), ("Tigris", 0), ("Orontes", 1), ("Khabur", 1)} <= rows, rows
