@@ -33,12 +33,12 @@ _NAMING_KM = 10.0
 # Where each river's name is written: a point on its line (checked by tests). The Orontes and
 # the Khabur are not in Natural Earth 50 m: they come from the curated data/rivers.geojson, and
 # their labels sit halfway between two of its towns (Hama-Jisr al-Shughur, in the Ghab, and
-# Al-Qusayr-Homs; Al-Hasakah-Ash Shaddadah).
+# El Hermel-Al-Qusayr; Al-Hasakah-Ash Shaddadah).
 RIVER_LABELS: tuple[tuple[str, float, float], ...] = (
     ("Euphrates", 39.636, 35.774),
     ("Tigris", 42.39, 37.05),
     ("Orontes", 36.5388, 35.473),
-    ("Orontes", 36.6529, 34.6159),  # again between Al-Qusayr and Homs, for the close-ups
+    ("Orontes", 36.4825, 34.451),  # again between El Hermel and Al-Qusayr, for the close-ups
     ("Khabur", 40.7413, 36.28),
 )
 # Rivers the issue asks for that Natural Earth 50 m lacks (drawn from data/rivers.geojson).
