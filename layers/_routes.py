@@ -42,6 +42,7 @@ class Route:
     end_label: str
     crossing_stated: bool
     end_kind: str
+    start_note: str = ""
 
 
 def _xy(place: Place) -> LonLat:
@@ -192,6 +193,24 @@ def _to_ring(points: list[LonLat], stops: list[Place]) -> list[LonLat]:
     return out
 
 
+REMOTE_START_NOTE = "route and crossing point not stated"
+
+
+def _start_note(stops: list[Place], outlines: Outlines) -> str:
+    """Return the note of a start in a country that does not border the next stop's country (Afghanistan → Syria).
+
+    Its line is drawn where the straight way from that country enters the next one (from Iraq,
+    for Afghanistan), a transit and a crossing the source did not state: the start says so.
+    """
+    origin, following = stops[0], stops[1] if len(stops) > 1 else None
+    if origin.kind != "country" or _key(origin) == FOCUS_COUNTRY or following is None or following.kind != "country":
+        return ""
+    area, other = outlines.get(_key(origin)), outlines.get(_key(following))
+    if area is None or other is None or _adjacent(area, other):
+        return ""
+    return REMOTE_START_NOTE
+
+
 def movement_route(stops: list[Place], outlines: Outlines) -> Route:
     """Return the drawn line of a movement through ``stops`` (origin, via …, destination).
 
@@ -212,7 +231,7 @@ def movement_route(stops: list[Place], outlines: Outlines) -> Route:
     start_label = origin.name if origin.kind == "country" else ""
     if not named:
         line = geodesic_route(_rounded(_dedupe(_countries_only(stops, outlines)), named))
-        return Route(line, start_label, f"→ {dest.name}", False, "border")
+        return Route(line, start_label, f"→ {dest.name}", False, "border", _start_note(stops, outlines))
     head = _start(origin, named, outlines) if origin.kind == "country" else []
     if dest.kind == "country":
         tail, end_label, end_kind, stated = _end(dest, named, outlines)
@@ -223,4 +242,4 @@ def movement_route(stops: list[Place], outlines: Outlines) -> Route:
         points = [points[0], points[0]]
     stated = stated and not (origin.kind == "country" and head and not _is_crossing(named[0]))
     points = _rounded(_to_ring(points, stops), named)
-    return Route(geodesic_route(points), start_label, end_label, stated, end_kind)
+    return Route(geodesic_route(points), start_label, end_label, stated, end_kind, _start_note(stops, outlines))

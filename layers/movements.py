@@ -25,12 +25,14 @@ STYLE = StyleSpec(
     description=(
         "Geodesic lines from origin through the crossing or airbase used to the destination; dashed where the route is inferred. "
         "A country is not a place: a movement to a country ends a short way past its border (labelled \u2192 country), "
-        "one whose crossing the source does not name is a short border-crossing arrow, an air evacuation a short arrow from the airbase."
+        "one whose crossing the source does not name is a short border-crossing arrow, an air evacuation a short arrow from the airbase. "
+        "One from a country that does not border Syria (Afghanistan) is drawn where the straight way from it enters Syria, "
+        "marked 'route and crossing point not stated'."
     ),
 )
 # Inbound movements end in Syria; everything else leaves it or passes through it.
 DIRECTION = {"reinforcement": "inbound", "withdrawal": "outbound", "evacuation": "outbound", "supply-line": "supply"}
-EXTRA = ["route", "direction", "origin", "via", "destination", "length_km", "start_label", "end_label", "crossing_stated", "end_kind"]
+EXTRA = ["route", "direction", "origin", "via", "destination", "length_km", "start_label", "end_label", "crossing_stated", "end_kind", "start_note"]
 
 
 def build_movements_layer(ds: Dataset) -> Layer:
@@ -56,6 +58,7 @@ def build_movements_layer(ds: Dataset) -> Layer:
             end_label=drawn.end_label,
             crossing_stated=drawn.crossing_stated,
             end_kind=drawn.end_kind,
+            start_note=drawn.start_note,
             geometry=line,
         )
         rows.append(row)

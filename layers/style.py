@@ -104,6 +104,9 @@ class StyleSpec:
         shows it in a panel, snapshots in a boxed list; only QGIS draws its outline.
     estimate_dash
         Dash pattern (px) of outlines whose ``radius_estimated`` property is true.
+    fill_field
+        Feature property holding each feature's own fill opacity (replaces ``fill_opacity``
+        when set; the rings' :func:`ring_fill_opacities`).
     """
 
     layer: str
@@ -132,6 +135,7 @@ class StyleSpec:
         return self.category_markers.get(category, self.marker)
     panel: bool = False
     estimate_dash: str = "6 4"
+    fill_field: str = ""
 
     def colour(self, category: str) -> str:
         """Return the colour for a category value (grey for unknown ones)."""
@@ -245,3 +249,36 @@ VIEW_SYRIA: tuple[float, float, float, float] = (35.0, 32.2, 42.5, 37.4)
 # The country the map is about: a country-to-country leg with no shared border is drawn where
 # it enters or leaves this country (see layers._routes).
 FOCUS_COUNTRY = "Syria"
+
+
+# Precision rings: the faint fills of large or repeated rings would stack into a tint over whole
+# regions (eastern Syria lies under the Syrian desert, SDF-held areas and Deir ez-Zor rings). One
+# rule for every renderer: only the first ring of each place is filled, and only when its radius
+# is at most RING_FILL_MAX_KM; larger rings are outlines only. So wherever rings overlap, the
+# summed fill stays at most RING_FILL_OPACITY times the number of distinct small places there.
+RING_FILL_OPACITY = 0.05
+RING_FILL_MAX_KM = 30.0
+
+
+def ring_fill_opacities(place_ids: list[str], radii_km: list[float]) -> list[float]:
+    """Return each ring's fill opacity by the ring fill rule (:data:`RING_FILL_MAX_KM`).
+
+    Parameters
+    ----------
+    place_ids, radii_km
+        Each ring's place and radius, in drawing order.
+    """
+    seen: set[str] = set()
+    out = []
+    for place, radius in zip(place_ids, radii_km, strict=True):
+        filled = place not in seen and radius <= RING_FILL_MAX_KM
+        seen.add(place)
+        out.append(RING_FILL_OPACITY if filled else 0.0)
+    return out
+
+# Where a claim's symbol sits on its ring (layers._points): the ring point nearest due north of
+# the place that lies inside its country (and clear of country reference points); further claims
+# at the same place follow clockwise, evenly spaced. Said in every legend. (Facing the view's
+# centre instead was tried: it pulled the SDF-held areas, Deir ez-Zor and Homs desert symbols
+# together near Palmyra, far from those places, and hid the Hama label.)
+RING_SYMBOL_RULE = "symbol on the ring, at its northernmost point inside the country"

@@ -18,6 +18,7 @@ BASEMAP_FIELDS = {
     "rivers": ["name"],
     "roads": ["name", "ref", "route_source", "schematic", "towns"],
     "town_labels": ["name", "label", "population", "geonames_id", "country", "rank", "named_by_claim"],
+    "arrow_ends": ["label"],
 }
 
 
@@ -71,11 +72,19 @@ def roads_renderer() -> ET.Element:
     return _renderer("line", [("SimpleLine", _line(BASEMAP.road, BASEMAP.road_width, BASEMAP.road_dash))])
 
 
+def arrow_ends_renderer() -> ET.Element:
+    """Return the arrow ends' renderer: no symbol (the movement's arrowhead is the symbol), only the label."""
+    props = {"name": "circle", "color": "0,0,0,0", "size": "0.5", "size_unit": "Point", "outline_style": "no"}
+    return _renderer("marker", [("SimpleMarker", props)])
+
+
 def basemap_qml(name: str) -> str:
-    """Return the QML of basemap layer ``name`` (``countries``, ``lakes``, ``rivers``, ``roads`` or ``town_labels``)."""
-    geometry = {"countries": "polygon", "lakes": "polygon", "rivers": "line", "roads": "line", "town_labels": "point"}
-    builders = {"countries": countries_renderer, "lakes": lakes_renderer, "rivers": rivers_renderer, "roads": roads_renderer, "town_labels": towns_renderer}
-    labels = {"countries": ("name", BASEMAP.country_label), "rivers": ("name", BASEMAP.river_label), "town_labels": ("label", BASEMAP.town_label)}
+    """Return the QML of basemap layer ``name`` (``countries``, ``lakes``, ``rivers``, ``roads``, ``town_labels`` or ``arrow_ends``)."""
+    geometry = {"countries": "polygon", "lakes": "polygon", "rivers": "line", "roads": "line", "town_labels": "point", "arrow_ends": "point"}
+    builders = {"countries": countries_renderer, "lakes": lakes_renderer, "rivers": rivers_renderer, "roads": roads_renderer,
+                "town_labels": towns_renderer, "arrow_ends": arrow_ends_renderer}  # fmt: skip
+    labels = {"countries": ("name", BASEMAP.country_label), "rivers": ("name", BASEMAP.river_label), "town_labels": ("label", BASEMAP.town_label),
+              "arrow_ends": ("label", "#111111")}  # fmt: skip
     if name not in builders:
         raise ValueError(f"Unknown basemap layer {name!r}; expected one of {sorted(builders)}.")
     field, colour = labels.get(name, ("", BASEMAP.town_label))

@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import fiona
+import geopandas
 import shapely
 from shapely.geometry import mapping
 
 from geo.basemap import ATTRIBUTION, REGION_BBOX, load_countries, load_lakes, load_rivers, load_roads, load_town_labels
 from layers._features import evidence_record
+from layers.labels import arrow_end_labels, arrow_start_labels, town_thresholds
+from layers.style import FOCUS_COUNTRY, VIEW_SYRIA
 from renderers.qgis._basemap_style import basemap_qml
 from renderers.qgis._gpkg_extensions import write_schema_and_metadata
 from renderers.qgis._qgis_metadata import layer_abstract
@@ -28,9 +31,17 @@ if TYPE_CHECKING:
 
 GPKG_NAME = "militia_map.gpkg"
 GEOMETRY_COLUMN = "geom"
-BASEMAP_LAYERS = ("countries", "lakes", "rivers", "roads", "town_labels")
+BASEMAP_LAYERS = ("countries", "lakes", "rivers", "roads", "town_labels", "arrow_ends")
 ROADS_NOTE = "Main roads, schematic, for orientation: straight lines through the towns named; no surveyed route (data/roads.geojson)."
-TOWNS_NOTE = "Towns: every town a claim names, Syrian and Lebanese towns of 15,000+, foreign towns of 150,000+ (rank: lower first)."
+TOWNS_NOTE = (
+    "Towns labelled as in the overview snapshot (layers.labels.town_thresholds): every town a claim names, "
+    "Syrian and Lebanese towns of {home:,}+, foreign towns of {foreign:,}+ (rank: lower first)."
+)
+ARROW_ENDS_NOTE = (
+    "Arrow-end labels of the movements (layers.labels.arrow_end_labels): '→ country' at the arrowhead, or where the arrow "
+    "leaves the print layout's view; 'crossing point not stated' where the source names no crossing; "
+    "'from country' at the start of arrows from abroad."
+)
 SOURCES_TABLE = "sources"
 EVIDENCE_TABLE = "evidence"
 STYLES_TABLE = "layer_styles"
@@ -178,6 +189,14 @@ def named_towns(ds: Dataset) -> dict[int, str]:
     return {p.geonames_id: p.name for pid in sorted(ids) if (p := ds.gazetteer.get(pid)) is not None and p.geonames_id is not None}
 
 
+def arrow_ends_frame(layers: list[Layer]) -> gpd.GeoDataFrame:
+    """Return the arrow-end and arrow-start labels of the print layout's view (``layers.style.VIEW_SYRIA``) as points with a ``label``."""
+    ends = arrow_end_labels(layers, VIEW_SYRIA) + arrow_start_labels(layers, VIEW_SYRIA, home=FOCUS_COUNTRY)
+    return geopandas.GeoDataFrame(
+        {"label": [text for _, _, text in ends]}, geometry=geopandas.points_from_xy([x for x, _, _ in ends], [y for _, y, _ in ends]), crs="EPSG:4326"
+    )
+
+
 def context_frames() -> list[tuple[str, gpd.GeoDataFrame, str, str]]:
     """Return the context tables (name, frame, geometry type, description): lakes, rivers, schematic roads."""
     lakes, rivers, roads = load_lakes(REGION_BBOX).copy(), load_rivers(REGION_BBOX).copy(), load_roads().copy()
@@ -185,7 +204,7 @@ def context_frames() -> list[tuple[str, gpd.GeoDataFrame, str, str]]:
     rivers["geometry"] = [shapely.MultiLineString([g]) if g.geom_type == "LineString" else g for g in rivers.geometry]
     return [
         ("lakes", lakes, "MultiPolygon", f"Lakes, Natural Earth 50 m. {ATTRIBUTION}"),
-        ("rivers", rivers, "MultiLineString", f"Rivers, Natural Earth 50 m (Euphrates and Tigris named). {ATTRIBUTION}"),
+        ("rivers", rivers, "MultiLineString", f"Rivers, Natural Earth 50 m; the Orontes and the Khabur curated, schematic (column source). {ATTRIBUTION}"),
         ("roads", roads, "LineString", ROADS_NOTE),
     ]
 
@@ -202,12 +221,15 @@ def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pa
     stamp = build_stamp(ds).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     styles: list[tuple[str, str, str]] = []
     with fiona.Env(OGR_CURRENT_DATE=stamp):
-        countries, towns = load_countries(REGION_BBOX).copy(), load_town_labels(bbox=REGION_BBOX, named=named_towns(ds))
+        foreign, home = town_thresholds(VIEW_SYRIA)
+        countries = load_countries(REGION_BBOX).copy()
+        towns = load_town_labels(bbox=REGION_BBOX, named=named_towns(ds), min_population=foreign, home_min_population=home)
         countries["geometry"] = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in countries.geometry]
         write_frame(path, "countries", countries, geometry="MultiPolygon", description=f"Country borders. {ATTRIBUTION}")
         for name, frame, gtype, text in context_frames():
             write_frame(path, name, frame, geometry=gtype, description=text)
-        write_frame(path, "town_labels", towns, geometry="Point", description=f"{TOWNS_NOTE} {ATTRIBUTION}")
+        write_frame(path, "town_labels", towns, geometry="Point", description=f"{TOWNS_NOTE.format(home=home, foreign=foreign)} {ATTRIBUTION}")
+        write_frame(path, "arrow_ends", arrow_ends_frame(layers), geometry="Point", description=ARROW_ENDS_NOTE)
         styles += [(name, name.replace("_", " ").capitalize(), basemap_qml(name)) for name in BASEMAP_LAYERS]
         for layer in layers:
             gtype = geometry_type(layer)

@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 PROJECT_NAME = "militia_map.qgs"
 BASEMAP_GROUP = "Basemap"
 BASEMAP = (
+    ("arrow_ends", "Arrow ends (→ country)", "Point"),
     ("town_labels", "Towns (GeoNames)", "Point"),
     ("roads", "Main roads (schematic, for orientation)", "LineString"),
-    ("rivers", "Rivers (Natural Earth 50 m)", "MultiLineString"),
+    ("rivers", "Rivers (Natural Earth 50 m; Orontes, Khabur schematic)", "MultiLineString"),
     ("lakes", "Lakes (Natural Earth 50 m)", "MultiPolygon"),
     ("countries", "Countries (Natural Earth)", "MultiPolygon"),
 )

@@ -165,6 +165,12 @@ def _colour_by_status(colour: str, opacity: float) -> str:
     return status_expression({k: rgba(colour, opacity * s.opacity) for k, s in STATUS_STYLES.items()}, rgba(colour, opacity))
 
 
+def _own_fill(colour: str, field_name: str) -> str:
+    """Return a fill colour whose alpha is the feature's own ``field_name`` opacity (layers.style.ring_fill_opacities)."""
+    r, g, b, _ = rgba(colour).split(",")
+    return f"color_rgba({r}, {g}, {b}, round(255 * coalesce({qgis_field(field_name)}, 0)))"
+
+
 def _outline_by_status() -> str:
     return status_expression({k: rgba(s.outline) for k, s in STATUS_STYLES.items()}, rgba(STATUS_STYLES["reported"].outline))
 
@@ -207,7 +213,8 @@ def _fill_symbol(parent: ET.Element, spec: StyleSpec, name: str, colour: str) ->
     """Fill by status opacity; the outline is a simple line so that it can carry the status's exact dash pattern."""
     symbol = _new_symbol(parent, "fill", name)
     fill = {"style": "solid", "color": rgba(colour, spec.fill_opacity), "outline_style": "no", "outline_color": rgba(colour, 0.6)}
-    _data_defined(_symbol_layer(symbol, "SimpleFill", fill), {"fillColor": _colour_by_status(colour, spec.fill_opacity)})
+    fill_colour = _own_fill(colour, spec.fill_field) if spec.fill_field else _colour_by_status(colour, spec.fill_opacity)
+    _data_defined(_symbol_layer(symbol, "SimpleFill", fill), {"fillColor": fill_colour})
     outline = _symbol_layer(symbol, "SimpleLine", line_props(colour, spec.size_px * PX_TO_PT) | {"line_color": rgba(colour, 0.6)})
     _data_defined(outline, {"outlineColor": _colour_by_status(colour, 0.6), "customDash": _dash_expression(spec)})
 
@@ -326,7 +333,13 @@ def labeling_element(field: str, *, geometry: str, size_pt: float = 8.0, colour:
     )  # fmt: skip
     buffer = {"bufferDraw": "1", "bufferSize": "0.8", "bufferSizeUnits": "MM", "bufferColor": "255,255,255,255", "bufferOpacity": "0.8"}
     ET.SubElement(style, "text-buffer", buffer)
-    ET.SubElement(settings, "placement", {"placement": "6" if geometry == "point" else "1", "dist": "1", "distUnits": "MM"})
+    # Points: ordered positions around the point; lines (rivers): along the line; polygons: over the centroid.
+    placement = {"point": "6", "line": "2"}.get(geometry, "1")
+    ET.SubElement(settings, "placement", {"placement": placement, "dist": "1", "distUnits": "MM", "placementFlags": "10"})
+    if geometry == "line":
+        ET.SubElement(settings, "thinning", {"minFeatureSize": "0"})
+        ET.SubElement(settings, "rendering", {"mergeLines": "1", "obstacle": "1", "scaleVisibility": "0", "drawLabels": "1"})
+        return labeling
     ET.SubElement(settings, "rendering", {"obstacle": "1", "scaleVisibility": "0", "drawLabels": "1"})
     return labeling
 

@@ -11,6 +11,7 @@ import geopandas as gpd
 import shapely
 
 from layers import Layer, StyleSpec
+from layers.labels import arrow_end_labels, arrow_start_labels
 from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
 
 MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D", "cross": "P"}
@@ -56,7 +57,8 @@ def draw_uncertainty(ax: Axes, layer: Layer) -> None:
         seen.add(key)
         # A ring that holds much of the view would only tint it: outline it, keep the basemap readable.
         big = row.geometry.contains(frame) or row.geometry.intersection(frame).area > _TINT_MAX_SHARE * frame.area
-        opacity = 0.0 if big else min(style.fill_opacity, 0.1)
+        own = float(row[style.fill_field]) if style.fill_field and style.fill_field in row else style.fill_opacity
+        opacity = 0.0 if big else min(own, 0.1)  # layers.style.ring_fill_opacities: one small ring per place is filled
         line = dashes(style.estimate_dash) if bool(row.get("radius_estimated")) else "solid"
         for poly in getattr(row.geometry, "geoms", [row.geometry]):
             xs, ys = poly.exterior.xy
@@ -125,48 +127,13 @@ def draw_layers(ax: Axes, layers: list[Layer]) -> list[tuple[float, float]]:
 
 
 def movement_end_labels(layers: list[Layer], extent: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:
-    """Return one label per drawn arrow end that leaves Syria or enters it from a country.
-
-    The label sits at the arrowhead, or where the line leaves the view when the head is
-    outside it; arrows sharing an end share one label that counts them. A computed crossing
-    is said to be one ("crossing point not stated").
-    """
-    box = shapely.box(*extent)
-    merged: dict[tuple[float, float, str], int] = {}
-    for layer in layers:
-        if layer.style.geometry != "line" or not len(layer.gdf) or "end_label" not in layer.gdf:
-            continue
-        for _, row in layer.gdf.iterrows():
-            text = str(row.get("end_label") or "")
-            if not text:
-                continue
-            if not bool(row.get("crossing_stated", True)):
-                text += ", crossing point not stated"
-            line = row.geometry
-            tip = shapely.Point(line.coords[-1])
-            if not box.contains(tip):
-                inside = line.intersection(box)
-                if inside.is_empty:
-                    continue
-                tip = shapely.Point(shapely.get_coordinates(inside)[-1])
-            key = (round(tip.x, 3), round(tip.y, 3), text)
-            merged[key] = merged.get(key, 0) + 1
-    return [(x, y, text if n == 1 else f"{text} ({n} claims)") for (x, y, text), n in merged.items()]
+    """Return one label per drawn arrow end (``layers.labels.arrow_end_labels``, shared with QGIS)."""
+    return arrow_end_labels(layers, extent)
 
 
 def movement_start_labels(layers: list[Layer], extent: tuple[float, float, float, float], *, home: str) -> list[tuple[float, float, str]]:
-    """Return "from <country>" at the start of arrows that come from a country other than ``home``."""
-    box = shapely.box(*extent)
-    found: dict[tuple[float, float], set[str]] = {}
-    for layer in layers:
-        if layer.style.geometry != "line" or not len(layer.gdf) or "start_label" not in layer.gdf:
-            continue
-        for _, row in layer.gdf.iterrows():
-            origin = str(row.get("start_label") or "")
-            start = shapely.Point(row.geometry.coords[0])
-            if origin and origin != home and box.contains(start):
-                found.setdefault((round(start.x, 3), round(start.y, 3)), set()).add(origin)
-    return [(x, y, "from " + ", ".join(sorted(names))) for (x, y), names in found.items()]
+    """Return "from <country>" at arrow starts (``layers.labels.arrow_start_labels``, shared with QGIS); a note goes on a second line."""
+    return [(x, y, text.replace(", ", "\n", 1)) for x, y, text in arrow_start_labels(layers, extent, home=home)]
 
 
 def country_label_points(countries: gpd.GeoDataFrame, bbox: tuple[float, float, float, float]) -> list[tuple[float, float, str]]:

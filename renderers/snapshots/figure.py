@@ -19,6 +19,7 @@ import geopandas as gpd
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_town_labels
 from layers import Layer
+from layers.labels import town_thresholds
 from layers.style import BASEMAP, FOCUS_COUNTRY
 from renderers.snapshots import furniture
 from renderers.snapshots.context import draw_context
@@ -155,10 +156,10 @@ def label_requests(ax: Axes, shown: list[Layer], numbers: dict[str, int], ds: Da
     requests += [LabelRequest(x, y, text, -2, 6.5, "#111111", "bold") for x, y, text in movement_end_labels(shown, extent)]
     requests += [LabelRequest(x, y, text, -1, 6.2, "#333333", "bold", "italic") for x, y, text in movement_start_labels(shown, extent, home=FOCUS_COUNTRY)]
     labelled = [(r.lon, r.lat) for r in requests]
-    small_view = (extent[2] - extent[0]) < 5  # noqa: PLR2004 - degrees: a close-up
+    min_population, home_min_population = town_thresholds(extent)
     towns = load_town_labels(
-        min_population=15_000 if small_view else 1_000_000,
-        home_min_population=15_000 if small_view else 40_000,
+        min_population=min_population,
+        home_min_population=home_min_population,
         bbox=extent,
         named=_named_towns(ds),
     )

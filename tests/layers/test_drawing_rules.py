@@ -19,6 +19,7 @@ from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from dataset import Dataset
+from geo.basemap import NATURAL_EARTH_NAMES
 from geo.place import Place
 from layers import Layer
 
@@ -225,3 +226,45 @@ def test_countrywide_layer_lists_country_only_claims_with_their_outline(dataset:
         union = shapely.union_all([borders[n] for n in names])
         assert row.geometry.symmetric_difference(union).area < 1e-6 * union.area
         assert row["quote"] in {e["quote"] for e in json.loads(row["evidence"])}
+
+
+def test_a_rings_symbol_sits_at_its_northernmost_point_inside_the_country(
+    dataset: Dataset, layers: list[Layer], borders: dict[str, BaseGeometry]
+) -> None:
+    """RING_SYMBOL_RULE: one symbol of each ring sits at the ring point nearest due north that lies inside the place's
+    country and 30 km clear of country reference points; checked against a 1-degree sweep of the ring."""
+    refs = [(p.lon, p.lat) for p in _countries(dataset)]
+    drawn: dict[str, list[tuple[float, float]]] = {}
+    for name in ("presence", "strikes", "risks"):
+        for _, row in _by_name(layers)[name].gdf.iterrows():
+            if row["on_ring"]:
+                drawn.setdefault(row["place_id"], []).append((row.geometry.x, row.geometry.y))
+    assert len(drawn) >= 5
+    for pid, points in drawn.items():
+        place = dataset.gazetteer.get(pid)
+        country = borders[NATURAL_EARTH_NAMES[place.country]]
+        sweep = {az: GEOD.fwd(place.lon, place.lat, az, place.radius_km * 1000.0)[:2] for az in range(360)}
+        fits = [az for az, p in sweep.items() if country.contains(shapely.Point(p)) and all(_km(p, r) >= 30.0 for r in refs)]
+        best = min(min(az, 360 - az) for az in (fits or list(sweep)))
+        got = min(min(a % 360, 360 - a % 360) for a in (GEOD.inv(place.lon, place.lat, x, y)[0] for x, y in points))
+        assert got <= best + 10.0, f"{pid}: the top symbol is {got:.0f} deg from north, the ring's top inside the country {best} deg"
+
+
+def test_arrows_from_a_country_not_bordering_syria_say_route_and_crossing_not_stated(
+    layers: list[Layer], borders: dict[str, BaseGeometry]
+) -> None:
+    syria = borders["Syria"]
+    checked = 0
+    for _, row in _by_name(layers)["movements"].gdf.iterrows():
+        origin = row["start_label"]
+        if not origin or origin == "Syria" or origin not in borders:
+            continue
+        remote = borders[origin].distance(syria) > 0.05
+        first_named = row["via"] == "" and row["destination"] == "Syria"
+        if remote and first_named:
+            assert row["start_note"] == "route and crossing point not stated", row["id"]
+            assert not row["crossing_stated"], row["id"]
+            checked += 1
+        elif not remote:
+            assert row["start_note"] == "", row["id"]
+    assert checked >= 1  # the fighters "funneled from Afghanistan"

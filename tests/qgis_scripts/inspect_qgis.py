@@ -32,7 +32,7 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
 GPKG_LAYERS = [
-    "countries", "lakes", "rivers", "roads", "town_labels",
+    "countries", "lakes", "rivers", "roads", "town_labels", "arrow_ends",
     "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
 ]
 
@@ -120,6 +120,11 @@ def load_gpkg(dist):
         if layer.isSpatial():
             msg, ok = layer.loadDefaultStyle()
             entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer), features=feature_symbols(layer))
+            labeling = layer.labeling()
+            field = labeling.settings().fieldName if labeling is not None else ""
+            entry["labeling"] = {"enabled": layer.labelsEnabled(), "field": field,
+                                 "texts": [[str(f[field]), f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in layer.getFeatures()]
+                                 if field and layer.geometryType() == 0 else []}
         out[name] = entry
     return out
 

@@ -10,11 +10,15 @@ import matplotlib as mpl
 import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon as MplPolygon
 
+import shapely
 from pyproj import Geod
 
 from dataset import Dataset
+from geo.basemap import load_countries
 from layers import Layer
+from layers.style import RING_FILL_MAX_KM, RING_SYMBOL_RULE
 from renderers.snapshots import default_views
 from renderers.snapshots.figure import RC, compose
 from renderers.snapshots.views import View, select_layers
@@ -86,7 +90,9 @@ def test_overview_is_framed_on_syria_and_lebanon(figures: dict[str, Figure]) -> 
 def test_overview_labels_rivers_arrow_ends_and_syrian_towns(figures: dict[str, Figure]) -> None:
     texts = _map_texts(figures["overview"])
     joined = " | ".join(texts)
-    assert "Euphrates" in texts
+    for river in ("Euphrates", "Orontes", "Khabur"):  # the Tigris lies east of the frame
+        assert river in texts, river
+    assert "from Afghanistan\nroute and crossing point not stated" in texts
     for town in ("Hama", "Palmyra", "Al Mayadin"):
         assert any(t == town or t.startswith(town + " [") for t in texts), town
     for foreign in ("Kayseri", "Malatya", "Yazd"):
@@ -102,9 +108,46 @@ def test_country_wide_claims_are_listed_in_a_box(figures: dict[str, Figure], lay
     assert len(panel.gdf) > 5
     box_texts = " ".join(t.get_text() for ax in figures["overview"].axes[1:] for t in ax.texts)
     assert "Country-wide claims" in box_texts
+    legend = " ".join(t.get_text().replace("\n", " ") for ax in figures["overview"].axes[1:] for t in ax.texts)
+    assert RING_SYMBOL_RULE in legend  # which ring point the symbol sits on
     for _, row in panel.gdf.iterrows():
         start = f"{row['country']}: {row['summary']}"[:20]
         assert start in box_texts, row["id"]
         assert json.loads(row["evidence"])
     map_texts = " ".join(_map_texts(figures["overview"]))
     assert "country-wide" not in map_texts
+
+
+def _summed_fill_max(rings: list[tuple[shapely.Geometry, float]], region: shapely.Geometry) -> float:
+    """Return the largest summed fill opacity over ``region``: faces of the rings' arrangement, each summed."""
+    if not rings:
+        return 0.0
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all([shapely.boundary(g) for g, _ in rings]))))
+    best = 0.0
+    for face in faces:
+        point = face.representative_point()
+        if region.contains(point):
+            best = max(best, sum(alpha for geom, alpha in rings if geom.contains(point)))
+    return best
+
+
+@pytest.mark.parametrize("slug", CHECKED)
+def test_ring_fills_never_stack_into_a_tint_over_syria(figures: dict[str, Figure], slug: str) -> None:
+    ax = figures[slug].axes[0]
+    rings = [
+        (shapely.make_valid(shapely.Polygon(p.get_xy())), float(p.get_facecolor()[3]))
+        for p in ax.patches
+        if isinstance(p, MplPolygon) and p.get_transform() == ax.transData and 0.0 < p.get_facecolor()[3] < 1.0
+    ]
+    syria = shapely.make_valid(load_countries().set_index("name").loc["Syria", "geometry"])
+    assert _summed_fill_max(rings, syria) <= 0.1 + 1e-9, f"{slug}: ring fills stack above 0.1"
+
+
+def test_ring_fill_rule_keeps_every_point_of_syria_at_most_0_1(layers: list[Layer]) -> None:
+    rings = next(layer for layer in layers if layer.style.layer == "uncertainty").gdf
+    assert (rings["fill_opacity"] <= 0.1).all()
+    assert (rings.loc[rings["radius_km"] > RING_FILL_MAX_KM, "fill_opacity"] == 0).all(), "large rings are outlines only"
+    filled = rings[rings["fill_opacity"] > 0]
+    assert not filled["place_id"].duplicated().any(), "a place's ring is filled once"
+    syria = shapely.make_valid(load_countries().set_index("name").loc["Syria", "geometry"])
+    assert _summed_fill_max(list(zip(filled.geometry, filled["fill_opacity"], strict=True)), syria) <= 0.1 + 1e-9

