@@ -331,3 +331,30 @@ def test_arabic_names_run_right_to_left(map_page: OfflinePage, dataset: Dataset)
     page.fill(".mm-search-input", "البوكمال")
     direction = page.evaluate("() => getComputedStyle(document.querySelector('.mm-search-results .mm-result-ar')).direction")
     assert direction == "rtl"
+
+
+def test_corroborated_filter_popup_and_link(chromium: str, built_dist: Path) -> None:
+    """"Only corroborated claims" keeps the marks whose GeoJSON says corroborated (>= 2 independent works, not contested)."""
+    features = _features(built_dist)
+    expected = {name: sorted(f["properties"]["id"] for f in feats if f["properties"].get("corroborated") is True) for name, feats in features.items()}
+    assert any(expected.values()), "the data hold corroborated claims"
+    with offline_page(chromium) as first:
+        first.open(built_dist / "index.html")
+        page = first.page
+        page.click(".mm-filters > summary")
+        page.check(".mm-opt-corroborated input")
+        assert page.evaluate(SHOWN) == expected
+        fid = expected["movements"][0]
+        page.evaluate("(id) => militiaMap.openPopup('movements', id)", fid)
+        popup = page.locator(".leaflet-popup-content .mm-popup")
+        popup.wait_for()
+        props = next(f["properties"] for f in features["movements"] if f["properties"]["id"] == fid)
+        works = json.loads(props["independent_works"])
+        assert f"Independent sources{props['corroboration']} ({'; '.join(works)}): corroborated" in popup.inner_text().replace("\n", "")
+        link = page.evaluate("() => militiaMap.permalink()")
+        assert "c2=1" in link
+    with offline_page(chromium) as second:
+        second.page.goto(link)
+        second.page.wait_for_function(READY)
+        assert second.page.evaluate(SHOWN) == expected
+        assert second.page.is_checked(".mm-opt-corroborated input")
