@@ -60,6 +60,7 @@ function __benchFind() {
 # Records window.__bench.drawn on the first frame where the criterion holds, and .painted one frame later.
 _DRAWN = {
     "ours": "document.readyState === 'complete' && !!(window.militiaMap && window.militiaMap.ready === true)",
+    "compact": "document.readyState === 'complete' && !!(window.militiaMap && window.militiaMap.ready === true)",
     "explore": (
         "document.readyState === 'complete' && (function () { var f = __benchFind();"
         " return !!f.map && f.geojson.some(function (g) { return f.map.hasLayer(g) && g.getLayers().length === n; }); })()"
@@ -277,7 +278,7 @@ def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: floa
         emit({"phase": "tooltip", "status": "timeout", "error": f"setting the view: {str(exc).splitlines()[0][:200]}"})
         return
     steps = [("tooltip", ".leaflet-tooltip", "mousemove")]
-    if kind == "ours":
+    if kind in ("ours", "compact"):
         steps.append(("popup", ".leaflet-popup .leaflet-popup-content", "mousedown"))
     for phase, selector, event in steps:
         try:

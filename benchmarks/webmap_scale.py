@@ -36,8 +36,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the project's packages im
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
-MAPS = ("ours", "explore")
-LABELS = {"ours": "militia-map", "explore": "explore()"}
+MAPS = ("ours", "compact", "explore")
+LABELS = {"ours": "militia-map", "compact": "mm compact", "explore": "explore()"}
 _RECORD = "@@bench "  # prefix of the JSON records a child prints on stdout
 MB = 1_000_000
 
@@ -83,9 +83,9 @@ def build_case(kind: str, n: int, seed: int, out_dir: Path) -> dict[str, Any]:
             target = {"lat": point.y, "lon": point.x, "layer": layer.name, "id": str(points["id"].iloc[0])}
             break
     out_dir.mkdir(parents=True, exist_ok=True)
-    if kind == "ours":
+    if kind in ("ours", "compact"):
         start = time.perf_counter()
-        html = render_webmap(layers, ds, out_dir)[0]
+        html = render_webmap(layers, ds, out_dir, compact=kind == "compact")[0]
         build_s = time.perf_counter() - start
     else:
         gdf = concat_layers(layers)
@@ -266,7 +266,7 @@ def _notes(results: list[dict[str, Any]]) -> list[str]:
         elif load["blocked"]:
             notes.append(f"{name}: the page tried the network: {load['blocked'][:3]}")
         errors = load["console_errors"] + load["page_errors"]
-        if errors and case["map"] == "ours":
+        if errors and case["map"] in ("ours", "compact"):
             notes.append(f"{name}: page errors: {errors[:3]}")
         notes.extend(f"{name}: performance entry {m['name']}: at {m['start']:.0f} ms, {m['duration']:.0f} ms" for m in t["marks"] + t["measures"])
         for phase in ("tooltip", "popup"):
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _child(json.loads(args.child))
     if not args.chromium:
         print("Chromium not found (apt-get install chromium, or pass --chromium PATH); builds only, no load times.", file=sys.stderr)
-    kinds = ["ours"] if args.skip_explore else list(MAPS)
+    kinds = ["ours", "compact"] if args.skip_explore else list(MAPS)
     if "explore" in kinds:
         try:
             import mapclassify  # noqa: F401, PLC0415 - explore() needs it

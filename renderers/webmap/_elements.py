@@ -123,3 +123,34 @@ class WebmapApp(MacroElement):
         figure.header.add_child(InlineScript(static_text("webmap.js")), name="webmap_js")
         figure.header.add_child(InlineScript(static_text("controls.js")), name="controls_js")
         super().render(**kwargs)  # type: ignore[no-untyped-call]
+
+
+class CompactWebmapApp(WebmapApp):
+    """:class:`WebmapApp` whose data block holds the compact document (``renderers.webmap._compact.pack``).
+
+    The block is still ``<script type="application/json">`` (a JSON string of base64 text, never
+    executed); ``decode.js`` decompresses it with ``DecompressionStream`` and the start call runs
+    once the data is decoded, so ``window.militiaMap`` appears then.
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.data_id }}">"""
+        + DATA_SLOT
+        + """</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        militiaMapDecode.unpack(JSON.parse(document.getElementById("{{ this.data_id }}").textContent)).then(function (data) {
+          window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, data);
+        });
+        {% endmacro %}
+        """
+    )
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401 - folium's signature
+        """Inline the decoder before the page's own script, then render as :class:`WebmapApp`."""
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure.header.add_child(InlineScript(static_text("decode.js")), name="decode_js")
+        super().render(**kwargs)

@@ -14,8 +14,9 @@ from layers import Layer
 from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
 from renderers.webmap._basemap import basemap_payload, claim_places
+from renderers.webmap._compact import pack
 from renderers.webmap._controls import controls_payload
-from renderers.webmap._elements import OfflineMap, PageFigure, WebmapApp
+from renderers.webmap._elements import CompactWebmapApp, OfflineMap, PageFigure, WebmapApp
 from renderers.webmap._escape import script_json
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
@@ -74,7 +75,7 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     }
 
 
-def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) -> folium.Map:
+def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, compact: bool = False) -> folium.Map:
     """Return the folium map (inside its figure), ready to render offline.
 
     Parameters
@@ -85,6 +86,9 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
         The dataset, for its title, version, as-of date, licence and disclaimer.
     built
         Build date shown on the page; by default from ``SOURCE_DATE_EPOCH`` or the clock.
+    compact
+        Put the compact document (``renderers.webmap._compact.pack``: gzip + base64) in the data
+        block instead of plain JSON; the page decodes it with ``decode.js``.
     """
     figure = PageFigure(ds.info.title, ds.data_sha256)
     fmap = OfflineMap(
@@ -98,7 +102,7 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None) 
     )
     figure.add_child(fmap)
     data = page_data(layers, ds, built=built or build_date())
-    fmap.add_child(WebmapApp(script_json(data)))
+    fmap.add_child(CompactWebmapApp(script_json(pack(data))) if compact else WebmapApp(script_json(data)))
     set_deterministic_ids(figure)
     return fmap
 
@@ -143,9 +147,9 @@ def digest_meta(data_sha256: str) -> str:
     return f'\n<meta name="militia-map:data-sha256" content="{data_sha256}">'
 
 
-def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write ``out_dir/index.html``, the offline web map; return its path."""
+def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path, *, compact: bool = False) -> list[Path]:
+    """Write ``out_dir/index.html``, the offline web map (``compact``: see :func:`build_webmap`); return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / INDEX
-    path.write_text(render_page(build_webmap(layers, ds)), encoding="utf-8")
+    path.write_text(render_page(build_webmap(layers, ds, compact=compact)), encoding="utf-8")
     return [path]

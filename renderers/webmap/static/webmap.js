@@ -1252,7 +1252,8 @@ var militiaMapApp = (function () {
   }
 
   function start(map, dataElement) {
-    var data = JSON.parse(dataElement.textContent);
+    // The data block's element, or the page data already decoded from the compact block (decode.js).
+    var data = dataElement && dataElement.nodeType ? JSON.parse(dataElement.textContent) : dataElement;
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
       layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false },
