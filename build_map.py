@@ -147,6 +147,14 @@ def configure_logging(verbose: int, quiet: int) -> None:
     """Send progress to stderr; ``-v`` adds detail, ``-q`` keeps only problems."""
     level = max(logging.DEBUG, min(logging.ERROR, logging.INFO - 10 * (verbose - quiet)))
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    if verbose <= 0:  # third-party loggers (fontTools' font subsetting, matplotlib, pyogrio) only speak up with -v
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_own_or_warning)
+
+
+def _own_or_warning(record: logging.LogRecord) -> bool:
+    """Pass the project's records, and others' warnings and errors."""
+    return record.name == log.name or record.name.startswith(log.name + ".") or record.levelno >= logging.WARNING
 
 
 def load_or_report(data_dir: Path, sources_dir: Path | None) -> Dataset | None:
@@ -198,10 +206,11 @@ def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
 
 
 def _timed(step: str, func):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    log.info("%s …", step)
+    """Run one build step and print one line for it when it is done (``-v`` also says when it starts)."""
+    log.debug("%s …", step)
     started = time.perf_counter()
     result = func()
-    log.info("%s done in %.1f s", step, time.perf_counter() - started)
+    log.info("%s: %.1f s", step, time.perf_counter() - started)
     return result
 
 

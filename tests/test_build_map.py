@@ -284,3 +284,15 @@ def test_internal_error_while_building_is_one_line(
 )
 def test_command_first(argv: list[str], expected: list[str]) -> None:
     assert build_map.command_first(argv, build_map._parser()[1]) == expected
+
+
+@pytest.mark.parametrize(("verbose", "shown"), [(0, ["ours", "their warning"]), (1, ["ours", "their info", "their warning"])])
+def test_third_party_loggers_are_quiet_without_v(verbose: int, shown: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """fontTools' subsetting log (1,360 lines of a `make map`) and other libraries' info stay out unless -v."""
+    import build_map  # noqa: PLC0415
+
+    build_map.configure_logging(verbose, 0)
+    logging.getLogger("militia_map").info("ours")
+    logging.getLogger("fontTools.subset").info("their info")
+    logging.getLogger("matplotlib.font_manager").warning("their warning")
+    assert capsys.readouterr().err.splitlines() == shown

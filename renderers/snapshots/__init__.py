@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from dataset.model import Dataset
@@ -9,15 +13,61 @@ from layers import Layer
 from renderers.snapshots.figure import FORMATS, render_view
 from renderers.snapshots.views import View, default_views
 
+# What the forked workers draw from: set just before the pool starts, inherited by fork (no pickling).
+_JOB: tuple[list[Layer], Dataset, Path] | None = None
+
+
+def _draw(view: View) -> list[Path]:
+    if _JOB is None:  # pragma: no cover - set before any worker starts
+        msg = "snapshot worker started without its job"
+        raise RuntimeError(msg)
+    layers, ds, folder = _JOB
+    return render_view(layers, ds, view, folder, formats=FORMATS)
+
+
+def workers() -> int:
+    """Return how many processes draw snapshots: the cores this process may use (``MILITIA_MAP_JOBS`` overrides)."""
+    wanted = os.environ.get("MILITIA_MAP_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _progress(done: int, total: int) -> None:
+    """Show done/total on a terminal (a log file gets no progress lines)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r  snapshots {done}/{total}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
 
 def write_snapshots(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write every default view into ``out_dir/snapshots/`` in PNG, SVG and PDF; return the paths."""
+    """Write every default view into ``out_dir/snapshots/`` in PNG, SVG and PDF; return the paths.
+
+    Views are drawn in parallel, one process per core (forked, so the layers are not copied);
+    each view's files are the same as a serial run's, and the paths come back in view order.
+    """
+    global _JOB  # noqa: PLW0603 - the forked workers' input
     folder = out_dir / "snapshots"
     folder.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for view in default_views():
-        paths += render_view(layers, ds, view, folder, formats=FORMATS)
-    return paths
+    views = default_views()
+    n = min(workers(), len(views))
+    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        paths: list[Path] = []
+        for i, view in enumerate(views, start=1):
+            paths += render_view(layers, ds, view, folder, formats=FORMATS)
+            _progress(i, len(views))
+        return paths
+    _JOB = (layers, ds, folder)
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_draw, view): i for i, view in enumerate(views)}
+            results: dict[int, list[Path]] = {}
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                _progress(done, len(views))
+    finally:
+        _JOB = None
+    return [p for i in range(len(views)) for p in results[i]]
 
 
-__all__ = ["View", "default_views", "render_view", "write_snapshots"]
+__all__ = ["View", "default_views", "render_view", "workers", "write_snapshots"]
