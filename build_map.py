@@ -14,6 +14,7 @@ Exit codes: 0 ok, 1 data problems (or a failed build), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import shutil
 import sys
@@ -184,7 +185,7 @@ def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
     A failure leaves ``out`` as it was.
     """
     from layers import build_layers  # noqa: PLC0415 - keep `check` fast
-    from renderers import RENDERERS  # noqa: PLC0415
+    from renderers import RENDERERS, _reuse  # noqa: PLC0415
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -194,10 +195,19 @@ def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
     try:
         started = time.perf_counter()
         layers = _timed("Building layers", lambda: build_layers(ds, overlay))
+        previous, entries = _reuse.read_manifest(out), {}
+        base = _reuse.inputs_key(layers, ds)
         for n, (name, render) in enumerate(RENDERERS, start=1):
-            paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
+            key = hashlib.sha256(f"{base}\0{name}".encode()).hexdigest()
+            paths = _reuse.reuse(previous, out, name, key, staging)
+            if paths is not None:
+                log.info("[%d/%d] %s: unchanged, reused from %s", n, len(RENDERERS), name, out.name)
+            else:
+                paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
+            entries[name] = {"key": key, "files": [p.relative_to(staging).as_posix() for p in paths]}
             for path in paths:
                 log.debug("  wrote %s", path.relative_to(staging))
+        _reuse.write_manifest(staging, entries)
         _swap(staging, out)
         log.info("Built %s in %.1f s.", out, time.perf_counter() - started)
     except BaseException:
