@@ -93,11 +93,11 @@ def recorded(monkeypatch: pytest.MonkeyPatch, dataset: Dataset) -> dict[str, Any
         calls["load"] = (data_dir, sources_dir)
         return dataset
 
-    def run_build(ds: Dataset, out: Path) -> int:
+    def run_build(ds: Dataset, out: Path, overlay: object = None) -> int:
         calls["build"] = out
         return 0
 
-    def run_snapshot(ds: Dataset, snapshot: tuple[View, tuple[str, ...]], out: Path) -> int:
+    def run_snapshot(ds: Dataset, snapshot: tuple[View, tuple[str, ...]], out: Path, overlay: object = None) -> int:
         calls["snapshot"] = (*snapshot, out)
         return 0
 
@@ -257,7 +257,7 @@ def test_internal_error_while_building_is_one_line(
     class UnexpectedError(Exception):
         pass
 
-    def broken(ds: Dataset, out: Path) -> None:
+    def broken(ds: Dataset, out: Path, overlay: object = None) -> None:
         raise UnexpectedError("kaput")
 
     monkeypatch.setattr(build_map, "load_or_report", lambda *_: dataset)
