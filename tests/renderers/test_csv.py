@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def csv_rows(layers, dataset, tmp_path_factory) -> list[dict[str, str]]:
     """The CSV rows written for the real dataset."""
-    (path,) = write_csv(layers, dataset, tmp_path_factory.mktemp("csv"))
+    path, _sidecar = write_csv(layers, dataset, tmp_path_factory.mktemp("csv"))
     with path.open(encoding="utf-8-sig", newline="") as src:
         return list(csv.DictReader(src))
 
@@ -154,7 +154,7 @@ def hostile_rows(tmp_path_factory, sources_dir) -> list[dict[str, str]]:
             text = text.replace(old, new, 1)
         path.write_text(text, encoding="utf-8")
     ds = load_dataset(data, sources_dir=sources_dir)
-    (path,) = write_csv(build_layers(ds), ds, tmp_path_factory.mktemp("csv-out"))
+    path, _sidecar = write_csv(build_layers(ds), ds, tmp_path_factory.mktemp("csv-out"))
     with path.open(encoding="utf-8-sig", newline="") as src:
         return list(csv.DictReader(src))
 

@@ -8,6 +8,7 @@ One quote gets a payload inside it, in the claim and in the copied source text a
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
@@ -106,7 +107,7 @@ def inject(data: Path, seeds: Path, dest: Path, payloads: list[str], *, shift: i
     path = out.data_dir / "sources.yaml"
     sources = _load(path)
     for source in sources["sources"]:
-        for key in ("title", "author", "publisher", "note"):
+        for key in ("title", "author", "publisher", "note", *(["acquired_basis"] if "acquired_basis" in source else [])):
             source[key] = deal(f"source.{key}")
     _dump(path, sources)
 
@@ -145,4 +146,13 @@ def inject(data: Path, seeds: Path, dest: Path, payloads: list[str], *, shift: i
                 claim["time"]["basis"] = deal("claim.basis")
         _dump(path, doc)
     out.quote = _insert_quote(out.data_dir, out.sources_dir, sources["sources"], QUOTE_PAYLOAD)
+    _rehash(out, sources)
     return out
+
+
+def _rehash(out: Injected, sources: dict[str, Any]) -> None:
+    """Record the changed texts' SHA-256, as an analyst does after re-verifying the quotes in a new copy."""
+    for source in sources["sources"]:
+        if source.get("text"):
+            source["text_sha256"] = hashlib.sha256((out.sources_dir / source["text"]).read_bytes()).hexdigest()
+    _dump(out.data_dir / "sources.yaml", sources)
