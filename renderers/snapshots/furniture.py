@@ -76,6 +76,10 @@ def overlay_credits(layers: list[Layer]) -> list[str]:
     return list(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution and len(layer.gdf)))
 
 
+# Characters per footer line: the notes run the page's width, clear of the country-wide box above.
+FOOTER_WIDTH = 222
+
+
 def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int = 118, overlay_credits: list[str] | None = None) -> None:
     """Write the source list, the base-data and overlay attributions, version and disclaimer.
 
@@ -98,7 +102,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int
         *(overlay_credits or []),
         f"Disclaimer: {ds.info.disclaimer}",
     ]
-    text = "\n".join(textwrap.fill(n, 200) for n in notes)
+    text = "\n".join(textwrap.fill(n, FOOTER_WIDTH) for n in notes)
     fig.text(0.025, 0.012, text, fontsize=5.8, va="bottom", ha="left", color="#333333", linespacing=1.3)
 
 
