@@ -86,10 +86,13 @@ def test_country_wide_claims_are_a_list_with_quotes_not_a_mark(map_page: Offline
     assert not page.evaluate("() => militiaMap.map.hasLayer(militiaMap.layers.countrywide.group)"), "country-wide claims must not be drawn"
     assert not page.evaluate("() => [...document.querySelectorAll('.mm-layers input[data-layer]')].some((b) => b.dataset.layer === 'countrywide')")
     page.click(".mm-countrywide > summary")
-    text = " ".join(page.inner_text(".mm-countrywide").split())
     assert f"({len(features)})" in page.inner_text(".mm-countrywide > summary")
     for feature in features:
         p = feature["properties"]
+        # What a reader sees with the entry scrolled into view (entries out of view are not laid out).
+        item = page.locator(f".mm-countrywide li[data-feature='{p['id']}']")
+        item.scroll_into_view_if_needed()
+        text = " ".join(item.inner_text().split())
         assert f"id: {p['id']}" in text
         for entry in json.loads(p["evidence"]):
             assert " ".join(entry["quote"].split()) in text, p["id"]
