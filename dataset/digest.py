@@ -25,11 +25,16 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(data_dir).as_posix())
 
 
-def data_digest(data_dir: Path) -> str:
-    """Return the SHA-256 (64 hex digits) of ``data_dir``'s files, by the rule in this module's docstring."""
+def files_digest(root: Path, files: list[Path]) -> str:
+    """Return the SHA-256 of ``files`` in the given order: for each, its path relative to ``root``, NUL, length, NUL, bytes."""
     h = hashlib.sha256()
-    for path in data_files(data_dir):
+    for path in files:
         raw = path.read_bytes()
-        h.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0" + str(len(raw)).encode("ascii") + b"\0")
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + str(len(raw)).encode("ascii") + b"\0")
         h.update(raw)
     return h.hexdigest()
+
+
+def data_digest(data_dir: Path) -> str:
+    """Return the SHA-256 (64 hex digits) of ``data_dir``'s files, by the rule in this module's docstring."""
+    return files_digest(data_dir, data_files(data_dir))

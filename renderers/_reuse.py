@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dataset.digest import files_digest
 from dataset.model import Dataset
 from layers import Layer
 
@@ -29,14 +30,9 @@ _CODE_FILES = ("build_map.py", "package-lock.json", "requirements.lock")
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Return the SHA-256 of the code that draws the outputs (package sources, static assets, pins)."""
-    h = hashlib.sha256()
     files = [p for d in _CODE for p in (ROOT / d).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     files += [ROOT / f for f in _CODE_FILES if (ROOT / f).is_file()]
-    for path in sorted(files, key=lambda p: p.relative_to(ROOT).as_posix()):
-        raw = path.read_bytes()
-        h.update(f"{path.relative_to(ROOT).as_posix()}\0{len(raw)}\0".encode())
-        h.update(raw)
-    return h.hexdigest()
+    return files_digest(ROOT, sorted(files, key=lambda p: p.relative_to(ROOT).as_posix()))
 
 
 def inputs_key(layers: list[Layer], ds: Dataset) -> str:

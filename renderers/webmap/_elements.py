@@ -86,6 +86,18 @@ class OfflineMap(folium.Map):
         super(JSCSSMixin, self).render(**kwargs)  # type: ignore[no-untyped-call]
 
 
+# The non-executed data block, holding only the slot when templated (both apps share it).
+_DATA_BLOCK_MACRO = (
+    """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.data_id }}">"""
+    + DATA_SLOT
+    + """</script>
+        {% endmacro %}
+"""
+)
+
+
 class WebmapApp(MacroElement):
     """The page's own script and stylesheet, the data block, and the call that draws the map.
 
@@ -95,12 +107,8 @@ class WebmapApp(MacroElement):
     """
 
     _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.data_id }}">"""
-        + DATA_SLOT
-        + """</script>
-        {% endmacro %}
+        _DATA_BLOCK_MACRO
+        + """
         {% macro script(this, kwargs) %}
         window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, document.getElementById("{{ this.data_id }}"));
         {% endmacro %}
@@ -134,12 +142,8 @@ class CompactWebmapApp(WebmapApp):
     """
 
     _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.data_id }}">"""
-        + DATA_SLOT
-        + """</script>
-        {% endmacro %}
+        _DATA_BLOCK_MACRO
+        + """
         {% macro script(this, kwargs) %}
         militiaMapDecode.unpack(JSON.parse(document.getElementById("{{ this.data_id }}").textContent)).then(function (data) {
           window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, data);

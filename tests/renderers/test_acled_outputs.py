@@ -169,23 +169,32 @@ def test_check_validates_overlays_given_before_or_after_the_subcommand(acled_csv
     assert capsys.readouterr().err.count("6 of 307 ACLED events kept") == 2
 
 
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Return an ACLED export's header and rows, to write a changed copy with :func:`_write`."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def test_an_export_without_timestamps_writes_nulls_not_floats(acled_csv, dataset, tmp_path):
     from layers import build_layers  # noqa: PLC0415
     from overlays import load_overlays  # noqa: PLC0415
     from renderers.geojson import write_geojson_layers  # noqa: PLC0415
     from renderers.qgis import write_geopackage  # noqa: PLC0415
 
-    with acled_csv.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        header = list(reader.fieldnames or [])
+    header, rows = _read(acled_csv)
     for n, row in enumerate(rows):
         row["timestamp"] = "" if n % 2 else row["timestamp"]  # half the rows without a timestamp
-    path = tmp_path / "half_stamped.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+    path = _write(tmp_path / "half_stamped.csv", header, rows)
     overlay = load_overlays([path], SETTINGS)
     assert overlay is not None
     layers = [layer for layer in build_layers(dataset, overlay) if layer.name.startswith("acled")]
@@ -207,19 +216,13 @@ def test_overlay_csv_neutralises_formulas_from_the_file(acled_csv, dataset, tmp_
     from overlays import load_overlays  # noqa: PLC0415
     from renderers.acled_csv import write_acled_csv  # noqa: PLC0415
 
-    with acled_csv.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = [r for r in reader if "Pro-Iran" in r["actor1"] + r["assoc_actor_1"] + r["actor2"] + r["assoc_actor_2"]]
-        header = list(reader.fieldnames or [])
+    header, rows = _read(acled_csv)
+    rows = [r for r in rows if "Pro-Iran" in r["actor1"] + r["assoc_actor_1"] + r["actor2"] + r["assoc_actor_2"]]
     attacks = ['=HYPERLINK("http://example.invalid","x")', "+1+2", "@SUM(A1)", "-2+3"]
     assert len(rows) >= len(attacks)
     for row, attack in zip(rows, attacks, strict=False):
         row["notes"] = attack
-    path = tmp_path / "formulas.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
+    path = _write(tmp_path / "formulas.csv", header, rows)
     overlay = load_overlays([path], SETTINGS)
     assert overlay is not None
     write_acled_csv(build_acled_layers(overlay), dataset, tmp_path)
