@@ -9,6 +9,7 @@ from typing import Any
 
 from dataset._fields import RecordReader
 from dataset._yaml import read_records, read_yaml, records_of
+from dataset.lifespan import TIME_KINDS
 from dataset.model import Actor, Citation, ClaimType, DatasetInfo, Source
 from dataset.problems import ProblemLog, shown
 from geo.gazetteer import arabic_names
@@ -86,9 +87,10 @@ def load_vocabulary(data_dir: Path, log: ProblemLog) -> tuple[dict[str, Actor], 
     _check_parent_cycles(actors, rel, log)
     types: dict[str, ClaimType] = {}
     for rid, rec in records_of(doc, "types", log, rel):
-        rdr = RecordReader(rec, rel, rid, log, ["id", "label", "layer", "acled_event_type", "acled_sub_event_type"])
+        rdr = RecordReader(rec, rel, rid, log, ["id", "label", "layer", "acled_event_type", "acled_sub_event_type", "time_kind"])
         if _unique(seen, rid, rdr):
-            types[rid] = ClaimType(rid, rdr.text("label"), rdr.choice("layer", LAYERS), rdr.text("acled_event_type"), rdr.text("acled_sub_event_type"))
+            acled = rdr.text("acled_event_type"), rdr.text("acled_sub_event_type")
+            types[rid] = ClaimType(rid, rdr.text("label"), rdr.choice("layer", LAYERS), *acled, rdr.choice("time_kind", TIME_KINDS))
     return actors, types
 
 

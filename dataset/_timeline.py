@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from dataset._fields import RecordReader
 from dataset._yaml import read_yaml, record_name
+from dataset.lifespan import Lifespan, is_current
 from dataset.model import Claim, Story, Timeline, TimelineStop
 from dataset.problems import ProblemLog, shown
 
 REL = "timeline.yaml"
 
 
-def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog, *, claims_complete: bool = True) -> Timeline:
+def load_timeline(
+    data_dir: Path, claims: list[Claim], log: ProblemLog, *, claims_complete: bool = True, span: Callable[[Claim], Lifespan] | None = None
+) -> Timeline:
     """Return the timeline; an absent file gives an empty one, a bad one logs each problem.
 
     Parameters
@@ -27,6 +31,9 @@ def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog, *, claim
     claims_complete
         ``False`` when a claims file could not be read (already reported): a stop naming an
         unknown claim is then not reported again, as the claim may be in that file.
+    span
+        The claim's effective span (:func:`dataset.lifespan.span_of`); a stop's day must be one on
+        which its claim is current (new or ongoing). Without it, the stated span.
     """
     path = data_dir / REL
     if not path.exists():
@@ -39,12 +46,22 @@ def load_timeline(data_dir: Path, claims: list[Claim], log: ProblemLog, *, claim
         return Timeline()
     RecordReader(doc, REL, "(file)", log, ["stops", "story"])
     by_id = {c.id: c for c in claims}
-    stops = _stops(doc.get("stops"), by_id, log, report_unknown=claims_complete)
+    stops = _stops(doc.get("stops"), by_id, log, report_unknown=claims_complete, span=span)
     story = _story(doc.get("story"), log)
     return Timeline(tuple(sorted(stops, key=lambda s: s.date)), story)
 
 
-def _stops(items: object, claims: dict[str, Claim], log: ProblemLog, *, report_unknown: bool) -> list[TimelineStop]:
+def _current(claim: Claim, day: dt.date, span: Callable[[Claim], Lifespan] | None) -> tuple[bool, str]:
+    """Return whether ``claim`` is current on ``day`` and the span's label."""
+    if span is None:
+        return claim.time.covers(day), claim.time.label()
+    life = span(claim)
+    return is_current(life, day), f"{claim.time.as_written}: {life.label()}"
+
+
+def _stops(
+    items: object, claims: dict[str, Claim], log: ProblemLog, *, report_unknown: bool, span: Callable[[Claim], Lifespan] | None = None
+) -> list[TimelineStop]:
     if items is None:
         return []
     if not isinstance(items, list):
@@ -68,10 +85,11 @@ def _stops(items: object, claims: dict[str, Claim], log: ProblemLog, *, report_u
         claim = claims.get(claim_id)
         if claim_id and claim is None and report_unknown:
             rdr.problem("claim", f"unknown claim {shown(claim_id)}.", "Name the id of the claim in data/claims/ that grounds this turning point.")
-        if claim is not None and day is not None and not claim.time.covers(day):
+        current, span_text = _current(claim, day, span) if claim is not None and day is not None else (True, "")
+        if not current:
             rdr.problem(
                 "date",
-                f"{day.isoformat()} lies outside the span of claim {claim_id!r} ({claim.time.label()}).",
+                f"{day.isoformat() if day else ''} lies outside the span of claim {claim_id!r} ({span_text}).",
                 "Pick a day inside the claim's span, so the stop shows its own evidence.",
             )
         if label and day is not None and claim is not None:

@@ -8,6 +8,7 @@ from dataset._claims import ClaimParser
 from dataset._records import load_info, load_places, load_sources, load_vocabulary
 from dataset._timeline import load_timeline
 from dataset.digest import data_digest
+from dataset.lifespan import span_of
 from dataset.model import Claim, Dataset, Source
 from dataset.problems import DataError, ProblemLog, shown
 from dataset.quotes import check_quotes, read_source_texts
@@ -66,7 +67,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, *, sources_dir: Path | None 
     parser = ClaimParser(log, actors=actors, types=types, sources=sources, gazetteer=gazetteer)
     claims = parser.parse_folder(data_dir / "claims", data_dir)
     _check_footnotes(claims, sources, log)
-    timeline = load_timeline(data_dir, claims, log, claims_complete=not parser.unread)
+    timeline = load_timeline(data_dir, claims, log, claims_complete=not parser.unread, span=lambda c: span_of(c, types, sources))
     texts = read_source_texts(sources, find_sources_dir(sources_dir), log)
     checked = check_quotes(claims, sources, texts, log)
     missing = sorted({ev.source for c in claims for ev in c.evidence if sources.get(ev.source) and sources[ev.source].text and ev.source not in texts})

@@ -61,13 +61,18 @@ class Actor:
 
 @dataclass(frozen=True)
 class ClaimType:
-    """One claim type, the layer that draws it and its ACLED mapping."""
+    """One claim type, the layer that draws it, its ACLED mapping and its time kind.
+
+    ``time_kind`` is ``"event"`` (it happens: a withdrawal, a strike) or ``"state"`` (it holds:
+    a presence, a supply line); :mod:`dataset.lifespan` ends an event's open end at its last report.
+    """
 
     id: str
     label: str
     layer: str
     acled_event_type: str
     acled_sub_event_type: str
+    time_kind: str = "state"
 
 
 def span_covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:

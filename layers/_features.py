@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dataset.corroboration import corroborated, independent_works
+from dataset.lifespan import effective_span
 from dataset.model import Claim, Dataset, Evidence
 from geo.place import Place
 from layers.style import actor_group
@@ -15,6 +16,7 @@ COMMON_COLUMNS = [
     "id", "claim_id", "name", "summary", "type", "type_label", "acled_event_type", "acled_sub_event_type",
     "actors", "actors_label", "actor_group",
     "date_start", "date_end", "date_precision", "date_as_written", "date_label", "date_basis", "acled_time_precision",
+    "time_kind", "span_end", "end_basis", "last_reported", "span_label",
     "place_ids", "place_names", "loc_precision", "radius_km", "acled_geo_precision", "coord_source",
     "status", "note", "quote", "citation", "url", "evidence", "n_evidence", "corroboration", "independent_works", "corroborated", "source_file",
 ]  # fmt: skip
@@ -80,6 +82,7 @@ def claim_properties(ds: Dataset, claim: Claim, places: list[Place]) -> dict[str
         "date_label": t.label(),
         "date_basis": t.basis,
         "acled_time_precision": t.acled_time_precision,
+        **lifespan_properties(ds, claim),
         "place_ids": json.dumps([p.id for p in places]),
         "place_names": " → ".join(p.name for p in places),
         "loc_precision": coarsest.precision if coarsest else "",
@@ -97,6 +100,22 @@ def claim_properties(ds: Dataset, claim: Claim, places: list[Place]) -> dict[str
         "independent_works": json.dumps([_work_label(ds, w) for w in works], ensure_ascii=False),
         "corroborated": corroborated(claim, len(works)),
         "source_file": claim.file,
+    }
+
+
+def lifespan_properties(ds: Dataset, claim: Claim) -> dict[str, Any]:
+    """Return the effective-span properties of ``claim`` (:func:`dataset.lifespan.effective_span`).
+
+    ``span_end`` is the end the map uses (ISO date, or ``None`` when open); ``date_start`` and
+    ``date_end`` stay what the source says.
+    """
+    span = effective_span(ds, claim)
+    return {
+        "time_kind": span.time_kind,
+        "span_end": span.end.isoformat() if span.end else None,
+        "end_basis": span.end_basis,
+        "last_reported": span.last_reported.isoformat() if span.last_reported else None,
+        "span_label": span.label(),
     }
 
 

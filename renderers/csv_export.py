@@ -18,7 +18,8 @@ CSV_NAME = "militia_map.csv"
 COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
     "location", "latitude", "longitude", "geo_precision", "source", "notes",
-    "claim_id", "layer", "role", "stop", "place_id", "status", "date_start", "date_end", "date_label", "actors_label",
+    "claim_id", "layer", "role", "stop", "place_id", "status", "date_start", "date_end", "date_label",
+    "time_kind", "span_end", "end_basis", "last_reported", "span_label", "actors_label",
     "actor_group", "quote", "locator", "citation", "url", "loc_precision", "radius_km", "corroboration", "independent_works", "feature_id",
 ]  # fmt: skip
 POINT_LAYERS = ("presence", "strikes", "risks")
@@ -52,7 +53,7 @@ def spreadsheet_cell(value: Any) -> str:  # noqa: ANN401
 
 def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
     """Return the CSV cells every row of feature ``row`` shares."""
-    row = {k: _text(v) if k in {"date_start", "date_end", "url", "note"} else v for k, v in row.items()}
+    row = {k: _text(v) if k in {"date_start", "date_end", "span_end", "last_reported", "url", "note"} else v for k, v in row.items()}
     actors = json.loads(row["actors"])
     evidence = json.loads(row["evidence"])
     date = row["date_end"] or row["date_start"] or ""
@@ -64,6 +65,8 @@ def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
         "notes": row["summary"] + (f" Note: {row['note']}" if row["note"] else ""),
         "claim_id": row["claim_id"], "layer": layer, "status": row["status"],
         "date_start": row["date_start"] or "", "date_end": row["date_end"] or "", "date_label": row["date_label"],
+        "time_kind": row["time_kind"], "span_end": row["span_end"] or "", "end_basis": row["end_basis"],
+        "last_reported": row["last_reported"] or "", "span_label": row["span_label"],
         "actors_label": row["actors_label"], "actor_group": row["actor_group"], "quote": row["quote"],
         "locator": " | ".join(e["locator"] for e in evidence), "citation": row["citation"], "url": row["url"] or "",
         "corroboration": row["corroboration"], "independent_works": "; ".join(json.loads(row["independent_works"])),

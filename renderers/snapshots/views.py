@@ -74,8 +74,17 @@ def _bound(value: object) -> dt.date | None:
 
 
 def covers(date_start: object, date_end: object, day: dt.date) -> bool:
-    """Return whether a feature's time span covers ``day`` (open bounds count as covering)."""
+    """Return whether a feature's time span covers ``day`` (open bounds count as covering).
+
+    Pass a claim's effective end (``span_end``, :mod:`dataset.lifespan`), not the stated one.
+    """
     return span_covers(_bound(date_start), _bound(date_end), day)
+
+
+def end_column(gdf: object) -> str:
+    """Return the column holding the end the map uses: ``span_end`` for claims, ``date_end`` for overlays."""
+    columns = getattr(gdf, "columns", ())
+    return "span_end" if "span_end" in columns else "date_end"
 
 
 def select_layers(layers: list[Layer], view: View) -> list[Layer]:
@@ -87,7 +96,7 @@ def select_layers(layers: list[Layer], view: View) -> list[Layer]:
         if len(gdf):
             keep = gdf.intersects(box)
             if view.as_of is not None:
-                keep &= np.array([covers(s, e, view.as_of) for s, e in zip(gdf["date_start"], gdf["date_end"], strict=True)], dtype=bool)
+                keep &= np.array([covers(s, e, view.as_of) for s, e in zip(gdf["date_start"], gdf[end_column(gdf)], strict=True)], dtype=bool)
             gdf = gdf[keep]
         chosen.append(Layer(gdf, layer.style))
     return chosen

@@ -20,6 +20,7 @@ from dataset._timeline import story_claims
 from geo.gazetteer import Gazetteer
 from geo.names import normalize_name
 from renderers.webmap.screenshot import OfflinePage, offline_page
+from tests.time_rule import expected_spans
 
 pytestmark = pytest.mark.browser
 LAYERS = ("countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites")
@@ -43,13 +44,17 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def expected_on(features: dict[str, list[dict[str, Any]]], day: dt.date, *, fade: bool, undated: bool) -> dict[str, list[str]]:
-    """The ids each layer should show on ``day``: spans covering it, ended ones if faded, undated ones if asked."""
+    """The ids each layer should show on ``day``: spans covering it, ended ones if faded, undated ones if asked.
+
+    The end is the effective one, computed from data/ by the README's rule (tests/time_rule.py).
+    """
+    spans = expected_spans()
     out = {}
     for name, feats in features.items():
         keep = []
         for f in feats:
             p = f["properties"]
-            start, end = _day(p["date_start"]), _day(p["date_end"])
+            start, end = _day(p["date_start"]), _day(spans[p["claim_id"]][1])
             if start is None and end is None:
                 ok = undated
             elif start is not None and start > day:
@@ -92,7 +97,9 @@ def test_ended_claims_fade_or_hide_and_undated_can_be_hidden(map_page: OfflinePa
     assert page.evaluate("() => militiaMap.state.date") == "2024-12-10"
     day = dt.date(2024, 12, 10)
     assert page.evaluate(SHOWN) == expected_on(features, day, fade=True, undated=True)
-    ended = [f["properties"]["id"] for f in features["movements"] if _day(f["properties"]["date_end"]) and _day(f["properties"]["date_end"]) < day]
+    spans = expected_spans()
+    ends = {f["properties"]["id"]: _day(spans[f["properties"]["claim_id"]][1]) for f in features["movements"]}
+    ended = [fid for fid, end in ends.items() if end and end < day]
     assert ended, "the data should have movements that ended before 10 Dec 2024"
     opacity = page.evaluate(
         "(id) => militiaMap.layers.movements.features.find((f) => f.id === id).layer.getLayers().map((l) => l.options.opacity)", ended[0]

@@ -304,6 +304,14 @@ CASES = [
         "{id: IRGC, parent: Quds Force, label:",
         [VOC, "'IRGC'", "'parent'", "cycle: IRGC → Quds Force → IRGC", "no parent"],
     ),
+    ("time-kind-missing", VOC, "Air/drone strike, time_kind: event}", "Air/drone strike}", [VOC, "'air-strike'", "'time_kind'", "is missing", "event, state"]),
+    (
+        "time-kind-unknown",
+        VOC,
+        "layer: movements, acled_event_type: Strategic developments, acled_sub_event_type: Change to group/activity, time_kind: event}",
+        "layer: movements, acled_event_type: Strategic developments, acled_sub_event_type: Change to group/activity, time_kind: moment}",
+        [VOC, "'reinforcement'", "'time_kind'", "'moment' is not allowed", "event, state"],
+    ),
     ("parent-self", VOC, "{id: Iran, label: Iran (state),", "{id: Iran, parent: Iran, label: Iran (state),", [VOC, "'Iran'", "'parent'", "cycle: Iran → Iran"]),
     (
         "yaml-merge-key",

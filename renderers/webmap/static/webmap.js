@@ -489,10 +489,11 @@ var militiaMapApp = (function () {
 
   // A feature's phase on the chosen date: 'current', 'ended' (faded or hidden), 'undated' or 'hidden'.
   // The rule is dataset.model.span_covers (also the snapshots'): a span covers a day when
-  // start <= day <= end, open bounds covering every day on their side.
+  // start <= day <= end, open bounds covering every day on their side. The end is the claim's
+  // effective end (span_end, dataset/lifespan.py); overlays without one use date_end.
   function phaseOf(props, state) {
     if (!state.date) { return 'current'; }
-    var start = props.date_start, end = props.date_end;
+    var start = props.date_start, end = props.span_end !== undefined ? props.span_end : props.date_end;
     if (!start && !end) { return state.undated ? 'undated' : 'hidden'; }
     if (start && start > state.date) { return 'hidden'; }
     if (end && end < state.date) { return state.ended === 'fade' ? 'ended' : 'hidden'; }
