@@ -282,3 +282,43 @@ def ring_fill_opacities(place_ids: list[str], radii_km: list[float]) -> list[flo
 # centre instead was tried: it pulled the SDF-held areas, Deir ez-Zor and Homs desert symbols
 # together near Palmyra, far from those places, and hid the Hama label.)
 RING_SYMBOL_RULE = "symbol on the ring, at its northernmost point inside the country"
+
+
+@dataclass(frozen=True)
+class PhaseStyle:
+    """How a mark is drawn by where its claim stands on the chosen day (:func:`dataset.lifespan.phase`).
+
+    Every renderer draws the mark in its layer's own style, then applies this on top.
+
+    Parameters
+    ----------
+    label
+        The legend's words for this phase (the legend says which halo means what).
+    opacity
+        Factor on the mark's opacity (1 unchanged; ended marks are faded).
+    halo, halo_width
+        Colour and width in px of a casing drawn under the mark ("" for none).
+    dash
+        Dash pattern in px for the mark's outline or line ("" keeps the layer's own).
+    """
+
+    label: str
+    opacity: float = 1.0
+    halo: str = ""
+    halo_width: float = 0.0
+    dash: str = ""
+
+
+# Day view: new marks stand out with a thick yellow casing; ended ones are faded.
+PHASE_STYLES: dict[str, PhaseStyle] = {
+    "new": PhaseStyle("New: started in the window before the date (yellow halo)", 1.0, "#F0E442", 6.0),
+    "ongoing": PhaseStyle("Ongoing on the date", 1.0),
+    "ended": PhaseStyle("Ended, or last reported before the date (faded)", 0.3),
+    "undated": PhaseStyle("Undated (the source gives no date)", 1.0),
+}
+# Compare view (dates A and B): only at A ghosted and dashed, at both plain, only at B with the halo.
+COMPARE_STYLES: dict[str, PhaseStyle] = {
+    "only_a": PhaseStyle("Only at A: gone by B (faded, dashed)", 0.35, "", 0.0, "4 4"),
+    "both": PhaseStyle("At A and at B", 1.0),
+    "only_b": PhaseStyle("Only at B: new since A (yellow halo)", 1.0, "#F0E442", 6.0),
+}
