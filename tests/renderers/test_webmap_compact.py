@@ -131,3 +131,53 @@ def test_coordinates_are_integer_deltas_in_morton_order() -> None:
     assert all(isinstance(v, int) for v in layer["c"])
     # the two near points come first and one metre apart: a delta of one unit each way
     assert layer["c"][:4] == [36 * SCALE, 33 * SCALE, 1, 1]
+
+
+def _claim_layers() -> dict[str, Any]:
+    def feature(fid: str, cid: str | None, lon: float, **extra: Any) -> dict[str, Any]:
+        props = {"id": fid, "evidence": [{"quote": f"quote of {cid}", "n": 1}], "status": "reported", **extra}
+        if cid is not None:
+            props["claim_id"] = cid
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, 34.0]}, "properties": props}
+
+    ring = [feature("r1", "c1", 36.0, radius_km=5.0), feature("r2", "c2", 37.0, radius_km=9.0)]
+    points = [feature("p1", "c1", 36.0, radius_km=1.0), feature("p2", "c2", 37.0, radius_km=9.0), feature("p3", None, 38.0)]
+    return {"layers": [{"id": "rings", "geojson": {"type": "FeatureCollection", "features": ring}},
+                       {"id": "points", "geojson": {"type": "FeatureCollection", "features": points}}]}  # fmt: skip
+
+
+def test_per_claim_values_are_stored_once_per_claim() -> None:
+    doc = encode(_claim_layers())
+    claim_keys = [column[0] for column in doc["claims"]["p"]]
+    assert "evidence" in claim_keys
+    assert "status" in claim_keys
+    assert "id" not in claim_keys  # always a mark's own
+    assert len(doc["claims"]["ids"]) == 2
+    by_layer = {layer["spec"]["id"]: {column[0]: column for column in layer["p"]} for layer in doc["layers"]}
+    # the rings are the claims' first marks: nothing but their ids is stored per mark
+    assert set(by_layer["rings"]) == {"id", "claim_id"}
+    # the points: c1's radius differs from its ring's (stored), c2's is the same (inherited, -3 / [2]);
+    # the point without a claim keeps its own evidence and status
+    radius = by_layer["points"]["radius_km"]
+    assert sorted(map(str, radius[2])) == sorted(map(str, [[1, 1.0], [2], [0]]))
+    evidence = by_layer["points"]["evidence"]
+    assert sum(1 for v in evidence[2] if v == [2]) == 2
+
+
+def test_per_claim_table_round_trips_and_marks_do_not_share_objects() -> None:
+    data = _claim_layers()
+    decoded = _decode_in_node(pack(data))
+    for got, want in zip(decoded["layers"], data["layers"], strict=True):
+        assert [f["properties"] for f in got["geojson"]["features"]] == sorted(
+            (f["properties"] for f in want["geojson"]["features"]), key=lambda p: [f["properties"]["id"] for f in got["geojson"]["features"]].index(p["id"])
+        )
+
+
+def test_real_page_stores_each_claims_evidence_once(layers: list[Layer], dataset: Dataset) -> None:
+    data = page_data(layers, dataset, built="2026-01-01")
+    doc = encode(data)
+    assert "ev" in [column[0] for column in doc["claims"]["p"]]  # the page's evidence list
+    claim_ids = {f["properties"]["claim_id"] for layer in data["layers"] for f in layer["geojson"]["features"] if "claim_id" in f["properties"]}
+    assert len(doc["claims"]["ids"]) == len(claim_ids)
+    marks = sum(1 for layer in data["layers"] for f in layer["geojson"]["features"] if "claim_id" in f["properties"])
+    assert marks > len(claim_ids)  # real claims draw more than one mark, so the table saves repeats

@@ -5,7 +5,30 @@ var militiaMapDecode = (function () {
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
 
-  function decodeLayer(layer, strings) {
+  // Fill props[k] for every row k of the property columns (see _compact.py's format): -2 / [0]
+  // is an absent key (removed, in case the claim has it), -3 / [2] keeps the claim's value.
+  function applyColumns(columns, rows, strings) {
+    columns.forEach(function (column) {
+      var key = column[0], kind = column[1], values = column[2];
+      for (var k = 0; k < rows.length; k += 1) {
+        var v = values[k], props = rows[k];
+        if (kind === 's' || kind === 'l') {
+          if (v === -2) { delete props[key]; } else if (v !== -3) {
+            props[key] = v === -1 ? null : kind === 's' ? strings[v] : v.map(function (code) { return strings[code]; });
+          }
+        } else if (kind === 'm') {
+          if (v[0] === 0) { delete props[key]; } else if (v[0] === 1) { props[key] = v[1]; }
+        } else {
+          props[key] = v;
+        }
+      }
+    });
+  }
+
+  // Each mark gets its own copy of its claim's shared values (the page may set per-mark fields).
+  function copyValue(v) { return v !== null && typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v; }
+
+  function decodeLayer(layer, strings, claims) {
     var spec = {};
     Object.keys(layer.spec).forEach(function (k) { spec[k] = layer.spec[k]; });
     var n = layer.n, c = layer.c, s = layer.s, ci = 0, si = 0, x = 0, y = 0;
@@ -41,31 +64,24 @@ var militiaMapDecode = (function () {
       }
       features.push({ type: 'Feature', geometry: geometry, properties: {} });
     }
-    layer.p.forEach(function (column) {
-      var key = column[0], kind = column[1], values = column[2];
-      for (var k = 0; k < n; k += 1) {
-        var v = values[k], props = features[k].properties;
-        if (kind === 's') {
-          if (v !== -2) { props[key] = v === -1 ? null : strings[v]; }
-        } else if (kind === 'l') {
-          if (v !== -2) { props[key] = v === -1 ? null : v.map(function (code) { return strings[code]; }); }
-        } else if (kind === 'm') {
-          if (v[0] === 1) { props[key] = v[1]; }
-        } else {
-          props[key] = v;
-        }
-      }
+    layer.k.forEach(function (c, k) {
+      if (c < 0) { return; }
+      var shared = claims[c], props = features[k].properties;
+      Object.keys(shared).forEach(function (key) { if (key !== 'claim_id') { props[key] = copyValue(shared[key]); } });
     });
+    applyColumns(layer.p, features.map(function (f) { return f.properties; }), strings);
     spec.geojson = { type: 'FeatureCollection', features: features };
     return spec;
   }
 
   /** Return the page data of a compact document (the parsed JSON of _compact.encode). */
   function decodeDocument(doc) {
-    if (!doc || doc.v !== 1) { throw new Error('militia-map: unknown compact data version'); }
+    if (!doc || doc.v !== 2) { throw new Error('militia-map: unknown compact data version'); }
     var data = {};
     Object.keys(doc.rest).forEach(function (k) { data[k] = doc.rest[k]; });
-    data.layers = doc.layers.map(function (layer) { return decodeLayer(layer, doc.strings); });
+    var claims = doc.claims.ids.map(function (code) { return { claim_id: doc.strings[code] }; });
+    applyColumns(doc.claims.p, claims, doc.strings);
+    data.layers = doc.layers.map(function (layer) { return decodeLayer(layer, doc.strings, claims); });
     return data;
   }
 
