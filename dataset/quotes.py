@@ -32,10 +32,12 @@ def footnote_markers(paragraph: str) -> list[tuple[int, int]]:
     return [(m.start(), int(m.group(1) or m.group(2) or m.group().translate(_SUPERSCRIPT))) for m in _MARKER.finditer(paragraph)]
 
 
-def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log: ProblemLog | None = None) -> dict[str, str]:
+def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log: ProblemLog) -> dict[str, str]:
     """Return ``{source id: text}`` for the sources whose text file is in ``sources_dir``.
 
-    A text that cannot be read as UTF-8 is left out, with a problem on its source in ``log``.
+    A text that cannot be read as UTF-8, or whose SHA-256 differs from the source's
+    ``text_sha256`` (or has none recorded), is left out, with a problem on its source in ``log``:
+    quotes are only ever checked against the text the record names.
     """
     if sources_dir is None:
         return {}
@@ -48,11 +50,10 @@ def read_source_texts(sources: dict[str, Source], sources_dir: Path | None, log:
             raw = path.read_bytes()
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            if log is not None:
-                why = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
-                log.add("sources.yaml", src.id, "text", f"the source text {path} {why}.", "Save the text copy as UTF-8.")
+            why = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
+            log.add("sources.yaml", src.id, "text", f"the source text {path} {why}.", "Save the text copy as UTF-8.")
             continue
-        if log is not None and not _same_text(src, path, hashlib.sha256(raw).hexdigest(), log):
+        if not _same_text(src, path, hashlib.sha256(raw).hexdigest(), log):
             continue  # quotes are never checked against another text than the one recorded
         texts[src.id] = text
     return texts
