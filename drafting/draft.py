@@ -112,10 +112,15 @@ class Drafter:
         actors = find_actors(plain, self.actor_keys)
         dates = read_dates(plain, report_date=opts.report_date)
         ctype, places, place_notes = _places_for(cls, mentions, main)
+        owner = self._supply_line_owner(ctype, places, actors, main)
         inferred = _infer_route_end(ctype, places, main)
         if inferred is not None:
             mentions = [*mentions, inferred]
             place_notes.append(f"the {inferred.role} is not in the sentence: {inferred.text} (the country the report names most) is proposed; route: inferred")
+        if owner:
+            mentions = [*mentions, *owner]
+            place_notes += [note for m in owner for note in m.notes]
+            inferred = inferred or owner[0]
         claim: dict[str, Any] = {
             "id": f"{opts.source_id}-p{sentence.paragraph}-{n}-{ctype}",
             "summary": _summary(plain),
@@ -142,6 +147,39 @@ class Drafter:
         notes = place_notes + ([] if actors else ["no actor from vocabulary.yaml found: name one (or add it there)"])
         review = _review(sentence, cls, [w for _, w in actors], mentions, dates, notes, context_used=claim["time"] is not dates.time)
         return {"accept": False, "claim": claim, "review": review}
+
+
+    def _supply_line_owner(self, ctype: str, places: dict[str, Any], actors: list[tuple[str, str]], main: Candidate | None) -> list[Mention]:
+        """Start a supply line that names only its end at its owner, the state the sentence names.
+
+        "a significant loss for Iran, which saw its ability to maintain ... supply lines to
+        Hezbollah in Lebanon": the line is Iran's, so Iran (an actor of kind ``state`` whose id
+        is a country) is proposed as the origin, and the report's main country, which the line
+        crosses to reach its end, as the way; both flagged as inferred. Returns the inferred
+        mentions (none when the rule does not apply) and fills ``places``.
+        """
+        if ctype != "supply-line" or "origin" in places or "destination" not in places:
+            return []
+        for actor_id, written in actors:
+            actor = self.ds.actors.get(actor_id)
+            country = next((c for c in self.index.candidates(actor_id) if c.kind == "country"), None) if actor and actor.kind == "state" else None
+            ref = (country.gazetteer_id or country.name) if country else None
+            if country is None or ref == places["destination"]:
+                continue
+            origin = Mention(f"({country.name})", -1, -1, [country], role="origin")
+            origin.notes.append(f"inferred: the supply line belongs to {written}, which the sentence names as an actor; its country is proposed as the origin")
+            out = [origin]
+            via = list(places.get("via", []))
+            if main is not None and (main_ref := main.gazetteer_id or main.name) not in (ref, places["destination"], *via):
+                way = Mention(f"({main.name})", -1, -1, [main], role="via")
+                way.notes.append(f"inferred: from {country.name} to the destination the line crosses the country the report names most, {main.name}")
+                out.append(way)
+                via.append(main_ref)
+            ordered = {"origin": ref, **({"via": via} if via else {}), "destination": places["destination"]}
+            places.clear()
+            places.update(ordered)
+            return out
+        return []
 
 
 def _review(
