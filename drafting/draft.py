@@ -17,6 +17,7 @@ from drafting.dates import DateReading, read_dates
 from drafting.footnotes import candidate_sources, find_footnotes
 from drafting.lexicon import Lexicon
 from drafting.places import INFERRED, Mention, PlaceFinder
+from drafting.refer import carry_places
 from drafting.text import Sentence, raw_paragraphs, split_sentences, without_markers
 from geo.names import normalize_name
 
@@ -57,12 +58,9 @@ class Drafter:
         finder.learn_document(text)
         paragraphs = raw_paragraphs(text)
         entries, footnote_paras = find_footnotes(paragraphs)
-        found = [
-            (sentence, finder.find(without_markers(sentence.text)))
-            for number, line in enumerate(paragraphs, start=1)
-            if number not in footnote_paras
-            for sentence in split_sentences(line, number)
-        ]
+        sentences = [sentence for number, line in enumerate(paragraphs, start=1) if number not in footnote_paras for sentence in split_sentences(line, number)]
+        plain = [without_markers(sentence.text) for sentence in sentences]
+        found = carry_places([(sentence, finder.find(text)) for sentence, text in zip(sentences, plain, strict=True)], plain, finder)
         main = main_country([m for _, mentions in found for m in mentions])
         drafts: list[dict[str, Any]] = []
         context: dict[int, dict[str, Any]] = {}  # the last date read in each paragraph

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ class Lexicon:
     countries: dict[str, tuple[str, ...]]
     governorates: tuple[dict[str, Any], ...]
     stopwords: frozenset[str]
+    refer_back: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def type_cues(self, sentence: str) -> list[tuple[str, str]]:
         """Return ``(type id, cue as written)`` for every type cue in the sentence, in reading order.
@@ -91,4 +92,5 @@ def load_lexicon(path: Path) -> Lexicon:
         countries={str(k): tuple(str(n) for n in v) for k, v in doc["countries"].items()},
         governorates=tuple(doc["governorates"]),
         stopwords=frozenset(str(w).casefold() for w in doc["stopwords"]),
+        refer_back={str(k): _pattern([str(w) for w in v]) for k, v in (doc.get("refer_back") or {}).items()},
     )

@@ -248,7 +248,7 @@ class PlaceFinder:
                 mention.role = previous.role
                 mention.notes.append("role taken from the list it stands in")
             else:
-                mention.role = self._role_before(before)
+                mention.role = self.role_before(before)
                 if mention.role == "at" and self._to_actor_in(before):
                     mention.role = "destination"
                     mention.notes.append("destination: the place of the actor the movement goes to ('to <actor> in <place>')")
@@ -266,7 +266,8 @@ class PlaceFinder:
                 return normalize_name(_POSSESSIVE.sub("", phrase)) in self.actor_names
         return False
 
-    def _role_before(self, before: str) -> str:
+    def role_before(self, before: str) -> str:
+        """Return the role (origin, via, destination, at) the words before a place give it."""
         words = [w.casefold() for w in re.findall(r"[^\W\d_]+", before)]
         while words and (words[-1] in _ARABIC_PLACE_WORDS or words[-1][1:] in _ARABIC_PLACE_WORDS):  # "من ريف دير الزور": from (the countryside of)
             words.pop()
