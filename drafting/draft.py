@@ -146,7 +146,6 @@ class Drafter:
         review = _review(sentence, cls, [w for _, w in actors], mentions, dates, notes, context_used=claim["time"] is not dates.time)
         return {"accept": False, "claim": claim, "review": review}
 
-
     def _supply_line_owner(self, ctype: str, places: dict[str, Any], actors: list[tuple[str, str]], main: Candidate | None) -> list[Mention]:
         """Start a supply line that names only its end at its owner, the state the sentence names.
 

@@ -79,24 +79,31 @@ def carry_places(found: list[tuple[Sentence, list[Mention]]], plain: list[str], 
     """
     out: list[tuple[Sentence, list[Mention]]] = []
     by_paragraph: dict[int, list[Mention]] = {}
-    for (sentence, mentions), text in zip(found, plain, strict=True):
-        carried = []
-        for ref in back_references(text, finder.lexicon):
-            if any(m.start < ref.start and _fits(m, ref.kind) for m in mentions):
-                continue  # the place it refers to is in the sentence
-            same = [m for m in by_paragraph.get(sentence.paragraph, []) if _fits(m, ref.kind)]
-            previous = [m for m in by_paragraph.get(sentence.paragraph - 1, []) if _fits(m, ref.kind)]
-            antecedent, where = (same[-1], f"an earlier sentence of paragraph {sentence.paragraph}") if same else (
-                (previous[-1], f"paragraph {sentence.paragraph - 1}") if previous else (None, "")
-            )  # fmt: skip
-            if antecedent is None:
-                continue
-            before = text[max((m.end for m in mentions if m.end <= ref.start), default=0) : ref.start]
-            mention = Mention(f"{ref.cue} → {antecedent.text}", ref.start, ref.end, list(antecedent.candidates), finder.role_before(before), antecedent.precision, antecedent.cue)
-            mention.notes.append(f"carried from {where}: {ref.cue!r} refers back to {antecedent.text}; check it")
-            carried.append(mention)
-            break  # one carried place a sentence
-        mentions = sorted([*mentions, *carried], key=lambda m: m.start)
+    for (sentence, named), text in zip(found, plain, strict=True):
+        carried = _carried(sentence, named, text, by_paragraph, finder)
+        mentions = sorted([*named, *carried], key=lambda m: m.start)
         by_paragraph.setdefault(sentence.paragraph, []).extend(m for m in mentions if m.start >= 0)
         out.append((sentence, mentions))
     return out
+
+
+def _carried(sentence: Sentence, mentions: list[Mention], text: str, by_paragraph: dict[int, list[Mention]], finder: PlaceFinder) -> list[Mention]:
+    """Return the place one sentence refers back to (at most one), as a flagged mention."""
+    for ref in back_references(text, finder.lexicon):
+        if any(m.start < ref.start and _fits(m, ref.kind) for m in mentions):
+            continue  # the place it refers to is in the sentence
+        same = [m for m in by_paragraph.get(sentence.paragraph, []) if _fits(m, ref.kind)]
+        previous = [m for m in by_paragraph.get(sentence.paragraph - 1, []) if _fits(m, ref.kind)]
+        if same:
+            antecedent, where = same[-1], f"an earlier sentence of paragraph {sentence.paragraph}"
+        elif previous:
+            antecedent, where = previous[-1], f"paragraph {sentence.paragraph - 1}"
+        else:
+            continue
+        before = text[max((m.end for m in mentions if m.end <= ref.start), default=0) : ref.start]
+        mention = Mention(
+            f"{ref.cue} → {antecedent.text}", ref.start, ref.end, list(antecedent.candidates), finder.role_before(before), antecedent.precision, antecedent.cue
+        )
+        mention.notes.append(f"carried from {where}: {ref.cue!r} refers back to {antecedent.text}; check it")
+        return [mention]
+    return []
