@@ -65,11 +65,12 @@ class Drafter:
         drafts: list[dict[str, Any]] = []
         context: dict[int, dict[str, Any]] = {}  # the last date read in each paragraph
         for sentence, mentions in found:
-            record = self._draft_sentence(sentence, mentions, opts, len(drafts) + 1, main, context.get(sentence.paragraph))
+            dates = read_dates(without_markers(sentence.text), report_date=opts.report_date)
+            record = self._draft_sentence(sentence, mentions, dates, opts, len(drafts) + 1, main, _context(sentence, mentions, context))
             if record is not None:
                 drafts.append(record)
-                if "context_date" not in record["review"] and record["claim"]["time"]["precision"] != "unknown":
-                    context[sentence.paragraph] = record["claim"]["time"]
+            if dates.last is not None:  # every sentence moves the narrative's date on, drafted or not
+                context[sentence.paragraph] = dates.last | {"paragraph": sentence.paragraph}
         return {
             "report": {
                 "file": opts.report_path.name,
@@ -101,14 +102,20 @@ class Drafter:
         }
 
     def _draft_sentence(
-        self, sentence: Sentence, mentions: list[Mention], opts: DraftOptions, n: int, main: Candidate | None, context: dict[str, Any] | None
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        dates: DateReading,
+        opts: DraftOptions,
+        n: int,
+        main: Candidate | None,
+        context: dict[str, Any] | None,
     ) -> dict[str, Any] | None:
         plain = without_markers(sentence.text)
         cls = classify(plain, self.lexicon, has_place=bool(mentions))
         if cls is None:
             return None
         actors = find_actors(plain, self.actor_keys)
-        dates = read_dates(plain, report_date=opts.report_date)
         ctype, places, place_notes = _places_for(cls, mentions, main)
         owner = self._supply_line_owner(ctype, places, actors, main)
         inferred = _infer_route_end(ctype, places, main)
@@ -133,9 +140,14 @@ class Drafter:
             claim["route"] = "inferred"
         claim["time"] = dates.time
         if dates.time["precision"] == "unknown" and context is not None:
-            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis")} | {
+            where = (
+                f"an earlier sentence of paragraph {sentence.paragraph}"
+                if context["paragraph"] == sentence.paragraph
+                else f"paragraph {context['paragraph']}, whose place the sentence refers back to"
+            )
+            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis", "paragraph")} | {
                 "as_written": "(no date in the sentence)",
-                "basis": f"taken from an earlier sentence of paragraph {sentence.paragraph}: {context['as_written']!r}",
+                "basis": f"taken from {where}: {context['as_written']!r}",
             }
         claim["status"] = cls.status
         locator: dict[str, Any] = {"paragraph": sentence.paragraph}
@@ -179,6 +191,14 @@ class Drafter:
         return []
 
 
+def _context(sentence: Sentence, mentions: list[Mention], context: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the date an undated sentence may take: its paragraph's last, else that of the paragraph it refers back to."""
+    if sentence.paragraph in context:
+        return context[sentence.paragraph]
+    carried = [m.carried_from for m in mentions if m.carried_from is not None and m.carried_from != sentence.paragraph]
+    return context.get(carried[0]) if carried else None
+
+
 def _review(
     sentence: Sentence, cls: Classification, actors: list[str], mentions: list[Mention], dates: DateReading, notes: list[str], *, context_used: bool
 ) -> dict[str, Any]:
@@ -186,7 +206,7 @@ def _review(
     optional: dict[str, Any] = {
         "hedges": list(cls.hedges),
         "footnotes_in_sentence": list(sentence.footnotes) if len(sentence.footnotes) > 1 else [],
-        "context_date": "the sentence has no date: the paragraph's last date is proposed; check it" if context_used else "",
+        "context_date": "the sentence has no date: the last date read before it is proposed (time.basis says where); check it" if context_used else "",
         "other_dates": dates.others,
         "durations": [f"{d} (a duration: not a date; check the time span)" for d in dates.durations],
         "notes": notes,

@@ -54,6 +54,8 @@ class Mention:
         ``origin``, ``via`` or ``destination`` when a role word precedes it, else ``at``.
     precision
         The precision the words around it suggest (``near``, ``region``), or ``""``.
+    carried_from
+        The paragraph a reference back ("there", "upon arrival") carried it from, else ``None``.
     """
 
     text: str
@@ -65,6 +67,7 @@ class Mention:
     cue: str = ""
     possessive: bool = False
     notes: list[str] = field(default_factory=list)
+    carried_from: int | None = None
 
     @property
     def proposal(self) -> Candidate:

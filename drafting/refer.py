@@ -95,15 +95,16 @@ def _carried(sentence: Sentence, mentions: list[Mention], text: str, by_paragrap
         same = [m for m in by_paragraph.get(sentence.paragraph, []) if _fits(m, ref.kind)]
         previous = [m for m in by_paragraph.get(sentence.paragraph - 1, []) if _fits(m, ref.kind)]
         if same:
-            antecedent, where = same[-1], f"an earlier sentence of paragraph {sentence.paragraph}"
+            antecedent, where, paragraph = same[-1], f"an earlier sentence of paragraph {sentence.paragraph}", sentence.paragraph
         elif previous:
-            antecedent, where = previous[-1], f"paragraph {sentence.paragraph - 1}"
+            antecedent, where, paragraph = previous[-1], f"paragraph {sentence.paragraph - 1}", sentence.paragraph - 1
         else:
             continue
         before = text[max((m.end for m in mentions if m.end <= ref.start), default=0) : ref.start]
         mention = Mention(
             f"{ref.cue} → {antecedent.text}", ref.start, ref.end, list(antecedent.candidates), finder.role_before(before), antecedent.precision, antecedent.cue
         )
+        mention.carried_from = paragraph
         mention.notes.append(f"carried from {where}: {ref.cue!r} refers back to {antecedent.text}; check it")
         return [mention]
     return []

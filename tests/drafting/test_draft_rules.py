@@ -102,3 +102,28 @@ def test_a_supply_line_with_its_origin_keeps_it(drafter: Drafter) -> None:
     claim = _by_start(_drafts(drafter, text), "Iran kept")["claim"]
     assert claim["places"]["origin"] == "iraq"
     assert claim["places"]["destination"] == "lebanon"
+
+
+DATED = """In 2013, following the opposition's gains, Iran escalated its involvement. It deployed IRGC officers to Syria.
+On December 5, 2024 a commander told him to report to the headquarters in Mezzeh Villas East the next morning.
+Upon arrival, he and 20 officers were told that the IRGC was leaving.
+Hezbollah closed its positions in Qusayr.
+"""
+
+
+def test_an_undrafted_sentence_still_dates_the_next(drafter: Drafter) -> None:
+    """"In 2013, ... Iran escalated" names no place and no cue, yet dates "It deployed ... to Syria"."""
+    drafts = _drafts(drafter, DATED)
+    assert not [r for r in drafts if r["claim"]["evidence"][0]["quote"].startswith("In 2013")]
+    time = _by_start(drafts, "It deployed")["claim"]["time"]
+    assert (time["start"], time["end"], time["precision"]) == ("2013-01-01", "2013-12-31", "year")
+    assert "an earlier sentence of paragraph 1" in time["basis"]
+
+
+def test_a_reference_back_carries_the_date_where_the_narrative_stood(drafter: Drafter) -> None:
+    drafts = _drafts(drafter, DATED)
+    time = _by_start(drafts, "Upon arrival")["claim"]["time"]
+    assert (time["start"], time["end"], time["precision"]) == ("2024-12-06", "2024-12-06", "day")  # "the next morning"
+    assert "paragraph 2" in time["basis"]
+    # a sentence that refers back to nothing takes no date from another paragraph
+    assert _by_start(drafts, "Hezbollah closed")["claim"]["time"]["precision"] == "unknown"
