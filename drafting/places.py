@@ -25,6 +25,11 @@ INFERRED = "inferred: not in the sentence; the country the report names most"
 _IN_AT_END = re.compile(r"\s+(?:in|inside|في|داخل)\s*$", re.IGNORECASE)
 _TO_WORDS = frozenset({"to", "toward", "towards", "into", "إلى", "الى", "نحو"})
 _MAX_ACTOR_WORDS = 5
+# A facility named by its town and a descriptor: "Damascus airport", "Hmeimim military airport",
+# "مطار دمشق الدولي" (Damascus International Airport), "قاعدة حميميم" (Hmeimim base).
+_FACILITY_AFTER = re.compile(r"\s+(?:(?:international|military)\s+)?(?:airport|air\s*base|airbase|airfield|air\s*field)\b", re.IGNORECASE)
+_FACILITY_BEFORE_AR = re.compile(r"(?<![\w\u0600-\u06ff])[وفبلك]?(?:ال)?(?:مطار|قاعدة)\s*$")
+_FACILITY_FORMS = ("International Airport", "airport", "air base", "airbase", "military airport", "airfield")
 # A place that only says where the next one lies: "Deir Ez-Zor's Al-Bukamal" (English possessive),
 # "البوكمال التابعة لمحافظة دير الزور" (Arabic: "Al-Bukamal, which belongs to Deir ez-Zor governorate").
 _POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?")
@@ -157,11 +162,36 @@ class PlaceFinder:
         towns = []
         for mention in mentions:
             self._precision(sentence, mention)
+            self._facility(sentence, mention)
             town = self._crossing(sentence, mention)
             if town is not None:
                 towns.append(town)
         mentions = sorted([*mentions, *towns], key=lambda m: (m.start, m.proposal.kind != "site"))
         return [m for m in mentions if self._keep(sentence, m)]
+
+    def _facility(self, sentence: str, mention: Mention) -> None:
+        """Propose the gazetteer's airport or air base that a town's name and a descriptor name.
+
+        "via Damascus airport", "Hmeimim military airport", "عبر مطار دمشق الدولي": the gazetteer
+        site named after the town ("Damascus International Airport") comes first, the town second.
+        """
+        if mention.proposal.kind != "town":
+            return
+        after = _FACILITY_AFTER.match(sentence[mention.end :])
+        word = after or (_FACILITY_BEFORE_AR.search(sentence[: mention.start]) if _is_arabic(mention.text) else None)
+        if word is None:
+            return
+        names = dict.fromkeys(n for n in (mention.text, mention.proposal.name, mention.proposal.gazetteer_id or "") if n and not _is_arabic(n))
+        for name in names:
+            for form in _FACILITY_FORMS:
+                sites = [c for c in self.index.candidates(f"{name} {form}") if c.gazetteer_id and c.kind == "site"]
+                if sites:
+                    mention.candidates[:] = [sites[0], *(c for c in mention.candidates if c != sites[0])]
+                    mention.notes.append(f"{word.group(0).strip()!r} beside the town's name: the gazetteer's {sites[0].name} proposed, the town second")
+                    if after is not None:  # the mention is the whole name as written ("Damascus airport")
+                        mention.end += after.end()
+                        mention.text = sentence[mention.start : mention.end]
+                    return
 
     def _crossing(self, sentence: str, mention: Mention) -> Mention | None:
         """Propose the border crossing the gazetteer names after a town when the sentence speaks of crossings.

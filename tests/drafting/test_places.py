@@ -195,3 +195,21 @@ def test_arabic_crossing_cue(finder: PlaceFinder) -> None:
     tops = _tops(mentions)
     assert tops[:2] == ["albukamal-alqaim-crossing", "al-bukamal"]
     assert "jusiyah-qaa-crossing" in tops
+
+
+def test_a_town_and_a_facility_word_name_the_gazetteer_airport(finder: PlaceFinder) -> None:
+    """"Damascus airport" is the gazetteer's Damascus International Airport; the town stays second."""
+    (airport,) = _find(finder, "Officers were evacuated via Damascus airport.")
+    assert airport.proposal.gazetteer_id == "damascus-international-airport"
+    assert airport.text == "Damascus airport"
+    assert airport.candidates[1].gazetteer_id == "damascus"
+    assert _tops(_find(finder, "Officers were evacuated from Damascus.")) == ["damascus"]
+    assert _tops(_find(finder, "Officers were evacuated via Hama airport.")) == ["hama"]  # the gazetteer has no Hama airport
+
+
+def test_arabic_airport_word_before_the_town(finder: PlaceFinder) -> None:
+    """"مطار دمشق الدولي" (Damascus International Airport), "ومطار دمشق" (and Damascus airport)."""
+    for text in ("أجلى الحرس الثوري الضباط عبر مطار دمشق الدولي.", "أجلى الحرس الثوري الضباط عبر قاعدة جوية ومطار دمشق."):
+        airport = _find(finder, text)[-1]
+        assert airport.proposal.gazetteer_id == "damascus-international-airport"
+    assert _tops(_find(finder, "أجلى الحرس الثوري الضباط من دمشق.")) == ["damascus"]
