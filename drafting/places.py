@@ -25,6 +25,7 @@ INFERRED = "inferred: not in the sentence; the country the report names most"
 _IN_AT_END = re.compile(r"\s+(?:in|inside|في|داخل)\s*$", re.IGNORECASE)
 _TO_WORDS = frozenset({"to", "toward", "towards", "into", "إلى", "الى", "نحو"})
 _MAX_ACTOR_WORDS = 5
+_BASED = re.compile(r"[-‐]based$", re.IGNORECASE)
 # A facility named by its town and a descriptor: "Damascus airport", "Hmeimim military airport",
 # "مطار دمشق الدولي" (Damascus International Airport), "قاعدة حميميم" (Hmeimim base).
 _FACILITY_AFTER = re.compile(r"\s+(?:(?:international|military)\s+)?(?:airport|air\s*base|airbase|airfield|air\s*field)\b", re.IGNORECASE)
@@ -227,12 +228,15 @@ class PlaceFinder:
             for variant in self._variants(text):
                 cands = self._allowed(variant, n)
                 if cands:
-                    return n, Mention(text, start, end, cands, possessive=bool(possessive))
+                    mention = Mention(text, start, end, cands, possessive=bool(possessive))
+                    if _BASED.search(text):
+                        mention.notes.append(f"{text!r}: where the group is based")
+                    return n, mention
         return None
 
     def _variants(self, text: str) -> list[str]:
-        if not _is_arabic(text):
-            return [text]
+        if not _is_arabic(text):  # "Syria-based militias": based in Syria (never "Iran-backed": backed by Iran)
+            return [text, _BASED.sub("", text)] if _BASED.search(text) else [text]
         out = [text]
         if text[:1] in ARABIC_PREFIXES and len(text) > 3:  # noqa: PLR2004
             out.append(text[1:])

@@ -213,3 +213,12 @@ def test_arabic_airport_word_before_the_town(finder: PlaceFinder) -> None:
         airport = _find(finder, text)[-1]
         assert airport.proposal.gazetteer_id == "damascus-international-airport"
     assert _tops(_find(finder, "أجلى الحرس الثوري الضباط من دمشق.")) == ["damascus"]
+
+
+def test_a_country_based_group_is_placed_in_the_country(finder: PlaceFinder) -> None:
+    """"Syria-based militias" are based in Syria; "Iran-backed militias" are not in Iran."""
+    (syria,) = _find(finder, "Most members of the Brigades, pro-Iranian Syria-based militias, fled.")
+    assert (syria.proposal.gazetteer_id, syria.text) == ("syria", "Syria-based")
+    assert _tops(_find(finder, "Iran-backed militias fled.")) == []
+    # Arabic says it with a preposition ("المتمركزة في سوريا", stationed in Syria), which needs no rule
+    assert _tops(_find(finder, "فرّت الميليشيات المتمركزة في سوريا.")) == ["syria"]
