@@ -66,11 +66,14 @@ class Drafter:
         context: dict[int, dict[str, Any]] = {}  # the last date read in each paragraph
         for sentence, mentions in found:
             dates = read_dates(without_markers(sentence.text), report_date=opts.report_date)
-            record = self._draft_sentence(sentence, mentions, dates, opts, len(drafts) + 1, main, _context(sentence, mentions, context))
+            earlier = _context(sentence, mentions, context, self.lexicon)
+            record = self._draft_sentence(sentence, mentions, dates, opts, len(drafts) + 1, main, earlier)
             if record is not None:
                 drafts.append(record)
             if dates.last is not None:  # every sentence moves the narrative's date on, drafted or not
                 context[sentence.paragraph] = dates.last | {"paragraph": sentence.paragraph}
+            elif earlier is not None:  # a date taken from the paragraph before stays for the rest of this one
+                context.setdefault(sentence.paragraph, earlier)
         return {
             "report": {
                 "file": opts.report_path.name,
@@ -143,9 +146,9 @@ class Drafter:
             where = (
                 f"an earlier sentence of paragraph {sentence.paragraph}"
                 if context["paragraph"] == sentence.paragraph
-                else f"paragraph {context['paragraph']}, whose place the sentence refers back to"
+                else f"paragraph {context['paragraph']}, {context['refers']}"
             )
-            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis", "paragraph")} | {
+            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis", "paragraph", "refers")} | {
                 "as_written": "(no date in the sentence)",
                 "basis": f"taken from {where}: {context['as_written']!r}",
             }
@@ -191,12 +194,22 @@ class Drafter:
         return []
 
 
-def _context(sentence: Sentence, mentions: list[Mention], context: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
-    """Return the date an undated sentence may take: its paragraph's last, else that of the paragraph it refers back to."""
+def _context(sentence: Sentence, mentions: list[Mention], context: dict[int, dict[str, Any]], lexicon: Lexicon) -> dict[str, Any] | None:
+    """Return the date an undated sentence may take, with ``paragraph`` (where it was read) and ``refers`` (why).
+
+    Its paragraph's last date; else, when the sentence refers back to the paragraph before (a
+    place carried from it, or "These groups", "this intervention", "هذه الفصائل"), that
+    paragraph's last date.
+    """
     if sentence.paragraph in context:
         return context[sentence.paragraph]
     carried = [m.carried_from for m in mentions if m.carried_from is not None and m.carried_from != sentence.paragraph]
-    return context.get(carried[0]) if carried else None
+    if carried and carried[0] in context:
+        return context[carried[0]] | {"refers": "whose place the sentence refers back to"}
+    events = lexicon.refer_back_events.search(without_markers(sentence.text)) if lexicon.refer_back_events else None
+    if events is not None and sentence.paragraph - 1 in context:
+        return context[sentence.paragraph - 1] | {"refers": f"which {events.group(0)!r} refers back to"}
+    return None
 
 
 def _review(

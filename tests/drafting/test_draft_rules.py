@@ -127,3 +127,35 @@ def test_a_reference_back_carries_the_date_where_the_narrative_stood(drafter: Dr
     assert "paragraph 2" in time["basis"]
     # a sentence that refers back to nothing takes no date from another paragraph
     assert _by_start(drafts, "Hezbollah closed")["claim"]["time"]["precision"] == "unknown"
+
+
+EVENTS = """Starting in early 2013, Tehran funneled fighters from Iraq into Syria.
+These groups fought in the bloodiest battles in Aleppo. They were also implicated in massacres near Aleppo.
+Hezbollah fought in Qusayr.
+"""
+
+
+def test_these_groups_take_the_date_of_the_paragraph_before(drafter: Drafter) -> None:
+    drafts = _drafts(drafter, EVENTS)
+    groups = _by_start(drafts, "These groups")["claim"]["time"]
+    assert (groups["start"], groups.get("end"), groups["precision"]) == ("2013-01-01", None, "approximate")
+    assert "'These groups' refers back to" in groups["basis"]
+    assert "paragraph 1" in groups["basis"]
+    # the rest of the paragraph goes on from there
+    assert _by_start(drafts, "They were also")["claim"]["time"]["start"] == "2013-01-01"
+    # a paragraph that does not refer back takes no date from the one before
+    assert _by_start(drafts, "Hezbollah fought")["claim"]["time"]["precision"] == "unknown"
+
+
+def test_this_adjective_noun_refers_back_too(drafter: Drafter) -> None:
+    text = "In 2013 Iran escalated its support for Assad in Syria.\nWithout this sweeping intervention the regime in Damascus would have collapsed.\n"
+    time = _by_start(_drafts(drafter, text), "Without")["claim"]["time"]
+    assert (time["start"], time["end"], time["precision"]) == ("2013-01-01", "2013-12-31", "year")
+
+
+def test_arabic_these_factions_take_the_date_of_the_paragraph_before(drafter: Drafter) -> None:
+    text = "في عام 2013 أرسلت إيران مقاتلين من العراق إلى سوريا.\nوقاتلت هذه الفصائل في معارك حلب.\nوقاتل حزب الله في القصير.\n"
+    drafts = _drafts(drafter, text, "ar")
+    time = _by_start(drafts, "وقاتلت هذه")["claim"]["time"]
+    assert (time["start"], time["end"], time["precision"]) == ("2013-01-01", "2013-12-31", "year")
+    assert _by_start(drafts, "وقاتل حزب")["claim"]["time"]["precision"] == "unknown"
