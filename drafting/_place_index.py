@@ -120,15 +120,21 @@ class PlaceIndex:
                     Candidate(names[0], "country", code, point.lat if point else None, point.lon if point else None, "country", point.id if point else None),
                 )
         towns = [c for c in region_cities(min_population=MIN_POPULATION) if c["countrycode"] in DRAFT_COUNTRIES]
+        # The governorate named after each capital town (GeoNames id of the town -> the governorate).
+        self.governorate_by_capital: dict[int, Candidate] = {}
         for gov in lexicon.governorates:
             capital = self._capital(str(gov["capital"]), towns)
-            if any(c.kind == "area" and c.gazetteer_id for name in gov["names"] for c in self.candidates(str(name))):
-                continue  # the gazetteer has it
+            curated_area = next((c for name in gov["names"] for c in self.candidates(str(name)) if c.kind == "area" and c.gazetteer_id), None)
+            if curated_area is not None:  # the gazetteer has it
+                if capital is not None:
+                    self.governorate_by_capital[capital["geonameid"]] = curated_area
+                continue
             lat, lon, gid = (capital["latitude"], capital["longitude"], capital["geonameid"]) if capital else (None, None, None)
             for name in gov["names"]:
                 self._add(str(name), Candidate(str(gov["names"][0]), "governorate", "SY", lat, lon, "governorate", None, gid))
             if capital is not None:
                 self._add(str(gov["capital"]), Candidate(str(gov["names"][0]), "governorate", "SY", lat, lon, "governorate (its capital's name)", None, gid))
+                self.governorate_by_capital[capital["geonameid"]] = Candidate(str(gov["names"][0]), "governorate", "SY", lat, lon, "governorate", None, gid)
         for town in towns:
             gid = town["geonameid"]
             if gid in self.gazetteer_geonames:
@@ -196,6 +202,12 @@ class PlaceIndex:
     def candidates(self, name: str) -> list[Candidate]:
         """Return the ranked candidates for a name (empty when none is known)."""
         return sorted(self._by_key.get(normalize_name(name), []), key=lambda c: c.rank)
+
+    def governorate_of(self, town: Candidate) -> Candidate | None:
+        """Return the governorate a town is the capital of ("Hama" -> Hama governorate), or ``None``."""
+        if town.kind != "town" or town.geonames_id is None:
+            return None
+        return self.governorate_by_capital.get(town.geonames_id)
 
     def knows(self, key: str) -> bool:
         """Return whether a normalised key names any place."""

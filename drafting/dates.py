@@ -62,6 +62,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("since", re.compile(rf"(?:منذ|ابتداء من|اعتبارا من)\s*(?:عام|سنة|العام)?\s*{_YEAR}")),
     ("year", re.compile(rf"\b{_YEAR}\b")),
     ("year", re.compile(rf"(?:عام|سنة|العام)\s*{_YEAR}")),
+    ("next_day", re.compile(r"\b(?:the\s+)?(?:next|following)\s+(?:morning|day|evening)\b|\ba day later\b|\bthe day after\b", re.IGNORECASE)),
+    ("next_day", re.compile(r"(?:صباح|مساء)?\s*(?:في\s+)?اليوم\s+التالي|صباح\s+(?:ال)?غد|(?<![\u0600-\u06ff])في\s+الغد")),
     ("relative", re.compile(r"\b(?:yesterday|today|the day before yesterday|(?:one|two|three|four|five|six|\d+) days ago)\b", re.IGNORECASE)),
     ("relative", re.compile(r"(?:أمس|البارحة|اليوم|أول أمس)")),
     ("overnight", re.compile(r"\b(?:overnight|last night|during the night|on the night of)\b", re.IGNORECASE)),
@@ -90,11 +92,15 @@ class DateReading:
         Further date expressions in the sentence, as written, for the reviewer.
     durations
         Durations ("within ten days"), flagged and never turned into a date.
+    last
+        The time of the last date the sentence reads (``None`` when it reads none): where the
+        narrative stands when the next sentence begins.
     """
 
     time: dict[str, Any]
     others: list[str] = field(default_factory=list)
     durations: list[str] = field(default_factory=list)
+    last: dict[str, Any] | None = None
 
 
 def _int(text: str) -> int:
@@ -208,7 +214,8 @@ def read_dates(sentence: str, *, report_date: dt.date | None = None) -> DateRead
         if any(m.start() < e and s < m.end() for s, e in spans):
             continue
         readings.append((kind, m, _read(kind, m, report_date), m.group(0).strip()))
-    opened = [_open_ended(sentence, kind, m, time, written) for kind, m, time, written in readings]
+    readings = _next_day(readings)
+    opened = [_began_by(sentence, *_open_ended(sentence, kind, m, time, written)) for kind, m, time, written in readings]
     final = _overnight_with_day([(k, t, w) for k, _, t, w in opened])
     dated = [r for r in final if r[1] is not None]
     others = [w for _, r, w in final if r is None] + [w for _, _, w in dated[1:]]
@@ -216,7 +223,38 @@ def read_dates(sentence: str, *, report_date: dt.date | None = None) -> DateRead
         return DateReading({"precision": "unknown", "as_written": "(no date in the text)"}, others, durations)
     time = dated[0][1]
     assert time is not None  # noqa: S101
-    return DateReading(time, others, durations)
+    return DateReading(time, others, durations, dated[-1][1])
+
+
+def _next_day(readings: list[tuple[str, re.Match[str], dict[str, Any] | None, str]]) -> list[tuple[str, re.Match[str], dict[str, Any] | None, str]]:
+    """Date "the next morning" / "اليوم التالي" as the day after the day the sentence read before it."""
+    out = []
+    day: dict[str, Any] | None = None
+    for kind, m, read, written in readings:
+        time = read
+        if kind == "next_day" and day is not None:
+            after = dt.date.fromisoformat(day["end"]) + dt.timedelta(days=1)
+            time = _span(after, after, "day", written, basis=f"the day after {day['as_written']!r}")
+        if time is not None and time.get("precision") == "day":
+            day = time
+        out.append((kind, m, time, written))
+    return out
+
+
+_BY_BEFORE = re.compile(r"(?:\bby|\bas of|بحلول|مع حلول)\s*$", re.IGNORECASE)
+_BEGAN = re.compile(
+    r"\b(?:began|begun|begins|started|starts|were beginning)\b|(?<![\u0600-\u06ff])و?(?:بدأ|بدأت|بدأوا|بدؤوا|شرع|شرعت|شرعوا)(?![\u0600-\u06ff])", re.IGNORECASE
+)
+
+
+def _began_by(sentence: str, kind: str, m: re.Match[str], time: dict[str, Any] | None, written: str) -> tuple[str, re.Match[str], dict[str, Any] | None, str]:
+    """Open "By 6 December 2024, the militias began pulling out": under way from that date, no end given."""
+    by, began = _BY_BEFORE.search(sentence[: m.start()]), _BEGAN.search(sentence)
+    if time is None or "start" not in time or by is None or began is None:
+        return kind, m, time, written
+    as_written = sentence[by.start() : m.end()].strip()
+    basis = f"{as_written!r} with a beginning ({began.group(0)!r}): under way by then; the text gives no end"
+    return kind, m, {"start": time["start"], "precision": "approximate", "as_written": as_written, "basis": basis}, written
 
 
 _SINCE_BEFORE = re.compile(r"(?:\bsince|\bstarting(?: in| from)?|\bbeginning in|\bfrom|منذ|ابتداء من|اعتبارا من)\s*(?:the\s+)?$", re.IGNORECASE)

@@ -17,6 +17,7 @@ from drafting.dates import DateReading, read_dates
 from drafting.footnotes import candidate_sources, find_footnotes
 from drafting.lexicon import Lexicon
 from drafting.places import INFERRED, Mention, PlaceFinder
+from drafting.refer import carry_places
 from drafting.text import Sentence, raw_paragraphs, split_sentences, without_markers
 from geo.names import normalize_name
 
@@ -57,21 +58,22 @@ class Drafter:
         finder.learn_document(text)
         paragraphs = raw_paragraphs(text)
         entries, footnote_paras = find_footnotes(paragraphs)
-        found = [
-            (sentence, finder.find(without_markers(sentence.text)))
-            for number, line in enumerate(paragraphs, start=1)
-            if number not in footnote_paras
-            for sentence in split_sentences(line, number)
-        ]
+        sentences = [sentence for number, line in enumerate(paragraphs, start=1) if number not in footnote_paras for sentence in split_sentences(line, number)]
+        plain = [without_markers(sentence.text) for sentence in sentences]
+        found = carry_places([(sentence, finder.find(text)) for sentence, text in zip(sentences, plain, strict=True)], plain, finder)
         main = main_country([m for _, mentions in found for m in mentions])
         drafts: list[dict[str, Any]] = []
         context: dict[int, dict[str, Any]] = {}  # the last date read in each paragraph
         for sentence, mentions in found:
-            record = self._draft_sentence(sentence, mentions, opts, len(drafts) + 1, main, context.get(sentence.paragraph))
+            dates = read_dates(without_markers(sentence.text), report_date=opts.report_date)
+            earlier = _context(sentence, mentions, context, self.lexicon)
+            record = self._draft_sentence(sentence, mentions, dates, opts, len(drafts) + 1, main, earlier)
             if record is not None:
                 drafts.append(record)
-                if "context_date" not in record["review"] and record["claim"]["time"]["precision"] != "unknown":
-                    context[sentence.paragraph] = record["claim"]["time"]
+            if dates.last is not None:  # every sentence moves the narrative's date on, drafted or not
+                context[sentence.paragraph] = dates.last | {"paragraph": sentence.paragraph}
+            elif earlier is not None:  # a date taken from the paragraph before stays for the rest of this one
+                context.setdefault(sentence.paragraph, earlier)
         return {
             "report": {
                 "file": opts.report_path.name,
@@ -103,19 +105,30 @@ class Drafter:
         }
 
     def _draft_sentence(
-        self, sentence: Sentence, mentions: list[Mention], opts: DraftOptions, n: int, main: Candidate | None, context: dict[str, Any] | None
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        dates: DateReading,
+        opts: DraftOptions,
+        n: int,
+        main: Candidate | None,
+        context: dict[str, Any] | None,
     ) -> dict[str, Any] | None:
         plain = without_markers(sentence.text)
         cls = classify(plain, self.lexicon, has_place=bool(mentions))
         if cls is None:
             return None
         actors = find_actors(plain, self.actor_keys)
-        dates = read_dates(plain, report_date=opts.report_date)
         ctype, places, place_notes = _places_for(cls, mentions, main)
+        owner = self._supply_line_owner(ctype, places, actors, main)
         inferred = _infer_route_end(ctype, places, main)
         if inferred is not None:
             mentions = [*mentions, inferred]
             place_notes.append(f"the {inferred.role} is not in the sentence: {inferred.text} (the country the report names most) is proposed; route: inferred")
+        if owner:
+            mentions = [*mentions, *owner]
+            place_notes += [note for m in owner for note in m.notes]
+            inferred = inferred or owner[0]
         claim: dict[str, Any] = {
             "id": f"{opts.source_id}-p{sentence.paragraph}-{n}-{ctype}",
             "summary": _summary(plain),
@@ -130,9 +143,14 @@ class Drafter:
             claim["route"] = "inferred"
         claim["time"] = dates.time
         if dates.time["precision"] == "unknown" and context is not None:
-            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis")} | {
+            where = (
+                f"an earlier sentence of paragraph {sentence.paragraph}"
+                if context["paragraph"] == sentence.paragraph
+                else f"paragraph {context['paragraph']}, {context['refers']}"
+            )
+            claim["time"] = {k: v for k, v in context.items() if k not in ("as_written", "basis", "paragraph", "refers")} | {
                 "as_written": "(no date in the sentence)",
-                "basis": f"taken from an earlier sentence of paragraph {sentence.paragraph}: {context['as_written']!r}",
+                "basis": f"taken from {where}: {context['as_written']!r}",
             }
         claim["status"] = cls.status
         locator: dict[str, Any] = {"paragraph": sentence.paragraph}
@@ -143,6 +161,56 @@ class Drafter:
         review = _review(sentence, cls, [w for _, w in actors], mentions, dates, notes, context_used=claim["time"] is not dates.time)
         return {"accept": False, "claim": claim, "review": review}
 
+    def _supply_line_owner(self, ctype: str, places: dict[str, Any], actors: list[tuple[str, str]], main: Candidate | None) -> list[Mention]:
+        """Start a supply line that names only its end at its owner, the state the sentence names.
+
+        "a significant loss for Iran, which saw its ability to maintain ... supply lines to
+        Hezbollah in Lebanon": the line is Iran's, so Iran (an actor of kind ``state`` whose id
+        is a country) is proposed as the origin, and the report's main country, which the line
+        crosses to reach its end, as the way; both flagged as inferred. Returns the inferred
+        mentions (none when the rule does not apply) and fills ``places``.
+        """
+        if ctype != "supply-line" or "origin" in places or "destination" not in places:
+            return []
+        for actor_id, written in actors:
+            actor = self.ds.actors.get(actor_id)
+            country = next((c for c in self.index.candidates(actor_id) if c.kind == "country"), None) if actor and actor.kind == "state" else None
+            ref = (country.gazetteer_id or country.name) if country else None
+            if country is None or ref == places["destination"]:
+                continue
+            origin = Mention(f"({country.name})", -1, -1, [country], role="origin")
+            origin.notes.append(f"inferred: the supply line belongs to {written}, which the sentence names as an actor; its country is proposed as the origin")
+            out = [origin]
+            via = list(places.get("via", []))
+            if main is not None and (main_ref := main.gazetteer_id or main.name) not in (ref, places["destination"], *via):
+                way = Mention(f"({main.name})", -1, -1, [main], role="via")
+                way.notes.append(f"inferred: from {country.name} to the destination the line crosses the country the report names most, {main.name}")
+                out.append(way)
+                via.append(main_ref)
+            ordered = {"origin": ref, **({"via": via} if via else {}), "destination": places["destination"]}
+            places.clear()
+            places.update(ordered)
+            return out
+        return []
+
+
+def _context(sentence: Sentence, mentions: list[Mention], context: dict[int, dict[str, Any]], lexicon: Lexicon) -> dict[str, Any] | None:
+    """Return the date an undated sentence may take, with ``paragraph`` (where it was read) and ``refers`` (why).
+
+    Its paragraph's last date; else, when the sentence refers back to the paragraph before (a
+    place carried from it, or "These groups", "this intervention", "هذه الفصائل"), that
+    paragraph's last date.
+    """
+    if sentence.paragraph in context:
+        return context[sentence.paragraph]
+    carried = [m.carried_from for m in mentions if m.carried_from is not None and m.carried_from != sentence.paragraph]
+    if carried and carried[0] in context:
+        return context[carried[0]] | {"refers": "whose place the sentence refers back to"}
+    events = lexicon.refer_back_events.search(without_markers(sentence.text)) if lexicon.refer_back_events else None
+    if events is not None and sentence.paragraph - 1 in context:
+        return context[sentence.paragraph - 1] | {"refers": f"which {events.group(0)!r} refers back to"}
+    return None
+
 
 def _review(
     sentence: Sentence, cls: Classification, actors: list[str], mentions: list[Mention], dates: DateReading, notes: list[str], *, context_used: bool
@@ -151,7 +219,7 @@ def _review(
     optional: dict[str, Any] = {
         "hedges": list(cls.hedges),
         "footnotes_in_sentence": list(sentence.footnotes) if len(sentence.footnotes) > 1 else [],
-        "context_date": "the sentence has no date: the paragraph's last date is proposed; check it" if context_used else "",
+        "context_date": "the sentence has no date: the last date read before it is proposed (time.basis says where); check it" if context_used else "",
         "other_dates": dates.others,
         "durations": [f"{d} (a duration: not a date; check the time span)" for d in dates.durations],
         "notes": notes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class Lexicon:
     countries: dict[str, tuple[str, ...]]
     governorates: tuple[dict[str, Any], ...]
     stopwords: frozenset[str]
+    refer_back: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    refer_back_events: re.Pattern[str] | None = None
 
     def type_cues(self, sentence: str) -> list[tuple[str, str]]:
         """Return ``(type id, cue as written)`` for every type cue in the sentence, in reading order.
@@ -91,4 +93,15 @@ def load_lexicon(path: Path) -> Lexicon:
         countries={str(k): tuple(str(n) for n in v) for k, v in doc["countries"].items()},
         governorates=tuple(doc["governorates"]),
         stopwords=frozenset(str(w).casefold() for w in doc["stopwords"]),
+        refer_back={str(k): _pattern([str(w) for w in v]) for k, v in (doc.get("refer_back") or {}).items()},
+        refer_back_events=_demonstrative_pattern([str(w) for w in doc.get("refer_back_nouns") or []]),
     )
+
+
+def _demonstrative_pattern(nouns: list[str]) -> re.Pattern[str] | None:
+    """Return the pattern of "these/this (adjective) <noun>" and "هذه/هذا <noun>" for the nouns given."""
+    english = "|".join(re.escape(n) for n in sorted((n for n in nouns if n.isascii()), key=len, reverse=True))
+    arabic = "|".join(re.escape(n) for n in sorted((n for n in nouns if not n.isascii()), key=len, reverse=True))
+    parts = [rf"\b(?:these|those|this)\s+(?:[a-z]+\s+)?(?:{english})\b"] if english else []
+    parts += [rf"(?<![\w\u0600-\u06ff])(?:هذه|هذا|تلك|ذلك)\s+(?:{arabic})(?![\u0600-\u06ff])"] if arabic else []
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None

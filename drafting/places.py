@@ -21,6 +21,25 @@ _ARTICLES = frozenset({"the", "al", "el"})
 _TITLE = re.compile(r"\*[^*\n]+\*|\[[^\]\n]+\]\([^)\n]*\)")
 _CROSSING_CUE = re.compile(r"\bcrossings?\b|معبر|معابر", re.IGNORECASE)
 INFERRED = "inferred: not in the sentence; the country the report names most"
+# "to Hezbollah in Lebanon", "إلى حزب الله في لبنان": a place after "to <actor> in" is where the movement ends.
+_IN_AT_END = re.compile(r"\s+(?:in|inside|في|داخل)\s*$", re.IGNORECASE)
+_TO_WORDS = frozenset({"to", "toward", "towards", "into", "إلى", "الى", "نحو"})
+_MAX_ACTOR_WORDS = 5
+_BASED = re.compile(r"[-‐]based$", re.IGNORECASE)
+# A facility named by its town and a descriptor: "Damascus airport", "Hmeimim military airport",
+# "مطار دمشق الدولي" (Damascus International Airport), "قاعدة حميميم" (Hmeimim base).
+_FACILITY_AFTER = re.compile(r"\s+(?:(?:international|military)\s+)?(?:airport|air\s*base|airbase|airfield|air\s*field)\b", re.IGNORECASE)
+_FACILITY_BEFORE_AR = re.compile(r"(?<![\w\u0600-\u06ff])[وفبلك]?(?:ال)?(?:مطار|قاعدة)\s*$")
+_FACILITY_FORMS = ("International Airport", "airport", "air base", "airbase", "military airport", "airfield")
+# A place that only says where the next one lies: "Deir Ez-Zor's Al-Bukamal" (English possessive),
+# "البوكمال التابعة لمحافظة دير الزور" (Arabic: "Al-Bukamal, which belongs to Deir ez-Zor governorate").
+_POSSESSIVE_GAP = re.compile(r"[’']s\s+(?:the\s+)?")
+_ARABIC_BELONGS = re.compile(r"\s*،?\s*(?:ال)?تابع[ةه]?\s+(?:ل(?P<word>محافظة|ريف|منطقة|مدينة)\s+)?")
+# Arabic words for a kind of place that stand before its name ("ريف دير الزور", the Deir ez-Zor countryside).
+_ARABIC_PLACE_WORDS = frozenset({"ريف", "محافظة", "مدينة", "بلدة", "قرية", "منطقة", "بادية"})
+# Words that make a town's name mean its governorate: "Hama countryside", "Homs province", "ريف حماة".
+_GOVERNORATE_AFTER = re.compile(r"\s*(?:countryside|province|governorate)\b", re.IGNORECASE)
+_GOVERNORATE_BEFORE = re.compile(r"(?<![\w\u0600-\u06ff])[وفبلك]?(?:ريف|محافظة)\s*$")
 # A multi-word name is joined only by spaces, hyphens or apostrophes, never by commas.
 _JOIN = re.compile(r"[^\W_]+(?:(?:[-‐'’ʼ–]|\s+)[^\W_]+)*")
 
@@ -41,6 +60,8 @@ class Mention:
         ``origin``, ``via`` or ``destination`` when a role word precedes it, else ``at``.
     precision
         The precision the words around it suggest (``near``, ``region``), or ``""``.
+    carried_from
+        The paragraph a reference back ("there", "upon arrival") carried it from, else ``None``.
     """
 
     text: str
@@ -52,6 +73,7 @@ class Mention:
     cue: str = ""
     possessive: bool = False
     notes: list[str] = field(default_factory=list)
+    carried_from: int | None = None
 
     @property
     def proposal(self) -> Candidate:
@@ -136,15 +158,41 @@ class PlaceFinder:
             i += n
         titles = [(t.start(), t.end()) for t in _TITLE.finditer(sentence)]
         mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in titles)]
+        mentions = _drop_qualifiers(sentence, mentions)
         self._roles(sentence, mentions)
         towns = []
         for mention in mentions:
             self._precision(sentence, mention)
+            self._facility(sentence, mention)
             town = self._crossing(sentence, mention)
             if town is not None:
                 towns.append(town)
         mentions = sorted([*mentions, *towns], key=lambda m: (m.start, m.proposal.kind != "site"))
         return [m for m in mentions if self._keep(sentence, m)]
+
+    def _facility(self, sentence: str, mention: Mention) -> None:
+        """Propose the gazetteer's airport or air base that a town's name and a descriptor name.
+
+        "via Damascus airport", "Hmeimim military airport", "عبر مطار دمشق الدولي": the gazetteer
+        site named after the town ("Damascus International Airport") comes first, the town second.
+        """
+        if mention.proposal.kind != "town":
+            return
+        after = _FACILITY_AFTER.match(sentence[mention.end :])
+        word = after or (_FACILITY_BEFORE_AR.search(sentence[: mention.start]) if _is_arabic(mention.text) else None)
+        if word is None:
+            return
+        names = dict.fromkeys(n for n in (mention.text, mention.proposal.name, mention.proposal.gazetteer_id or "") if n and not _is_arabic(n))
+        for name in names:
+            for form in _FACILITY_FORMS:
+                sites = [c for c in self.index.candidates(f"{name} {form}") if c.gazetteer_id and c.kind == "site"]
+                if sites:
+                    mention.candidates[:] = [sites[0], *(c for c in mention.candidates if c != sites[0])]
+                    mention.notes.append(f"{word.group(0).strip()!r} beside the town's name: the gazetteer's {sites[0].name} proposed, the town second")
+                    if after is not None:  # the mention is the whole name as written ("Damascus airport")
+                        mention.end += after.end()
+                        mention.text = sentence[mention.start : mention.end]
+                    return
 
     def _crossing(self, sentence: str, mention: Mention) -> Mention | None:
         """Propose the border crossing the gazetteer names after a town when the sentence speaks of crossings.
@@ -180,12 +228,15 @@ class PlaceFinder:
             for variant in self._variants(text):
                 cands = self._allowed(variant, n)
                 if cands:
-                    return n, Mention(text, start, end, cands, possessive=bool(possessive))
+                    mention = Mention(text, start, end, cands, possessive=bool(possessive))
+                    if _BASED.search(text):
+                        mention.notes.append(f"{text!r}: where the group is based")
+                    return n, mention
         return None
 
     def _variants(self, text: str) -> list[str]:
-        if not _is_arabic(text):
-            return [text]
+        if not _is_arabic(text):  # "Syria-based militias": based in Syria (never "Iran-backed": backed by Iran)
+            return [text, _BASED.sub("", text)] if _BASED.search(text) else [text]
         out = [text]
         if text[:1] in ARABIC_PREFIXES and len(text) > 3:  # noqa: PLR2004
             out.append(text[1:])
@@ -214,8 +265,9 @@ class PlaceFinder:
 
     def _geonames_ok(self, text: str, key: str) -> bool:
         """Return whether a name only GeoNames knows may be a place here."""
-        if _is_arabic(text):  # not a cue word ("قصف", strike) that happens to name a hamlet
-            return len(key) >= 3 and not any(p.fullmatch(text) for p in self.lexicon.types.values())  # noqa: PLR2004
+        if _is_arabic(text):  # not a cue word ("قصف", strike) or a common word ("مدينة", city) that happens to name a hamlet
+            common = text in self.lexicon.stopwords or text in _ARABIC_PLACE_WORDS
+            return len(key) >= 3 and not common and not any(p.fullmatch(text) for p in self.lexicon.types.values())  # noqa: PLR2004
         tokens = text.split()
         if text.casefold() in self.lexicon.stopwords or tokens[0].casefold() in self.lexicon.stopwords:
             return False
@@ -233,12 +285,30 @@ class PlaceFinder:
                 mention.role = previous.role
                 mention.notes.append("role taken from the list it stands in")
             else:
-                mention.role = self._role_before(before)
+                mention.role = self.role_before(before)
+                if mention.role == "at" and self._to_actor_in(before):
+                    mention.role = "destination"
+                    mention.notes.append("destination: the place of the actor the movement goes to ('to <actor> in <place>')")
             previous = mention
 
-    def _role_before(self, before: str) -> str:
-        words = [w.casefold() for w in re.findall(r"[^\W\d_]+", before)][-3:]
-        words = [w for w in words if w not in _ARTICLES]
+    def _to_actor_in(self, before: str) -> bool:
+        """Return whether the text before a place ends in "to <actor> in" ("supply lines to Hezbollah in")."""
+        end = _IN_AT_END.search(before)
+        if end is None:
+            return False
+        words = before[: end.start()].split()
+        for n in range(1, min(_MAX_ACTOR_WORDS, len(words) - 1) + 1):
+            if words[-n - 1].casefold() in _TO_WORDS:
+                phrase = " ".join(w for w in words[-n:] if w.casefold() not in _ARTICLES)
+                return normalize_name(_POSSESSIVE.sub("", phrase)) in self.actor_names
+        return False
+
+    def role_before(self, before: str) -> str:
+        """Return the role (origin, via, destination, at) the words before a place give it."""
+        words = [w.casefold() for w in re.findall(r"[^\W\d_]+", before)]
+        while words and (words[-1] in _ARABIC_PLACE_WORDS or words[-1][1:] in _ARABIC_PLACE_WORDS):  # "من ريف دير الزور": from (the countryside of)
+            words.pop()
+        words = [w for w in words[-3:] if w not in _ARTICLES]
         for role, cues in self.lexicon.roles.items():
             for cue in cues:
                 parts = cue.split()
@@ -258,10 +328,30 @@ class PlaceFinder:
             mention.candidates.remove(governorate)
             mention.candidates.insert(0, governorate)
             mention.notes.append("'the' before a town that names a governorate: the governorate proposed")
+        self._governorate_by_region_word(sentence, mention)
         if near:
             mention.precision, mention.cue = "near (town level; ACLED geo precision 2)", near.group(0)
         elif region:
             mention.precision, mention.cue = "region (ACLED geo precision 3)", region.group(0)
+
+    def _governorate_by_region_word(self, sentence: str, mention: Mention) -> None:
+        """Propose the governorate when a region word makes a capital's name mean it.
+
+        "the Hama countryside", "Homs province", "ريف حماة" (Hama's countryside), "محافظة حمص":
+        the governorate whose capital the town is comes first, the town second.
+        """
+        if mention.proposal.kind != "town":
+            return
+        after = _GOVERNORATE_AFTER.match(sentence[mention.end :])
+        before = _GOVERNORATE_BEFORE.search(sentence[: mention.start]) if _is_arabic(mention.text) else None
+        word = after or before
+        governorate = self.index.governorate_of(mention.proposal)
+        if word is None or governorate is None:
+            return
+        mention.candidates[:] = [governorate, *(c for c in mention.candidates if c != governorate)]
+        mention.notes.append(f"{word.group(0).strip()!r} beside the name of the governorate's capital: the governorate proposed, the town second")
+        if not mention.precision:
+            mention.precision, mention.cue = "region (ACLED geo precision 3)", word.group(0).strip()
 
     def _keep(self, sentence: str, mention: Mention) -> bool:
         """Drop an actor's name (Iran, Tehran) unless a role or locative word makes it a place."""
@@ -273,3 +363,24 @@ class PlaceFinder:
         before = [w.casefold() for w in re.findall(r"[^\W\d_]+", sentence[: mention.start])][-2:]
         before = [w for w in before if w not in _ARTICLES]
         return bool(before and before[-1] in self._locative) or mention.role != "at" or "role taken from the list it stands in" in mention.notes
+
+
+def _drop_qualifiers(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop a place that only says where the next one lies, noting it on the place it qualifies.
+
+    "near Deir Ez-Zor's Al-Bukamal" names one place, Al-Bukamal, in Deir Ez-Zor; so does
+    "البوكمال التابعة لمحافظة دير الزور" (Al-Bukamal, which belongs to Deir ez-Zor governorate).
+    """
+    dropped: set[int] = set()
+    for n in range(len(mentions) - 1):
+        first, second = mentions[n], mentions[n + 1]
+        gap = sentence[first.end : second.start]
+        if first.possessive and not _is_arabic(first.text) and _POSSESSIVE_GAP.fullmatch(gap):
+            whole, part = first, second
+        elif _is_arabic(second.text) and (belongs := _ARABIC_BELONGS.fullmatch(gap)) and (belongs.group("word") or second.text[:1] == "ل"):
+            whole, part = second, first
+        else:
+            continue
+        dropped.add(id(whole))
+        part.notes.append(f"the text places it in {whole.text} ({sentence[first.start : second.end]!r}): {whole.text} is not proposed as a place of its own")
+    return [m for m in mentions if id(m) not in dropped]

@@ -113,3 +113,41 @@ def test_citation_dates() -> None:
     assert parse_citation_date("December 17, 2024") == "2024-12-17"
     assert parse_citation_date("March 2025") == "2025-03"
     assert parse_citation_date("2024") == "2024"
+
+
+def test_the_next_morning_is_the_day_after_the_day_read_before_it() -> None:
+    reading = read_dates("On December 5, 2024 he was told to report the next morning.", report_date=None)
+    assert reading.time["start"] == "2024-12-05"  # the sentence's first date stays its time
+    assert reading.last is not None
+    assert (reading.last["start"], reading.last["end"], reading.last["precision"]) == ("2024-12-06", "2024-12-06", "day")
+    assert "December 5, 2024" in reading.last["basis"]
+    leap = read_dates("They arrived on 28 February 2024 and left the following day.", report_date=None).last
+    assert leap is not None
+    assert leap["start"] == "2024-02-29"
+
+
+def test_arabic_next_day() -> None:
+    reading = read_dates("اتصلوا به في 31 كانون الأول 2024 وطلبوا حضوره صباح اليوم التالي.", report_date=None)
+    assert reading.last is not None
+    assert reading.last["start"] == "2025-01-01"
+
+
+def test_the_next_day_without_a_day_before_it_gives_no_date() -> None:
+    reading = read_dates("They left the next morning.", report_date=REPORT)
+    assert reading.time["precision"] == "unknown"
+    assert reading.others == ["the next morning"]
+    assert reading.last is None
+
+
+def test_by_a_date_with_a_beginning_opens_the_end() -> None:
+    """ "By December 6, 2024, the militias began pulling out": under way from that date, no end given."""
+    time = _time("By December 6, 2024, as opposition gains continued, the militias began pulling out in groups.")
+    assert (time["start"], time["precision"]) == ("2024-12-06", "approximate")
+    assert "end" not in time
+    assert "began" in str(time["basis"])
+    ar = _time("بحلول 6 كانون الأول/ديسمبر 2024 بدأت الميليشيات بالانسحاب على دفعات.")
+    assert (ar["start"], ar["precision"]) == ("2024-12-06", "approximate")
+    assert "end" not in ar
+    # without a beginning, "by" keeps the date's own span
+    plain = _time("By December 6, 2024, the militias had left.")
+    assert (plain["start"], plain["end"], plain["precision"]) == ("2024-12-06", "2024-12-06", "day")

@@ -37,8 +37,57 @@ def test_gazetteer_first_any_spelling(finder: PlaceFinder) -> None:
 
 def test_multi_word_gazetteer_areas_and_possessive(finder: PlaceFinder) -> None:
     mentions = _find(finder, "Units crossed near Deir Ez-Zor's Al-Bukamal toward the Homs desert and southern Aleppo countryside.")
-    assert _tops(mentions) == ["deir-ez-zor", "al-bukamal", "homs-desert", "southern-aleppo-countryside"]
-    assert mentions[0].text == "Deir Ez-Zor"
+    assert _tops(mentions) == ["al-bukamal", "homs-desert", "southern-aleppo-countryside"]
+    assert mentions[0].text == "Al-Bukamal"
+
+
+def test_a_possessive_place_only_says_where_the_next_lies(finder: PlaceFinder) -> None:
+    """"Deir Ez-Zor's Al-Bukamal" names one place: Deir Ez-Zor is noted on it, not proposed."""
+    qaim, town = _find(finder, "PMF fighters crossed into Al-Qaim's outskirts and then near Deir Ez-Zor's Al-Bukamal.")
+    assert qaim.proposal.gazetteer_id == "al-qaim"  # a possessive before a common noun stays a place
+    assert town.proposal.gazetteer_id == "al-bukamal"
+    assert "Deir Ez-Zor" in town.notes[-1]
+    assert _tops(_find(finder, "Qusayr's defenders held out.")) == ["qusayr"]
+
+
+def test_arabic_place_that_belongs_to_another(finder: PlaceFinder) -> None:
+    """"البوكمال التابعة لمحافظة دير الزور" (Al-Bukamal, of Deir ez-Zor governorate): one place."""
+    for text in ("انسحبت الفصائل من البوكمال التابعة لمحافظة دير الزور.", "انسحبت الفصائل من البوكمال التابعة لدير الزور."):
+        (town,) = _find(finder, text)
+        assert town.proposal.gazetteer_id == "al-bukamal"
+        assert town.role == "origin"
+    assert _tops(_find(finder, "انسحبت الفصائل من البوكمال ودير الزور.")) == ["al-bukamal", "deir-ez-zor"]
+
+
+def test_countryside_or_province_after_a_capital_names_its_governorate(finder: PlaceFinder) -> None:
+    hama, deir = _find(finder, "Clashes spread through Hama countryside and Deir Ezzor province.")
+    assert (hama.proposal.kind, hama.proposal.name) == ("governorate", "Hama governorate")
+    assert "hama" in [c.gazetteer_id for c in hama.candidates[1:]]  # the town stays a candidate
+    assert deir.proposal.gazetteer_id == "deir-ez-zor-governorate"
+    assert _tops(_find(finder, "Clashes spread to Hama and the Qusayr countryside.")) == ["hama", "qusayr"]  # Qusayr is no capital
+
+
+def test_arabic_countryside_before_a_capital_names_its_governorate(finder: PlaceFinder) -> None:
+    deir, hama = _find(finder, "انسحبت الميليشيات من ريف دير الزور ومن ريف حماة.")
+    assert deir.proposal.gazetteer_id == "deir-ez-zor-governorate"
+    assert (deir.role, deir.precision.split()[0]) == ("origin", "region")
+    assert hama.proposal.name == "Hama governorate"
+    (town,) = _find(finder, "انسحبت الميليشيات من حماة.")
+    assert town.proposal.gazetteer_id == "hama"
+
+
+def test_arabic_common_place_words_are_not_towns(finder: PlaceFinder) -> None:
+    """"مدينة" (city) is also a GeoNames hamlet's name; as a word before a name it is no place."""
+    assert _tops(_find(finder, "انسحبت الميليشيات من مدينة البوكمال.")) == ["al-bukamal"]
+
+
+def test_to_an_actor_in_a_place_is_a_destination(finder: PlaceFinder) -> None:
+    (lebanon,) = _find(finder, "Iran kept its supply lines to Hezbollah in Lebanon.")
+    assert (lebanon.proposal.gazetteer_id, lebanon.role) == ("lebanon", "destination")
+    (ar,) = _find(finder, "حافظت إيران على خطوط الإمداد إلى حزب الله في لبنان.")
+    assert (ar.proposal.gazetteer_id, ar.role) == ("lebanon", "destination")
+    (plain,) = _find(finder, "Weapons went to storage in Lebanon.")  # "storage" is no actor
+    assert plain.role == "at"
 
 
 def test_arabic_names_with_article_and_glued_prefixes(finder: PlaceFinder) -> None:
@@ -146,3 +195,30 @@ def test_arabic_crossing_cue(finder: PlaceFinder) -> None:
     tops = _tops(mentions)
     assert tops[:2] == ["albukamal-alqaim-crossing", "al-bukamal"]
     assert "jusiyah-qaa-crossing" in tops
+
+
+def test_a_town_and_a_facility_word_name_the_gazetteer_airport(finder: PlaceFinder) -> None:
+    """"Damascus airport" is the gazetteer's Damascus International Airport; the town stays second."""
+    (airport,) = _find(finder, "Officers were evacuated via Damascus airport.")
+    assert airport.proposal.gazetteer_id == "damascus-international-airport"
+    assert airport.text == "Damascus airport"
+    assert airport.candidates[1].gazetteer_id == "damascus"
+    assert _tops(_find(finder, "Officers were evacuated from Damascus.")) == ["damascus"]
+    assert _tops(_find(finder, "Officers were evacuated via Hama airport.")) == ["hama"]  # the gazetteer has no Hama airport
+
+
+def test_arabic_airport_word_before_the_town(finder: PlaceFinder) -> None:
+    """"مطار دمشق الدولي" (Damascus International Airport), "ومطار دمشق" (and Damascus airport)."""
+    for text in ("أجلى الحرس الثوري الضباط عبر مطار دمشق الدولي.", "أجلى الحرس الثوري الضباط عبر قاعدة جوية ومطار دمشق."):
+        airport = _find(finder, text)[-1]
+        assert airport.proposal.gazetteer_id == "damascus-international-airport"
+    assert _tops(_find(finder, "أجلى الحرس الثوري الضباط من دمشق.")) == ["damascus"]
+
+
+def test_a_country_based_group_is_placed_in_the_country(finder: PlaceFinder) -> None:
+    """"Syria-based militias" are based in Syria; "Iran-backed militias" are not in Iran."""
+    (syria,) = _find(finder, "Most members of the Brigades, pro-Iranian Syria-based militias, fled.")
+    assert (syria.proposal.gazetteer_id, syria.text) == ("syria", "Syria-based")
+    assert _tops(_find(finder, "Iran-backed militias fled.")) == []
+    # Arabic says it with a preposition ("المتمركزة في سوريا", stationed in Syria), which needs no rule
+    assert _tops(_find(finder, "فرّت الميليشيات المتمركزة في سوريا.")) == ["syria"]

@@ -35,6 +35,8 @@ def test_seed_scores_stay_at_their_measured_level() -> None:
     recalled = sum(s.recalled for s in scores.values())
     correct = sum(s.correct for s in scores.values())
     proposed = sum(s.proposed_pairs for s in scores.values())
-    # Measured at this commit (benchmarks/draft_quality.py); the goals are 90% and 80%.
+    # The goals, met at this commit (benchmarks/draft_quality.py: 77/85 recalled, 77/90 right).
     assert correct / proposed >= 0.80
-    assert recalled / total_pairs >= 0.80
+    assert recalled / total_pairs >= 0.90
+    # the dates: at least the agreement measured with the context and next-day rules (21/69)
+    assert sum(s.dates_equal for s in scores.values()) >= 21
