@@ -129,11 +129,12 @@ def credits_and_exclusions(
     """
     every = _claim_ids(layers)
     if days:
-        views = [[phase_layer(layer, d, s) for layer in layers] for d, s in zip(days, series_since(days, window_days), strict=True)]
-        dated = set().union(*(_claim_ids(view) for view in views))
-        placed = set().union(*(_claim_ids(_in_box(view, bbox)) for view in views))
+        views = [_in_box([phase_layer(layer, d, s) for layer in layers], bbox) for d, s in zip(days, series_since(days, window_days), strict=True)]
+        dated = set().union(*(_claim_ids([phase_layer(layer, d, s) for layer in layers]) for d, s in zip(days, series_since(days, window_days), strict=True)))
     else:
-        dated, placed = every, _claim_ids(_in_box(layers, bbox))
+        views = [_in_box(layers, bbox)]
+        dated = every
+    placed = set().union(*(_claim_ids(view) for view in views))
     left: dict[str, list[str]] = {reason: [] for reason in REASONS}
     for claim in ds.claims:
         if claim.id in placed:
@@ -145,5 +146,4 @@ def credits_and_exclusions(
         else:
             left["dates" if claim.id not in dated else "extent"].append(claim.id)
     left_out = {reason: tuple(ids) for reason, ids in left.items()}
-    shown = _in_box(layers, bbox)
-    return ViewNotes(layer_credits(ds, shown), exclusion_text(left_out), left_out)
+    return ViewNotes(layer_credits(ds, [layer for view in views for layer in view]), exclusion_text(left_out), left_out)
