@@ -25,7 +25,7 @@ BBox = tuple[float, float, float, float]
 # Where the claims that name no place can be read (with the reason the text gives no place).
 NO_PLACE_LISTED = "listed with the reason in data/claims/*.yaml"
 # Why a claim is not on a view, in the order the note gives them.
-REASONS = ("no_place", "dates", "extent", "not_drawn")
+REASONS = ("no_place", "country_wide", "dates", "extent", "not_drawn")
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def exclusion_text(left_out: dict[str, tuple[str, ...]]) -> str:
         return "Every claim of the dataset is on this map."
     words = {
         "no_place": lambda n: f"{n} {'names' if n == 1 else 'name'} no place ({NO_PLACE_LISTED})",
+        "country_wide": lambda n: f"{n} {'names' if n == 1 else 'name'} only a country (not drawn; listed in the table when they begin or end)",
         "dates": lambda n: f"{n} {'falls' if n == 1 else 'fall'} outside the dates shown",
         "extent": lambda n: f"{n} {'lies' if n == 1 else 'lie'} outside the area shown",
         "not_drawn": lambda n: f"{n} {'is' if n == 1 else 'are'} of a kind the map does not draw",
@@ -108,7 +109,13 @@ def exclusion_text(left_out: dict[str, tuple[str, ...]]) -> str:
 
 
 def credits_and_exclusions(
-    ds: Dataset, layers: Sequence[Layer], *, days: Sequence[dt.date] = (), bbox: BBox | None = None, window_days: int = DEFAULT_WINDOW_DAYS
+    ds: Dataset,
+    layers: Sequence[Layer],
+    *,
+    days: Sequence[dt.date] = (),
+    bbox: BBox | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    panels_listed: bool = True,
 ) -> ViewNotes:
     """Return the credits and the exclusion note of a view of ``layers`` (all of them, before any cut).
 
@@ -126,6 +133,9 @@ def credits_and_exclusions(
         The area shown (lon/lat), or ``None`` for no cut.
     window_days
         The window before the first date.
+    panels_listed
+        Whether the view lists the country-wide claims (a panel layer) beside the map; if not,
+        those it would list are counted as "name only a country".
     """
     every = _claim_ids(layers)
     if days:
@@ -134,13 +144,16 @@ def credits_and_exclusions(
     else:
         views = [_in_box(layers, bbox)]
         dated = every
-    placed = set().union(*(_claim_ids(view) for view in views))
+    placed = set().union(*(_claim_ids([layer for layer in view if panels_listed or not layer.style.panel]) for view in views))
+    listed = set().union(*(_claim_ids([layer for layer in view if layer.style.panel]) for view in views))
     left: dict[str, list[str]] = {reason: [] for reason in REASONS}
     for claim in ds.claims:
         if claim.id in placed:
             continue
         if claim.unmapped or not claim.place_ids():
             left["no_place"].append(claim.id)
+        elif claim.id in listed:
+            left["country_wide"].append(claim.id)
         elif claim.id not in every:
             left["not_drawn"].append(claim.id)
         else:

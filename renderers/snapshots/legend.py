@@ -108,16 +108,16 @@ def _movement_rows(lines: list[Layer]) -> list[Row]:
     return rows
 
 
-def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
-    """Draw ``rows`` top-down in ``ax`` (axes coordinates), symbols left, wrapped labels right."""
+def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float, figure_height_in: float = FIGURE_HEIGHT_IN, wrap_chars: int = 47) -> None:
+    """Draw ``rows`` top-down in ``ax`` (axes coordinates), symbols left, labels right wrapped at ``wrap_chars``."""
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    wrapped = [textwrap.wrap(r.label, 47 if r.kind != "header" else 50) or [""] for r in rows]
+    wrapped = [textwrap.wrap(r.label, wrap_chars if r.kind != "header" else wrap_chars + 3) or [""] for r in rows]
     n_lines = sum(len(w) for w in wrapped) + 0.5 * sum(r.kind == "header" for r in rows)
     step = min(0.05, 0.98 / max(n_lines, 1))
     # A long legend gets a smaller type, so that each line fits its step (1.3 x the font size).
-    height_pt = ax.get_position().height * FIGURE_HEIGHT_IN * 72
+    height_pt = ax.get_position().height * figure_height_in * 72
     fontsize = min(fontsize, step * height_pt / 1.3)
     y = 0.99
     for row, lines in zip(rows, wrapped, strict=True):

@@ -53,11 +53,11 @@ class View:
 
     def subtitle(self, dataset_as_of: dt.date) -> str:
         """Return the subtitle line naming the date shown, what the highlights mean and the dataset's as-of date."""
-        if self.as_of is None:
+        since = self.compared_with
+        if self.as_of is None or since is None:
             when = "All sourced claims, whatever their date"
         else:
             when = self.date_caption or f"Situation on {self.as_of:%d %b %Y}"
-            since = self.compared_with
             when += f" (claims whose date span covers {self.as_of.isoformat()}; new and ended since {since.day} {since:%b %Y} marked)"
         return f"{when} \u00b7 dataset as of {dataset_as_of.isoformat()}"
 
@@ -71,6 +71,7 @@ class Series:
     bbox: BBox
     days: tuple[dt.date, ...]
     captions: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ("a4", "column")  # renderers.snapshots.series.PAGES by name
 
     def panels(self) -> list[View]:
         """Return one dated view per panel, each compared with the previous panel (the first with the window)."""
