@@ -103,12 +103,13 @@ def draw_change_table(ax: Axes, rows: list[ChangeRow], *, columns: int, fontsize
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.text(0.0, 1.0, TITLE, va="top", ha="left", fontsize=fontsize + 1, fontweight="bold")
+    title = textwrap.wrap(TITLE, int(chars * columns * fontsize / (fontsize + 1)))
+    ax.text(0.0, 1.0, "\n".join(title), va="top", ha="left", fontsize=fontsize + 1, fontweight="bold", linespacing=1.15)
     if not rows:
         ax.text(0.0, 0.9, "Nothing began or ended between the panels.", va="top", ha="left", fontsize=fontsize, color="#555555")
         return
     per_column = -(-len(rows) // columns)
-    top = 1.0 - 2.2 * (fontsize + 1) / height_pt
+    top = 1.0 - (1.0 + 1.2 * len(title)) * (fontsize + 1) / height_pt
     step = min((top - 0.01) / per_column, (2 if two_lines else 1) * 1.3 * fontsize / height_pt)
     widths = [chars if row.change == "new" else int(chars * 1.12) for row in rows]
     texts = [row_lines(row, width, two_lines=two_lines) for row, width in zip(rows, widths, strict=True)]

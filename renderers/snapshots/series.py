@@ -126,7 +126,7 @@ def plan_frame(page: Page, n_panels: int, bbox: tuple[float, float, float, float
         legend = (m + inner - page.legend_mm, below, page.legend_mm, table_h)
         return Frame((page.width_mm, page.height_mm), m, panels, table, legend, sources_y, footer_y, m)
     legend_h = (n_legend + 4) * line_mm * 1.2
-    table_h = (math.ceil(n_rows / page.table_columns) * (1 if page.table_columns > 1 else 2) + 3) * line_mm
+    table_h = (math.ceil(n_rows / page.table_columns) * (1 if page.table_columns > 1 else 2) + 4) * line_mm
     legend = (m, below, inner, legend_h)
     table = (m, below + legend_h + gap, inner, table_h)
     sources_y = table[1] + table[3] + gap
@@ -269,7 +269,7 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     since = first_view.compared_with
     subtitle = (f"One panel per date; marks new since the previous panel have a yellow halo, ended ones are faded "
                 f"(first panel: against {since.day} {since:%b %Y}) \u00b7 dataset as of {ds.info.as_of.isoformat()}") if since else ""  # fmt: skip
-    fig.text(frame.margin_frac(), title_y - len(title) * page.title_pt * 1.3 * 0.3528 / height, "\n".join(textwrap.wrap(subtitle, page.footer_chars)),
+    fig.text(frame.margin_frac(), title_y - len(title) * page.title_pt * 1.3 * 0.3528 / height, "\n".join(textwrap.wrap(subtitle, int((width - 2 * page.margin_mm) / ((page.text_pt + 0.5) * 0.3528 * 0.56)))),
              ha="left", va="top", fontsize=page.text_pt + 0.5, color="#333333")  # fmt: skip
     legend_ax = fig.add_axes(frame.rect(frame.legend))
     legend_pt = page.text_pt - 0.5
