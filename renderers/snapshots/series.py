@@ -267,9 +267,10 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     title = textwrap.wrap(series.title, title_chars)
     fig.text(frame.margin_frac(), title_y, "\n".join(title), ha="left", va="top", fontsize=page.title_pt, fontweight="bold", linespacing=1.1)
     since = first_view.compared_with
+    sub_chars = int((width - 2 * page.margin_mm) / ((page.text_pt + 0.5) * 0.3528 * 0.56))
     subtitle = (f"One panel per date; marks new since the previous panel have a yellow halo, ended ones are faded "
                 f"(first panel: against {since.day} {since:%b %Y}) \u00b7 dataset as of {ds.info.as_of.isoformat()}") if since else ""  # fmt: skip
-    fig.text(frame.margin_frac(), title_y - len(title) * page.title_pt * 1.3 * 0.3528 / height, "\n".join(textwrap.wrap(subtitle, int((width - 2 * page.margin_mm) / ((page.text_pt + 0.5) * 0.3528 * 0.56)))),
+    fig.text(frame.margin_frac(), title_y - len(title) * page.title_pt * 1.3 * 0.3528 / height, "\n".join(textwrap.wrap(subtitle, sub_chars)),
              ha="left", va="top", fontsize=page.text_pt + 0.5, color="#333333")  # fmt: skip
     legend_ax = fig.add_axes(frame.rect(frame.legend))
     legend_pt = page.text_pt - 0.5

@@ -48,11 +48,11 @@ def _earlier(i: int) -> dt.date:
 
 def _features(dist: Path) -> list[tuple[str, str, shapely.Geometry]]:
     """(layer, claim id, geometry) of every claim feature in the build's GeoJSON files."""
-    out = []
-    for path in sorted((dist / "layers").glob("*.geojson")):
-        for feat in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            out.append((path.stem, feat["properties"]["claim_id"], shape(feat["geometry"])))
-    return out
+    return [
+        (path.stem, feat["properties"]["claim_id"], shape(feat["geometry"]))
+        for path in sorted((dist / "layers").glob("*.geojson"))
+        for feat in json.loads(path.read_text(encoding="utf-8"))["features"]
+    ]
 
 
 def _drawn(start: str | None, end: str | None, i: int) -> str | None:
@@ -120,8 +120,7 @@ def test_a4_png_is_300_dpi_a4_landscape_and_the_column_85_mm(built_dist: Path) -
 @pytest.mark.parametrize("page", ["a4", "column"])
 def test_change_table_rows_equal_the_independent_computation(built_dist: Path, expected_changes: set[tuple[str, str, str]], page: str) -> None:
     root = _svg(built_dist / "snapshots" / f"series-2024-12-{page}.svg")
-    rows = {tuple(el.get("id", "").split(":", 1)[1].rsplit(":", 1)[0].split(":", 1)) + (el.get("id", "").rsplit(":", 1)[1],)
-            for el in _by_id(root, "change-row:")}  # fmt: skip
+    rows = {tuple((el.get("id") or "").split(":")[1:]) for el in _by_id(root, "change-row:")}
     assert expected_changes, "the December 2024 panels should show changes"
     assert rows == expected_changes
     spans = expected_spans()
