@@ -77,7 +77,7 @@ def _parser(*, snapshot_options: bool = True) -> tuple[argparse.ArgumentParser, 
     check = sub.add_parser("check", help="only validate data/ and report every problem")
     _add_common(check)
     add_overlay_arguments(check)
-    snapshot = sub.add_parser("snapshot", help="draw one custom view (--bbox, --as-of, --title, --format)")
+    snapshot = sub.add_parser("snapshot", help="draw one custom view (--bbox, --as-of, --title, --format) or a dated series (--series)")
     _add_common(snapshot)
     add_overlay_arguments(snapshot)
     if snapshot_options:  # snapshot options (renderers/snapshots/cli.py): one custom static map

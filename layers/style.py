@@ -133,6 +133,7 @@ class StyleSpec:
     def marker_for(self, category: str) -> str:
         """Return the point symbol for a category value (the layer's ``marker`` unless the value has its own)."""
         return self.category_markers.get(category, self.marker)
+
     panel: bool = False
     estimate_dash: str = "6 4"
     fill_field: str = ""
@@ -275,6 +276,7 @@ def ring_fill_opacities(place_ids: list[str], radii_km: list[float]) -> list[flo
         seen.add(place)
         out.append(RING_FILL_OPACITY if filled else 0.0)
     return out
+
 
 # Where a claim's symbol sits on its ring (layers._points): the ring point nearest due north of
 # the place that lies inside its country (and clear of country reference points); further claims

@@ -5,24 +5,25 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from geo.basemap import ATTRIBUTION
 from layers.style import BASEMAP
 from renderers.qgis._qgis_crs import fit_extent
 
 if TYPE_CHECKING:
     from dataset.model import Dataset
+    from layers.credits import ViewNotes
 
 LAYOUT_NAME = "Map, A4 landscape"
 PAGE_MM = (297.0, 210.0)
 FONT = "Sans Serif"
 # Item frames (x, y, width, height) in mm: title on top, the map across the page, the legend in
-# columns under it, the scale bar in the map's lower left corner, the source note at the bottom.
+# columns under it, the scale bar in the map's lower left corner, the source note (with the
+# credit of every layer and the exclusion note) at the bottom.
 TITLE_MM = (8.0, 4.0, 281.0, 9.0)
 MAP_MM = (8.0, 14.0, 281.0, 120.0)
 SCALEBAR_MM = (11.0, 121.0, 40.0, 10.0)
-LEGEND_MM = (8.0, 136.0, 281.0, 56.0)
+LEGEND_MM = (8.0, 136.0, 281.0, 50.0)
 LEGEND_COLUMNS = 4
-NOTE_MM = (8.0, 194.0, 281.0, 13.0)
+NOTE_MM = (8.0, 188.0, 281.0, 19.0)
 # The overlays' credit (ACLED), on the map's lower right, boxed, right of the scale bar.
 OVERLAY_CREDIT_MM = (120.0, 123.0, 167.0, 9.5)
 # Legend text styles: (style, size in pt, bold, margins in mm).
@@ -42,8 +43,9 @@ def _uuid(n: int) -> str:
     return f"{{6d1f3a52-0000-4000-8000-{n:012d}}}"
 
 
-def _item(parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, *, fill: str = "#FFFFFF",
-          **attrs: str) -> ET.Element:
+def _item(
+    parent: ET.Element, kind: int, n: int, xywh_mm: tuple[float, float, float, float], item_id: str, *, fill: str = "#FFFFFF", **attrs: str
+) -> ET.Element:
     """Add a layout item of ``kind`` at ``xywh_mm`` on the page; ``fill`` is its background colour (drawn if ``background="true"``)."""
     x, y, w, h = xywh_mm
     base = {
@@ -75,9 +77,7 @@ def label_text(text: str) -> str:
     return text.replace("[%", "[% '[%' %]")
 
 
-def _label(
-    parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False, **attrs: str
-) -> None:
+def _label(parent: ET.Element, n: int, xywh_mm: tuple[float, float, float, float], text: str, size_pt: float, *, bold: bool = False, **attrs: str) -> None:
     node = _item(parent, LABEL, n, xywh_mm, f"label {n}", labelText=label_text(text), htmlState="0", marginX="1", marginY="1", halign="1", valign="32", **attrs)
     # QGIS 3.22 labels read a QFont description (family, size, pixel size, style hint, weight, ...).
     weight = 75 if bold else 50
@@ -96,12 +96,23 @@ def _page(layout: ET.Element) -> None:
     ET.SubElement(pages, "GuideCollection", {"visible": "1"})
 
 
-def source_note(ds: Dataset) -> str:
-    """Return the layout's source note: sources, as-of date, version, licence and disclaimer."""
+def source_note(ds: Dataset, notes: ViewNotes | None = None, *, boxed: tuple[str, ...] = ()) -> str:
+    """Return the layout's source note: sources, as-of date, version, licence, a dated credit per layer, what is left out, disclaimer.
+
+    ``notes`` are the project's credits and exclusion note (:func:`layers.credits.credits_and_exclusions`
+    for every date and the whole extent); without them the basemap attribution stands in. Credits
+    in ``boxed`` (the overlays', in their own box on the map) are not repeated.
+    """
+    if notes is None:
+        from geo.basemap import ATTRIBUTION  # noqa: PLC0415
+
+        credit, left_out = ATTRIBUTION, ""
+    else:
+        credit, left_out = "Credits: " + "; ".join(c for c in notes.credits[1:] if c not in boxed) + ".", f" Not shown: {notes.exclusion}"
     return (
         f"Sources: {len(ds.sources)} cited works; every feature carries its verbatim quote and citation "
         f"(attribute 'citation'; table 'evidence' in militia_map.gpkg). Data as of {ds.info.as_of.isoformat()}, "
-        f"{ds.provenance_text()}. {ds.info.licence} {ATTRIBUTION} {ds.info.disclaimer}"
+        f"{ds.provenance_text()}. {ds.info.licence} {credit}{left_out} {ds.info.disclaimer}"
     )
 
 
@@ -125,7 +136,12 @@ def _legend_tree(legend: ET.Element, entries: list[LegendEntry]) -> None:
 
 
 def layout_element(
-    ds: Dataset, extent: tuple[float, float, float, float], legend_entries: list[LegendEntry], *, overlay_credits: tuple[str, ...] = ()
+    ds: Dataset,
+    extent: tuple[float, float, float, float],
+    legend_entries: list[LegendEntry],
+    *,
+    overlay_credits: tuple[str, ...] = (),
+    notes: ViewNotes | None = None,
 ) -> ET.Element:
     """Return the ``Layout`` element: the map of ``extent`` (project CRS), title, legend of ``legend_entries``, scale bar, source note.
 
@@ -137,8 +153,9 @@ def layout_element(
     ET.SubElement(layout, "Grid", {"resolution": "10", "resUnits": "mm", "offsetX": "0", "offsetY": "0", "offsetUnits": "mm"})
     _page(layout)
     _label(layout, 1, TITLE_MM, ds.info.title, 13, bold=True)
-    map_item = _item(layout, MAP, 2, MAP_MM, "Main map", fill=BASEMAP.sea, frame="true", background="true", keepLayerSet="false",
-                     drawCanvasItems="true", mapRotation="0")  # the sea shows where no country is drawn
+    map_item = _item(
+        layout, MAP, 2, MAP_MM, "Main map", fill=BASEMAP.sea, frame="true", background="true", keepLayerSet="false", drawCanvasItems="true", mapRotation="0"
+    )  # the sea shows where no country is drawn
     xmin, ymin, xmax, ymax = (f"{v:.3f}" for v in fit_extent(extent, MAP_MM[2], MAP_MM[3]))
     ET.SubElement(map_item, "Extent", {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax})
     ET.SubElement(map_item, "LayerSet")
@@ -154,7 +171,7 @@ def layout_element(
                 minBarWidth="12", maxBarWidth="30", numMapUnitsPerScaleBarUnit="1", height="2", labelBarSpace="1", boxContentSpace="1.2",
                 alignment="0", background="true", frame="true")  # fmt: skip
     _text_style(bar, 7)
-    _label(layout, 5, NOTE_MM, source_note(ds), 6.5)
+    _label(layout, 5, NOTE_MM, source_note(ds, notes, boxed=overlay_credits), 6.5)
     if overlay_credits:  # the overlays' attribution lines (ACLED), on the map itself
         _label(layout, 6, OVERLAY_CREDIT_MM, " ".join(overlay_credits), 6, background="true", frame="true")
     return layout

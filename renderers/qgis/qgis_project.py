@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from geo.basemap import ATTRIBUTION
+from layers.credits import credits_and_exclusions
 from layers.style import BASEMAP as BASEMAP_STYLE
 from renderers._xml import xml_document
 from renderers.qgis._basemap_style import basemap_qml
@@ -153,7 +154,8 @@ def project_tree(layers: list[Layer], ds: Dataset) -> ET.Element:
     layouts = ET.SubElement(root, "Layouts")
     entries = [(layer_id(layer.name), layer.style.title, f"./{GPKG_NAME}|layername={layer.name}") for layer in reversed(layers)]
     overlay_credits = tuple(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution))
-    layouts.append(layout_element(ds, view_extent(), entries, overlay_credits=overlay_credits))
+    notes = credits_and_exclusions(ds, layers)  # every date, the whole project: the claims that name no place
+    layouts.append(layout_element(ds, view_extent(), entries, overlay_credits=overlay_credits, notes=notes))
     return root
 
 

@@ -1,4 +1,4 @@
-"""Report snapshots: static maps (PNG 300 dpi, SVG, PDF) with legend, scale, sources and disclaimer."""
+"""Report snapshots: static maps (PNG 300 dpi, SVG, PDF) with legend, scale, sources and disclaimer, and the dated series."""
 
 from __future__ import annotations
 
@@ -11,18 +11,33 @@ from pathlib import Path
 from dataset.model import Dataset
 from layers import Layer
 from renderers.snapshots.figure import FORMATS, render_view
-from renderers.snapshots.views import View, default_views
+from renderers.snapshots.series import page_named, render_series
+from renderers.snapshots.views import Series, View, default_series, default_views
 
 # What the forked workers draw from: set just before the pool starts, inherited by fork (no pickling).
 _JOB: tuple[list[Layer], Dataset, Path] | None = None
+# One figure to draw: a single view, or a series on one page size (its name).
+Task = View | tuple[Series, str]
 
 
-def _draw(view: View) -> list[Path]:
+def tasks() -> list[Task]:
+    """Return every figure the build draws: the single views, then each series on each of its page sizes."""
+    return [*default_views(), *((series, page) for series in default_series() for page in series.pages)]
+
+
+def _render(layers: list[Layer], ds: Dataset, task: Task, folder: Path) -> list[Path]:
+    if isinstance(task, View):
+        return render_view(layers, ds, task, folder, formats=FORMATS)
+    series, page = task
+    return render_series(layers, ds, series, folder, page=page_named(page), formats=FORMATS)
+
+
+def _draw(task: Task) -> list[Path]:
     if _JOB is None:  # pragma: no cover - set before any worker starts
         msg = "snapshot worker started without its job"
         raise RuntimeError(msg)
     layers, ds, folder = _JOB
-    return render_view(layers, ds, view, folder, formats=FORMATS)
+    return _render(layers, ds, task, folder)
 
 
 def workers() -> int:
@@ -41,26 +56,28 @@ def _progress(done: int, total: int) -> None:
 
 
 def write_snapshots(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write every default view into ``out_dir/snapshots/`` in PNG, SVG and PDF; return the paths.
+    """Write every default view and series (:func:`tasks`) into ``out_dir/snapshots/`` in PNG, SVG and PDF; return the paths.
 
-    Views are drawn in parallel, one process per core (forked, so the layers are not copied);
-    each view's files are the same as a serial run's, and the paths come back in view order.
+    Figures are drawn in parallel, one process per core (forked, so the layers are not copied),
+    the longest (the series) first; each figure's files are the same as a serial run's, and the
+    paths come back in :func:`tasks` order.
     """
     global _JOB  # noqa: PLW0603 - the forked workers' input
     folder = out_dir / "snapshots"
     folder.mkdir(parents=True, exist_ok=True)
-    views = default_views()
+    views = tasks()
     n = min(workers(), len(views))
     if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         paths: list[Path] = []
         for i, view in enumerate(views, start=1):
-            paths += render_view(layers, ds, view, folder, formats=FORMATS)
+            paths += _render(layers, ds, view, folder)
             _progress(i, len(views))
         return paths
     _JOB = (layers, ds, folder)
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_draw, view): i for i, view in enumerate(views)}
+            longest_first = sorted(range(len(views)), key=lambda i: isinstance(views[i], View))
+            futures = {pool.submit(_draw, views[i]): i for i in longest_first}
             results: dict[int, list[Path]] = {}
             for done, future in enumerate(as_completed(futures), start=1):
                 results[futures[future]] = future.result()
@@ -70,4 +87,4 @@ def write_snapshots(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pat
     return [p for i in range(len(views)) for p in results[i]]
 
 
-__all__ = ["View", "default_views", "render_view", "workers", "write_snapshots"]
+__all__ = ["Series", "View", "default_series", "default_views", "render_series", "render_view", "tasks", "workers", "write_snapshots"]

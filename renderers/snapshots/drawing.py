@@ -12,13 +12,30 @@ import shapely
 
 from layers import Layer, StyleSpec
 from layers.labels import arrow_end_labels, arrow_start_labels
-from layers.style import BASEMAP, DIRECTION_STYLES, STATUS_STYLES
+from layers.phases import DRAWN_PHASES, PHASE_COLUMN
+from layers.style import BASEMAP, DIRECTION_STYLES, PHASE_STYLES, STATUS_STYLES, PhaseStyle
 
 MARKERS = {"circle": "o", "square": "s", "triangle": "^", "star": "*", "diamond": "D", "cross": "P"}
 HEADS = {"triangle": "-|>", "double": "-|>", "chevron": "->"}
 # The basemap tones come from layers.style.BASEMAP (shared with the web map and QGIS).
 SEA, LAND, BORDER = BASEMAP.sea, BASEMAP.land, BASEMAP.border
 _TINT_MAX_SHARE = 0.15  # rings holding more of the view than this are drawn without fill
+PX_PT = 0.75  # a CSS pixel in points (the style spec's widths are in px)
+HALO_GID = "halo-new"  # gid of every halo drawn under a new mark: "halo-new:<claim id>"
+_PLAIN = PhaseStyle("")
+
+
+def phase_style(row: Any) -> PhaseStyle:  # noqa: ANN401 - a pandas row
+    """Return how a feature's phase changes its drawing (:data:`layers.style.PHASE_STYLES`); plain without a phase."""
+    phase = row.get(PHASE_COLUMN) if hasattr(row, "get") else None
+    return PHASE_STYLES.get(str(phase), _PLAIN) if phase else _PLAIN
+
+
+def by_phase(gdf: gpd.GeoDataFrame) -> list[tuple[PhaseStyle, gpd.GeoDataFrame]]:
+    """Return the features grouped by phase (one plain group when the view has no date)."""
+    if PHASE_COLUMN not in gdf.columns:
+        return [(_PLAIN, gdf)]
+    return [(PHASE_STYLES[p], gdf[gdf[PHASE_COLUMN] == p]) for p in DRAWN_PHASES if (gdf[PHASE_COLUMN] == p).any()]
 
 
 def dashes(pattern: str) -> Any:  # noqa: ANN401 - matplotlib's linestyle is a str or a tuple
@@ -40,10 +57,12 @@ def draw_basemap(ax: Axes, countries: gpd.GeoDataFrame) -> None:
         countries.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
 
 
-def draw_uncertainty(ax: Axes, layer: Layer) -> None:
+def draw_uncertainty(ax: Axes, layer: Layer, *, scale: float = 1.0) -> None:
     """Draw precision rings: an outline (dashed where the radius is an estimate), a faint fill, no centre pin.
 
-    Claims sharing a place share one ring per colour, so stacked fills never darken an area.
+    Claims sharing a place share one ring per colour, so stacked fills never darken an area. A ring
+    is an area of uncertainty, not a mark: it gets no halo when new (its symbol does), and is
+    faded when ended.
     """
     style = layer.style
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -60,69 +79,89 @@ def draw_uncertainty(ax: Axes, layer: Layer) -> None:
         own = float(row[style.fill_field]) if style.fill_field and style.fill_field in row else style.fill_opacity
         opacity = 0.0 if big else min(own, 0.1)  # layers.style.ring_fill_opacities: one small ring per place is filled
         line = dashes(style.estimate_dash) if bool(row.get("radius_estimated")) else "solid"
+        phase = phase_style(row)
         for poly in getattr(row.geometry, "geoms", [row.geometry]):
             xs, ys = poly.exterior.xy
-            ax.fill(list(xs), list(ys), facecolor=to_rgba(colour, opacity), edgecolor=colour,
-                    linewidth=0.9, linestyle=line, zorder=3)  # fmt: skip
+            ax.fill(list(xs), list(ys), facecolor=to_rgba(colour, opacity * phase.opacity), edgecolor=to_rgba(colour, phase.opacity),
+                    linewidth=0.9 * scale, linestyle=line, zorder=3)  # fmt: skip
 
 
-def draw_movements(ax: Axes, layer: Layer) -> None:
-    """Draw movements as casing + line, dashed where the route is inferred, arrowhead at the destination."""
+def draw_movements(ax: Axes, layer: Layer, *, scale: float = 1.0) -> None:
+    """Draw movements as casing + line, dashed where the route is inferred, arrowhead at the destination.
+
+    A new movement gets the phase halo under its casing; an ended one is faded (its phase's opacity).
+    """
     style = layer.style
     for _, row in layer.gdf.iterrows():
         status = STATUS_STYLES[row["status"]]
+        phase = phase_style(row)
+        alpha = status.opacity * phase.opacity
         direction = DIRECTION_STYLES.get(str(row.get("direction")), DIRECTION_STYLES["outbound"])
         colour = style.colour(str(row[style.category_field]))
-        width = style.size_px * 0.8 * direction.width_factor
+        width = style.size_px * 0.8 * direction.width_factor * scale
         body = dashes(style.dash) if style.dash_field and row.get(style.dash_field) == style.dash_value else "solid"
         xs, ys = (list(v) for v in row.geometry.xy)
+        if phase.halo:
+            ax.plot(xs, ys, color=phase.halo, linewidth=width + (3.4 + phase.halo_width * PX_PT) * scale, solid_capstyle="round", zorder=4.9,
+                    gid=f"{HALO_GID}:{row.get('claim_id', row.get('id'))}")  # fmt: skip
         if direction.casing:
-            ax.plot(xs, ys, color=direction.casing, linewidth=width + 3.4, alpha=status.opacity, solid_capstyle="butt", zorder=5)
+            ax.plot(xs, ys, color=direction.casing, linewidth=width + 3.4 * scale, alpha=alpha, solid_capstyle="butt", zorder=5)
         if row["status"] != "reported":
-            ax.plot(xs, ys, color=status.outline, linewidth=width + 1.8, linestyle=dashes(status.dash), alpha=status.opacity,
+            ax.plot(xs, ys, color=status.outline, linewidth=width + 1.8 * scale, linestyle=dashes(status.dash), alpha=alpha,
                     solid_capstyle="butt", zorder=5)  # fmt: skip
-        ax.plot(xs, ys, color=colour, linewidth=width, linestyle=body, alpha=status.opacity, solid_capstyle="butt", zorder=6)
-        _draw_head(ax, row.geometry, direction.arrow, colour, width, min(1.0, status.opacity + 0.05))
+        ax.plot(xs, ys, color=colour, linewidth=width, linestyle=body, alpha=alpha, solid_capstyle="butt", zorder=6)
+        _draw_head(ax, row.geometry, direction.arrow, colour, width, min(1.0, alpha + 0.05), scale=scale)
 
 
-def _draw_head(ax: Axes, line: shapely.LineString, arrow: str, colour: str, width: float, alpha: float) -> None:
+def _draw_head(ax: Axes, line: shapely.LineString, arrow: str, colour: str, width: float, alpha: float, *, scale: float = 1.0) -> None:
     """Draw the arrowhead at the line's destination end (two in tandem for ``double``)."""
     ends = [(1.0, 0.93)] + ([(0.955, 0.90)] if arrow == "double" else [])
     for tip_at, tail_at in ends:
         tip, tail = line.interpolate(tip_at, normalized=True), line.interpolate(tail_at, normalized=True)
         ax.annotate("", xy=(tip.x, tip.y), xytext=(tail.x, tail.y), zorder=7, arrowprops={
-            "arrowstyle": HEADS.get(arrow, "-|>"), "color": colour, "linewidth": width, "mutation_scale": 10 + 3 * width,
+            "arrowstyle": HEADS.get(arrow, "-|>"), "color": colour, "linewidth": width, "mutation_scale": (10 + 3 * width / scale) * scale,
             "shrinkA": 0, "shrinkB": 0, "alpha": alpha,
         })  # fmt: skip
 
 
-def draw_points(ax: Axes, layer: Layer) -> list[tuple[float, float]]:
-    """Draw a point layer, fill by category, outline by status; return the drawn positions."""
+def draw_points(ax: Axes, layer: Layer, *, scale: float = 1.0) -> list[tuple[float, float]]:
+    """Draw a point layer, fill by category, outline by status; return the drawn positions.
+
+    A new point gets the phase halo (a disc under its symbol); an ended one is faded.
+    """
     style = layer.style
     drawn: list[tuple[float, float]] = []
-    shapes = layer.gdf[style.category_field].map(lambda c: style.marker_for(str(c))).rename("shape")
-    for (status_id, shape), group in layer.gdf.groupby([layer.gdf["status"], shapes], sort=True):
-        status = STATUS_STYLES[str(status_id)]
-        colours = [to_rgba(style.colour(str(c)), style.fill_opacity * status.opacity) for c in group[style.category_field]]
-        xs, ys = group.geometry.x.tolist(), group.geometry.y.tolist()
-        ax.scatter(xs, ys, s=marker_area(style), marker=MARKERS.get(str(shape), "o"), c=colours, edgecolors=status.outline,
-                   linewidths=1.1, linestyles=dashes(status.dash), zorder=10)  # fmt: skip
-        drawn.extend(zip(xs, ys, strict=True))
+    area = marker_area(style) * scale**2
+    for phase, frame in by_phase(layer.gdf):
+        if phase.halo:
+            halo_area = (area**0.5 + phase.halo_width * PX_PT * 2 * scale) ** 2
+            for _, row in frame.iterrows():
+                ax.scatter([row.geometry.x], [row.geometry.y], s=halo_area, marker="o", c=[phase.halo], linewidths=0, zorder=9.5,
+                           gid=f"{HALO_GID}:{row.get('claim_id', row.get('id'))}")  # fmt: skip
+        shapes = frame[style.category_field].map(lambda c: style.marker_for(str(c))).rename("shape")
+        for (status_id, shape), group in frame.groupby([frame["status"], shapes], sort=True):
+            status = STATUS_STYLES[str(status_id)]
+            fill = style.fill_opacity * status.opacity * phase.opacity
+            colours = [to_rgba(style.colour(str(c)), fill) for c in group[style.category_field]]
+            xs, ys = group.geometry.x.tolist(), group.geometry.y.tolist()
+            ax.scatter(xs, ys, s=area, marker=MARKERS.get(str(shape), "o"), c=colours, edgecolors=[to_rgba(status.outline, phase.opacity)],
+                       linewidths=1.1 * scale, linestyles=dashes(status.dash), zorder=10)  # fmt: skip
+            drawn.extend(zip(xs, ys, strict=True))
     return drawn
 
 
-def draw_layers(ax: Axes, layers: list[Layer]) -> list[tuple[float, float]]:
-    """Draw every layer in order; return the positions of point symbols (for label avoidance)."""
+def draw_layers(ax: Axes, layers: list[Layer], *, scale: float = 1.0) -> list[tuple[float, float]]:
+    """Draw every layer in order (symbols and lines ``scale`` times their size); return the positions of point symbols (for label avoidance)."""
     points: list[tuple[float, float]] = []
     for layer in layers:
         if not len(layer.gdf) or layer.style.panel:
             continue  # a panel layer (country-wide claims) is listed beside the map, not drawn on it
         if layer.style.geometry == "polygon":
-            draw_uncertainty(ax, layer)
+            draw_uncertainty(ax, layer, scale=scale)
         elif layer.style.geometry == "line":
-            draw_movements(ax, layer)
+            draw_movements(ax, layer, scale=scale)
         else:
-            points.extend(draw_points(ax, layer))
+            points.extend(draw_points(ax, layer, scale=scale))
     return points
 
 

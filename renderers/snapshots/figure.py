@@ -19,6 +19,7 @@ import geopandas as gpd
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_town_labels
 from layers import Layer
+from layers.credits import ViewNotes, credits_and_exclusions
 from layers.labels import town_thresholds
 from layers.style import BASEMAP, FOCUS_COUNTRY
 from renderers.snapshots import furniture
@@ -98,8 +99,16 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
     panel = next((layer for layer in shown if layer.style.panel), None)
     draw_countrywide_box(fig.add_axes(COUNTRYWIDE_BOX), countrywide_lines(panel, numbers), fontsize=5.2)
-    furniture.draw_footer(fig, ds, numbers, width=76, overlay_credits=furniture.overlay_credits(shown))
+    furniture.draw_footer(fig, ds, numbers, view_notes(layers, ds, view), width=76)
     return fig, bar
+
+
+def view_notes(layers: list[Layer], ds: Dataset, view: View) -> ViewNotes:
+    """Return the credits and the exclusion note of ``view`` (:func:`layers.credits.credits_and_exclusions`)."""
+    since = view.compared_with
+    if view.as_of is None or since is None:
+        return credits_and_exclusions(ds, layers, bbox=view.bbox)
+    return credits_and_exclusions(ds, layers, days=(view.as_of,), bbox=view.bbox, window_days=(view.as_of - since).days)
 
 
 def _region(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

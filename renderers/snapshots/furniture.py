@@ -14,8 +14,8 @@ import geopandas as gpd
 import shapely
 
 from dataset.model import Dataset
-from geo.basemap import ATTRIBUTION
 from layers import Layer
+from layers.credits import ViewNotes
 from renderers.snapshots.drawing import BORDER, LAND, SEA
 
 NO_FEATURES = "No sourced features in this view and date"
@@ -80,8 +80,19 @@ def overlay_credits(layers: list[Layer]) -> list[str]:
 FOOTER_WIDTH = 222
 
 
-def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int = 118, overlay_credits: list[str] | None = None) -> None:
-    """Write the source list, the base-data and overlay attributions, version and disclaimer.
+def footer_notes(ds: Dataset, notes: ViewNotes) -> list[str]:
+    """Return the footer's notes: dataset and version, data digest, a dated credit per layer, the exclusion note, disclaimer."""
+    return [
+        f"{ds.info.title} \u00b7 dataset version {ds.info.version} \u00b7 as of {ds.info.as_of.isoformat()} \u00b7 {ds.info.licence}",
+        f"data/ SHA-256 {ds.data_sha256}" if ds.data_sha256 else "data/ SHA-256 not computed",
+        "Credits: " + "; ".join(notes.credits[1:]) + ".",
+        f"Not shown: {notes.exclusion}",
+        f"Disclaimer: {ds.info.disclaimer}",
+    ]
+
+
+def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], notes: ViewNotes, *, width: int = 118) -> None:
+    """Write the source list, the credits of each layer (overlays too), the exclusion note, version and disclaimer.
 
     The list is one column ``width`` characters wide (two half-width columns when it is long
     and the full width is free).
@@ -95,14 +106,7 @@ def draw_footer(fig: Figure, ds: Dataset, numbers: dict[str, int], *, width: int
         columns = [lines[:half], lines[half:]]
     for i, column in enumerate(columns):
         fig.text(0.025 + 0.49 * i, 0.212, "\n".join(column), fontsize=6, va="top", ha="left", linespacing=1.3, family="DejaVu Sans")
-    notes = [
-        f"{ds.info.title} \u00b7 dataset version {ds.info.version} \u00b7 as of {ds.info.as_of.isoformat()} \u00b7 {ds.info.licence}",
-        f"data/ SHA-256 {ds.data_sha256}" if ds.data_sha256 else "data/ SHA-256 not computed",
-        f"Base data: {ATTRIBUTION}",
-        *(overlay_credits or []),
-        f"Disclaimer: {ds.info.disclaimer}",
-    ]
-    text = "\n".join(textwrap.fill(n, FOOTER_WIDTH) for n in notes)
+    text = "\n".join(textwrap.fill(n, FOOTER_WIDTH) for n in footer_notes(ds, notes))
     fig.text(0.025, 0.012, text, fontsize=5.8, va="bottom", ha="left", color="#333333", linespacing=1.3)
 
 

@@ -10,7 +10,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from layers import Layer
-from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, RING_SYMBOL_RULE, STATUS_STYLES
+from layers.phases import DRAWN_PHASES, PHASE_COLUMN
+from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, PHASE_STYLES, RING_SYMBOL_RULE, STATUS_STYLES
 from renderers.snapshots.drawing import HEADS, MARKERS, dashes
 
 NEUTRAL = "#9E9E9E"
@@ -28,6 +29,8 @@ class Row:
     edge: str = "#222222"
     dash: str = ""  # outline dash (marker) or body dash (line)
     head: str = ""
+    halo: str = ""  # a casing under the marker (the phase "new")
+    opacity: float = 0.85
 
 
 def _present(layers: list[Layer], field: str) -> list[str]:
@@ -64,11 +67,28 @@ def legend_rows(layers: list[Layer]) -> list[Row]:
     if statuses:
         rows.append(Row("header", "Status (outline of symbols, casing of lines)"))
         rows += [Row("marker", STATUS_STYLES[s].label, edge=STATUS_STYLES[s].outline, dash=STATUS_STYLES[s].dash) for s in statuses]
+    rows += phase_rows(shown)
     rows += [
         Row("header", "Context"),
         Row("line", "Main road, schematic (no surveyed route)", colour=BASEMAP.road, dash=BASEMAP.road_dash),
         Row("line", "River (Natural Earth 50 m; Orontes, Khabur schematic)", colour=BASEMAP.river),
     ]
+    return rows
+
+
+PHASE_HEADER = "Change on the date shown"
+
+
+def phase_rows(layers: list[Layer]) -> list[Row]:
+    """Return one row per phase the (dated) view draws, worded and drawn as :data:`layers.style.PHASE_STYLES` says."""
+    present = {str(p) for layer in layers if PHASE_COLUMN in layer.gdf.columns for p in layer.gdf[PHASE_COLUMN]}
+    phases = [p for p in DRAWN_PHASES if p in present]
+    if not phases:
+        return []
+    rows = [Row("header", PHASE_HEADER)]
+    for key in phases:
+        style = PHASE_STYLES[key]
+        rows.append(Row("marker", style.label, halo=style.halo, opacity=0.85 * style.opacity, edge="#222222"))
     return rows
 
 
@@ -88,16 +108,16 @@ def _movement_rows(lines: list[Layer]) -> list[Row]:
     return rows
 
 
-def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
-    """Draw ``rows`` top-down in ``ax`` (axes coordinates), symbols left, wrapped labels right."""
+def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float, figure_height_in: float = FIGURE_HEIGHT_IN, wrap_chars: int = 47) -> None:
+    """Draw ``rows`` top-down in ``ax`` (axes coordinates), symbols left, labels right wrapped at ``wrap_chars``."""
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    wrapped = [textwrap.wrap(r.label, 47 if r.kind != "header" else 50) or [""] for r in rows]
+    wrapped = [textwrap.wrap(r.label, wrap_chars if r.kind != "header" else wrap_chars + 3) or [""] for r in rows]
     n_lines = sum(len(w) for w in wrapped) + 0.5 * sum(r.kind == "header" for r in rows)
     step = min(0.05, 0.98 / max(n_lines, 1))
     # A long legend gets a smaller type, so that each line fits its step (1.3 x the font size).
-    height_pt = ax.get_position().height * FIGURE_HEIGHT_IN * 72
+    height_pt = ax.get_position().height * figure_height_in * 72
     fontsize = min(fontsize, step * height_pt / 1.3)
     y = 0.99
     for row, lines in zip(rows, wrapped, strict=True):
@@ -115,8 +135,10 @@ def draw_legend(ax: Axes, rows: list[Row], *, fontsize: float) -> None:
 def _draw_symbol(ax: Axes, row: Row, y: float, *, marker_area: float = 60.0) -> None:
     """Draw one row's symbol centred at (0.07, y)."""
     if row.kind == "marker":
-        ax.scatter([0.07], [y], s=marker_area, marker=row.marker, c=[to_rgba(row.colour, 0.85)], edgecolors=row.edge, linewidths=1.1,
-                   linestyles=dashes(row.dash))  # fmt: skip
+        if row.halo:
+            ax.scatter([0.07], [y], s=(marker_area**0.5 + 6) ** 2, marker="o", c=[row.halo], linewidths=0, gid="legend-halo")
+        ax.scatter([0.07], [y], s=marker_area, marker=row.marker, c=[to_rgba(row.colour, row.opacity)],
+                   edgecolors=[to_rgba(row.edge, min(1.0, row.opacity / 0.85))], linewidths=1.1, linestyles=dashes(row.dash))  # fmt: skip
     elif row.kind == "circle":
         ax.add_patch(Circle((0.07, y), 0.018, facecolor=to_rgba(NEUTRAL, 0.05), edgecolor="#555555", linestyle=dashes(row.dash), linewidth=0.9))
     elif row.kind == "line":

@@ -29,6 +29,7 @@ def drawable(text: str) -> str:
     """Return ``text`` as the snapshots draw it: no character XML forbids, no control, no U+FEFF."""
     return xml_safe(text, drawn=True).translate(_DRAWN_AS)
 
+
 TEXT_RC: dict[RcKeyType, object] = {"text.parse_math": False, "text.usetex": False}
 
 

@@ -120,8 +120,8 @@ def test_snapshots_credit_acled_where_they_show_it(acled_dist):
     assert CREDIT in overview
     assert "data as of 2022-07-11 (latest ACLED timestamp in the file)" in overview
     assert "ACLED (overlay): Explosions/Remote violence" in overview
-    # The as-of series shows late 2024: no 2022 ACLED event covers those days, so no ACLED credit either.
-    assert CREDIT not in svg_text(snapshots / "asof-2024-12-08.svg")
+    # The December 2024 series shows late 2024: no 2022 ACLED event covers those days, so no ACLED credit either.
+    assert CREDIT not in svg_text(snapshots / "series-2024-12-a4.svg")
 
 
 def test_qgis_project_groups_the_overlay_and_credits_acled_in_the_layout(acled_dist):

@@ -3,6 +3,7 @@ country-wide claims in a box, rivers, arrow ends and Syrian towns labelled. Chec
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 
@@ -21,10 +22,12 @@ from layers import Layer
 from layers.style import RING_FILL_MAX_KM, RING_SYMBOL_RULE
 from renderers.snapshots import default_views
 from renderers.snapshots.figure import RC, compose
-from renderers.snapshots.views import View, select_layers
+from renderers.snapshots.views import OVERVIEW_BBOX, View, select_layers
 
 GEOD = Geod(ellps="WGS84")
-VIEWS = {v.slug: v for v in default_views()}
+# A single dated view (``build_map.py snapshot --as-of``): its new marks have halos, its ended ones are kept, faded.
+DATED = View("asof-2024-12-08", "8 December 2024", OVERVIEW_BBOX, dt.date(2024, 12, 8), "On 8 Dec 2024")
+VIEWS = {v.slug: v for v in [*default_views(), DATED]}
 CHECKED = ("overview", "qusayr-lebanese-border", "asof-2024-12-08")
 
 

@@ -14,6 +14,7 @@ from renderers import snapshots
 def test_parallel_equals_serial(layers: list[Layer], dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     views = snapshots.default_views()[:3]
     monkeypatch.setattr(snapshots, "default_views", lambda: views)
+    monkeypatch.setattr(snapshots, "default_series", list)  # the series' own files: tests/renderers/snapshots
     monkeypatch.setenv("MILITIA_MAP_JOBS", "1")
     serial = snapshots.write_snapshots(layers, dataset, tmp_path / "serial")
     monkeypatch.setenv("MILITIA_MAP_JOBS", "2")

@@ -23,7 +23,7 @@ HOSTILE = [
     "<!--",
     "\u2028\u2029",
     "'\"`${x}`\\",
-    "\U0001F600 \u0627\u0644\u062d\u0634\u062f",  # emoji and Arabic
+    "\U0001f600 \u0627\u0644\u062d\u0634\u062f",  # emoji and Arabic
     "\x00\x1f",
     "@@militia-map-data@@",
 ]
@@ -116,8 +116,11 @@ def test_hostile_strings_survive_byte_exact() -> None:
 
 
 def test_packed_block_is_plain_base64_not_script() -> None:
-    data = {"layers": [{"id": "l", "geojson": {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": None, "properties": {"name": HOSTILE[0]}}]}}]}
+    data = {
+        "layers": [
+            {"id": "l", "geojson": {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {"name": HOSTILE[0]}}]}}
+        ]
+    }
     packed = pack(data)
     assert set(packed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
     assert HOSTILE[0] in gzip.decompress(base64.b64decode(packed)).decode("utf-8")
@@ -125,8 +128,17 @@ def test_packed_block_is_plain_base64_not_script() -> None:
 
 def test_coordinates_are_integer_deltas_in_morton_order() -> None:
     pts = [[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]]
-    data = {"layers": [{"id": "l", "geojson": {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": p}, "properties": {"id": str(i)}} for i, p in enumerate(pts)]}}]}
+    data = {
+        "layers": [
+            {
+                "id": "l",
+                "geojson": {
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": p}, "properties": {"id": str(i)}} for i, p in enumerate(pts)],
+                },
+            }
+        ]
+    }
     layer = encode(data)["layers"][0]
     assert all(isinstance(v, int) for v in layer["c"])
     # the two near points come first and one metre apart: a delta of one unit each way
