@@ -4,8 +4,8 @@ The page filters these rows to the claims it shows (by ``layer`` and ``feature_i
 them as CSV or GeoJSON itself (Blob + download link, no server). Cells are sent before
 :func:`renderers.csv_export.spreadsheet_cell`: the page neutralises formulas with its own mirror of
 it (``webmap.js`` ``spreadsheetCell``, tested against the Python function). A number is sent as a
-one-item list holding Python's own text of it (``[\"36.0\"]``), so the page writes exactly what the
-CSV writer does and never mistakes the text ``\"-1+1\"`` for a number.
+one-item list holding Python's own text of it (``["36.0"]``), so the page writes exactly what the
+CSV writer does and never mistakes the text ``"-1+1"`` for a number.
 """
 
 from __future__ import annotations

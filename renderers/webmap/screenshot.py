@@ -104,7 +104,7 @@ def offline_page(chromium: str, *, viewport: dict[str, int] | None = None, bypas
             browser.close()
 
 
-def take_screenshot(  # noqa: PLR0913 - each option is one of the command line's
+def take_screenshot(
     html_path: Path, png_path: Path, *, popup: str = "", chromium: str | None = None, phone: bool = False, fragment: str = "", open_panel: str = ""
 ) -> list[str]:
     """Write a PNG of the map; return the requests that were blocked (should be none).

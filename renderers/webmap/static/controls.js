@@ -233,10 +233,10 @@ var militiaMapControls = (function () {
 
     // Marks shown, by phase (or compare class); circles repeat their points and are not counted.
     function shownCounts() {
-      var counts = { current: 0, ended: 0, undated: 0, new: 0, ongoing: 0, only_a: 0, both: 0, only_b: 0, endedAll: 0 };
+      var counts = { current: 0, ended: 0, undated: 0, new: 0, ongoing: 0, only_a: 0, both: 0, only_b: 0, endedAll: 0, all: 0 };
       ctx.order.forEach(function (id) {
         if (id === 'uncertainty') { return; }
-        ctx.layers[id].shown.forEach(function (f) { counts[f.phase] = (counts[f.phase] || 0) + 1; counts[f.cls] = (counts[f.cls] || 0) + 1; });
+        ctx.layers[id].shown.forEach(function (f) { if (f.phase === 'current') { counts.current += 1; } counts[f.cls] = (counts[f.cls] || 0) + 1; });
         if (!ctx.layerOn[id]) { return; }
         ctx.layers[id].features.forEach(function (f) { if (f.cls === 'ended' && (ctx.layers[id].spec.overlay || u.passesFilters(f.properties, ctx.state))) { counts.endedAll += 1; } });
       });
@@ -247,7 +247,7 @@ var militiaMapControls = (function () {
       var date = ctx.state.date, counts = shownCounts();
       if (slider) { slider.value = String(date ? dayNumber(date) : maxDay); }
       if (dateInput) { dateInput.value = date || ''; }
-      if (allButton) { allButton.setAttribute('aria-pressed', String(!date)); }
+      if (allButton) { allButton.setAttribute('aria-pressed', String(!date && !ctx.state.compare)); }
       stopButtons.forEach(function (b) { b.classList.toggle('mm-active', b.getAttribute('data-date') === date); });
       if (endedBox) { endedBox.checked = ctx.state.ended === 'fade'; }
       if (undatedBox) { undatedBox.checked = ctx.state.undated; }
@@ -677,8 +677,8 @@ var militiaMapControls = (function () {
         var p = row.f.properties, li = el('li', 'mm-change');
         li.setAttribute('data-claim', row.claim);
         li.setAttribute('data-change', changeKind(row));
-        var when = row.started ? 'Started ' + humanDate(p.date_start) : '';
-        if (row.ended) { when += (when ? '; ' : '') + 'ended: ' + u.textOf(p.span_label); }
+        var when = row.started && row.ended ? 'Started and ended between A and B: ' + u.textOf(p.span_label) :
+          (row.started ? 'Started ' + humanDate(p.date_start) : 'Ended: ' + u.textOf(p.span_label));
         li.appendChild(el('div', 'mm-kicker', when + ' \u00b7 ' + u.textOf(p.type_label)));
         var title = el('div', 'mm-title', p.summary || p.name);
         title.dir = 'auto';
@@ -800,7 +800,9 @@ var militiaMapControls = (function () {
       var day = st.compare ? st.compare.b : st.date;
       var parts = ['python', 'build_map.py', 'snapshot', '--bbox', [west, south, east, north].map(r).join(',')];
       if (day) { parts.push('--as-of', day); }
-      parts.push('--title', shellQuote(figureTitle ? figureTitle.value : ''));
+      var title = figureTitle ? figureTitle.value : '';
+      // A title that starts with '-' would read as an option: give it as --title=… then.
+      if (title.charAt(0) === '-') { parts.push('--title=' + shellQuote(title)); } else { parts.push('--title', shellQuote(title)); }
       return parts.join(' ');
     }
 
