@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from layers.style import COMPARE_STYLES
-from renderers.webmap.screenshot import OfflinePage, offline_page
+from renderers.webmap.screenshot import OfflinePage
 from tests.browser.test_webmap_time import CLASSES, features
 from tests.time_rule import expected_spans
 
@@ -134,22 +134,23 @@ def test_compare_styles_follow_compare_styles_and_the_legend_names_them(map_page
         assert not page.is_visible(".mm-legend-day .mm-legend-row")
 
 
-def test_a_compare_link_restores_the_same_classes(map_page: OfflinePage, built_dist: Path, chromium: str) -> None:
+def test_a_compare_link_restores_the_same_classes(map_page: OfflinePage, built_dist: Path) -> None:
     page = map_page.page
     a, b = PAIRS[0]
     compare_in_page(page, a, b)
     link = page.evaluate("() => location.hash")
     assert f"cmp={a},{b}" in link
     classes = page.evaluate(CLASSES)
-    with offline_page(chromium) as view:
-        view.open(built_dist / "index.html", link)
-        assert view.page.evaluate("() => militiaMap.state.compare") == {"a": a, "b": b}
-        assert view.page.evaluate(CLASSES) == classes
-        view.page.click(".mm-compare > summary")
-        assert view.page.is_checked(".mm-opt-compare input")
-        assert view.page.input_value(".mm-compare-a input") == a
-        assert view.page.input_value(".mm-compare-b input") == b
-        assert view.page_errors == []
+    fresh = page.context.new_page()  # a second tab opens the link
+    fresh.goto((built_dist / "index.html").resolve().as_uri() + link)
+    fresh.wait_for_function("() => Boolean(window.militiaMap && window.militiaMap.ready === true)", timeout=30_000)
+    assert fresh.evaluate("() => militiaMap.state.compare") == {"a": a, "b": b}
+    assert fresh.evaluate(CLASSES) == classes
+    fresh.click(".mm-compare > summary")
+    assert fresh.is_checked(".mm-opt-compare input")
+    assert fresh.input_value(".mm-compare-a input") == a
+    assert fresh.input_value(".mm-compare-b input") == b
+    fresh.close()
     # Picking a day leaves the comparison.
     page.fill(".mm-time-date", "2024-12-08")
     page.dispatch_event(".mm-time-date", "change")

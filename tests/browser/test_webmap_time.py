@@ -19,6 +19,7 @@ from dataset import Dataset
 from dataset.lifespan import METHOD_TIME
 from layers.style import PHASE_STYLES
 from renderers.webmap.screenshot import OfflinePage
+from tests.browser.test_webmap_controls import wait_for_popup_of
 from tests.time_rule import expected_phase, expected_spans
 
 pytestmark = pytest.mark.browser
@@ -44,6 +45,12 @@ def expected_halos(feats: dict[str, list[dict[str, Any]]], classes: dict[str, di
     """The marks that get the new-halo: new ones of drawn layers (no panel list, no uncertainty circle)."""
     drawn = [name for name in classes if on[name] and name not in ("countrywide", "uncertainty")]
     return sorted(f"{name}/{fid}" for name in drawn for fid, c in classes[name].items() if c == "new")
+
+
+def popup_text(page: Any, feature_id: str) -> str:
+    """The text of the open popup that shows ``feature_id``."""
+    texts = page.evaluate("() => [...document.querySelectorAll('.leaflet-popup-content')].map((p) => p.textContent)")
+    return next((t for t in texts if f"id: {feature_id}" in t), "")
 
 
 def choose_day(page: Any, day: str) -> None:
@@ -111,13 +118,13 @@ def test_ended_and_new_marks_are_drawn_faded_and_haloed(map_page: OfflinePage, b
     assert ended, "some movements should have ended by 8 Dec 2024"
     assert new, "some movements should be new on 8 Dec 2024"
     opacity = "(id) => Math.max(...militiaMap.layers.movements.features.find((f) => f.id === id).layer.getLayers().map((l) => l.options.opacity))"
-    assert page.evaluate(opacity, ended[0]) <= 0.9 * PHASE_STYLES["ended"].opacity + 0.01
+    assert page.evaluate(opacity, ended[0]) <= PHASE_STYLES["ended"].opacity + 0.01
     if ongoing:
         assert page.evaluate(opacity, ongoing[0]) > 0.5
     # The halo is drawn in PHASE_STYLES["new"]'s colour, on its own pane under the marks.
     halo = page.evaluate(
         "() => { const h = []; militiaMap.map.eachLayer((l) => {"
-        " if (l.options && l.options.pane === 'mm-halos' && l.options.color) { h.push(l.options.color); } }); return h; }"
+        " const r = l.options && l.options.renderer; if (r && r.options.pane === 'mm-halos' && l.options.color) { h.push(l.options.color); } }); return h; }"
     )
     assert halo, "no halo drawn for the new marks"
     assert set(halo) == {PHASE_STYLES["new"].halo}
@@ -129,18 +136,20 @@ def test_popup_and_legend_say_last_reported_and_reported_as_of(map_page: Offline
     choose_day(page, day.isoformat())
     spans = expected_spans()
     feats = features(built_dist)
-    ended_events = [cid for cid, (_, end, basis) in spans.items() if basis == "last_reported" and end is not None and end < day.isoformat()]
-    event = next(f["properties"] for f in feats["movements"] if f["properties"]["claim_id"] in ended_events)
-    state = next(f["properties"] for f in feats["presence"] if spans[f["properties"]["claim_id"]][2] == "as_of_source")
-    assert page.evaluate("(id) => militiaMap.openPopup('movements', id)", event["id"])
-    text = page.text_content(".leaflet-popup-content") or ""
+    drawn = [f["properties"] for name in ("movements", "presence", "strikes", "risks") for f in feats[name]]
+    event = next(p for p in drawn if spans[p["claim_id"]][2] == "last_reported" and (spans[p["claim_id"]][1] or "") < day.isoformat())
+    state = next(p for p in drawn if spans[p["claim_id"]][2] == "as_of_source")
+    layer_of = {p["id"]: name for name in ("movements", "presence", "strikes", "risks") for p in (f["properties"] for f in feats[name])}
+    assert page.evaluate("([l, id]) => militiaMap.openPopup(l, id)", [layer_of[event["id"]], event["id"]])
+    wait_for_popup_of(page, event["id"])
+    text = popup_text(page, event["id"])
     assert "last reported" in text
     assert f"ended before {day.day} Dec {day.year} (faded)" in text
     assert event["span_label"] in text
-    page.evaluate("() => militiaMap.map.closePopup()")
-    assert page.evaluate("(id) => militiaMap.openPopup('presence', id)", state["id"])
-    page.wait_for_function("(id) => [...document.querySelectorAll('.leaflet-popup-content')].some((p) => p.textContent.includes('id: ' + id))", arg=state["id"])
-    assert "reported as of" in (page.text_content(".leaflet-popup-content") or "")
+    page.evaluate("() => { militiaMap.map.closePopup(); }")
+    assert page.evaluate("([l, id]) => militiaMap.openPopup(l, id)", [layer_of[state["id"]], state["id"]])
+    wait_for_popup_of(page, state["id"])
+    assert "reported as of" in popup_text(page, state["id"])
     legend = page.text_content(".mm-legend-day") or ""
     for style in ("new", "ongoing", "ended"):
         assert PHASE_STYLES[style].label in legend

@@ -993,6 +993,7 @@ var militiaMapControls = (function () {
     app.download = download;
     app.csvText = function () { return csvText(shownRows()); };
     app.spreadsheetCell = spreadsheetCell;
+    app.exportCell = exportCell;
     app.shellQuote = shellQuote;
     app.figureCommand = figureCommand;
   }
