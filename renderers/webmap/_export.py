@@ -10,6 +10,7 @@ CSV writer does and never mistakes the text ``"-1+1"`` for a number.
 
 from __future__ import annotations
 
+import logging
 import numbers
 import re
 from typing import Any
@@ -18,6 +19,7 @@ from dataset.model import Dataset
 from layers import Layer
 from renderers.csv_export import COLUMNS, csv_rows
 
+log = logging.getLogger(__name__)
 _STEM_UNSAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 
@@ -43,11 +45,23 @@ def file_stem(ds: Dataset) -> str:
 
 
 def export_payload(layers: list[Layer], ds: Dataset) -> dict[str, Any]:
-    """Return the CSV's columns and rows (cells from :func:`export_cell`) and the download file stem."""
-    rows = csv_rows([layer for layer in layers if not layer.style.overlay], ds)
+    """Return the CSV's columns and rows (cells from :func:`export_cell`) and the download file stem.
+
+    Layers the CSV cannot be written from (a place missing from the gazetteer, a list column that
+    is not JSON) give no rows and the reason, which the page shows instead of the download
+    buttons; the CSV writer itself reports the same problem and fails the build.
+    """
+    problem = ""
+    try:
+        rows = csv_rows([layer for layer in layers if not layer.style.overlay], ds)
+    except (ValueError, KeyError, TypeError) as exc:
+        problem = f"no download: the CSV cannot be written from these layers ({type(exc).__name__}: {str(exc)[:200]})"
+        log.warning("Web map: %s", problem)
+        rows = []
     return {
         "columns": list(COLUMNS),
         "rows": [[export_cell(row.get(col)) for col in COLUMNS] for row in rows],
         "file_stem": file_stem(ds),
         "version": ds.info.version,
+        "problem": problem,
     }

@@ -780,6 +780,7 @@ var militiaMapControls = (function () {
       if (!downloadNote) { return; }
       var rows = shownRows(), claims = Object.create(null), col = ctx.data.export ? ctx.data.export.columns.indexOf('claim_id') : -1;
       rows.forEach(function (r) { claims[r[col]] = true; });
+      if (ctx.data.export && ctx.data.export.problem) { downloadNote.textContent = ctx.data.export.problem; return; }
       downloadNote.textContent = rows.length + ' rows (' + Object.keys(claims).length + ' claims) of militia_map.csv: the claims shown under the current layers, filters and ' +
         (ctx.state.compare ? 'compared dates' : 'date') + ', with the same columns; dataset version ' + u.textOf(ctx.data.export ? ctx.data.export.version : '') + '.';
     }
