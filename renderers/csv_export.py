@@ -126,11 +126,8 @@ def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     return rows
 
 
-def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write ``out_dir/militia_map.csv`` (UTF-8 with BOM so spreadsheets read the Arabic and accents); return its path.
-
-    No text cell can run as a formula: see :func:`spreadsheet_cell`.
-    """
+def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
+    """Return the CSV's rows (cells before :func:`spreadsheet_cell`), in file order; the web map's download filters them."""
     rows: list[dict[str, Any]] = []
     for layer in layers:
         if layer.name in POINT_LAYERS:
@@ -139,6 +136,15 @@ def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
             rows += movement_rows(layer, ds)
         elif layer.style.panel:
             rows += countrywide_rows(layer, ds)
+    return rows
+
+
+def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
+    """Write ``out_dir/militia_map.csv`` (UTF-8 with BOM so spreadsheets read the Arabic and accents); return its path.
+
+    No text cell can run as a formula: see :func:`spreadsheet_cell`.
+    """
+    rows = csv_rows(layers, ds)
     path = out_dir / CSV_NAME
     with path.open("w", encoding="utf-8-sig", newline="") as sink:
         writer = csv.DictWriter(sink, fieldnames=COLUMNS)

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 from dataset._timeline import story_claims
+from dataset.lifespan import DEFAULT_WINDOW_DAYS, METHOD_TIME
 from dataset.model import Claim, Dataset
 from geo.gazetteer import Gazetteer
 from geo.names import normalize_name
@@ -19,6 +20,8 @@ from renderers.webmap._escape import safe_url
 
 # Layers a story step or a search result prefers to open, most specific first.
 POPUP_PREFERENCE = ("sites", "movements", "strikes", "presence", "risks", "uncertainty")
+# The windows (days) a mark counts as new in: started in (D - W, D].
+WINDOWS_DAYS = (1, 7, 14, 30)
 
 
 def _json_list(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or nothing
@@ -126,6 +129,8 @@ def timeline_payload(ds: Dataset, layers: list[Layer], by_claim: dict[str, list[
         "min": min(days).isoformat() if days else ds.info.as_of.isoformat(),
         "max": max([*days, ds.info.as_of]).isoformat(),
         "stops": stops,
+        "windows": list(WINDOWS_DAYS),
+        "window": DEFAULT_WINDOW_DAYS,
         "story": {"title": story.title, "start": story.start.isoformat(), "end": story.end.isoformat(), "steps": steps} if story else None,
     }
 
@@ -149,6 +154,7 @@ def about_payload(ds: Dataset) -> dict[str, Any]:
     return {
         "abstract": ds.info.abstract,
         "method": [p.strip() for p in ds.info.method.split("\n\n") if p.strip()],
+        "method_time": METHOD_TIME,
         "sources": sources,
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from layers import Layer
-from layers.style import ACTOR_GROUPS, BASEMAP, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import ACTOR_GROUPS, BASEMAP, COMPARE_STYLES, DIRECTION_STYLES, PHASE_STYLES, STATUS_STYLES, PhaseStyle
 
 NEUTRAL = "#777777"
 # How a movement's end reads (contract of issue 11: end_label, crossing_stated).
@@ -69,6 +69,31 @@ def _status_section() -> dict[str, Any]:
     )
 
 
+# What the popup says of an open end (dataset/lifespan.py span_label), shown under the phases.
+OPEN_END_NOTES = (
+    ("ended", "An event with no stated end: \u201clast reported <date>\u201d (its latest source), faded after it"),
+    ("ongoing", "A state with an open end: \u201creported as of <date>\u201d (its latest source)"),
+)
+
+
+def _phase_item(key: str, style: PhaseStyle, label: str | None = None) -> Item:
+    return {
+        "symbol": "phase", "phase": key, "colour": NEUTRAL, "label": label or style.label,
+        "opacity": style.opacity, "halo": style.halo, "halo_width": style.halo_width, "dash": style.dash,
+    }  # fmt: skip
+
+
+def _time_sections() -> list[dict[str, Any]]:
+    """Return the day view's phases (new, ongoing, ended; the open-end wording) and the compare view's classes."""
+    day = [_phase_item(key, PHASE_STYLES[key]) for key in ("new", "ongoing", "ended") if key in PHASE_STYLES]
+    day += [_phase_item(key, PHASE_STYLES[key], label) for key, label in OPEN_END_NOTES if key in PHASE_STYLES]
+    compare = [_phase_item(key, style) for key, style in COMPARE_STYLES.items()]
+    return [
+        {"title": "On the chosen date", "mode": "day", "items": day},
+        {"title": "Comparing dates A and B", "mode": "compare", "items": compare},
+    ]
+
+
 def _basemap_section() -> dict[str, Any]:
     return _section(
         "Basemap",
@@ -82,7 +107,7 @@ def _basemap_section() -> dict[str, Any]:
 
 def legend_payload(layers: list[Layer]) -> list[dict[str, Any]]:
     """Return the legend as sections of ``{symbol, colour, label, ...}`` items, in reading order."""
-    sections = [_actor_section()]
+    sections = [_actor_section(), *_time_sections()]
     sections += [_movement_section(layer) for layer in layers if layer.style.arrowheads]
     sections.append(_symbols_section(layers))
     sections += _category_sections(layers)

@@ -13,7 +13,7 @@ from shapely.geometry import mapping
 
 from dataset.model import Dataset
 from layers import Layer, StyleSpec
-from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
+from layers.style import ACTOR_GROUPS, COMPARE_STYLES, DIRECTION_STYLES, PHASE_STYLES, STATUS_STYLES, PhaseStyle
 from renderers.geojson import json_value, round_coords
 from renderers.webmap._escape import safe_url
 
@@ -171,9 +171,18 @@ def group_order(layers: list[Layer]) -> list[dict[str, Any]]:
     return [{"name": name, "layers": [layer.name for layer in layers if layer.style.group == name]} for name in names]
 
 
-def styles_payload() -> dict[str, Any]:
-    """Return the shared styles: actor colours, claim statuses, movement directions."""
+def _phase_styles(styles: dict[str, PhaseStyle], what: str) -> dict[str, dict[str, Any]]:
     return {
+        k: {"label": s.label, "opacity": s.opacity, "halo": check_colour(s.halo, f"{what} {k!r} halo"), "halo_width": s.halo_width, "dash": s.dash}
+        for k, s in styles.items()
+    }
+
+
+def styles_payload() -> dict[str, Any]:
+    """Return the shared styles: actor colours, claim statuses, movement directions, time phases and compare classes."""
+    return {
+        "phases": _phase_styles(PHASE_STYLES, "phase"),
+        "compare": _phase_styles(COMPARE_STYLES, "compare class"),
         "actor_groups": {k: {"label": label, "colour": check_colour(c, f"actor group {k!r}")} for k, (label, c) in ACTOR_GROUPS.items()},
         "statuses": {
             k: {"label": s.label, "dash": s.dash, "opacity": s.opacity, "outline": check_colour(s.outline, f"status {k!r}")} for k, s in STATUS_STYLES.items()

@@ -18,6 +18,7 @@ from renderers.webmap._compact import pack
 from renderers.webmap._controls import controls_payload
 from renderers.webmap._elements import CompactWebmapApp, OfflineMap, PageFigure, WebmapApp
 from renderers.webmap._escape import script_json
+from renderers.webmap._export import export_payload
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
 from renderers.webmap._page import assert_only_own_scripts, csp_meta, fill_slots, own_scripts
@@ -57,8 +58,8 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     """Return everything the page draws and asks about.
 
     Meta, styles, layer groups, layers (features refer to the shared ``evidence`` table), legend,
-    basemap, and what the controls need: places to search, filter choices, timeline and story,
-    the About panel's text and sources.
+    basemap, what the controls need (places to search, filter choices, timeline and story, the
+    About panel's text and sources) and the CSV's rows for "Download what I see".
     """
     evidence = EvidenceTable()
     layer_data = [layer_payload(layer, evidence) for layer in layers]
@@ -72,6 +73,7 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
         "legend": legend_payload(layers),
         "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
+        "export": export_payload(layers, ds),
     }
 
 

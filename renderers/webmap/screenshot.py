@@ -71,9 +71,9 @@ class OfflinePage:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    def open(self, html_path: Path) -> None:
-        """Load the map and wait until its script says it is ready."""
-        self.page.goto(html_path.resolve().as_uri())
+    def open(self, html_path: Path, fragment: str = "") -> None:
+        """Load the map (with a permalink ``fragment`` such as ``#cmp=2024-11-27,2024-12-14``) and wait until its script says it is ready."""
+        self.page.goto(html_path.resolve().as_uri() + (fragment if fragment.startswith("#") or not fragment else "#" + fragment))
         self.page.wait_for_function("() => Boolean(window.militiaMap && window.militiaMap.ready === true)", timeout=30_000)
 
 
@@ -104,7 +104,9 @@ def offline_page(chromium: str, *, viewport: dict[str, int] | None = None, bypas
             browser.close()
 
 
-def take_screenshot(html_path: Path, png_path: Path, *, popup: str = "", chromium: str | None = None, phone: bool = False) -> list[str]:
+def take_screenshot(
+    html_path: Path, png_path: Path, *, popup: str = "", chromium: str | None = None, phone: bool = False, fragment: str = "", open_panel: str = ""
+) -> list[str]:
     """Write a PNG of the map; return the requests that were blocked (should be none).
 
     Parameters
@@ -119,13 +121,19 @@ def take_screenshot(html_path: Path, png_path: Path, *, popup: str = "", chromiu
         Path of the browser; found on ``PATH`` when not given.
     phone
         Shoot it as a phone shows it (390 x 844, touch) instead of a 1400 x 900 laptop window.
+    fragment
+        A permalink's fragment to open the map at (``#cmp=2024-11-27,2024-12-14``: compare mode).
+    open_panel
+        CSS selector of a folded panel (``details``) to open before the shot, e.g. ``.mm-compare``.
     """
     browser = chromium or find_chromium()
     if browser is None:
         msg = "Chromium not found; install Debian's package: apt-get install chromium"
         raise RuntimeError(msg)
     with offline_page(browser, phone=phone) as view:
-        view.open(html_path)
+        view.open(html_path, fragment)
+        if open_panel:
+            view.page.click(f"{open_panel} > summary")
         if popup:
             layer, _, feature = popup.partition(":")
             if not view.page.evaluate("([l, f]) => window.militiaMap.openPopup(l, f)", [layer, feature]):
@@ -144,8 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("png", type=Path, help="output PNG, e.g. docs/webmap.png")
     parser.add_argument("--popup", default="", help="open this feature's popup first, as LAYER:FEATURE_ID")
     parser.add_argument("--phone", action="store_true", help="shoot it as a phone shows it (390 x 844, touch)")
+    parser.add_argument("--fragment", default="", help="open the map at this permalink fragment, e.g. '#cmp=2024-11-27,2024-12-14'")
+    parser.add_argument("--open", dest="open_panel", default="", help="open this folded panel first (CSS selector, e.g. .mm-compare)")
     args = parser.parse_args(argv)
-    blocked = take_screenshot(args.html, args.png, popup=args.popup, phone=args.phone)
+    blocked = take_screenshot(args.html, args.png, popup=args.popup, phone=args.phone, fragment=args.fragment, open_panel=args.open_panel)
     if blocked:
         print(f"The page tried to reach the network: {blocked}", file=sys.stderr)  # noqa: T201
         return 1

@@ -11,6 +11,7 @@ C0 control characters get their own build (or are refused by ``check``, naming t
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sqlite3
@@ -248,3 +249,35 @@ def test_nothing_runs_in_the_browser_and_text_shows_as_written(chromium: str, bu
     assert len(shown) >= len(set(built.injected.placed["claim.summary"])) // 2, "payload summaries should show as text in the popups"
     assert built.injected.placed["dataset.method"][0][:200] in text, "the About panel should show the method as written"
     assert not any(e in text for e in EVALUATED)
+
+
+@pytest.mark.browser
+def test_the_page_downloads_the_hostile_csv_as_the_writer_does_and_compares_inertly(chromium: str, built: Built, tmp_path: Path) -> None:
+    """Download what I see (all dates) writes the hostile rows exactly as renderers/csv_export.py does; comparing runs nothing."""
+    with (built.out / "militia_map.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with offline_page(chromium) as view:
+        view.open(built.out / "index.html")
+        page = view.page
+        shown = page.evaluate(
+            "() => Object.keys(militiaMap.layers).flatMap((k) => militiaMap.isVisible(k) ? militiaMap.shownIds(k).map((id) => k + '/' + id) : [])"
+        )
+        layer, fid = rows[0].index("layer"), rows[0].index("feature_id")
+        want = [rows[0]] + [r for r in rows[1:] if f"{r[layer]}/{r[fid]}" in set(shown)]
+        assert len(want) > 1
+        page.click(".mm-compare > summary")
+        with page.expect_download() as info:
+            page.click(".mm-download-csv")
+        path = tmp_path / "download.csv"
+        info.value.save_as(path)
+        sink = io.StringIO(newline="")
+        csv.writer(sink).writerows(want)
+        assert path.read_bytes().decode("utf-8-sig") == sink.getvalue()
+        page.check(".mm-opt-compare input")
+        assert page.evaluate("() => militiaMap.changes().length") > 0
+        page.click(".mm-change-open")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.__pwned === undefined")
+        assert page.evaluate(INJECTED) == 0
+        assert view.page_errors == []
+        assert view.dialogs == []

@@ -77,6 +77,8 @@ var militiaMapControls = (function () {
     parts.push('z=' + map.getZoom());
     parts.push('l=' + listParam(ctx.order.filter(function (id) { return ctx.layerOn[id]; })));
     if (st.date) { parts.push('d=' + st.date); }
+    if (st.compare) { parts.push('cmp=' + st.compare.a + ',' + st.compare.b); }
+    if (st.window !== ((ctx.data.controls || {}).timeline || {}).window && st.window) { parts.push('w=' + st.window); }
     if (st.ended !== 'fade') { parts.push('e=' + st.ended); }
     if (!st.undated) { parts.push('u=0'); }
     if (st.corroborated) { parts.push('c2=1'); }
@@ -126,10 +128,11 @@ var militiaMapControls = (function () {
     ctx.storyIndex = null;
 
     /* Date bar */
-    var dateInput, slider, summaryNode, allButton, endedBox, undatedBox, stopButtons = [];
+    var dateInput, slider, summaryNode, allButton, endedBox, undatedBox, windowSelect, stopButtons = [];
     var minDay = dayNumber(timeline.min), maxDay = dayNumber(timeline.max);
 
-    function setDate(iso) { app.setState({ date: iso && isIso(iso) ? iso : null }); }
+    // Picking a day leaves the comparison of two dates.
+    function setDate(iso) { app.setState({ date: iso && isIso(iso) ? iso : null, compare: null }); }
 
     function timeControl() {
       var Control = L.Control.extend({
@@ -192,6 +195,19 @@ var militiaMapControls = (function () {
           undatedBox = checkbox('Show undated claims', ctx.state.undated, 'mm-opt-undated', function (on) { app.setState({ undated: on }); });
           options.appendChild(endedBox.parentNode);
           options.appendChild(undatedBox.parentNode);
+          var windowLabel = el('label', 'mm-check mm-opt-window', 'New = started in the ');
+          windowSelect = el('select', 'mm-window');
+          windowSelect.setAttribute('aria-label', 'Days a mark counts as new');
+          (timeline.windows || [1, 7, 14, 30]).forEach(function (n) {
+            var option = el('option', null, String(n));
+            option.value = String(n);
+            windowSelect.appendChild(option);
+          });
+          windowSelect.value = String(ctx.state.window);
+          windowSelect.addEventListener('change', function () { app.setState({ window: +windowSelect.value }); });
+          windowLabel.appendChild(windowSelect);
+          windowLabel.appendChild(document.createTextNode(' days up to the date (yellow halo)'));
+          options.appendChild(windowLabel);
           options.appendChild(button('mm-button mm-link-button', 'Link to this view', showLink));
           more.appendChild(options);
           box.appendChild(more);
@@ -215,24 +231,37 @@ var militiaMapControls = (function () {
       return box;
     }
 
-    function updateTime() {
-      var date = ctx.state.date, counts = { current: 0, ended: 0, undated: 0 };
+    // Marks shown, by phase (or compare class); circles repeat their points and are not counted.
+    function shownCounts() {
+      var counts = { current: 0, ended: 0, undated: 0, new: 0, ongoing: 0, only_a: 0, both: 0, only_b: 0, endedAll: 0, all: 0 };
       ctx.order.forEach(function (id) {
         if (id === 'uncertainty') { return; }
-        ctx.layers[id].shown.forEach(function (f) { counts[f.phase] = (counts[f.phase] || 0) + 1; });
+        ctx.layers[id].shown.forEach(function (f) { if (f.phase === 'current') { counts.current += 1; } counts[f.cls] = (counts[f.cls] || 0) + 1; });
+        if (!ctx.layerOn[id]) { return; }
+        ctx.layers[id].features.forEach(function (f) { if (f.cls === 'ended' && (ctx.layers[id].spec.overlay || u.passesFilters(f.properties, ctx.state))) { counts.endedAll += 1; } });
       });
+      return counts;
+    }
+
+    function updateTime() {
+      var date = ctx.state.date, counts = shownCounts();
       if (slider) { slider.value = String(date ? dayNumber(date) : maxDay); }
       if (dateInput) { dateInput.value = date || ''; }
-      if (allButton) { allButton.setAttribute('aria-pressed', String(!date)); }
+      if (allButton) { allButton.setAttribute('aria-pressed', String(!date && !ctx.state.compare)); }
       stopButtons.forEach(function (b) { b.classList.toggle('mm-active', b.getAttribute('data-date') === date); });
       if (endedBox) { endedBox.checked = ctx.state.ended === 'fade'; }
       if (undatedBox) { undatedBox.checked = ctx.state.undated; }
+      if (windowSelect) { windowSelect.value = String(ctx.state.window); }
+      updateCompare(counts);
       if (!summaryNode) { return; }
-      if (!date) {
+      if (ctx.state.compare) {
+        summaryNode.textContent = 'Comparing ' + humanDate(ctx.state.compare.a) + ' (A) with ' + humanDate(ctx.state.compare.b) + ' (B): ' +
+          counts.only_a + ' only at A, ' + counts.both + ' at both, ' + counts.only_b + ' only at B. Pick a date to leave the comparison.';
+      } else if (!date) {
         summaryNode.textContent = 'All dates: ' + counts.current + ' marks, whatever their date. Pick a date to see the situation on that day.';
       } else {
-        summaryNode.textContent = humanDate(date) + ': ' + counts.current + ' marks whose date span covers this day' +
-          (ctx.state.ended === 'fade' ? ', ' + counts.ended + ' ended (faded)' : '') +
+        summaryNode.textContent = humanDate(date) + ': ' + counts.new + ' new (started in the ' + ctx.state.window + ' days up to it, yellow halo), ' +
+          counts.ongoing + ' ongoing, ' + (ctx.state.ended === 'fade' ? counts.ended + ' ended or last reported before it (faded)' : counts.endedAll + ' ended (hidden)') +
           (ctx.state.undated ? ', ' + counts.undated + ' undated' : '') + '. Spans known only to a month or year cover the whole month or year.';
       }
     }
@@ -544,6 +573,7 @@ var militiaMapControls = (function () {
       section(card, 'What the map shows').appendChild(el('p', null, about.abstract));
       var method = section(card, 'Method');
       about.method.forEach(function (para) { method.appendChild(el('p', null, para)); });
+      if (about.method_time) { method.appendChild(el('p', 'mm-method-time', about.method_time)); }
       var sources = section(card, 'Sources (' + about.sources.length + ')');
       var ol = el('ol', 'mm-about-sources');
       about.sources.forEach(function (src) {
@@ -592,6 +622,270 @@ var militiaMapControls = (function () {
       close.focus();
     }
 
+    /* Compare two dates, what changed, download what I see, figure of this view */
+    var compareBox = null, compareToggle, compareA, compareB, compareSummary, changesTitle, changesList, downloadNote, figureTitle, figureBox;
+    // Layers that draw one claim per mark (sites gather claims, circles repeat points): the change list and the downloads read these.
+    var CLAIM_LAYERS = ['movements', 'strikes', 'presence', 'risks', 'countrywide'];
+
+    function defaultPair() {
+      var stops = timeline.stops.map(function (x) { return x.date; }).sort();
+      var a = ctx.state.date || (stops.length ? stops[0] : timeline.min), b = stops.length ? stops[stops.length - 1] : timeline.max;
+      if (b <= a) { b = timeline.max > a ? timeline.max : a; }
+      return { a: a, b: b };
+    }
+
+    function startCompare(a, b) {
+      if (!isIso(a) || !isIso(b)) { return false; }
+      app.setState({ compare: { a: a, b: b } });
+      return true;
+    }
+
+    // Every claim that started or ended between A and B (A < start <= B, or A <= effective end < B),
+    // once, with the mark to open: under the filters, whatever the layer switches.
+    function changesBetween(a, b) {
+      var rows = [], seen = Object.create(null);
+      CLAIM_LAYERS.forEach(function (layerId) {
+        var entry = ctx.layers[layerId];
+        if (!entry) { return; }
+        entry.features.forEach(function (f) {
+          var p = f.properties, cid = p.claim_id, start = p.date_start, end = p.span_end !== undefined ? p.span_end : p.date_end;
+          if (!cid || seen[cid] || !u.passesFilters(p, ctx.state)) { return; }
+          var started = Boolean(start) && start > a && start <= b, ended = Boolean(end) && end >= a && end < b;
+          if (!started && !ended) { return; }
+          seen[cid] = true;
+          rows.push({ claim: cid, layer: layerId, id: f.id, started: started, ended: ended, day: started ? start : end, f: f });
+        });
+      });
+      rows.sort(function (x, y) { return x.day < y.day ? -1 : (x.day > y.day ? 1 : (x.claim < y.claim ? -1 : 1)); });
+      return rows;
+    }
+
+    function changeKind(row) { return row.started && row.ended ? 'started and ended' : (row.started ? 'started' : 'ended'); }
+
+    function renderChanges() {
+      if (!changesList) { return; }
+      changesList.textContent = '';
+      var cmp = ctx.state.compare;
+      if (!cmp) {
+        changesTitle.textContent = 'What changed between A and B';
+        changesList.appendChild(el('li', 'mm-none', 'Tick \u201cCompare two dates\u201d to list what started or ended between them.'));
+        return;
+      }
+      var rows = changesBetween(cmp.a, cmp.b);
+      changesTitle.textContent = 'What changed between ' + humanDate(cmp.a) + ' and ' + humanDate(cmp.b) + ' (' + rows.length + ')';
+      rows.forEach(function (row) {
+        var p = row.f.properties, li = el('li', 'mm-change');
+        li.setAttribute('data-claim', row.claim);
+        li.setAttribute('data-change', changeKind(row));
+        var when = row.started && row.ended ? 'Started and ended between A and B: ' + u.textOf(p.span_label) :
+          (row.started ? 'Started ' + humanDate(p.date_start) : 'Ended: ' + u.textOf(p.span_label));
+        li.appendChild(el('div', 'mm-kicker', when + ' \u00b7 ' + u.textOf(p.type_label)));
+        var title = el('div', 'mm-title', p.summary || p.name);
+        title.dir = 'auto';
+        li.appendChild(title);
+        u.evidenceOf(ctx, p).forEach(function (entry) {
+          var q = el('blockquote', 'mm-quote', '\u201c' + u.textOf(entry.quote) + '\u201d');
+          q.dir = 'auto';
+          li.appendChild(q);
+          li.appendChild(u.citationNode(entry));
+        });
+        var open = button('mm-linklike mm-change-open', 'Show on the map', function () { app.openPopup(row.layer, row.id); });
+        open.setAttribute('data-feature', row.layer + '/' + row.id);
+        li.appendChild(open);
+        changesList.appendChild(li);
+      });
+      if (!rows.length) { changesList.appendChild(el('li', 'mm-none', 'No claim started or ended between these dates (under these filters).')); }
+    }
+
+    function updateCompare(counts) {
+      if (!compareBox) { return; }
+      var cmp = ctx.state.compare;
+      compareToggle.checked = Boolean(cmp);
+      if (cmp) { compareA.value = cmp.a; compareB.value = cmp.b; }
+      compareSummary.textContent = cmp ? counts.only_a + ' only at A (faded, dashed), ' + counts.both + ' at both, ' + counts.only_b + ' only at B (yellow halo).' :
+        'Class every mark as only at A, at both dates, or only at B.';
+      renderChanges();
+      updateDownloads();
+      updateFigure();
+    }
+
+    /* Download what I see: the CSV's rows (dist/militia_map.csv) of the claims shown */
+
+    var FORMULA_START = ['=', '+', '-', '@', '\t', '\r'];
+    // renderers/csv_export.py spreadsheet_cell: numbers as they are, text a spreadsheet would run as a formula gets a leading '.
+    function spreadsheetCell(value) {
+      if (typeof value === 'number') { return isFinite(value) ? String(value) : ''; }
+      var text = value === null || value === undefined ? '' : String(value);
+      return FORMULA_START.indexOf(text.charAt(0)) >= 0 && text !== '' ? "'" + text : text;
+    }
+
+    // A cell from the page's data: a number comes as [its Python text] and is written as it is.
+    function exportCell(cell) { return Array.isArray(cell) ? String(cell[0]) : spreadsheetCell(cell); }
+
+    // Python's csv module (QUOTE_MINIMAL): quote a field holding a comma, quote or line break.
+    function csvField(text) { return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text; }
+
+    function shownRows() {
+      var exp = ctx.data.export;
+      if (!exp) { return []; }
+      var layerCol = exp.columns.indexOf('layer'), idCol = exp.columns.indexOf('feature_id'), shown = Object.create(null);
+      CLAIM_LAYERS.forEach(function (id) {
+        if (!ctx.layers[id] || !ctx.layerOn[id]) { return; }
+        ctx.layers[id].shown.forEach(function (f) { shown[id + '\u0000' + f.id] = true; });
+      });
+      return exp.rows.filter(function (row) { return shown[row[layerCol] + '\u0000' + row[idCol]]; });
+    }
+
+    function csvText(rows) {
+      var cols = ctx.data.export.columns;
+      return '\ufeff' + [cols.map(csvField).join(',')].concat(rows.map(function (row) { return row.map(function (c) { return csvField(exportCell(c)); }).join(','); })).join('\r\n') + '\r\n';
+    }
+
+    function geojsonText(rows) {
+      var exp = ctx.data.export, cols = exp.columns, lat = cols.indexOf('latitude'), lon = cols.indexOf('longitude');
+      function value(c) { return Array.isArray(c) ? Number(c[0]) : (c === '' ? null : c); }
+      var features = rows.map(function (row) {
+        var props = {};
+        cols.forEach(function (col, i) { props[col] = value(row[i]); });
+        return { type: 'Feature', geometry: { type: 'Point', coordinates: [value(row[lon]), value(row[lat])] }, properties: props };
+      });
+      return JSON.stringify({ type: 'FeatureCollection', name: fileName(''), dataset_version: exp.version, view: viewWords(), features: features }, null, 1) + '\n';
+    }
+
+    function viewWords() {
+      var st = ctx.state;
+      return st.compare ? 'compare ' + st.compare.a + ' with ' + st.compare.b : (st.date ? 'on ' + st.date : 'all dates');
+    }
+
+    function fileName(ext) {
+      var st = ctx.state, exp = ctx.data.export || { file_stem: 'militia_map' };
+      var when = st.compare ? st.compare.a + '_vs_' + st.compare.b : (st.date || 'all-dates');
+      return exp.file_stem + '-' + when + (ext ? '.' + ext : '');
+    }
+
+    function download(kind) {
+      var rows = shownRows(), text = kind === 'csv' ? csvText(rows) : geojsonText(rows);
+      var blob = new Blob([text], { type: kind === 'csv' ? 'text/csv;charset=utf-8' : 'application/geo+json' });
+      var a = el('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = fileName(kind === 'csv' ? 'csv' : 'geojson');
+      a.style.display = 'none';
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      return a.download;
+    }
+
+    function updateDownloads() {
+      if (!downloadNote) { return; }
+      var rows = shownRows(), claims = Object.create(null), col = ctx.data.export ? ctx.data.export.columns.indexOf('claim_id') : -1;
+      rows.forEach(function (r) { claims[r[col]] = true; });
+      if (ctx.data.export && ctx.data.export.problem) { downloadNote.textContent = ctx.data.export.problem; return; }
+      downloadNote.textContent = rows.length + ' rows (' + Object.keys(claims).length + ' claims) of militia_map.csv: the claims shown under the current layers, filters and ' +
+        (ctx.state.compare ? 'compared dates' : 'date') + ', with the same columns; dataset version ' + u.textOf(ctx.data.export ? ctx.data.export.version : '') + '.';
+    }
+
+    /* Figure of this view: the snapshot command */
+
+    // Python's shlex.quote: safe words as they are, anything else in single quotes.
+    function shellQuote(text) {
+      text = String(text);
+      if (!text) { return "''"; }
+      return /[^\w@%+=:,./-]/.test(text) ? "'" + text.replace(/'/g, "'\"'\"'") + "'" : text;
+    }
+
+    function figureCommand() {
+      var b = map.getBounds(), st = ctx.state;
+      function r(x) { return String(Math.round(x * 1000) / 1000); }
+      var west = Math.max(-180, b.getWest()), south = Math.max(-85, b.getSouth()), east = Math.min(180, b.getEast()), north = Math.min(85, b.getNorth());
+      var day = st.compare ? st.compare.b : st.date;
+      var parts = ['python', 'build_map.py', 'snapshot', '--bbox', [west, south, east, north].map(r).join(',')];
+      if (day) { parts.push('--as-of', day); }
+      var title = figureTitle ? figureTitle.value : '';
+      // A title that starts with '-' would read as an option: give it as --title=… then.
+      if (title.charAt(0) === '-') { parts.push('--title=' + shellQuote(title)); } else { parts.push('--title', shellQuote(title)); }
+      return parts.join(' ');
+    }
+
+    function updateFigure() {
+      if (!figureBox) { return; }
+      if (figureTitle && !figureTitle.mmEdited) {
+        var day = ctx.state.compare ? ctx.state.compare.b : ctx.state.date;
+        figureTitle.value = day ? 'Situation on ' + humanDate(day) : ctx.data.meta.title;
+      }
+      figureBox.value = figureCommand();
+    }
+
+    function compareControl() {
+      var Control = L.Control.extend({
+        onAdd: function () {
+          var box = u.panel('mm-compare', '', false);
+          var summary = box.firstChild;
+          summary.textContent = 'Compare';
+          summary.appendChild(el('span', 'mm-wide-only', ' \u00b7 download'));
+          var body = u.focusableScroller(el('div', 'mm-compare-body'), 'Compare two dates, download, figure');
+          var dates = el('div', 'mm-compare-dates');
+          compareToggle = checkbox('Compare two dates', false, 'mm-opt-compare', function (on) {
+            if (on) { startCompare(compareA.value || defaultPair().a, compareB.value || defaultPair().b); } else { app.setState({ compare: null }); }
+          });
+          dates.appendChild(compareToggle.parentNode);
+          function dateBox(name, value) {
+            var label = el('label', 'mm-compare-' + name, name.toUpperCase() + ' ');
+            var input = el('input');
+            input.type = 'date';
+            input.min = timeline.min;
+            input.max = timeline.max;
+            input.value = value;
+            input.setAttribute('aria-label', 'Date ' + name.toUpperCase());
+            input.addEventListener('change', function () { if (isIso(compareA.value) && isIso(compareB.value)) { startCompare(compareA.value, compareB.value); } });
+            label.appendChild(input);
+            dates.appendChild(label);
+            return input;
+          }
+          var pair = defaultPair();
+          compareA = dateBox('a', pair.a);
+          compareB = dateBox('b', pair.b);
+          body.appendChild(dates);
+          compareSummary = el('div', 'mm-compare-summary');
+          compareSummary.setAttribute('aria-live', 'polite');
+          body.appendChild(compareSummary);
+          changesTitle = el('h3', 'mm-changes-title', 'What changed between A and B');
+          body.appendChild(changesTitle);
+          changesList = el('ol', 'mm-changes-list');
+          body.appendChild(changesList);
+          body.appendChild(el('h3', null, 'Download what I see'));
+          var tools = el('div', 'mm-compare-dates');
+          tools.appendChild(button('mm-button mm-download-csv', 'CSV', function () { download('csv'); }));
+          tools.appendChild(button('mm-button mm-download-geojson', 'GeoJSON', function () { download('geojson'); }));
+          body.appendChild(tools);
+          downloadNote = el('div', 'mm-about-line mm-download-note');
+          body.appendChild(downloadNote);
+          body.appendChild(el('h3', null, 'Figure of this view'));
+          var titleLabel = el('label', 'mm-figure-title-label', 'Title ');
+          figureTitle = el('input', 'mm-figure-title');
+          figureTitle.type = 'text';
+          figureTitle.setAttribute('aria-label', 'Title of the figure');
+          figureTitle.addEventListener('input', function () { figureTitle.mmEdited = true; updateFigure(); });
+          titleLabel.appendChild(figureTitle);
+          body.appendChild(titleLabel);
+          figureBox = el('textarea', 'mm-figure-command');
+          figureBox.readOnly = true;
+          figureBox.setAttribute('aria-label', 'Command that draws this view as a report figure');
+          body.appendChild(figureBox);
+          body.appendChild(button('mm-button mm-figure-copy', 'Copy command', function () {
+            figureBox.focus();
+            figureBox.select();
+            if (navigator.clipboard && navigator.clipboard.writeText) { navigator.clipboard.writeText(figureBox.value).catch(function () { return null; }); }
+          }));
+          body.appendChild(el('div', 'mm-about-line', 'Run it in the repository: the snapshot draws every claim on that date inside the map\u2019s visible extent (the date B when comparing); layer switches and filters are not snapshot options.'));
+          box.appendChild(body);
+          compareBox = box;
+          return box;
+        }
+      });
+      return new Control({ position: 'topright' });
+    }
+
     /* Permalink */
     var linkBox = null;
 
@@ -635,6 +929,9 @@ var militiaMapControls = (function () {
       var on = v.l === undefined ? null : known(v.l, ctx.order);
       if (on) { ctx.order.forEach(function (id) { ctx.layerOn[id] = on.indexOf(id) >= 0; }); }
       if (v.d && isIso(v.d)) { changes.date = v.d; }
+      var pair = typeof v.cmp === 'string' ? v.cmp.split(',') : [];
+      if (pair.length === 2 && isIso(pair[0]) && isIso(pair[1])) { changes.compare = { a: pair[0], b: pair[1] }; }
+      if (v.w && (timeline.windows || []).indexOf(Number(v.w)) >= 0) { changes.window = Number(v.w); }
       if (v.e === 'hide' || v.e === 'fade') { changes.ended = v.e; }
       if (v.u === '0') { changes.undated = false; }
       if (v.c2 === '1') { changes.corroborated = true; }
@@ -674,6 +971,7 @@ var militiaMapControls = (function () {
 
     /* Wire up */
     searchControl().addTo(map);
+    compareControl().addTo(map);
     filterControl().addTo(map);
     timeControl().addTo(map);
     fitFilters();
@@ -684,12 +982,21 @@ var militiaMapControls = (function () {
     ctx.onPopup = function () { writeUrl(); };
     ctx.onReady = function () { if (ctx.afterReady) { ctx.afterReady(); ctx.afterReady = null; } writeUrl(); };
     map.on('moveend', writeUrl);
+    map.on('moveend', updateFigure);
     app.search = function (query) { return searchPlaces(places, query).map(function (p) { return p.id; }); };
     app.goToPlace = function (id) { var p = places.filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
     app.normalizeName = normalizeName;
     app.story = { start: startStory, show: showStep, stop: stopStory, index: function () { return ctx.storyIndex; }, steps: timeline.story ? timeline.story.steps : [] };
     app.permalink = linkText;
     app.openAbout = openAbout;
+    app.compare = function (a, b) { return a === null ? (app.setState({ compare: null }), true) : startCompare(a, b); };
+    app.changes = function () { return ctx.state.compare ? changesBetween(ctx.state.compare.a, ctx.state.compare.b).map(function (r) { return { claim: r.claim, change: changeKind(r), layer: r.layer, id: r.id }; }) : []; };
+    app.download = download;
+    app.csvText = function () { return csvText(shownRows()); };
+    app.spreadsheetCell = spreadsheetCell;
+    app.exportCell = exportCell;
+    app.shellQuote = shellQuote;
+    app.figureCommand = figureCommand;
   }
 
   return { attach: attach, normalizeName: normalizeName, searchPlaces: searchPlaces, decodeView: decodeView };

@@ -385,7 +385,9 @@ var militiaMapApp = (function () {
     if (props.summary && props.summary !== props.name) { addRow(list, 'What', props.summary); }
     addRow(list, 'Who', props.actors_label);
     addRow(list, 'When', props.date_label);
+    addRow(list, 'Time span', props.span_label);
     addRow(list, 'Date basis', props.date_basis);
+    addRow(list, 'On the map', classText(ctx.state, timeClass(props, ctx.state), props));
     addRow(list, 'Where', whereText(props));
     addRow(list, 'Route', routeText(props));
     addRow(list, 'Coordinates', props.coord_source);
@@ -395,6 +397,29 @@ var militiaMapApp = (function () {
     root.appendChild(sourcesNode(evidenceOf(ctx, props)));
     root.appendChild(el('div', 'mm-id', 'id: ' + textOf(props.id)));
     return root;
+  }
+
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function humanDate(iso) { return typeof iso === 'string' && iso.length === 10 ? +iso.slice(8, 10) + ' ' + MONTHS[+iso.slice(5, 7) - 1] + ' ' + iso.slice(0, 4) : textOf(iso); }
+
+  // How the mark stands on the chosen date (or between the compared dates), in words.
+  function classText(state, cls, props) {
+    var span = textOf(props.span_label);
+    if (!state) { return ''; }
+    if (state.compare) {
+      var a = humanDate(state.compare.a), b = humanDate(state.compare.b);
+      if (cls === 'only_a') { return 'only at A (' + a + '): gone by B (' + b + ')' + (span ? '; ' + span : ''); }
+      if (cls === 'only_b') { return 'only at B (' + b + '): new since A (' + a + ')'; }
+      if (cls === 'both') { return 'at A (' + a + ') and at B (' + b + ')'; }
+      return 'neither at A (' + a + ') nor at B (' + b + ')';
+    }
+    var day = state.date ? humanDate(state.date) : '';
+    if (cls === 'new') { return 'new on ' + day + ': started in the ' + (state.window || 7) + ' days up to it'; }
+    if (cls === 'ongoing') { return 'ongoing on ' + day; }
+    if (cls === 'ended') { return 'ended before ' + day + ' (faded): ' + span; }
+    if (cls === 'not_yet') { return 'not yet on ' + day; }
+    if (cls === 'undated') { return 'undated: the source gives no date'; }
+    return '';
   }
 
   function tooltipText(spec, props) {
@@ -453,7 +478,8 @@ var militiaMapApp = (function () {
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
   function featureRecord(ctx, spec, feature, draw) {
     var props = feature.properties || {}, made = null;
-    var record = { id: props.id, layerId: spec.id, feature: feature, properties: props, latlng: anchorOf(feature), phase: 'current', drawnPhase: 'current', inGroup: false };
+    var record = { id: props.id, layerId: spec.id, feature: feature, properties: props, latlng: anchorOf(feature), phase: 'current', cls: 'all', drawnPhase: 'current', inGroup: false };
+    Object.defineProperty(record, 'ctx', { value: ctx, enumerable: false });
     Object.defineProperty(record, 'layer', {
       enumerable: true,
       get: function () {
@@ -491,6 +517,9 @@ var militiaMapApp = (function () {
   // The rule is dataset.model.span_covers (also the snapshots'): a span covers a day when
   // start <= day <= end, open bounds covering every day on their side. The end is the claim's
   // effective end (span_end, dataset/lifespan.py); overlays without one use date_end.
+  // Comparing two dates: marks at both or only at B are current, only at A are shown faded, the rest hidden.
+  function compareVisibility(cls) { return cls === 'both' || cls === 'only_b' ? 'current' : (cls === 'only_a' ? 'ended' : 'hidden'); }
+
   function phaseOf(props, state) {
     if (!state.date) { return 'current'; }
     var start = props.date_start, end = props.span_end !== undefined ? props.span_end : props.date_end;
@@ -498,6 +527,39 @@ var militiaMapApp = (function () {
     if (start && start > state.date) { return 'hidden'; }
     if (end && end < state.date) { return state.ended === 'fade' ? 'ended' : 'hidden'; }
     return 'current';
+  }
+
+  // Whether a claim is current on `day` (ISO): start <= day <= effective end, open bounds covering; undated never.
+  function coversDay(props, day) {
+    var start = props.date_start, end = props.span_end !== undefined ? props.span_end : props.date_end;
+    if (!start && !end) { return false; }
+    return !(start && start > day) && !(end && end < day);
+  }
+
+  function addDays(iso, n) { return new Date(Date.parse(iso + 'T00:00:00Z') + n * 86400000).toISOString().slice(0, 10); }
+
+  // The claim's class: on a day D with a window of W days, dataset/lifespan.py phase(): 'undated',
+  // 'not_yet' (starts after D), 'ended' (effective end before D), 'new' (started in (D - W, D]),
+  // 'ongoing'; comparing dates A and B: 'only_a', 'both', 'only_b' or 'neither'; 'all' with no date.
+  function timeClass(props, state) {
+    var start = props.date_start, end = props.span_end !== undefined ? props.span_end : props.date_end;
+    if (state.compare) {
+      var atA = coversDay(props, state.compare.a), atB = coversDay(props, state.compare.b);
+      return atA && atB ? 'both' : (atA ? 'only_a' : (atB ? 'only_b' : 'neither'));
+    }
+    var day = state.date;
+    if (!day) { return 'all'; }
+    if (!start && !end) { return 'undated'; }
+    if (start && start > day) { return 'not_yet'; }
+    if (end && end < day) { return 'ended'; }
+    if (start && start > addDays(day, -(state.window || 7))) { return 'new'; }
+    return 'ongoing';
+  }
+
+  // The drawing style of a class (layers/style.py PHASE_STYLES, COMPARE_STYLES), or null for none.
+  function classStyle(styles, cls) {
+    var table = Object.prototype.hasOwnProperty.call(styles.compare || {}, cls) ? styles.compare : (styles.phases || {});
+    return Object.prototype.hasOwnProperty.call(table, cls) ? table[cls] : null;
   }
 
   function passesFilters(props, state) {
@@ -515,15 +577,50 @@ var militiaMapApp = (function () {
     if (layer.eachLayer) { layer.eachLayer(function (child) { eachLeaf(child, fn); }); } else { fn(layer); }
   }
 
+  // Fade (and dash) a mark by its class; the halo of a new mark is drawn apart (drawHalos).
   function setPhaseStyle(f) {
-    if (f.drawnPhase === f.phase) { return; }
-    var factor = f.phase === 'ended' ? ENDED_FADE : 1;
+    var key = f.phase === 'current' || f.phase === 'ended' ? f.cls + '|' + f.phase : f.phase;
+    if (f.drawnPhase === key) { return; }
+    var style = f.ctx ? classStyle(f.ctx.styles, f.cls) : null;
+    var factor = style ? style.opacity : (f.phase === 'ended' ? ENDED_FADE : 1), dash = style && style.dash ? style.dash : null;
     eachLeaf(f.layer, function (leaf) {
       if (!leaf.setStyle) { return; }
-      if (!leaf.baseOpacity) { leaf.baseOpacity = { opacity: leaf.options.opacity, fillOpacity: leaf.options.fillOpacity }; }
-      leaf.setStyle({ opacity: leaf.baseOpacity.opacity * factor, fillOpacity: leaf.baseOpacity.fillOpacity * factor });
+      if (!leaf.baseOpacity) { leaf.baseOpacity = { opacity: leaf.options.opacity, fillOpacity: leaf.options.fillOpacity, dashArray: leaf.options.dashArray }; }
+      leaf.setStyle({ opacity: leaf.baseOpacity.opacity * factor, fillOpacity: leaf.baseOpacity.fillOpacity * factor, dashArray: dash || leaf.baseOpacity.dashArray });
     });
-    f.drawnPhase = f.phase;
+    f.drawnPhase = key;
+  }
+
+  // A casing under every drawn mark whose class has a halo (new on the day, only at B), on its own pane below the marks.
+  function drawHalos(ctx) {
+    if (!ctx.haloGroup) {
+      ctx.map.createPane('mm-halos').style.zIndex = '390';
+      ctx.map.getPane('mm-halos').style.pointerEvents = 'none';
+      ctx.haloRenderer = L.canvas({ pane: 'mm-halos', padding: 0.5 });
+      ctx.haloGroup = L.layerGroup().addTo(ctx.map);
+    }
+    ctx.haloGroup.clearLayers();
+    ctx.haloIds = [];
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (entry.panel || entry.spec.overlay || id === 'uncertainty' || !ctx.layerOn[id]) { return; }
+      entry.shown.forEach(function (f) {
+        var style = classStyle(ctx.styles, f.cls);
+        if (!style || !style.halo || !f.inGroup) { return; }
+        var opts = { renderer: ctx.haloRenderer, interactive: false, color: style.halo, opacity: 0.95, fill: false, lineCap: 'round', lineJoin: 'round' };
+        if (entry.spec.geometry === 'line') {
+          var direction = ctx.styles.directions[f.properties.direction] || { width_factor: 1, casing: '' };
+          var width = entry.spec.size_px * direction.width_factor + (direction.casing ? 3.5 : 0) + 2 * style.halo_width;
+          var offset = (ctx.lineOffsets[id] || {})[f.id] || 0;
+          lineParts(f.feature.geometry).forEach(function (latlngs) {
+            if (latlngs.length > 1) { new OffsetPolyline(latlngs, Object.assign({ weight: width, offset: offset }, opts)).addTo(ctx.haloGroup); }
+          });
+        } else if (f.latlng) {
+          L.circleMarker(f.latlng, Object.assign({ radius: entry.spec.size_px + style.halo_width / 2 + 1, weight: style.halo_width }, opts)).addTo(ctx.haloGroup);
+        }
+        ctx.haloIds.push([id, f.id]);
+      });
+    });
   }
 
   function addFeature(entry, f) {
@@ -598,7 +695,8 @@ var militiaMapApp = (function () {
     var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [];
     entry.features.forEach(function (f) {
       // The claim filters (actors, types, statuses) are about claims: overlay events only follow their switch and the date.
-      f.phase = on && (entry.spec.overlay || passesFilters(f.properties, state)) ? phaseOf(f.properties, state) : 'hidden';
+      f.cls = timeClass(f.properties, state);
+      f.phase = on && (entry.spec.overlay || passesFilters(f.properties, state)) ? (state.compare ? compareVisibility(f.cls) : phaseOf(f.properties, state)) : 'hidden';
       if (f.phase !== 'hidden') { shown.push(f); }
     });
     entry.shown = shown;
@@ -762,6 +860,9 @@ var militiaMapApp = (function () {
   function refresh(ctx) {
     ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
     keepOrder(ctx);
+    drawHalos(ctx);
+    ctx.map.getContainer().classList.toggle('mm-comparing', Boolean(ctx.state.compare));
+    ctx.map.getContainer().classList.toggle('mm-dated', Boolean(ctx.state.date));
     Object.keys(ctx.countNodes || {}).forEach(function (id) {
       var entry = ctx.layers[id], item = ctx.countNodes[id], n = entry.features.length, shown = entry.shown.length;
       item.box.checked = Boolean(ctx.layerOn[id]);
@@ -781,7 +882,7 @@ var militiaMapApp = (function () {
         pending = false;
         var any = false;
         ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
-        if (any) { keepOrder(ctx); }
+        if (any) { keepOrder(ctx); drawHalos(ctx); }
         edgeLabels(ctx);
         declutter(ctx);
       });
@@ -969,6 +1070,12 @@ var militiaMapApp = (function () {
       s.appendChild(svg('line', { x1: 1, y1: 9, x2: 20, y2: 9, stroke: colour, 'stroke-width': 2.5 }));
       s.appendChild(svg('path', { d: 'M28,9L19,4.5L19,13.5z', fill: colour, stroke: '#222222', 'stroke-width': 1 }));
       s.appendChild(svg('line', { x1: 12, y1: 2, x2: 12, y2: 16, stroke: '#A7A7A7', 'stroke-width': 1.2, 'stroke-dasharray': '2 2' }));
+    } else if (item.symbol === 'phase') {
+      // A neutral mark with the class's halo, fading and dash (layers/style.py PHASE_STYLES, COMPARE_STYLES).
+      var ps = item.halo !== undefined ? item : {};
+      if (ps.halo) { s.appendChild(svg('circle', { cx: 17, cy: 9, r: 5.5 + ps.halo_width / 4, fill: 'none', stroke: ps.halo, 'stroke-width': Math.max(2.5, ps.halo_width / 2) })); }
+      s.appendChild(svg('circle', { cx: 17, cy: 9, r: 5, fill: colour, 'fill-opacity': 0.9 * ps.opacity, stroke: '#222222', 'stroke-opacity': ps.opacity, 'stroke-width': 1.3, 'stroke-dasharray': ps.dash || 'none' }));
+      s.appendChild(svg('line', { x1: 25, y1: 9, x2: 33, y2: 9, stroke: colour, 'stroke-opacity': ps.opacity, 'stroke-width': 2.5, 'stroke-dasharray': ps.dash ? '2 2' : 'none' }));
     } else if (item.symbol === 'town') {
       s.appendChild(svg('circle', { cx: 8, cy: 9, r: 2.5, fill: colour }));
     } else {
@@ -1000,15 +1107,19 @@ var militiaMapApp = (function () {
         var body = el('div', 'mm-legend-body');
         focusableScroller(body, 'Legend');
         ctx.data.legend.forEach(function (section) {
-          body.appendChild(el('div', 'mm-legend-title', section.title));
+          // A section for one mode only (the day's phases, or the compared dates) shows in that mode.
+          var part = el('div', 'mm-legend-section' + (section.mode ? ' mm-legend-' + section.mode : ''));
+          body.appendChild(part);
+          part.appendChild(el('div', 'mm-legend-title', section.title));
           section.items.forEach(function (item) {
             var row = el('div', 'mm-legend-row');
             row.appendChild(legendSymbol(ctx, item));
             var label = el('span', null, item.label);
             label.dir = 'auto';
             if (item.note) { label.title = item.note; }
+            if (item.phase) { row.setAttribute('data-phase', item.phase); }
             row.appendChild(label);
-            body.appendChild(row);
+            part.appendChild(row);
           });
         });
         box.appendChild(body);
@@ -1050,7 +1161,7 @@ var militiaMapApp = (function () {
     entry.shown.forEach(function (f) {
       var item = el('li', 'mm-claim');
       item.setAttribute('data-feature', f.id);
-      var where = el('div', 'mm-kicker', textOf(f.properties.country || f.properties.place_names) + (f.phase === 'ended' ? ' \u00b7 ended by this date' : '') + (f.phase === 'undated' ? ' \u00b7 undated' : ''));
+      var where = el('div', 'mm-kicker', textOf(f.properties.country || f.properties.place_names) + (f.cls === 'ended' ? ' \u00b7 ended by this date: ' + textOf(f.properties.span_label) : (f.cls === 'new' ? ' \u00b7 new' : '')) + (f.cls === 'only_a' ? ' \u00b7 only at A' : (f.cls === 'only_b' ? ' \u00b7 only at B' : '')) + (f.phase === 'undated' ? ' \u00b7 undated' : ''));
       item.appendChild(where);
       item.appendChild(buildPopup(ctx, entry.spec, f.properties));
       list.appendChild(item);
@@ -1077,7 +1188,7 @@ var militiaMapApp = (function () {
 
   var PHONE_MAX_WIDTH = 640;
   var LEGEND_SHARE = 0.5;
-  var DOCKED = ['.mm-layers', '.mm-filters', '.mm-countrywide', '.mm-legend', '.mm-time'];
+  var DOCKED = ['.mm-layers', '.mm-filters', '.mm-compare', '.mm-countrywide', '.mm-legend', '.mm-time'];
 
   function isPhone() { return window.innerWidth <= PHONE_MAX_WIDTH; }
 
@@ -1184,6 +1295,12 @@ var militiaMapApp = (function () {
         ctx.state[key] = value === true;
       } else if (key === 'date' || key === 'ended' || key === 'undated') {
         ctx.state[key] = value;
+      } else if (key === 'window') {
+        ctx.state.window = typeof value === 'number' && value >= 1 ? Math.floor(value) : 7;
+      } else if (key === 'compare') {
+        // Two ISO dates, earlier first; anything else ends the comparison.
+        var ok = value && typeof value.a === 'string' && typeof value.b === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.a) && /^\d{4}-\d{2}-\d{2}$/.test(value.b);
+        ctx.state.compare = ok ? (value.a <= value.b ? { a: value.a, b: value.b } : { a: value.b, b: value.a }) : null;
       }
     });
   }
@@ -1221,6 +1338,13 @@ var militiaMapApp = (function () {
       },
       featureCount: function (id) { return ctx.layers[id] ? ctx.layers[id].features.length : -1; },
       shownIds: function (id) { return ctx.layers[id] ? ctx.layers[id].shown.map(function (f) { return f.id; }) : []; },
+      // Every feature's class on the chosen date or between the compared dates ({id: class}), shown or not.
+      classes: function (id) {
+        var out = {};
+        if (ctx.layers[id]) { ctx.layers[id].features.forEach(function (f) { out[f.id] = f.cls; }); }
+        return out;
+      },
+      haloIds: function () { return (ctx.haloIds || []).map(function (pair) { return pair.join('/'); }); },
       openPopup: function (layerId, featureId) {
         var entry = own(ctx.layers, layerId), found = findFeature(ctx, layerId, featureId);
         if (!entry || !found) { return false; }
@@ -1257,7 +1381,7 @@ var militiaMapApp = (function () {
     var data = dataElement && dataElement.nodeType ? JSON.parse(dataElement.textContent) : dataElement;
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
-      layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false },
+      layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false, window: (data.controls && data.controls.timeline && data.controls.timeline.window) || 7, compare: null },
       renderer: L.canvas({ padding: 0.5, tolerance: 4 })
     };
     makePanes(map);
@@ -1293,7 +1417,8 @@ var militiaMapApp = (function () {
   }
 
   // What controls.js uses.
-  var util = { focusableScroller: focusableScroller, isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState };
+  var util = { focusableScroller: focusableScroller, isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState,
+    passesFilters: passesFilters, coversDay: coversDay, timeClass: timeClass, humanDate: humanDate, citationNode: citationNode, evidenceOf: evidenceOf, textOf: textOf };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());
