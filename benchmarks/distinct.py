@@ -118,14 +118,19 @@ def make_quotes(rng: np.random.Generator, n: int, words: list[str], chars: int =
     pool = np.array(words, dtype=object)
     out: list[str] = []
     seen: set[str] = set()
-    while len(out) < n:
+    for _ in range(1000):
         need = n - len(out)
+        if not need:
+            return out
         picks = pool[rng.integers(0, len(pool), size=(need, per))]
         for row in picks:
             text = " ".join(row)[:chars]
             if text not in seen:
                 seen.add(text)
                 out.append(text)
+    if len(out) < n:
+        msg = f"Could not make {n} distinct quotes of {chars} characters from {len(words)} words."
+        raise ValueError(msg)
     return out
 
 
