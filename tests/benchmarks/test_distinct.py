@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import shapely
 from geopandas.testing import assert_geodataframe_equal
+from pyproj import Geod
 
 from benchmarks.distinct import QUOTE_CHARS, distinct_layers, make_quotes, vocabulary
 from benchmarks.synthetic import REGION
@@ -108,8 +110,6 @@ def test_quotes_have_150_characters_and_only_in_case_b(plain: list[Layer], quote
 
 
 def test_make_quotes_redraws_duplicates() -> None:
-    import numpy as np
-
     # Only 2**3 texts exist ("a b a", "b b a" ...): all eight come out, each once.
     quotes = make_quotes(np.random.default_rng(0), 8, ["a", "b"], chars=5)
     assert sorted(quotes) == sorted(f"{x} {y} {z}" for x in "ab" for y in "ab" for z in "ab")
@@ -125,15 +125,14 @@ def test_geometries_inside_the_region_and_points_carry_lon_lat(quoted: list[Laye
             continue
         assert shapely.is_valid(gdf.geometry.array).all(), layer.name
         x0, y0, x1, y1 = gdf.total_bounds
-        assert lon_min <= x0 <= x1 <= lon_max and lat_min <= y0 <= y1 <= lat_max, layer.name
+        assert lon_min <= x0 <= x1 <= lon_max, layer.name
+        assert lat_min <= y0 <= y1 <= lat_max, layer.name
     points = _by_name(quoted)["presence"]
     assert (points.geometry.x - points["lon"]).abs().max() < 1e-9
     assert (points.geometry.y - points["lat"]).abs().max() < 1e-9
 
 
 def test_line_lengths_match_geodesic_lengths(quoted: list[Layer]) -> None:
-    from pyproj import Geod
-
     geod = Geod(ellps="WGS84")
     lines = _by_name(quoted)["movements"]
     for geom, km in zip(lines.geometry, lines["length_km"], strict=True):
