@@ -20,10 +20,28 @@ the start of the navigation):
 - **heap**: CDP ``Performance.getMetrics`` ``JSHeapUsedSize`` after the load, before and after
   a forced garbage collection (``HeapProfiler.collectGarbage``); also DOM ``Nodes`` and
   Chromium's cumulative ``ScriptDuration``/``LayoutDuration``/``RecalcStyleDuration``.
+- **first frame** (:data:`PROBE`, an init script that runs before the page's own scripts): the
+  first feature drawing call is the first canvas 2D ``fill``/``stroke``, the first WebGL
+  ``drawArrays``/``drawElements`` (instanced or not), or the first animation frame at which an SVG
+  ``path`` is in Leaflet's overlay pane or a cluster marker (``.mm-cluster``) in its marker pane;
+  the basemaps are SVG in their own panes or absent, so every such call draws features. The first
+  frame is then the ``requestAnimationFrame`` after that call, then ``setTimeout(0)``: the frame
+  holding the drawing has been presented. A page that never draws (lonboard offline) has none.
+- **redraw**: after the load, three programmatic moves, each without animation: zoom in one
+  level, pan 350 px east, zoom out one level (Leaflet: ``setZoom``/``panBy`` with
+  ``animate: false``, which fire ``moveend`` at once; deck.gl: ``setProps({initialViewState})``).
+  Each is timed from just before the call to the ``setTimeout(0)`` after the second animation
+  frame that follows: the pages defer their redraw to animation frames (Leaflet's canvas and
+  this project's re-clustering on ``moveend`` are two such levels; deck.gl draws in its next
+  frame), so the second frame is the one that holds the new drawing. The median of the three is
+  reported; each move's time, its synchronous part and its drawing calls are in ``results.json``.
+- **screenshot**: a PNG of the page after the load (``page.png``), with its number of distinct
+  colours (1 means blank).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -58,9 +76,43 @@ function __benchFind() {
 """
 
 # Records window.__bench.drawn on the first frame where the criterion holds, and .painted one frame later.
+LEAFLET_KINDS = ("ours", "compact", "explore")
+# Records the first feature drawing call and the frame after it (see the module docstring).
+PROBE = """
+(() => {
+  var P = window.__probe = { draws: 0, firstDraw: null, firstFrame: null, how: '' };
+  function hit(how) {
+    P.draws += 1;
+    if (P.firstDraw !== null) { return; }
+    P.firstDraw = performance.now();
+    P.how = how;
+    requestAnimationFrame(function () { setTimeout(function () { P.firstFrame = performance.now(); }, 0); });
+  }
+  function wrap(proto, names, how) {
+    if (!proto) { return; }
+    names.forEach(function (name) {
+      var original = proto[name];
+      if (typeof original !== 'function') { return; }
+      proto[name] = function () { hit(how); return original.apply(this, arguments); };
+    });
+  }
+  wrap(window.CanvasRenderingContext2D && CanvasRenderingContext2D.prototype, ['fill', 'stroke'], 'canvas 2D fill/stroke');
+  wrap(window.WebGLRenderingContext && WebGLRenderingContext.prototype, ['drawArrays', 'drawElements'], 'WebGL draw call');
+  wrap(window.WebGL2RenderingContext && WebGL2RenderingContext.prototype,
+    ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced', 'drawRangeElements'], 'WebGL draw call');
+  var features = '.leaflet-overlay-pane svg path, .leaflet-marker-pane .mm-cluster';
+  function poll() {
+    if (P.firstDraw === null && document.querySelector(features)) { hit('SVG path or cluster marker in the DOM'); }
+    if (P.firstDraw === null) { requestAnimationFrame(poll); }
+  }
+  requestAnimationFrame(poll);
+})();
+"""
 _DRAWN = {
     "ours": "document.readyState === 'complete' && !!(window.militiaMap && window.militiaMap.ready === true)",
     "compact": "document.readyState === 'complete' && !!(window.militiaMap && window.militiaMap.ready === true)",
+    "pydeck": "document.readyState === 'complete' && window.__probe.firstFrame !== null",
+    "lonboard": "document.readyState === 'complete'",
     "explore": (
         "document.readyState === 'complete' && (function () { var f = __benchFind();"
         " return !!f.map && f.geojson.some(function (g) { return f.map.hasLayer(g) && g.getLayers().length === n; }); })()"
@@ -84,6 +136,7 @@ _TIMINGS = """
     response_end: nav.responseEnd, dom_interactive: nav.domInteractive,
     dom_content_loaded_end: nav.domContentLoadedEventEnd, load_event_end: nav.loadEventEnd,
     drawn: window.__bench.drawn, painted: window.__bench.painted,
+    first_draw: window.__probe.firstDraw, first_frame: window.__probe.firstFrame, first_how: window.__probe.how, draws: window.__probe.draws,
     marks: performance.getEntriesByType('mark').map(pick), measures: performance.getEntriesByType('measure').map(pick)
   };
 }
@@ -125,6 +178,63 @@ _WAIT_SHOWN = """
   return true;
 }
 """
+
+REDRAW_MOVES = ("zoom in", "pan", "zoom out")
+PAN_PX = 350
+# Runs the moves one after another (see the module docstring); sets window.__redraw to the list of timings.
+_REDRAW = """
+([moves, pan]) => {
+  %(find)s
+  window.__redraw = null;
+  var leaflet = __benchFind().map, deck = (typeof deckInstance !== 'undefined') ? deckInstance : null, out = [];
+  function move(name) {
+    if (leaflet) {
+      if (name === 'zoom in') { leaflet.setZoom(leaflet.getZoom() + 1, { animate: false }); }
+      else if (name === 'zoom out') { leaflet.setZoom(leaflet.getZoom() - 1, { animate: false }); }
+      else { leaflet.panBy([pan, 0], { animate: false }); }
+      return;
+    }
+    var vp = deck.getViewports()[0], view = { longitude: vp.longitude, latitude: vp.latitude, zoom: vp.zoom, pitch: 0, bearing: 0 };
+    if (name === 'zoom in') { view.zoom += 1; }
+    else if (name === 'zoom out') { view.zoom -= 1; }
+    else { var c = vp.unproject([vp.width / 2 + pan, vp.height / 2]); view.longitude = c[0]; view.latitude = c[1]; }
+    deck.setProps({ initialViewState: view });
+  }
+  function run(i) {
+    if (i >= moves.length) { window.__redraw = out; return; }
+    if (leaflet && leaflet._animatingZoom) { setTimeout(function () { run(i); }, 50); return; }
+    var ended = false, before = window.__probe.draws;
+    if (leaflet) { leaflet.once('moveend', function () { ended = true; }); }
+    var t0 = performance.now();
+    move(moves[i]);
+    var sync = performance.now() - t0;
+    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(function () {
+      out.push({ move: moves[i], ms: performance.now() - t0, sync_ms: sync, moveend: leaflet ? ended : null, draws: window.__probe.draws - before });
+      setTimeout(function () { run(i + 1); }, 300);
+    }, 0); }); });
+  }
+  if (!leaflet && !deck) { window.__redraw = { error: 'no Leaflet map and no deckInstance on the page' }; return true; }
+  setTimeout(function () { run(0); }, 0);
+  return true;
+}
+"""
+# deck.gl (pydeck): view the target at zoom 12, then tell where it is on the screen.
+_DECK_PREPARE = """
+([lat, lon, zoom]) => {
+  window.__prep = null;
+  window.__ev = {};
+  deckInstance.setProps({ initialViewState: { longitude: lon, latitude: lat, zoom: zoom, pitch: 0, bearing: 0 } });
+  requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(function () {
+    var vp = deckInstance.getViewports()[0], p = vp.project([lon, lat]), box = deckInstance.getCanvas().getBoundingClientRect();
+    window.__prep = { x: box.left + p[0], y: box.top + p[1], zoom: vp.zoom, hit: '' };
+  }, 0); }); });
+  ['mousemove', 'pointermove', 'mousedown'].forEach(function (type) {
+    document.addEventListener(type, function (e) { if (!window.__ev[type]) { window.__ev[type] = e.timeStamp; } }, true);
+  });
+  return true;
+}
+"""
+_DECK_TOOLTIP = ".deck-tooltip"
 
 
 def _serve_leaflet(route: Any, served: list[str]) -> None:  # noqa: ANN401 - playwright's Route
@@ -194,6 +304,7 @@ def measure_page(
     interaction_timeout_s: float,
     emit: Callable[[dict[str, Any]], None],
     profile_to: Path | None = None,
+    screenshot_to: Path | None = None,
 ) -> None:
     """Open ``html`` offline and ``emit`` one record per measured phase.
 
@@ -204,7 +315,8 @@ def measure_page(
     html
         The page to open.
     kind
-        ``"ours"`` (this project's page) or ``"explore"`` (a ``GeoDataFrame.explore()`` page).
+        ``"ours"``/``"compact"`` (this project's page), ``"explore"`` (``GeoDataFrame.explore()``),
+        ``"pydeck"`` (``Deck.to_html(offline=True)``) or ``"lonboard"`` (``Map.to_html()``).
     n
         Number of features on the page (the explore criterion waits for all of them).
     target
@@ -212,15 +324,18 @@ def measure_page(
     timeout_s
         Longest wait for the load; past it the load is reported as ``"timeout"``.
     interaction_timeout_s
-        Longest wait for each interaction step.
+        Longest wait for each interaction step (and for the first frame after the load).
     emit
         Receives each record (a dict with a ``"phase"`` key) as soon as it is known.
     profile_to
         If given, record a CPU profile of the load, write it there and emit the top functions
         (the profiler slows the page: use a separate run for the timings).
+    screenshot_to
+        If given, write a PNG of the page after the load there.
     """
     with offline_page(chromium) as view:
         page = view.page
+        page.add_init_script(PROBE)
         served: list[str] = []
         if kind == "explore":
             page.route(_LEAFLET_CDN, lambda route: _serve_leaflet(route, served))
@@ -242,15 +357,23 @@ def measure_page(
                 _emit_profile(cdp, profile_to, emit, note="load did not finish; profile up to the timeout")
             return
         wall_s = time.perf_counter() - wall
+        # The first frame can follow the load (a canvas drawn in the next animation frame); a page
+        # that draws nothing (lonboard offline) is given a few seconds.
+        wait_ms = 5000 if kind == "lonboard" else interaction_timeout_s * 1000
+        with contextlib.suppress(Exception):  # no first frame: reported as such below
+            page.wait_for_function("() => window.__probe.firstFrame !== null", timeout=wait_ms)
         timings = page.evaluate(_TIMINGS)
         after_load = _metrics(cdp)
         cdp.send("HeapProfiler.collectGarbage")
         after_gc = _metrics(cdp)
+        shot = _screenshot(page, screenshot_to) if screenshot_to is not None else {}
         emit(
             {
                 "phase": "load",
                 "status": "ok",
                 "load_s": timings["painted"] / 1000,
+                "first_frame_s": None if timings["first_frame"] is None else timings["first_frame"] / 1000,
+                "first_draw_how": timings["first_how"],
                 "wall_s": wall_s,
                 "timings_ms": timings,
                 "heap_used_mb": after_load.get("JSHeapUsedSize", 0) / 1e6,
@@ -261,23 +384,59 @@ def measure_page(
                 "blocked": [u for u in dict.fromkeys(view.blocked) if u not in served],
                 "console_errors": view.console_errors[:5],
                 "page_errors": view.page_errors[:5],
+                **shot,
             }
         )
         if profile_to is not None:
             _emit_profile(cdp, profile_to, emit)
-        if target is not None:
+            return
+        if timings["first_frame"] is not None:
+            _redraw(page, interaction_timeout_s, emit)
+        if target is not None and kind != "lonboard":
             _interact(page, kind, target, interaction_timeout_s, emit)
+
+
+def _screenshot(page: Any, path: Path) -> dict[str, Any]:  # noqa: ANN401 - playwright's Page
+    """Write a PNG of the page; return its path and its number of distinct colours (1: blank)."""
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+
+    try:
+        page.screenshot(path=str(path), timeout=120_000)
+    except Exception as exc:  # noqa: BLE001
+        return {"screenshot": None, "screenshot_error": str(exc).splitlines()[0][:200]}
+    with Image.open(path) as img:
+        colours = img.convert("RGB").getcolors(maxcolors=1 << 16)
+    return {"screenshot": str(path), "screenshot_colours": len(colours) if colours is not None else 1 << 16}
+
+
+def _redraw(page: Any, timeout_s: float, emit: Callable[[dict[str, Any]], None]) -> None:  # noqa: ANN401
+    """Time the programmatic moves of :data:`REDRAW_MOVES`; emit their median and each one."""
+    try:
+        page.evaluate(_REDRAW % {"find": _FIND}, [list(REDRAW_MOVES), PAN_PX])
+        got = page.wait_for_function("() => window.__redraw", timeout=timeout_s * 1000 * len(REDRAW_MOVES)).json_value()
+    except Exception as exc:  # noqa: BLE001
+        emit({"phase": "redraw", "status": "timeout", "error": str(exc).splitlines()[0][:300]})
+        return
+    if isinstance(got, dict):
+        emit({"phase": "redraw", "status": "error", "error": got.get("error", "")})
+        return
+    times = sorted(m["ms"] for m in got)
+    emit({"phase": "redraw", "status": "ok", "redraw_ms": times[len(times) // 2], "moves": got})
 
 
 def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: float, emit: Callable[[dict[str, Any]], None]) -> None:  # noqa: ANN401
     """Hover (tooltip) and, on this project's page, click (popup) the target; emit each time."""
+    leaflet = kind in LEAFLET_KINDS
     try:
-        page.evaluate(_PREPARE % {"find": _FIND}, [target[0], target[1], INTERACTION_ZOOM])
+        if leaflet:
+            page.evaluate(_PREPARE % {"find": _FIND}, [target[0], target[1], INTERACTION_ZOOM])
+        else:
+            page.evaluate(_DECK_PREPARE, [target[0], target[1], INTERACTION_ZOOM])
         prep = page.wait_for_function("() => window.__prep", timeout=timeout_s * 1000).json_value()
     except Exception as exc:  # noqa: BLE001
         emit({"phase": "tooltip", "status": "timeout", "error": f"setting the view: {str(exc).splitlines()[0][:200]}"})
         return
-    steps = [("tooltip", ".leaflet-tooltip", "mousemove")]
+    steps = [("tooltip", ".leaflet-tooltip" if leaflet else _DECK_TOOLTIP, "mousemove")]
     if kind in ("ours", "compact"):
         steps.append(("popup", ".leaflet-popup .leaflet-popup-content", "mousedown"))
     for phase, selector, event in steps:
