@@ -221,6 +221,11 @@ def test_panel_labels_never_overlap(figures: dict[str, Figure], page: str) -> No
             inter_w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
             inter_h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
             assert inter_w <= 0.5 or inter_h <= 0.5, f"{page} {ax.get_gid()}: labels {a!r} and {b!r} overlap"
+        (stamp,) = [t for t in ax.texts if t.get_gid() == "panel-date"]
+        stamp_box = stamp.get_bbox_patch().get_window_extent(renderer)  # type: ignore[union-attr]
+        for text, box in boxes:
+            if text != stamp.get_text():
+                assert not box.overlaps(stamp_box), f"{page} {ax.get_gid()}: label {text!r} covers the date stamp"
         frame = ax.get_window_extent(renderer)
         for text, box in boxes:
             assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (page, ax.get_gid(), text)  # noqa: PT018
