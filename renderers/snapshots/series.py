@@ -219,7 +219,8 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y, page.symbol_scale) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
-    patch = stamp.get_bbox_patch()  # the stamp's white box, wider than its text
+    stamp.update_bbox_position_size(renderer)  # place the stamp's white box (wider than its text) before measuring it
+    patch = stamp.get_bbox_patch()
     taken.append((patch if patch is not None else stamp).get_window_extent(renderer).expanded(1.05, 1.2))
     extra = [dataclasses.replace(r, fontsize=fontsize * 0.9) for r in river_labels]
     place_labels(ax, [*_panel_labels(ax, shown, numbers, _extent(ax), fontsize), *extra], renderer, taken)
