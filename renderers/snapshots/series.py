@@ -216,6 +216,8 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
                     bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5})  # fmt: skip
     if first:
         draw_scale_bar(ax, plan_scale_bar(_extent(ax)), fontsize=fontsize * 0.9)
+        for tick in [t for t in ax.texts if t.get_gid() == "scalebar-label" and t.get_text() != "0" and not t.get_text().endswith("km")]:
+            tick.remove()  # a panel's bar is short: its halfway number would touch the length
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y, page.symbol_scale) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
