@@ -270,3 +270,16 @@ def test_cli_series_usage_errors_exit_2(argv: list[str], message: str, capsys: p
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_series_rebuild_is_byte_identical(layers: list[Layer], dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renderers.snapshots.series import render_series  # noqa: PLC0415
+    from renderers.snapshots.views import DECEMBER_2024  # noqa: PLC0415
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733616000")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = render_series(layers, dataset, DECEMBER_2024, tmp_path / "a", page=COLUMN, formats=("png", "svg", "pdf"))
+    second = render_series(layers, dataset, DECEMBER_2024, tmp_path / "b", page=COLUMN, formats=("png", "svg", "pdf"))
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes(), f"{one.name} differs between two builds"
