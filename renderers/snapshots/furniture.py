@@ -71,11 +71,6 @@ def source_lines(ds: Dataset, numbers: dict[str, int], *, width: int) -> list[st
     return lines
 
 
-def overlay_credits(layers: list[Layer]) -> list[str]:
-    """Return the attribution line of each overlay (ACLED) that the figure shows, once each."""
-    return list(dict.fromkeys(layer.style.attribution for layer in layers if layer.style.attribution and len(layer.gdf)))
-
-
 # Characters per footer line: the notes run the page's width, clear of the country-wide box above.
 FOOTER_WIDTH = 222
 

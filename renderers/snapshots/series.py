@@ -216,10 +216,14 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
                     bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5})  # fmt: skip
     if first:
         draw_scale_bar(ax, plan_scale_bar(_extent(ax)), fontsize=fontsize * 0.9)
+        for tick in [t for t in ax.texts if t.get_gid() == "scalebar-label" and t.get_text() != "0" and not t.get_text().endswith("km")]:
+            tick.remove()  # a panel's bar is short: its halfway number would touch the length
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y, page.symbol_scale) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
-    taken.append(stamp.get_window_extent(renderer))
+    stamp.update_bbox_position_size(renderer)  # place the stamp's white box (wider than its text) before measuring it
+    patch = stamp.get_bbox_patch()
+    taken.append((patch if patch is not None else stamp).get_window_extent(renderer).expanded(1.05, 1.2))
     extra = [dataclasses.replace(r, fontsize=fontsize * 0.9) for r in river_labels]
     place_labels(ax, [*_panel_labels(ax, shown, numbers, _extent(ax), fontsize), *extra], renderer, taken)
     return ax

@@ -221,6 +221,11 @@ def test_panel_labels_never_overlap(figures: dict[str, Figure], page: str) -> No
             inter_w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
             inter_h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
             assert inter_w <= 0.5 or inter_h <= 0.5, f"{page} {ax.get_gid()}: labels {a!r} and {b!r} overlap"
+        (stamp,) = [t for t in ax.texts if t.get_gid() == "panel-date"]
+        stamp_box = stamp.get_bbox_patch().get_window_extent(renderer)  # type: ignore[union-attr]
+        for text, box in boxes:
+            if text != stamp.get_text():
+                assert not box.overlaps(stamp_box), f"{page} {ax.get_gid()}: label {text!r} covers the date stamp"
         frame = ax.get_window_extent(renderer)
         for text, box in boxes:
             assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (page, ax.get_gid(), text)  # noqa: PT018
@@ -265,3 +270,16 @@ def test_cli_series_usage_errors_exit_2(argv: list[str], message: str, capsys: p
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_series_rebuild_is_byte_identical(layers: list[Layer], dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renderers.snapshots.series import render_series  # noqa: PLC0415
+    from renderers.snapshots.views import DECEMBER_2024  # noqa: PLC0415
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733616000")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = render_series(layers, dataset, DECEMBER_2024, tmp_path / "a", page=COLUMN, formats=("png", "svg", "pdf"))
+    second = render_series(layers, dataset, DECEMBER_2024, tmp_path / "b", page=COLUMN, formats=("png", "svg", "pdf"))
+    for one, two in zip(first, second, strict=True):
+        assert one.read_bytes() == two.read_bytes(), f"{one.name} differs between two builds"
