@@ -23,7 +23,7 @@ from layers.phases import phase_layer, series_since
 ROOT = Path(__file__).resolve().parent.parent
 BBox = tuple[float, float, float, float]
 # Where the claims that name no place can be read (with the reason the text gives no place).
-NO_PLACE_LISTED = "listed with the reason in data/claims/*.yaml"
+NO_PLACE_LISTED = "listed with the reason in claims_not_on_map.csv and the web map's About panel"
 # Why a claim is not on a view, in the order the note gives them.
 REASONS = ("no_place", "country_wide", "dates", "extent", "not_drawn")
 

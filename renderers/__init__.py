@@ -16,6 +16,7 @@ from renderers.csv_export import write_csv
 from renderers.geojson import write_geojson_layers
 from renderers.qgis import write_geopackage, write_qgis_project, write_qml_sidecars
 from renderers.snapshots import write_snapshots
+from renderers.unplaced_csv import write_unplaced_csv
 from renderers.webmap import render_webmap
 
 Renderer = Callable[[list[Layer], Dataset, Path], list[Path]]
@@ -28,6 +29,7 @@ RENDERERS: list[tuple[str, Renderer]] = [
     ("QML sidecar styles", write_qml_sidecars),
     ("ACLED-style CSV", write_csv),
     ("ACLED overlay CSV", write_acled_csv),
+    ("Claims not on the map (CSV)", write_unplaced_csv),
     ("Snapshots", write_snapshots),
     ("Web map", render_webmap),
 ]

@@ -16,6 +16,8 @@ from geo.gazetteer import Gazetteer
 from geo.names import normalize_name
 from layers import STATUS_STYLES, Layer
 from layers._features import evidence_record
+from layers.credits import credits_and_exclusions
+from renderers.unplaced_csv import unplaced_rows
 from renderers.webmap._escape import safe_url
 
 # Layers a story step or a search result prefers to open, most specific first.
@@ -135,8 +137,13 @@ def timeline_payload(ds: Dataset, layers: list[Layer], by_claim: dict[str, list[
     }
 
 
-def about_payload(ds: Dataset) -> dict[str, Any]:
-    """Return the About panel: abstract, method paragraphs, and every source with what cites it."""
+def about_payload(ds: Dataset, layers: list[Layer] | None = None) -> dict[str, Any]:
+    """Return the About panel: abstract, method, every source with what cites it, credits and what is left out.
+
+    ``layers`` (all of them, overlays included) give the dated credit per layer, the exclusion
+    note of the whole map (:func:`layers.credits.credits_and_exclusions`) and the claims that no
+    layer draws or lists (the rows of ``claims_not_on_map.csv``).
+    """
     sources = []
     for src in ds.sources.values():
         cited = [f"{c.document}, fn {', '.join(str(n) for n in c.footnotes)}" for c in src.cited_in if c.footnotes]
@@ -156,6 +163,18 @@ def about_payload(ds: Dataset) -> dict[str, Any]:
         "method": [p.strip() for p in ds.info.method.split("\n\n") if p.strip()],
         "method_time": METHOD_TIME,
         "sources": sources,
+        **(_left_out_payload(ds, layers) if layers is not None else {}),
+    }
+
+
+def _left_out_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
+    """Return the About panel's credits, exclusion note and list of claims not on the map."""
+    notes = credits_and_exclusions(ds, layers)
+    keep = ("claim_id", "why_not_on_map", "summary", "quote", "citation")
+    return {
+        "credits": list(notes.credits),
+        "exclusion": notes.exclusion,
+        "not_on_map": [{k: row[k] for k in keep} for row in unplaced_rows(layers, ds)],
     }
 
 
@@ -201,6 +220,6 @@ def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
         "places": places_payload(ds.gazetteer, by_place),
         "filters": filters_payload(ds, layers),
         "timeline": timeline_payload(ds, layers, by_claim),
-        "about": about_payload(ds),
+        "about": about_payload(ds, [*layers, *overlays]),
         "name_rules": name_rules(),
     }

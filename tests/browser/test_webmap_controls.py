@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -365,3 +366,21 @@ def test_corroborated_filter_popup_and_link(chromium: str, built_dist: Path) -> 
         second.page.wait_for_function(READY)
         assert second.page.evaluate(SHOWN) == expected
         assert second.page.is_checked(".mm-opt-corroborated input")
+
+
+def test_about_panel_gives_credits_and_lists_every_claim_not_on_the_map(map_page: OfflinePage, built_dist: Path) -> None:
+    import csv  # noqa: PLC0415 - only this test reads the CSV
+
+    page = map_page.page
+    page.click(".mm-about-open")
+    with (built_dist / "claims_not_on_map.csv").open(encoding="utf-8-sig", newline="") as fh:
+        left = {row["claim_id"]: row for row in csv.DictReader(fh)}
+    assert left, "the real data has claims that name no place"
+    listed = page.evaluate("() => [...document.querySelectorAll('[data-section=\"not-on-map\"] li[data-claim]')].map((li) => li.dataset.claim)")
+    assert sorted(listed) == sorted(left)
+    note = page.text_content("[data-section='not-on-map'] .mm-exclusion") or ""
+    assert re.search(r"\d+ claims? (is|are) not on this map", note), note
+    credit_lines = page.evaluate("() => [...document.querySelectorAll('.mm-about-credits li')].map((li) => li.textContent)")
+    joined = " ".join(credit_lines)
+    for word in ("dataset version", "Natural Earth", "GeoNames", "schematic"):
+        assert word in joined, (word, credit_lines)

@@ -154,14 +154,16 @@ def test_every_snapshot_svg_is_well_formed_and_shows_the_text(built: Built) -> N
         assert not any(e in shown for e in EVALUATED), path.name
 
 
-def test_csv_parses_with_one_cell_per_column(built: Built) -> None:
-    with (built.out / "militia_map.csv").open(encoding="utf-8", newline="") as handle:
+@pytest.mark.parametrize("name", ["militia_map.csv", "claims_not_on_map.csv"])
+def test_csv_parses_with_one_cell_per_column(built: Built, name: str) -> None:
+    with (built.out / name).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) > 1
     assert {len(r) for r in rows} == {len(rows[0])}
     cells = [c for r in rows[1:] for c in r]
     assert "{{ 7*191 }}" in cells or any("{{ 7*191 }}" in c for c in cells)
     assert not any(c in EVALUATED for c in cells)
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells), "a cell a spreadsheet would run as a formula"
 
 
 # ---------- C0 control characters ----------

@@ -597,6 +597,33 @@ var militiaMapControls = (function () {
         s.appendChild(el('p', null, 'Events from an ACLED export, drawn as their own layer: they are not curated claims, carry no verified quote and are never counted as corroboration.'));
         s.appendChild(el('p', 'mm-overlay-credit', o.attribution));
       });
+      if (about.credits) {
+        var credits = section(card, 'Credits (one per layer, dated)');
+        var cl = el('ul', 'mm-about-credits');
+        about.credits.forEach(function (line) { cl.appendChild(el('li', null, line)); });
+        credits.appendChild(cl);
+      }
+      if (about.exclusion) {
+        var left = section(card, 'Not on this map');
+        left.setAttribute('data-section', 'not-on-map');
+        left.appendChild(el('p', 'mm-exclusion', about.exclusion));
+        var nl = el('ol', 'mm-about-left-out');
+        (about.not_on_map || []).forEach(function (row) {
+          var li = el('li');
+          li.setAttribute('data-claim', row.claim_id);
+          var head = el('div', 'mm-title', row.summary);
+          head.dir = 'auto';
+          li.appendChild(head);
+          li.appendChild(el('div', 'mm-cited', row.why_not_on_map));
+          var q = el('blockquote', 'mm-quote', '\u201c' + row.quote + '\u201d');
+          q.dir = 'auto';
+          li.appendChild(q);
+          li.appendChild(el('div', 'mm-cited', row.citation));
+          nl.appendChild(li);
+        });
+        left.appendChild(nl);
+        if ((about.not_on_map || []).length) { left.appendChild(el('p', 'mm-cited', 'The same list, with dates and source files: claims_not_on_map.csv beside this map.')); }
+      }
       var placeSection = section(card, 'Places and their Arabic names');
       var table = el('table', 'mm-about-places');
       places.forEach(function (p) {
