@@ -169,13 +169,13 @@ def about_payload(ds: Dataset, layers: list[Layer] | None = None) -> dict[str, A
 
 def _left_out_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     """Return the About panel's credits, exclusion note and list of claims not on the map."""
-    notes = credits_and_exclusions(ds, layers)
     keep = ("claim_id", "why_not_on_map", "summary", "quote", "citation")
-    return {
-        "credits": list(notes.credits),
-        "exclusion": notes.exclusion,
-        "not_on_map": [{k: row[k] for k in keep} for row in unplaced_rows(layers, ds)],
-    }
+    try:  # layers the CSV cannot be written from (see _export.export_payload): no list, the CSV writer fails the build
+        notes = credits_and_exclusions(ds, layers)
+        rows = unplaced_rows(layers, ds)
+    except (ValueError, KeyError, TypeError):
+        return {}
+    return {"credits": list(notes.credits), "exclusion": notes.exclusion, "not_on_map": [{k: row[k] for k in keep} for row in rows]}
 
 
 @functools.cache
