@@ -35,6 +35,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from dataset.model import cited_works
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -139,7 +141,7 @@ def evidence_dates(claim: Claim, sources: Mapping[str, Source]) -> list[dt.date]
     days: list[dt.date] = []
     for ev in claim.evidence:
         fn = ev.locator.footnote
-        cited = [s for s in sources.values() for c in s.cited_in if fn is not None and c.document == ev.source and fn in c.footnotes]
+        cited = cited_works(sources, ev.source, fn) if fn is not None else []
         cited_days = [d for c in cited if (d := publication_day(c.date)) is not None]
         if cited_days:
             days.append(max(cited_days))

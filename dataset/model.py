@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from geo.gazetteer import Gazetteer
@@ -73,6 +74,11 @@ class ClaimType:
     acled_event_type: str
     acled_sub_event_type: str
     time_kind: str = "state"
+
+
+def cited_works(sources: Mapping[str, Source], document: str, footnote: int) -> list[Source]:
+    """Return the works of ``sources`` cited in ``document`` at ``footnote``."""
+    return [src for src in sources.values() for cit in src.cited_in if cit.document == document and footnote in cit.footnotes]
 
 
 def span_covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
@@ -241,4 +247,4 @@ class Dataset:
 
     def cited_works(self, document: str, footnote: int) -> list[Source]:
         """Return the works cited in ``document`` at ``footnote``."""
-        return [src for src in self.sources.values() for cit in src.cited_in if cit.document == document and footnote in cit.footnotes]
+        return cited_works(self.sources, document, footnote)

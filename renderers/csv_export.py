@@ -129,14 +129,19 @@ def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
 def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
     """Return the CSV's rows (cells before :func:`spreadsheet_cell`), in file order; the web map's download filters them."""
     rows: list[dict[str, Any]] = []
-    for layer in layers:
+    for layer in csv_layers(layers):
         if layer.name in POINT_LAYERS:
             rows += point_rows(layer)
         elif layer.name == "movements":
             rows += movement_rows(layer, ds)
-        elif layer.style.panel:
+        else:
             rows += countrywide_rows(layer, ds)
     return rows
+
+
+def csv_layers(layers: list[Layer]) -> list[Layer]:
+    """Return the layers the CSV has rows for: points, movements and the country-wide panel (one row or more per feature)."""
+    return [layer for layer in layers if layer.name in POINT_LAYERS or layer.name == "movements" or layer.style.panel]
 
 
 def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dataset.lifespan import effective_span
 from layers._features import evidence_record
-from renderers.csv_export import csv_rows, spreadsheet_cell
+from renderers.csv_export import csv_layers, spreadsheet_cell
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +35,7 @@ def why_not_on_map(claim: Claim) -> str:
 
 def unplaced_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
     """Return one row per claim that ``militia_map.csv`` has no row for, in data/ order."""
-    on_map = {str(row["claim_id"]) for row in csv_rows(layers, ds)}
+    on_map = {str(cid) for layer in csv_layers(layers) if len(layer.gdf) for cid in layer.gdf["claim_id"]}
     rows = []
     for claim in ds.claims:
         if claim.id in on_map:

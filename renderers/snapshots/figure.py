@@ -84,17 +84,17 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     region = _region(view.bbox)
     draw_basemap(ax, load_countries(region))
     _set_extent(ax, view.bbox)
-    river_labels = draw_context(ax, _extent(ax))
+    river_labels = draw_context(ax, drawn_extent(ax))
     _set_extent(ax, view.bbox)  # geopandas' plot resets the axis labels and limits
     points = draw_layers(ax, shown)
-    bar = plan_scale_bar(_extent(ax))
+    bar = plan_scale_bar(drawn_extent(ax))
     draw_scale_bar(ax, bar, fontsize=7)
     furniture.draw_north_arrow(ax)
     numbers = furniture.number_sources(shown)
     _draw_labels(fig, ax, shown, numbers, points, view, ds, river_labels)
     if not any(len(layer.gdf) for layer in shown):
         furniture.draw_empty_notice(ax)
-    furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, _extent(ax))
+    furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, drawn_extent(ax))
     draw_legend(fig.add_axes((0.705, 0.255, 0.29, 0.43)), legend_rows(shown), fontsize=6.5)
     furniture.draw_title(fig, view.title, view.subtitle(ds.info.as_of))
     panel = next((layer for layer in shown if layer.style.panel), None)
@@ -131,10 +131,18 @@ def fit_extent(bbox: tuple[float, float, float, float], box_ratio: float) -> tup
 
 
 def _set_extent(ax: Axes, bbox: tuple[float, float, float, float]) -> None:
-    """Show at least ``bbox``, with the aspect 1/cos(mid-latitude) so shapes and distances are true there."""
+    """Show at least ``bbox`` in the single view's map axes (see :func:`frame_map`)."""
     box = ax.get_position(original=True)
-    ratio = (box.height * FIGSIZE_IN[1]) / (box.width * FIGSIZE_IN[0])
-    lon_min, lat_min, lon_max, lat_max = fit_extent(bbox, ratio)
+    frame_map(ax, bbox, (box.height * FIGSIZE_IN[1]) / (box.width * FIGSIZE_IN[0]), spine_width=0.8)
+
+
+def frame_map(ax: Axes, bbox: tuple[float, float, float, float], box_ratio: float, *, spine_width: float) -> None:
+    """Show at least ``bbox`` in axes of height/width ``box_ratio``, at 1/cos(mid-latitude) so shapes and distances are true there.
+
+    Ticks and axis labels are cleared and the frame drawn ``spine_width`` points wide; the
+    single view and each panel of a series frame their maps with this.
+    """
+    lon_min, lat_min, lon_max, lat_max = fit_extent(bbox, box_ratio)
     ax.set_xlim(lon_min, lon_max)
     ax.set_ylim(lat_min, lat_max)
     ax.set_aspect(1 / math.cos(math.radians((lat_min + lat_max) / 2)), adjustable="box")
@@ -144,10 +152,10 @@ def _set_extent(ax: Axes, bbox: tuple[float, float, float, float]) -> None:
     ax.set_xlabel("")
     ax.set_ylabel("")
     for spine in ax.spines.values():
-        spine.set_linewidth(0.8)
+        spine.set_linewidth(spine_width)
 
 
-def _extent(ax: Axes) -> tuple[float, float, float, float]:
+def drawn_extent(ax: Axes) -> tuple[float, float, float, float]:
     """Return the drawn extent (after the aspect adjustment) as a bbox."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     return (x0, y0, x1, y1)
@@ -190,7 +198,7 @@ def _draw_labels(
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
-    extent = _extent(ax)
+    extent = drawn_extent(ax)
     requests = [*label_requests(ax, shown, numbers, ds, extent), *extra]
     countries = load_countries(_region(view.bbox))
     for x, y, name in country_label_points(countries, extent):

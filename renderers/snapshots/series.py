@@ -31,7 +31,7 @@ from renderers.snapshots import furniture
 from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_table
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
-from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, fit_extent
+from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, drawn_extent, frame_map
 from renderers.snapshots.labels import LabelRequest, place_labels
 from renderers.snapshots.legend import Row, draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
@@ -135,23 +135,8 @@ def plan_frame(page: Page, n_panels: int, bbox: tuple[float, float, float, float
 
 
 def _set_panel_extent(ax: Axes, bbox: tuple[float, float, float, float], box_mm: tuple[float, float, float, float]) -> None:
-    """Show at least ``bbox`` in a panel of ``box_mm``, at 1/cos(mid-latitude) so shapes and distances are true."""
-    lon_min, lat_min, lon_max, lat_max = fit_extent(bbox, box_mm[3] / box_mm[2])
-    ax.set_xlim(lon_min, lon_max)
-    ax.set_ylim(lat_min, lat_max)
-    ax.set_aspect(1 / math.cos(math.radians((lat_min + lat_max) / 2)), adjustable="box")
-    ax.apply_aspect()
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.6)
-
-
-def _extent(ax: Axes) -> tuple[float, float, float, float]:
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    return (x0, y0, x1, y1)
+    """Show at least ``bbox`` in a panel of ``box_mm`` (:func:`renderers.snapshots.figure.frame_map`, a thinner frame)."""
+    frame_map(ax, bbox, box_mm[3] / box_mm[2], spine_width=0.6)
 
 
 def _panel_labels(ax: Axes, shown: list[Layer], numbers: dict[str, int], extent: tuple[float, float, float, float], fontsize: float) -> list[LabelRequest]:
@@ -207,7 +192,7 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     ax.set_gid(f"{PANEL_GID}-{view.as_of.isoformat()}")
     draw_basemap(ax, load_countries(_region(view.bbox)))
     _set_panel_extent(ax, view.bbox, box)
-    river_labels = draw_context(ax, _extent(ax))
+    river_labels = draw_context(ax, drawn_extent(ax))
     _set_panel_extent(ax, view.bbox, box)  # geopandas' plot resets the limits
     points = draw_layers(ax, shown, scale=page.symbol_scale)
     fontsize = page.text_pt
@@ -215,7 +200,7 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
                     fontsize=fontsize * 1.5, fontweight="bold", zorder=45, gid="panel-date",
                     bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5})  # fmt: skip
     if first:
-        draw_scale_bar(ax, plan_scale_bar(_extent(ax)), fontsize=fontsize * 0.9)
+        draw_scale_bar(ax, plan_scale_bar(drawn_extent(ax)), fontsize=fontsize * 0.9)
         for tick in [t for t in ax.texts if t.get_gid() == "scalebar-label" and t.get_text() != "0" and not t.get_text().endswith("km")]:
             tick.remove()  # a panel's bar is short: its halfway number would touch the length
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -225,7 +210,7 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     patch = stamp.get_bbox_patch()
     taken.append((patch if patch is not None else stamp).get_window_extent(renderer).expanded(1.05, 1.2))
     extra = [dataclasses.replace(r, fontsize=fontsize * 0.9) for r in river_labels]
-    place_labels(ax, [*_panel_labels(ax, shown, numbers, _extent(ax), fontsize), *extra], renderer, taken)
+    place_labels(ax, [*_panel_labels(ax, shown, numbers, drawn_extent(ax), fontsize), *extra], renderer, taken)
     return ax
 
 

@@ -16,14 +16,13 @@ previous panel of a series, or the date minus the window (7 days) for a single v
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import shapely
 
 from dataset.model import span_covers
 from layers import Layer
-from layers.phases import default_since, phase_layer, series_since
+from layers.phases import default_since, iso_day, phase_layer, series_since
 from layers.style import VIEW_SYRIA
 
 BBox = tuple[float, float, float, float]  # (lon_min, lat_min, lon_max, lat_max), degrees
@@ -107,19 +106,12 @@ def default_views() -> list[View]:
     ]
 
 
-def _bound(value: object) -> dt.date | None:
-    """Return an ISO date text as a date; ``None``/NaN (open bound) as ``None``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
-        return None
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def covers(date_start: object, date_end: object, day: dt.date) -> bool:
     """Return whether a feature's time span covers ``day`` (open bounds count as covering).
 
     Pass a claim's effective end (``span_end``, :mod:`dataset.lifespan`), not the stated one.
     """
-    return span_covers(_bound(date_start), _bound(date_end), day)
+    return span_covers(iso_day(date_start), iso_day(date_end), day)
 
 
 def select_layers(layers: list[Layer], view: View) -> list[Layer]:
