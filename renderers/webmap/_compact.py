@@ -1,53 +1,79 @@
-"""Compact encoding of the page's data document (issue 14 §4).
+"""Compact page data, format v3 (issue 14 §4): built by column from the layers, binary, streamed.
 
-The page data (``renderers.webmap.build.page_data``) is encoded so that a large map stays
-small; ``static/decode.js`` turns it back into the very same layer specs and GeoJSON-like
-features the page draws from:
+``static/decode.js`` turns the packed document back into exactly what
+``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
+draws from; features of a layer come in Morton order of their first coordinate). Nothing here
+builds one Python dict per feature: columns are factorized with pandas, distinct values are
+transformed once (list columns parsed once per distinct text, evidence added once per distinct
+evidence text), coordinates go through shapely and numpy.
 
-- coordinates become integers in units of 1e-5 degree (about 1 m), features of a layer are put
-  in Morton (Z-order) order of their first coordinate, and every coordinate is stored as the
-  difference to the previous one in that layer's coordinate stream;
-- every string in the feature properties (categories, dates, names, ids, repeated lists)
-  becomes an index into one string table shared by the whole document;
-- properties are stored by column, so a key is written once per layer, not once per mark;
-- properties that are the same on every mark of a claim (its quote, evidence, dates, actors…:
-  a claim drawn as a ring, a point and an arrow end repeats them) are stored once per claim in
-  a claims table, and each mark refers to its claim by index;
-- the whole document is JSON, gzip-compressed and base64-encoded (:func:`pack`); the page
-  decompresses it with ``DecompressionStream``, never ``eval``.
+The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is three frames,
+each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
+multiple of 4 bytes, so the binary frame starts 4-byte aligned):
 
-Encoding format (``v`` = 2). The document's ``claims`` holds ``ids`` (string indices of the
-claim ids) and ``p`` (the columns of the claims' shared values, one row per claim, as below).
-Per layer: ``spec`` (the layer spec without ``geojson``), ``n`` features, ``g`` geometry-type
-codes (index into :data:`GEOMETRY_TYPES`, -1 for none), ``s`` the nested part counts of each
-geometry (flattened), ``c`` the delta-coded integer x, y stream, ``k`` the claim index of each
-feature (-1 for none) and ``p`` the property columns ``[key, kind, values]``: kind ``"s"`` holds
-string indices, ``"l"`` lists of string indices, ``"j"`` plain JSON values; in ``"s"`` and
-``"l"`` -1 is null, -2 an absent key and -3 "the claim's value"; kind ``"m"`` holds ``[1, value]``,
-``[0]`` (absent) or ``[2]`` (the claim's value). A feature takes its claim's values first, then
-its own columns; a key with no column is the claim's (or absent).
+1. the header, JSON: ``{"v": 3, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+   ``rest`` holds the page data other than ``layers`` and ``evidence``;
+2. the string table, a JSON list of strings; every ``"s"`` code is an index into it;
+3. the buffers: little-endian ``int32`` values; a buffer is ``[offset, length]`` in int32 units.
+
+``LAYER`` is ``{"spec", "n", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
+features; ``g`` the geometry-type code of each feature (index into :data:`GEOMETRY_TYPES`, -1 for
+none); ``s`` the nested part counts of the geometries, flattened (LineString/MultiPoint: the
+number of positions; Polygon/MultiLineString: parts, then positions per part; MultiPolygon:
+polygons, rings per polygon, positions per ring); ``c`` the x, y stream in units of 1e-5 degree,
+each the difference to the previous position of the layer; ``p`` the property columns
+``[key, kind, buffer, extra]``, in the page's key order. ``TABLE`` is ``{"n", "p"}`` with the
+same columns, over ``n`` records. Kinds:
+
+- ``"s"``: string codes; ``"l"``: codes into ``extra``, a list of lists of string codes;
+  ``"u"``: codes into ``extra``, a list of JSON values; in these three, -1 is null and -2 an
+  absent key (evidence records only);
+- ``"i"``: the integers themselves; ``"d"``: ``value / 10**extra`` (exact for these values).
 """
 
 from __future__ import annotations
 
 import base64
-import gzip
 import json
-from typing import Any
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
 
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers import Layer
+from renderers.geojson import json_value
+from renderers.webmap._escape import safe_url
+from renderers.webmap._payload import _DROPPED, _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, layer_spec
+
+VERSION = 3
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
-_MISSING = -2
+# shapely's type ids (get_type_id) of GEOMETRY_TYPES, in that order.
+_SHAPELY_IDS = (0, 1, 3, 4, 5, 6)
+GZIP_LEVEL = 6
 _NULL = -1
-_INHERITED = -3
+_ABSENT = -2
+_INT32 = np.iinfo(np.int32)
+# Above this many distinct floats a column is stored as scaled integers when that is exact.
+_FLOATS_AS_VALUES = 64
+_CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
 
 
-def morton(x: int, y: int) -> int:
-    """Return the Morton (Z-order) code of two non-negative 32-bit integers, bits interleaved."""
-    code = 0
-    for bit in range(32):
-        code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
-    return code
+def _part1by1(v: np.ndarray) -> np.ndarray:
+    """Spread the low 32 bits of each value so a zero bit sits between any two (uint64)."""
+    v = v.astype(np.uint64) & np.uint64(0xFFFFFFFF)
+    for shift, mask in ((16, 0x0000FFFF0000FFFF), (8, 0x00FF00FF00FF00FF), (4, 0x0F0F0F0F0F0F0F0F), (2, 0x3333333333333333), (1, 0x5555555555555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
+
+
+def morton(x: np.ndarray | int, y: np.ndarray | int) -> np.ndarray:
+    """Return the Morton (Z-order) codes of non-negative 32-bit integers ``x``, ``y`` (x in the even bits)."""
+    return _part1by1(np.asarray(x)) | (_part1by1(np.asarray(y)) << np.uint64(1))
 
 
 class StringTable:
@@ -65,139 +91,352 @@ class StringTable:
             self.strings.append(text)
         return found
 
+    def codes(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the indices of ``texts`` (int64), adding new ones."""
+        return np.fromiter((self.code(t) for t in texts), dtype=np.int64, count=len(texts))
 
-def _points(geometry: dict[str, Any]) -> tuple[list[int], list[list[float]]]:
-    """Return the nested part counts and the flat list of positions of a GeoJSON geometry."""
-    kind, coords = geometry["type"], geometry["coordinates"]
+
+@dataclass
+class _Buffers:
+    """The int32 buffers of the document, in order; each is referred to as ``[offset, length]``."""
+
+    arrays: list[np.ndarray] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, values: np.ndarray) -> list[int]:
+        values = np.asarray(values)
+        if values.size and (values.min() < _INT32.min or values.max() > _INT32.max):
+            msg = "A value of the compact page data does not fit in 32 bits."
+            raise ValueError(msg)
+        array = values.astype("<i4", copy=False).ravel()
+        ref = [self.size, int(array.size)]
+        self.arrays.append(array)
+        self.size += int(array.size)
+        return ref
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Return codes (-1 for NaN/None) and the distinct values as JSON-ready Python values, in first-seen order.
+
+    Object columns are deduplicated by type and value (so ``1``, ``1.0`` and ``True`` stay apart),
+    other columns with pandas.
+    """
+    if values.dtype != object:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes.astype(np.int64), [json_value(u) for u in uniques]
+    seen: dict[Any, int] = {}
+    distinct: list[Any] = []
+    out = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        plain = json_value(value)
+        if plain is None:
+            out[row] = _NULL
+            continue
+        try:
+            key: Any = (type(plain), plain)
+            hash(key)
+        except TypeError:
+            key = (type(plain), json.dumps(plain, sort_keys=True, default=str))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = len(distinct)
+            distinct.append(plain)
+        out[row] = found
+    return out, distinct
+
+
+def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, buffers: _Buffers, *, absent: bool = False) -> tuple[str, list[int], Any]:
+    """Return ``(kind, buffer, extra)`` of a column given as codes into its distinct values."""
+    if all(isinstance(v, str) for v in distinct):
+        lut = table.codes(distinct)
+        return "s", buffers.add(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes)), None
+    if all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
+        return "l", buffers.add(codes), [[table.code(i) for i in v] for v in distinct]
+    nulls = bool((codes < 0).any())
+    if not nulls and not absent and all(type(v) is int for v in distinct):
+        lut = np.array(distinct, dtype=np.int64)
+        if lut.min() >= _INT32.min and lut.max() <= _INT32.max:
+            return "i", buffers.add(lut[codes]), None
+    if not nulls and not absent and len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
+        floats = np.array(distinct, dtype=np.float64)
+        for digits in range(8):
+            scaled = np.rint(floats * 10.0**digits)
+            if np.abs(scaled).max() > _INT32.max:
+                break
+            if np.array_equal(scaled / 10.0**digits, floats):
+                return "d", buffers.add(scaled.astype(np.int64)[codes]), digits
+    return "u", buffers.add(codes), distinct
+
+
+def _listify(value: Any) -> Any:  # noqa: ANN401 - a list field's value
+    """Return a list field as the page has it (``_payload._properties``): JSON text parsed, or the value as it is."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return [value]
+    return value
+
+
+def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np.ndarray]:
+    """Return per feature its type code, its part counts, its number of positions, and all positions (n, 2).
+
+    The same geometry the plain page has (``_payload._geometries``): points as they are, lines
+    simplified, none for panels and for circles drawn from their centre and radius.
+    """
+    gdf, style = layer.gdf, layer.style
+    n = len(gdf)
+    none = (np.full(n, -1, dtype=np.int64), [[] for _ in range(n)], np.zeros(n, dtype=np.int64), np.zeros((0, 2)))
+    if style.panel or (style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(gdf.columns)):
+        return none
+    geoms = gdf.geometry.to_numpy()
+    if style.geometry == "point":
+        coords = np.round(shapely.get_coordinates(geoms), DECIMALS)
+        if len(coords) != n:
+            msg = f"Layer {style.layer!r}: every point feature needs exactly one position (empty or multi-part geometry found)."
+            raise ValueError(msg)
+        return np.zeros(n, dtype=np.int64), [[] for _ in range(n)], np.ones(n, dtype=np.int64), coords
+    if style.geometry == "line":
+        geoms = shapely.simplify(geoms, LINE_TOLERANCE_DEG, preserve_topology=False)
+    ids = shapely.get_type_id(geoms)
+    kinds = np.full(n, -1, dtype=np.int64)
+    for code, sid in enumerate(_SHAPELY_IDS):
+        kinds[ids == sid] = code
+    if (kinds < 0).any():
+        msg = f"Layer {style.layer!r}: a geometry of shapely type id {int(ids[kinds < 0][0])} cannot be encoded; expected one of {GEOMETRY_TYPES}."
+        raise ValueError(msg)
+    coords = np.round(shapely.get_coordinates(geoms), DECIMALS)
+    counts = shapely.get_num_coordinates(geoms).astype(np.int64)
+    return kinds, [_counts(g) for g in geoms], counts, coords
+
+
+def _rings(polygon: Any) -> list[Any]:  # noqa: ANN401 - a shapely Polygon
+    if polygon.is_empty:
+        return []
+    return [polygon.exterior, *polygon.interiors]
+
+
+def _counts(geom: Any) -> list[int]:  # noqa: ANN401 - a shapely geometry
+    """Return the nested part counts of one geometry (see the module docstring)."""
+    kind = geom.geom_type
     if kind == "Point":
-        return [], [coords]
+        return []
     if kind in ("LineString", "MultiPoint"):
-        return [len(coords)], list(coords)
-    if kind in ("Polygon", "MultiLineString"):
-        return [len(coords), *[len(r) for r in coords]], [p for r in coords for p in r]
-    if kind == "MultiPolygon":
-        counts = [len(coords)]
-        counts += [len(poly) for poly in coords]
-        counts += [len(ring) for poly in coords for ring in poly]
-        return counts, [p for poly in coords for ring in poly for p in ring]
-    msg = f"Geometry type {kind!r} cannot be encoded; expected one of {GEOMETRY_TYPES}."
-    raise ValueError(msg)
+        return [len(geom.coords)] if kind == "LineString" else [len(geom.geoms)]
+    if kind == "MultiLineString":
+        return [len(geom.geoms), *[len(part.coords) for part in geom.geoms]]
+    if kind == "Polygon":
+        rings = _rings(geom)
+        return [len(rings), *[len(r.coords) for r in rings]]
+    polys = [_rings(p) for p in geom.geoms]
+    return [len(polys), *[len(r) for r in polys], *[len(ring.coords) for r in polys for ring in r]]
 
 
-def _column(values: list[Any], table: StringTable) -> tuple[str, list[Any]]:
-    """Return the kind and the coded values of one property column (see the module docstring)."""
-    present = [v for v in values if v is not _MISSING_VALUE and v is not _INHERIT and v is not None]
-    if present and all(isinstance(v, str) for v in present):
-        return "s", [_code(v, table.code) for v in values]
-    if present and all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in present):
-        return "l", [_code(v, lambda items: [table.code(i) for i in items]) for v in values]
-    if any(v is _MISSING_VALUE or v is _INHERIT for v in values):
-        return "m", [[0] if v is _MISSING_VALUE else [2] if v is _INHERIT else [1, v] for v in values]
-    return "j", values
+def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Morton order of the features (by first position; none first) and the delta-coded x, y stream in that order."""
+    ints = np.rint(coords * SCALE).astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    has = counts > 0
+    keys = np.full(len(kinds), -1, dtype=np.float64)
+    if has.any():
+        first = ints[starts[has]]
+        keys[has] = morton(first[:, 0] + 180 * SCALE, first[:, 1] + 90 * SCALE).astype(np.float64)
+    # Morton codes stay below 2**53 (x, y < 2**26), so float64 keys order them exactly.
+    order = np.argsort(keys, kind="stable")
+    lens = counts[order]
+    total = int(lens.sum())
+    index = np.arange(total, dtype=np.int64) + np.repeat(starts[order] - (np.cumsum(lens) - lens), lens)
+    ordered = ints[index]
+    deltas = np.diff(ordered, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)) if total else ordered
+    return order, deltas
 
 
-def _code(value: Any, code: Any) -> Any:  # noqa: ANN401 - a coded value or a marker
-    """Return the marker of an absent, inherited or null value, else ``code(value)``."""
-    if value is _MISSING_VALUE:
-        return _MISSING
-    if value is _INHERIT:
-        return _INHERITED
-    return _NULL if value is None else code(value)
+def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
+    """Return the layer's property columns, as ``_payload._properties`` makes each feature's properties."""
+    gdf = layer.gdf
+    names = [c for c in gdf.columns if c != gdf.geometry.name]
+    columns: list[list[Any]] = []
+
+    def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
+        kind, ref, extra = _column(codes[order], distinct, table, buffers)
+        columns.append([key, kind, ref, extra])
+
+    for name in names:
+        if name in _DROPPED:
+            continue
+        codes, distinct = _factorize(gdf[name].to_numpy())
+        if name == "url":
+            codes, distinct = _remap(codes, [safe_url(v) for v in distinct], null=safe_url(None))
+        elif name in _JSON_LIST_FIELDS:
+            distinct = [_listify(v) for v in distinct]
+        add(name, codes, distinct)
+    ids = gdf["id"].to_numpy() if "id" in gdf.columns else None
+    if "evidence" in gdf.columns:
+        raw = gdf["evidence"].to_numpy()
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        firsts = _first_rows(codes, len(uniques))
+        distinct = [evidence.add(u or "[]", _feature_id(ids, row)) for u, row in zip(uniques, firsts, strict=True)]
+        codes, distinct = _remap(codes.astype(np.int64), distinct, null=None, null_value=lambda: evidence.add("[]", ""))
+    else:
+        codes, distinct = np.zeros(len(gdf), dtype=np.int64), [evidence.add("[]", "")] if len(gdf) else []
+    add("ev", codes, distinct)
+    if "url" not in names:
+        add("url", np.zeros(len(gdf), dtype=np.int64), [""])
+    return columns
 
 
-_MISSING_VALUE = object()  # the feature has no such key
-_INHERIT = object()  # the feature's value is its claim's, stored in the claims table
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """Return the first row of each code ``0..count-1``."""
+    valid = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[valid], return_index=True)
+    return valid[first] if count else np.zeros(0, dtype=np.int64)
 
 
-def _same(a: Any, b: Any) -> bool:  # noqa: ANN401
-    """Return whether two property values are the same value of the same type (1, 1.0 and True kept apart).
-
-    Inside lists and dicts Python's ``==`` decides; JavaScript, which reads the result, has one
-    number type anyway.
-    """
-    return type(a) is type(b) and a == b
+def _feature_id(ids: np.ndarray | None, row: int) -> str:
+    return "" if ids is None else str(json_value(ids[row]) if json_value(ids[row]) is not None else "")
 
 
-def claims_table(layers: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Return each claim's shared values: the properties of its first mark, in document order.
-
-    A later mark of the claim inherits every value equal to these and stores only its own
-    differences (its id, its radius, or a site's evidence of several claims).
-    """
-    first: dict[str, dict[str, Any]] = {}
-    for layer in layers:
-        for feature in layer["geojson"]["features"]:
-            cid = feature["properties"].get("claim_id")
-            if isinstance(cid, str) and cid not in first:
-                first[cid] = {k: v for k, v in feature["properties"].items() if k not in _PER_MARK}
-    return first
+def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Callable[[], Any] | None = None) -> tuple[np.ndarray, list[Any]]:  # noqa: ANN401
+    """Return codes and values where a null row takes the value ``null`` (or ``null_value()``) instead of staying null."""
+    if not (codes < 0).any():
+        return codes, distinct
+    value = null_value() if null_value is not None else null
+    if value is None:
+        return codes, distinct
+    return np.where(codes < 0, len(distinct), codes), [*distinct, value]
 
 
-# Keys that are always a mark's own, never worth sharing.
-_PER_MARK = frozenset({"id", "claim_id"})
-
-
-def encode_layer(layer: dict[str, Any], table: StringTable, claims: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Return the compact form of one layer spec from ``page_data`` (see the module docstring).
-
-    ``claims`` is :func:`claims_table` (in order): a feature's values equal to its claim's are
-    left to that table.
-    """
-    claims = claims or {}
-    index = {cid: n for n, cid in enumerate(claims)}
-    spec = {k: v for k, v in layer.items() if k != "geojson"}
-    features = layer["geojson"]["features"]
-    keyed = []
-    for feature in features:
-        geometry = feature["geometry"]
-        counts, points = _points(geometry) if geometry else ([], [])
-        ints = [(round(p[0] * SCALE), round(p[1] * SCALE)) for p in points]
-        key = morton(ints[0][0] + 180 * SCALE, ints[0][1] + 90 * SCALE) if ints else -1
-        keyed.append((key, geometry, counts, ints, feature["properties"]))
-    keyed.sort(key=lambda item: item[0])
-    kinds, shapes, stream = [], [], []
-    last_x = last_y = 0
-    for _, geometry, counts, ints, _props in keyed:
-        kinds.append(GEOMETRY_TYPES.index(geometry["type"]) if geometry else -1)
-        shapes.extend(counts)
-        for x, y in ints:
-            stream += [x - last_x, y - last_y]
-            last_x, last_y = x, y
-    shared = [claims.get(props["claim_id"]) if isinstance(props.get("claim_id"), str) else None for *_, props in keyed]
-    keys = list(dict.fromkeys([*(k for *_, props in keyed for k in props), *(k for s in shared if s for k in s)]))
+def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _Buffers) -> dict[str, Any]:
+    """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2."""
+    keys = list(dict.fromkeys(k for record in records for k in record))
     columns = []
     for key in keys:
-        values = [_value(props, claim, key) for claim, (*_, props) in zip(shared, keyed, strict=True)]
-        if all(v is _INHERIT or (v is _MISSING_VALUE and (claim is None or key not in claim)) for v, claim in zip(values, shared, strict=True)):
-            continue  # every mark inherits it, or none has it
-        kind, coded = _column(values, table)
-        columns.append([key, kind, coded])
-    claim_of = [index[props["claim_id"]] if claim is not None else -1 for claim, (*_, props) in zip(shared, keyed, strict=True)]
-    return {"spec": spec, "n": len(keyed), "g": kinds, "s": shapes, "c": stream, "k": claim_of, "p": columns}
+        seen: dict[str, int] = {}
+        distinct: list[Any] = []
+        codes = np.empty(len(records), dtype=np.int64)
+        for row, record in enumerate(records):
+            if key not in record:
+                codes[row] = _ABSENT
+                continue
+            value = record[key]
+            if value is None:
+                codes[row] = _NULL
+                continue
+            text = value if isinstance(value, str) else json.dumps([type(value).__name__, value], sort_keys=True, ensure_ascii=False)
+            found = seen.get(text)
+            if found is None:
+                found = seen[text] = len(distinct)
+                distinct.append(value)
+            codes[row] = found
+        kind, ref, extra = _column(codes, distinct, table, buffers, absent=True)
+        columns.append([key, kind, ref, extra])
+    return {"n": len(records), "p": columns}
 
 
-def _value(props: dict[str, Any], claim: dict[str, Any] | None, key: str) -> Any:  # noqa: ANN401
-    """Return the value to store for ``key`` of a mark: its own, absent, or inherited from its claim."""
-    if key not in props:
-        return _MISSING_VALUE
-    if claim is not None and key in claim and _same(claim[key], props[key]):
-        return _INHERIT
-    return props[key]
+def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:
+    """Return the header entry of one layer (its buffers go into ``buffers``)."""
+    kinds, parts, counts, coords = _geometry(layer)
+    order, deltas = _order_and_stream(kinds, counts, coords)
+    shapes = [c for row in order for c in parts[row]]
+    return {
+        "spec": layer_spec(layer),
+        "n": len(order),
+        "g": buffers.add(kinds[order]),
+        "s": buffers.add(np.array(shapes, dtype=np.int64)),
+        "c": buffers.add(deltas),
+        "p": _property_columns(layer, order, evidence, table, buffers),
+    }
 
 
-def encode(data: dict[str, Any]) -> dict[str, Any]:
-    """Return the compact document of the page data ``data`` (layers encoded, the rest as it is)."""
+@dataclass
+class CompactPayload:
+    """The packed page data of a set of layers: written to a file in pieces, or returned as text.
+
+    ``rest`` is the page data other than ``layers`` and ``evidence``
+    (``renderers.webmap.build.page_rest``); the layers are encoded by column when the payload is
+    built, so the header and buffers are ready and only compression and base64 remain.
+    """
+
+    header: dict[str, Any]
+    strings: list[str]
+    buffers: list[np.ndarray]
+    level: int = GZIP_LEVEL
+
+    def _frames(self) -> Iterator[bytes]:
+        for value in (self.header, None):
+            if value is None:
+                yield from _json_list_frame(self.strings)
+            else:
+                yield from _frame(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"))
+        yield (4 * sum(int(a.size) for a in self.buffers)).to_bytes(4, "little")
+        for array in self.buffers:
+            yield array.tobytes()
+
+    def gzip_chunks(self) -> Iterator[bytes]:
+        """Yield the gzip stream (mtime 0, so the output is reproducible) in pieces."""
+        compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+        for piece in self._frames():
+            out = compressor.compress(piece)
+            if out:
+                yield out
+        yield compressor.flush()
+
+    def base64_chunks(self) -> Iterator[str]:
+        """Yield the base64 text of the gzip stream in pieces (each but the last from a multiple of 3 bytes)."""
+        pending = b""
+        for piece in self.gzip_chunks():
+            pending += piece
+            if len(pending) >= _CHUNK:
+                cut = len(pending) - len(pending) % 3
+                yield base64.b64encode(pending[:cut]).decode("ascii")
+                pending = pending[cut:]
+        yield base64.b64encode(pending).decode("ascii")
+
+    def write(self, out: IO[str]) -> int:
+        """Write the base64 text to ``out``; return the number of characters written."""
+        written = 0
+        for chunk in self.base64_chunks():
+            out.write(chunk)
+            written += len(chunk)
+        return written
+
+    def text(self) -> str:
+        """Return the whole base64 text (for small pages and tests)."""
+        return "".join(self.base64_chunks())
+
+
+def _frame(data: bytes) -> Iterator[bytes]:
+    """Yield one frame: its padded length, its bytes and the space padding to a multiple of 4."""
+    pad = -len(data) % 4
+    yield (len(data) + pad).to_bytes(4, "little")
+    yield data
+    yield b" " * pad
+
+
+def _json_list_frame(items: list[str], batch: int = 20_000) -> Iterator[bytes]:
+    """Yield the frame of a JSON list of strings, encoded in batches (the whole text is never one string)."""
+    pieces = [b"["]
+    for start in range(0, len(items), batch):
+        text = json.dumps(items[start : start + batch], ensure_ascii=False, separators=(",", ":"))
+        pieces.append((b"," if start else b"") + text[1:-1].encode("utf-8"))
+    pieces.append(b"]")
+    size = sum(len(p) for p in pieces)
+    pad = -size % 4
+    yield (size + pad).to_bytes(4, "little")
+    yield from pieces
+    yield b" " * pad
+
+
+def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | None = None, *, level: int = GZIP_LEVEL) -> CompactPayload:
+    """Return the compact payload of ``layers`` with the rest of the page data ``rest``.
+
+    ``evidence`` is the table the layers' evidence goes into (a new one by default); it must be
+    empty or hold only what the same page data put there before, as ``page_data`` does.
+    """
     table = StringTable()
-    claims = claims_table(data["layers"])
-    keys = list(dict.fromkeys(k for values in claims.values() for k in values))
-    claim_columns = [[key, *_column([values.get(key, _MISSING_VALUE) for values in claims.values()], table)] for key in keys]
-    layers = [encode_layer(layer, table, claims) for layer in data["layers"]]
-    rest = {k: v for k, v in data.items() if k != "layers"}
-    table_doc = {"ids": [table.code(cid) for cid in claims], "p": claim_columns}
-    return {"v": 2, "strings": table.strings, "claims": table_doc, "layers": layers, "rest": rest}
-
-
-def pack(data: dict[str, Any]) -> str:
-    """Return the compact document of ``data`` as JSON, gzip-compressed (mtime 0) and base64-encoded."""
-    text = json.dumps(encode(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+    buffers = _Buffers()
+    evidence = evidence if evidence is not None else EvidenceTable()
+    encoded = [encode_layer(layer, evidence, table, buffers) for layer in layers]
+    entries = _records_table(evidence.entries, table, buffers)
+    header = {"v": VERSION, "rest": rest, "evidence": entries, "layers": encoded}
+    return CompactPayload(header, table.strings, buffers.arrays, level)

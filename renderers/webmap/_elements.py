@@ -134,23 +134,28 @@ class WebmapApp(MacroElement):
 
 
 class CompactWebmapApp(WebmapApp):
-    """:class:`WebmapApp` whose data block holds the compact document (``renderers.webmap._compact.pack``).
+    """:class:`WebmapApp` whose data block holds the compact document (``renderers.webmap._compact``, v3).
 
-    The block is still ``<script type="application/json">`` (a JSON string of base64 text, never
-    executed); ``decode.js`` decompresses it with ``DecompressionStream`` and the start call runs
-    once the data is decoded, so ``window.militiaMap`` appears then.
+    The block is still ``<script type="application/json">`` (never executed) and holds only base64
+    text, put in by ``renderers.webmap.build`` (streamed to the file); ``decode.js`` decompresses
+    it with ``DecompressionStream`` and the start call runs once the data is decoded, so
+    ``window.militiaMap`` appears then.
     """
 
     _template = Template(
         _DATA_BLOCK_MACRO
         + """
         {% macro script(this, kwargs) %}
-        militiaMapDecode.unpack(JSON.parse(document.getElementById("{{ this.data_id }}").textContent)).then(function (data) {
+        militiaMapDecode.unpack(document.getElementById("{{ this.data_id }}").textContent).then(function (data) {
           window.militiaMap = militiaMapApp.start({{ this._parent.get_name() }}, data);
         });
         {% endmacro %}
         """
     )
+
+    def __init__(self, payload: Any) -> None:  # noqa: ANN401 - a renderers.webmap._compact.CompactPayload
+        super().__init__("")
+        self.payload = payload
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401 - folium's signature
         """Inline the decoder before the page's own script, then render as :class:`WebmapApp`."""

@@ -128,13 +128,17 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
     Geometries are rounded to about a metre and lines simplified within ``LINE_TOLERANCE_DEG``;
     evidence goes into ``evidence`` once and features keep the indices of their entries.
     """
-    style = layer.style
     records = layer.gdf.drop(columns="geometry").to_dict(orient="records")
     features = [
         {"type": "Feature", "geometry": geom, "properties": _properties(props, evidence)}
         for geom, props in zip(_geometries(layer), records, strict=True)
     ]
-    collection = {"type": "FeatureCollection", "features": features}
+    return {**layer_spec(layer), "geojson": {"type": "FeatureCollection", "features": features}}
+
+
+def layer_spec(layer: Layer) -> dict[str, Any]:
+    """Return one layer's style spec for the page (the layer payload without its ``geojson``)."""
+    style = layer.style
     return {
         "id": style.layer,
         "title": style.title,
@@ -159,7 +163,6 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
         "category_markers": dict(style.category_markers),
         "overlay": style.overlay,
         "attribution": style.attribution,
-        "geojson": collection,
     }
 
 

@@ -14,14 +14,14 @@ from layers import Layer
 from layers.style import VIEW_SYRIA
 from renderers.webmap._assets import assert_offline
 from renderers.webmap._basemap import basemap_payload, claim_places
-from renderers.webmap._compact import pack
+from renderers.webmap._compact import CompactPayload, encode
 from renderers.webmap._controls import controls_payload
-from renderers.webmap._elements import CompactWebmapApp, OfflineMap, PageFigure, WebmapApp
+from renderers.webmap._elements import DATA_ELEMENT_ID, CompactWebmapApp, OfflineMap, PageFigure, WebmapApp
 from renderers.webmap._escape import script_json
 from renderers.webmap._export import export_payload
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
-from renderers.webmap._page import assert_only_own_scripts, csp_meta, fill_slots, own_scripts
+from renderers.webmap._page import PageError, assert_only_own_scripts, csp_meta, fill_slots, own_scripts
 from renderers.webmap._payload import EvidenceTable, group_order, layer_payload, meta_payload, styles_payload
 
 INDEX = "index.html"
@@ -63,13 +63,17 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     """
     evidence = EvidenceTable()
     layer_data = [layer_payload(layer, evidence) for layer in layers]
+    rest = page_rest(layers, ds, built=built)
+    return {**{k: rest[k] for k in ("meta", "view", "styles", "groups")}, "layers": layer_data, "evidence": evidence.entries, **{k: rest[k] for k in ("legend", "basemap", "controls", "export")}}
+
+
+def page_rest(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, object]:
+    """Return the page data other than ``layers`` and ``evidence`` (see :func:`page_data`)."""
     return {
         "meta": meta_payload(ds, built),
         "view": {"bounds": [[VIEW_BBOX[1], VIEW_BBOX[0]], [VIEW_BBOX[3], VIEW_BBOX[2]]]},
         "styles": styles_payload(),
         "groups": group_order(layers),
-        "layers": layer_data,
-        "evidence": evidence.entries,
         "legend": legend_payload(layers),
         "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
@@ -77,7 +81,12 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     }
 
 
-def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, compact: bool = False) -> folium.Map:
+def compact_payload(layers: list[Layer], ds: Dataset, *, built: str) -> CompactPayload:
+    """Return the compact document (``_compact``, v3) whose decoding is :func:`page_data`, built by column."""
+    return encode(layers, page_rest(layers, ds, built=built))
+
+
+def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, compact: bool = True) -> folium.Map:
     """Return the folium map (inside its figure), ready to render offline.
 
     Parameters
@@ -89,8 +98,9 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, 
     built
         Build date shown on the page; by default from ``SOURCE_DATE_EPOCH`` or the clock.
     compact
-        Put the compact document (``renderers.webmap._compact.pack``: gzip + base64) in the data
-        block instead of plain JSON; the page decodes it with ``decode.js``.
+        Put the compact document (``renderers.webmap._compact``: by column, binary, gzip + base64)
+        in the data block (the default); ``False`` writes the plain JSON of :func:`page_data`
+        instead, for debugging.
     """
     figure = PageFigure(ds.info.title, ds.data_sha256)
     fmap = OfflineMap(
@@ -103,8 +113,8 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, 
         zoom_snap=ZOOM_SNAP,
     )
     figure.add_child(fmap)
-    data = page_data(layers, ds, built=built or build_date())
-    fmap.add_child(CompactWebmapApp(script_json(pack(data))) if compact else WebmapApp(script_json(data)))
+    when = built or build_date()
+    fmap.add_child(CompactWebmapApp(compact_payload(layers, ds, built=when)) if compact else WebmapApp(script_json(page_data(layers, ds, built=when))))
     set_deterministic_ids(figure)
     return fmap
 
@@ -124,6 +134,17 @@ def render_page(fmap: folium.Map) -> str:
     (:func:`~renderers.webmap._page.fill_slots`). The policy hashes the scripts the project writes,
     and the finished page is checked to hold no other script.
     """
+    before, after, payload = _page_parts(fmap)
+    return before + (payload.text() if payload is not None else "") + after
+
+
+def _page_parts(fmap: folium.Map) -> tuple[str, str, CompactPayload | None]:
+    """Return the checked page split around its data block's text, and the compact payload that goes there (if any).
+
+    With a plain page the data is already in ``before``. With a compact one the checks run on
+    the page with an empty block; the block's text is base64 (only ``A-Za-z0-9+/=``), which
+    cannot close the element or hold markup, and is streamed in by :func:`render_webmap`.
+    """
     figure = fmap.get_root()
     if not isinstance(figure, PageFigure):
         msg = "The map must sit in a PageFigure (build it with build_webmap)."
@@ -136,10 +157,23 @@ def render_page(fmap: folium.Map) -> str:
         raise RuntimeError(msg)
     page = page.replace(charset, charset + "\n" + csp_meta(codes) + '\n<meta name="referrer" content="no-referrer">' + digest_meta(figure.data_sha256), 1)
     page = _VIEWPORT.sub(VIEWPORT_META, page.replace("<html>", '<html lang="en">', 1), count=1)
-    page = fill_slots(page, title=figure.page_title, data_json=_app(fmap).data_json)
+    app = _app(fmap)
+    payload = app.payload if isinstance(app, CompactWebmapApp) else None
+    page = fill_slots(page, title=figure.page_title, data_json=app.data_json)
     assert_only_own_scripts(page, codes)
     assert_offline(page)
-    return page
+    if payload is None:
+        return page, "", None
+    empty = f'{_DATA_OPEN}</script>'
+    if page.count(empty) != 1:
+        msg = f"The page has {page.count(empty)} empty data blocks, expected one to stream the compact data into."
+        raise PageError(msg)
+    cut = page.index(empty) + len(_DATA_OPEN)
+    return page[:cut], page[cut:], payload
+
+
+_DATA_OPEN = f'<script type="application/json" id="{DATA_ELEMENT_ID}">'
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 
 
 def digest_meta(data_sha256: str) -> str:
@@ -149,9 +183,27 @@ def digest_meta(data_sha256: str) -> str:
     return f'\n<meta name="militia-map:data-sha256" content="{data_sha256}">'
 
 
-def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path, *, compact: bool = False) -> list[Path]:
-    """Write ``out_dir/index.html``, the offline web map (``compact``: see :func:`build_webmap`); return its path."""
+def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path, *, compact: bool = True) -> list[Path]:
+    """Write ``out_dir/index.html``, the offline web map (``compact``: see :func:`build_webmap`); return its path.
+
+    The compact data is written in pieces (gzip stream, then base64 by multiples of 3 bytes),
+    each checked to be base64, so a large map is never one string in memory; the page is
+    written to a temporary file and moved into place, so a failed build leaves the old page.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / INDEX
-    path.write_text(render_page(build_webmap(layers, ds, compact=compact)), encoding="utf-8")
+    before, after, payload = _page_parts(build_webmap(layers, ds, compact=compact))
+    partial = path.with_name(f".{INDEX}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            out.write(before)
+            for chunk in payload.base64_chunks() if payload is not None else ():
+                if not _BASE64.fullmatch(chunk):
+                    msg = "The compact data block holds a character outside base64."
+                    raise PageError(msg)
+                out.write(chunk)
+            out.write(after)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return [path]

@@ -1,97 +1,131 @@
-/* militia-map: decode the compact page data (renderers/webmap/_compact.py) into the layer specs
- * and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML. */
+/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v3) into the
+ * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
+ * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
+ * the page reads feature properties and never writes into them. */
 var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
+  var LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-  // Fill props[k] for every row k of the property columns (see _compact.py's format): -2 / [0]
-  // is an absent key (removed, in case the claim has it), -3 / [2] keeps the claim's value.
-  function applyColumns(columns, rows, strings) {
-    columns.forEach(function (column) {
-      var key = column[0], kind = column[1], values = column[2];
-      for (var k = 0; k < rows.length; k += 1) {
-        var v = values[k], props = rows[k];
-        if (kind === 's' || kind === 'l') {
-          if (v === -2) { delete props[key]; } else if (v !== -3) {
-            props[key] = v === -1 ? null : kind === 's' ? strings[v] : v.map(function (code) { return strings[code]; });
-          }
-        } else if (kind === 'm') {
-          if (v[0] === 0) { delete props[key]; } else if (v[0] === 1) { props[key] = v[1]; }
-        } else {
-          props[key] = v;
-        }
-      }
-    });
+  // The int32 buffers (little-endian) of the document as one Int32Array.
+  function int32s(bytes, offset, length) {
+    if (LITTLE) { return new Int32Array(bytes.buffer, bytes.byteOffset + offset, length / 4); }
+    var view = new DataView(bytes.buffer, bytes.byteOffset + offset, length), out = new Int32Array(length / 4);
+    for (var i = 0; i < out.length; i += 1) { out[i] = view.getInt32(4 * i, true); }
+    return out;
   }
 
-  // Each mark gets its own copy of its claim's shared values (the page may set per-mark fields).
-  function copyValue(v) { return v !== null && typeof v === 'object' ? JSON.parse(JSON.stringify(v)) : v; }
+  // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for -2.
+  var ABSENT = {};
+  function reader(column, ints, strings) {
+    var kind = column[1], codes = ints.subarray(column[2][0], column[2][0] + column[2][1]), extra = column[3];
+    if (kind === 's') {
+      return function (k) { var c = codes[k]; return c >= 0 ? strings[c] : c === -1 ? null : ABSENT; };
+    }
+    if (kind === 'i') { return function (k) { return codes[k]; }; }
+    if (kind === 'd') {
+      var div = Math.pow(10, extra);
+      return function (k) { return codes[k] / div; };
+    }
+    var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
+    return function (k) { var c = codes[k]; return c >= 0 ? values[c] : c === -1 ? null : ABSENT; };
+  }
 
-  function decodeLayer(layer, strings, claims) {
+  // Objects of n rows from the columns, keys in column order (absent keys left out).
+  function rows(n, columns, ints, strings) {
+    var out = new Array(n), k, j;
+    for (k = 0; k < n; k += 1) { out[k] = {}; }
+    for (j = 0; j < columns.length; j += 1) {
+      var key = columns[j][0], read = reader(columns[j], ints, strings);
+      for (k = 0; k < n; k += 1) {
+        var v = read(k);
+        if (v !== ABSENT) { out[k][key] = v; }
+      }
+    }
+    return out;
+  }
+
+  function decodeLayer(layer, ints, strings) {
     var spec = {};
     Object.keys(layer.spec).forEach(function (k) { spec[k] = layer.spec[k]; });
-    var n = layer.n, c = layer.c, s = layer.s, ci = 0, si = 0, x = 0, y = 0;
+    var n = layer.n, g = ints.subarray(layer.g[0], layer.g[0] + layer.g[1]);
+    var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = ints.subarray(layer.c[0], layer.c[0] + layer.c[1]);
+    var ci = 0, si = 0, x = 0, y = 0;
     function point() {
       x += c[ci]; y += c[ci + 1]; ci += 2;
-      return [Math.round(x) / SCALE, Math.round(y) / SCALE];
+      return [x / SCALE, y / SCALE];
     }
-    function points(k) { var out = []; for (var i = 0; i < k; i += 1) { out.push(point()); } return out; }
-    var features = [];
+    function points(k) { var out = new Array(k); for (var i = 0; i < k; i += 1) { out[i] = point(); } return out; }
+    var props = rows(n, layer.p, ints, strings), features = new Array(n);
     for (var f = 0; f < n; f += 1) {
-      var type = layer.g[f], geometry = null, i, j;
+      var type = g[f], geometry = null, i, j;
       if (type === 0) {
         geometry = { type: 'Point', coordinates: point() };
       } else if (type === 1 || type === 3) {
         geometry = { type: TYPES[type], coordinates: points(s[si++]) };
       } else if (type === 2 || type === 4) {
-        var parts = s[si++], counts = s.slice(si, si + parts), rings = [];
+        var parts = s[si++], first = si, rings = [];
         si += parts;
-        for (i = 0; i < parts; i += 1) { rings.push(points(counts[i])); }
+        for (i = 0; i < parts; i += 1) { rings.push(points(s[first + i])); }
         geometry = { type: TYPES[type], coordinates: rings };
       } else if (type === 5) {
-        var polys = s[si++], ringCounts = s.slice(si, si + polys), total = 0;
+        var polys = s[si++], ringAt = si, total = 0;
         si += polys;
-        for (i = 0; i < polys; i += 1) { total += ringCounts[i]; }
-        var pointCounts = s.slice(si, si + total), r = 0, out = [];
+        for (i = 0; i < polys; i += 1) { total += s[ringAt + i]; }
+        var pointAt = si, r = 0, out = [];
         si += total;
         for (i = 0; i < polys; i += 1) {
           var poly = [];
-          for (j = 0; j < ringCounts[i]; j += 1) { poly.push(points(pointCounts[r++])); }
+          for (j = 0; j < s[ringAt + i]; j += 1) { poly.push(points(s[pointAt + r++])); }
           out.push(poly);
         }
         geometry = { type: 'MultiPolygon', coordinates: out };
       }
-      features.push({ type: 'Feature', geometry: geometry, properties: {} });
+      features[f] = { type: 'Feature', geometry: geometry, properties: props[f] };
     }
-    layer.k.forEach(function (c, k) {
-      if (c < 0) { return; }
-      var shared = claims[c], props = features[k].properties;
-      Object.keys(shared).forEach(function (key) { if (key !== 'claim_id') { props[key] = copyValue(shared[key]); } });
-    });
-    applyColumns(layer.p, features.map(function (f) { return f.properties; }), strings);
     spec.geojson = { type: 'FeatureCollection', features: features };
     return spec;
   }
 
-  /** Return the page data of a compact document (the parsed JSON of _compact.encode). */
-  function decodeDocument(doc) {
-    if (!doc || doc.v !== 2) { throw new Error('militia-map: unknown compact data version'); }
+  // The frames of the document: [uint32 length][bytes] three times (header, strings, buffers).
+  function frames(bytes) {
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), at = 0, out = [];
+    for (var i = 0; i < 3; i += 1) {
+      var length = view.getUint32(at, true);
+      out.push([at + 4, length]);
+      at += 4 + length;
+    }
+    if (at !== bytes.byteLength) { throw new Error('militia-map: compact data has ' + (bytes.byteLength - at) + ' stray bytes'); }
+    return out;
+  }
+
+  /** Return the page data of the decompressed compact document (a Uint8Array). */
+  function decodeBytes(bytes) {
+    var parts = frames(bytes), text = new TextDecoder('utf-8', { fatal: true });
+    var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
+    if (!header || header.v !== 3) { throw new Error('militia-map: unknown compact data version'); }
+    var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
+    var ints = int32s(bytes, parts[2][0], parts[2][1]);
     var data = {};
-    Object.keys(doc.rest).forEach(function (k) { data[k] = doc.rest[k]; });
-    var claims = doc.claims.ids.map(function (code) { return { claim_id: doc.strings[code] }; });
-    applyColumns(doc.claims.p, claims, doc.strings);
-    data.layers = doc.layers.map(function (layer) { return decodeLayer(layer, doc.strings, claims); });
+    Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
+    data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
+    data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
     return data;
   }
 
-  /** Return a promise of the page data from the base64 gzip text of _compact.pack. */
-  function unpack(base64) {
-    var bytes = Uint8Array.from(atob(base64), function (ch) { return ch.charCodeAt(0); });
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text().then(function (text) { return decodeDocument(JSON.parse(text)); });
+  function base64Bytes(base64) {
+    var binary = atob(base64.trim()), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
+    return bytes;
   }
 
-  return { decodeDocument: decodeDocument, unpack: unpack };
+  /** Return a promise of the page data from the base64 gzip text of the data block. */
+  function unpack(base64) {
+    var stream = new Blob([base64Bytes(base64)]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
+  }
+
+  return { decodeBytes: decodeBytes, unpack: unpack };
 }());
 if (typeof module !== 'undefined') { module.exports = militiaMapDecode; }

@@ -1,0 +1,135 @@
+"""Read the web map's data block in tests: plain JSON, or the compact document (v3) decoded here.
+
+This is a second decoder of the format of ``renderers/webmap/_compact.py``, written from its
+module docstring and independent of the encoder (nothing from ``renderers`` is imported), so a
+test that reads the page through it checks what the page itself would decode (``decode.js``).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+import struct
+from typing import Any
+
+DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
+_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+_SCALE = 100_000
+
+
+def data_block(page: str) -> str:
+    """Return the text of the page's one data block (raise ``AssertionError`` without exactly one)."""
+    found = DATA_BLOCK.findall(page)
+    assert len(found) == 1, f"expected one data block, found {len(found)}"
+    return found[0]  # type: ignore[no-any-return]
+
+
+def page_data(page: str) -> dict[str, Any]:
+    """Return the page data of an HTML page, whichever form its data block has."""
+    return decode_block(data_block(page))
+
+
+def decode_block(text: str) -> dict[str, Any]:
+    """Return the page data of a data block's text: JSON as it is, base64 as the compact document."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        return json.loads(stripped)  # type: ignore[no-any-return]
+    assert _BASE64.fullmatch(stripped), "the compact data block must be pure base64"
+    return decode_bytes(gzip.decompress(base64.b64decode(stripped, validate=True)))
+
+
+def _frames(raw: bytes) -> list[bytes]:
+    out, at = [], 0
+    for _ in range(3):
+        (length,) = struct.unpack_from("<I", raw, at)
+        out.append(raw[at + 4 : at + 4 + length])
+        at += 4 + length
+    assert at == len(raw), "stray bytes after the three frames"
+    return out
+
+
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str]) -> Any:  # noqa: ANN401
+    _key, kind, (offset, length), extra = column
+    codes = ints[offset : offset + length]
+    absent = object()
+    if kind == "i":
+        return list(codes), absent
+    if kind == "d":
+        return [c / 10**extra for c in codes], absent
+    if kind == "s":
+        values = strings
+    elif kind == "l":
+        values = [[strings[c] for c in item] for item in extra]
+    else:
+        assert kind == "u", kind
+        values = extra
+    return [values[c] if c >= 0 else None if c == -1 else absent for c in codes], absent
+
+
+def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{} for _ in range(n)]
+    for column in columns:
+        values, absent = _reader(column, ints, strings)
+        assert len(values) == n
+        for row, value in zip(out, values, strict=True):
+            if value is not absent:
+                row[column[0]] = value
+    return out
+
+
+def _geometries(layer: dict[str, Any], ints: tuple[int, ...]) -> list[dict[str, Any] | None]:
+    kinds = ints[layer["g"][0] : sum(layer["g"])]
+    counts = iter(ints[layer["s"][0] : sum(layer["s"])])
+    stream = ints[layer["c"][0] : sum(layer["c"])]
+    position = {"x": 0, "y": 0, "i": 0}
+
+    def point() -> list[float]:
+        position["x"] += stream[position["i"]]
+        position["y"] += stream[position["i"] + 1]
+        position["i"] += 2
+        return [position["x"] / _SCALE, position["y"] / _SCALE]
+
+    def points(k: int) -> list[list[float]]:
+        return [point() for _ in range(k)]
+
+    out: list[dict[str, Any] | None] = []
+    for kind in kinds:
+        if kind == -1:
+            out.append(None)
+            continue
+        name = _TYPES[kind]
+        if name == "Point":
+            coords: Any = point()
+        elif name in ("LineString", "MultiPoint"):
+            coords = points(next(counts))
+        elif name in ("Polygon", "MultiLineString"):
+            sizes = [next(counts) for _ in range(next(counts))]
+            coords = [points(k) for k in sizes]
+        else:
+            rings = [next(counts) for _ in range(next(counts))]
+            sizes = [[next(counts) for _ in range(r)] for r in rings]
+            coords = [[points(k) for k in poly] for poly in sizes]
+        out.append({"type": name, "coordinates": coords})
+    assert position["i"] == len(stream), "coordinates left over"
+    return out
+
+
+def decode_bytes(raw: bytes) -> dict[str, Any]:
+    """Return the page data of the decompressed compact document."""
+    head, table, buffers = _frames(raw)
+    header = json.loads(head.decode("utf-8"))
+    assert header["v"] == 3
+    strings = json.loads(table.decode("utf-8"))
+    ints = struct.unpack(f"<{len(buffers) // 4}i", buffers)
+    data = dict(header["rest"])
+    layers = []
+    for layer in header["layers"]:
+        props = _rows(layer["n"], layer["p"], ints, strings)
+        features = [{"type": "Feature", "geometry": g, "properties": p} for g, p in zip(_geometries(layer, ints), props, strict=True)]
+        layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
+    data["layers"] = layers
+    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
+    return data
