@@ -51,7 +51,7 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str]) -> Any:  # noqa: ANN401
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str]) -> Any:
     _key, kind, (offset, length), extra = column
     codes = ints[offset : offset + length]
     absent = object()

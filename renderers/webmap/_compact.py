@@ -42,6 +42,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+
 import shapely
 
 from layers import Layer
@@ -115,15 +116,16 @@ class _Buffers:
         return ref
 
 
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Return codes (-1 for NaN/None) and the distinct values as JSON-ready Python values, in first-seen order.
 
     Object columns are deduplicated by type and value (so ``1``, ``1.0`` and ``True`` stay apart),
-    other columns with pandas.
+    string and numeric columns with pandas.
     """
-    if values.dtype != object:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        return codes.astype(np.int64), [json_value(u) for u in uniques]
+    if series.dtype != object:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
+    values = series.to_numpy()
     seen: dict[Any, int] = {}
     distinct: list[Any] = []
     out = np.empty(len(values), dtype=np.int64)
@@ -264,7 +266,7 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     for name in names:
         if name in _DROPPED:
             continue
-        codes, distinct = _factorize(gdf[name].to_numpy())
+        codes, distinct = _factorize(gdf[name])
         if name == "url":
             codes, distinct = _remap(codes, [safe_url(v) for v in distinct], null=safe_url(None))
         elif name in _JSON_LIST_FIELDS:
@@ -272,8 +274,7 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
         add(name, codes, distinct)
     ids = gdf["id"].to_numpy() if "id" in gdf.columns else None
     if "evidence" in gdf.columns:
-        raw = gdf["evidence"].to_numpy()
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        codes, uniques = pd.factorize(gdf["evidence"], use_na_sentinel=True)
         firsts = _first_rows(codes, len(uniques))
         distinct = [evidence.add(u or "[]", _feature_id(ids, row)) for u, row in zip(uniques, firsts, strict=True)]
         codes, distinct = _remap(codes.astype(np.int64), distinct, null=None, null_value=lambda: evidence.add("[]", ""))

@@ -64,7 +64,8 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     evidence = EvidenceTable()
     layer_data = [layer_payload(layer, evidence) for layer in layers]
     rest = page_rest(layers, ds, built=built)
-    return {**{k: rest[k] for k in ("meta", "view", "styles", "groups")}, "layers": layer_data, "evidence": evidence.entries, **{k: rest[k] for k in ("legend", "basemap", "controls", "export")}}
+    first = {k: rest[k] for k in ("meta", "view", "styles", "groups")}
+    return {**first, "layers": layer_data, "evidence": evidence.entries, **{k: v for k, v in rest.items() if k not in first}}
 
 
 def page_rest(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, object]:
@@ -164,7 +165,7 @@ def _page_parts(fmap: folium.Map) -> tuple[str, str, CompactPayload | None]:
     assert_offline(page)
     if payload is None:
         return page, "", None
-    empty = f'{_DATA_OPEN}</script>'
+    empty = f"{_DATA_OPEN}</script>"
     if page.count(empty) != 1:
         msg = f"The page has {page.count(empty)} empty data blocks, expected one to stream the compact data into."
         raise PageError(msg)

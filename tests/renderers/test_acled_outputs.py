@@ -18,11 +18,11 @@ import yaml
 import fiona
 
 from build_map import main
+from tests.webmap_data import page_data as decode_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "data" / "overlays" / "overlays.yaml"
 CREDIT = "Armed Conflict Location & Event Data (ACLED); www.acleddata.com"
-DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +39,7 @@ def kept_rows(acled_csv: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def page_data(acled_dist: Path) -> dict:
-    found = DATA_BLOCK.search((acled_dist / "index.html").read_text(encoding="utf-8"))
-    assert found
-    return json.loads(found.group(1))
+    return decode_page((acled_dist / "index.html").read_text(encoding="utf-8"))
 
 
 def svg_text(path: Path) -> str:

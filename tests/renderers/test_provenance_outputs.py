@@ -20,6 +20,7 @@ import yaml
 import fiona
 
 from dataset.digest import data_digest
+from tests.webmap_data import page_data as decode_page
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -67,9 +68,7 @@ def test_one_byte_changes_it_and_dist_does_not(tmp_path: Path) -> None:
 def test_html_meta_and_about(built_dist: Path, digest: str, version: str) -> None:
     page = (built_dist / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<meta name="militia-map:data-sha256" content="([0-9a-f]{64})">', page).group(1) == digest  # type: ignore[union-attr]
-    block = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.DOTALL)
-    assert block is not None
-    meta = json.loads(block.group(1))["meta"]
+    meta = decode_page(page)["meta"]
     assert meta["data_sha256"] == digest
     assert meta["version"] == version
 

@@ -20,8 +20,8 @@ from renderers.webmap import build_webmap, render_page, render_webmap
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._payload import GROUP_ORDER, check_colour
 from renderers.webmap.build import build_date
-
-DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
+from tests.webmap_data import DATA_BLOCK
+from tests.webmap_data import page_data as decode_page
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,8 @@ def page(layers: list[Layer], dataset: Dataset) -> str:
 
 @pytest.fixture(scope="module")
 def data(page: str) -> dict:
-    """The JSON data block of the page, parsed."""
-    found = DATA_BLOCK.search(page)
-    assert found, "no JSON data block in the page"
-    return json.loads(found.group(1))
+    """The page's data, decoded from its data block (tests/webmap_data.py)."""
+    return decode_page(page)
 
 
 def test_registered_as_a_renderer() -> None:

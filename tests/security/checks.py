@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
+from tests.webmap_data import DATA_BLOCK
+from tests.webmap_data import page_data as decode_page
+
+__all__ = ["DATA_BLOCK", "XML_FORBIDDEN", "decode_page", "strings"]
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

@@ -26,7 +26,7 @@ import pytest
 from build_map import main
 from renderers._xml import REPLACEMENT
 from renderers.webmap.screenshot import OfflinePage, offline_page
-from tests.security.checks import DATA_BLOCK, XML_FORBIDDEN, strings
+from tests.security.checks import DATA_BLOCK, XML_FORBIDDEN, decode_page, strings
 from tests.security.corpus import CONTROL, EVALUATED, LONG, PAYLOADS, PROOF_NAME, with_proof
 from tests.security.inject import Injected, inject
 
@@ -51,9 +51,7 @@ class Built:
         return (self.out / "index.html").read_text(encoding="utf-8")
 
     def data(self) -> dict:
-        found = DATA_BLOCK.search(self.page())
-        assert found, "no data block in the page"
-        return json.loads(found.group(1))
+        return decode_page(self.page())
 
 
 @pytest.fixture(scope="module", params=SHIFTS, ids=lambda s: f"shift{s}")
@@ -100,7 +98,7 @@ def test_the_page_runs_only_its_own_scripts(built: Built) -> None:
     assert page.count("<title>") == 1
     scripts = re.findall(r"<script\b[^>]*>", page, re.IGNORECASE)
     assert scripts.count('<script type="application/json" id="militia-map-data">') == 1
-    assert len(scripts) == 6, scripts
+    assert len(scripts) == 7, scripts  # Leaflet, folium's header script, webmap.js, controls.js, decode.js, the start call, the data block
     outside = DATA_BLOCK.sub("", page)
     assert f"<title>{escape(title)}</title>" in page
     assert "__pwned" not in outside.replace(f"<title>{escape(title)}</title>", ""), "payload text outside the data block and title"
@@ -186,7 +184,7 @@ def test_control_characters_are_refused_by_check_or_written_as_replacement(sourc
     assert REPLACEMENT in project
     for path in [out / "militia_map.qgs", *(out / "layers").glob("*.qml"), *(out / "snapshots").glob("*.svg")]:
         _xml(path)
-    json.loads(DATA_BLOCK.search((out / "index.html").read_text(encoding="utf-8")).group(1))  # type: ignore[union-attr]
+    decode_page((out / "index.html").read_text(encoding="utf-8"))
 
 
 # ---------- In Chromium ----------

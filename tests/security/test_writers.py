@@ -37,7 +37,7 @@ from renderers.snapshots import default_views
 from renderers.snapshots.figure import render_view
 from renderers.webmap import build_webmap, render_page
 from renderers.webmap._page import PageError
-from tests.security.checks import DATA_BLOCK, XML_FORBIDDEN, strings
+from tests.security.checks import XML_FORBIDDEN, decode_page, strings
 from tests.security.corpus import CONTROL, EVALUATED, PAYLOADS, PROOF_NAME, with_proof
 from tests.security.poison import poison_dataset, poison_layer
 
@@ -58,9 +58,7 @@ def test_no_data_text_is_templated(layers: list[Layer], dataset: Dataset, corpus
     ds = poison_dataset(dataset, corpus)
     page = render_page(build_webmap([poison_layer(layer, corpus, 5 * n) for n, layer in enumerate(layers)], ds, built="2025-01-01 00:00 UTC"))
     assert not (tmp_path / PROOF_NAME).exists(), "a payload ran a command at build time"
-    found = DATA_BLOCK.search(page)
-    assert found
-    texts = strings(json.loads(found.group(1)))
+    texts = strings(decode_page(page))
     joined = "\n".join(texts)
     missing = [p[:40] for p in corpus if p not in joined]
     assert missing == [], "payloads that did not reach the page as written"
@@ -92,7 +90,7 @@ def test_the_title_is_escaped_and_never_templated(layers: list[Layer], dataset: 
     page = render_page(build_webmap(layers, ds, built="x"))
     assert page.count("<title>") == 1
     assert f"<title>{escape(title)}</title>" in page
-    assert json.loads(DATA_BLOCK.search(page).group(1))["meta"]["title"] == title  # type: ignore[union-attr]
+    assert decode_page(page)["meta"]["title"] == title
 
 
 def _hash(code: str) -> str:
@@ -106,12 +104,13 @@ def test_policy_hashes_our_files_and_nothing_from_the_data(layers: list[Layer], 
     assert policy
     allowed = set(re.findall(r"'sha256-[^']+'", policy.group(1).split("script-src")[1].split(";")[0]))
     leaflet = re.sub(r"^\s*//# sourceMappingURL=.*$", "", (NODE_MODULES / "leaflet/dist/leaflet.js").read_text(encoding="utf-8"), flags=re.MULTILINE)
-    ours = {_hash(leaflet), _hash((STATIC / "webmap.js").read_text(encoding="utf-8")), _hash((STATIC / "controls.js").read_text(encoding="utf-8"))}
+    ours = {_hash(leaflet), *(_hash((STATIC / name).read_text(encoding="utf-8")) for name in ("webmap.js", "controls.js", "decode.js"))}
     assert ours <= allowed
     # The rest: folium's fixed header script and the body script that starts the map, nothing else.
     assert len(allowed) == len(ours) + 2
     body = page.rsplit("<script>", 1)[1].split("</script>", 1)[0]
     assert "militiaMapApp.start(" in body
+    assert "militiaMapDecode.unpack(" in body
     assert _hash(body) in allowed
 
 
