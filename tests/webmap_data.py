@@ -128,7 +128,11 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     layers = []
     for layer in header["layers"]:
         props = _rows(layer["n"], layer["p"], ints, strings)
-        features = [{"type": "Feature", "geometry": g, "properties": p} for g, p in zip(_geometries(layer, ints), props, strict=True)]
+        stored = [{"type": "Feature", "geometry": g, "properties": p} for g, p in zip(_geometries(layer, ints), props, strict=True)]
+        features: list[Any] = [None] * layer["n"]
+        for place, feature in zip(ints[layer["o"][0] : sum(layer["o"])], stored, strict=True):
+            assert features[place] is None, "two features at one place"
+            features[place] = feature
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
     data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)

@@ -2,7 +2,7 @@
 
 ``static/decode.js`` turns the packed document back into exactly what
 ``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
-draws from; features of a layer come in Morton order of their first coordinate). Nothing here
+draws from, features in the layer's order). Nothing here
 builds one Python dict per feature: columns are factorized with pandas, distinct values are
 transformed once (list columns parsed once per distinct text, evidence added once per distinct
 evidence text), coordinates go through shapely and numpy.
@@ -16,8 +16,9 @@ multiple of 4 bytes, so the binary frame starts 4-byte aligned):
 2. the string table, a JSON list of strings; every ``"s"`` code is an index into it;
 3. the buffers: little-endian ``int32`` values; a buffer is ``[offset, length]`` in int32 units.
 
-``LAYER`` is ``{"spec", "n", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
-features; ``g`` the geometry-type code of each feature (index into :data:`GEOMETRY_TYPES`, -1 for
+``LAYER`` is ``{"spec", "n", "o", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
+features, stored in Morton order of their first position; ``o`` the place of each stored
+feature in the layer (the page gets them back in the layer's order); ``g`` the geometry-type code of each feature (index into :data:`GEOMETRY_TYPES`, -1 for
 none); ``s`` the nested part counts of the geometries, flattened (LineString/MultiPoint: the
 number of positions; Polygon/MultiLineString: parts, then positions per part; MultiPolygon:
 polygons, rings per polygon, positions per ring); ``c`` the x, y stream in units of 1e-5 degree,
@@ -342,6 +343,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
     return {
         "spec": layer_spec(layer),
         "n": len(order),
+        "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
         "c": buffers.add(deltas),

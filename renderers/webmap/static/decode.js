@@ -49,7 +49,7 @@ var militiaMapDecode = (function () {
   function decodeLayer(layer, ints, strings) {
     var spec = {};
     Object.keys(layer.spec).forEach(function (k) { spec[k] = layer.spec[k]; });
-    var n = layer.n, g = ints.subarray(layer.g[0], layer.g[0] + layer.g[1]);
+    var n = layer.n, g = ints.subarray(layer.g[0], layer.g[0] + layer.g[1]), o = ints.subarray(layer.o[0], layer.o[0] + layer.o[1]);
     var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = ints.subarray(layer.c[0], layer.c[0] + layer.c[1]);
     var ci = 0, si = 0, x = 0, y = 0;
     function point() {
@@ -82,7 +82,7 @@ var militiaMapDecode = (function () {
         }
         geometry = { type: 'MultiPolygon', coordinates: out };
       }
-      features[f] = { type: 'Feature', geometry: geometry, properties: props[f] };
+      features[o[f]] = { type: 'Feature', geometry: geometry, properties: props[f] };
     }
     spec.geojson = { type: 'FeatureCollection', features: features };
     return spec;
