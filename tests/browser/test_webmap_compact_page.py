@@ -28,7 +28,7 @@ def _flat(coords: Any) -> list[float]:
 @pytest.fixture(scope="module")
 def compact_page(tmp_path_factory: pytest.TempPathFactory, layers: list[Layer], dataset: Dataset) -> Path:
     out = tmp_path_factory.mktemp("compact")
-    return render_webmap(layers, dataset, out, compact=True)[0]
+    return render_webmap(layers, dataset, out)[0]  # compact is the default
 
 
 def test_compact_page_holds_the_geojson_features(chromium: str, compact_page: Path, built_dist: Path) -> None:

@@ -1,4 +1,4 @@
-"""Compact page data (issue 14 §4): the Python encoder and the JS decoder give back the page data."""
+"""Compact page data v3 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ import base64
 import gzip
 import json
 import shutil
+import struct
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+
+import geopandas as gpd
+import shapely
 
 from dataset.model import Dataset
 from layers import Layer
-from renderers.webmap._compact import SCALE, encode, morton, pack
-from renderers.webmap.build import page_data
+from renderers.webmap._compact import SCALE, morton
+from renderers.webmap.build import compact_payload, page_data
+from tests.webmap_data import decode_block
 
 DECODER = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
 HOSTILE = [
@@ -26,6 +33,7 @@ HOSTILE = [
     "\U0001f600 \u0627\u0644\u062d\u0634\u062f",  # emoji and Arabic
     "\x00\x1f",
     "@@militia-map-data@@",
+    '["not", "a list"',
 ]
 
 
@@ -46,150 +54,154 @@ def _decode_in_node(packed: str) -> dict[str, Any]:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def _by_id(layer: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {str(f["properties"].get("id")): f for f in layer["geojson"]["features"]}
-
-
 def _flat(coords: Any) -> list[float]:
     if isinstance(coords, (int, float)):
         return [float(coords)]
     return [v for c in coords for v in _flat(c)]
 
 
-def test_morton_interleaves_bits() -> None:
-    assert morton(0b11, 0) == 0b0101
-    assert morton(0, 0b11) == 0b1010
-    assert morton(1, 1) == 3
-
-
-def test_round_trip_python_to_js_gives_the_page_data(layers: list[Layer], dataset: Dataset) -> None:
-    data = page_data(layers, dataset, built="2026-01-01")
-    decoded = _decode_in_node(pack(data))
-    assert {k: v for k, v in decoded.items() if k != "layers"} == {k: v for k, v in data.items() if k != "layers"}
-    assert [layer["id"] for layer in decoded["layers"]] == [layer["id"] for layer in data["layers"]]
-    for got, want in zip(decoded["layers"], data["layers"], strict=True):
-        assert {k: v for k, v in got.items() if k != "geojson"} == {k: v for k, v in want.items() if k != "geojson"}
-        got_f, want_f = _by_id(got), _by_id(want)
-        assert got_f.keys() == want_f.keys()
-        for fid, feature in want_f.items():
-            assert got_f[fid]["properties"] == feature["properties"], (want["id"], fid)
-            if feature["geometry"] is None:
-                assert got_f[fid]["geometry"] is None
+def _same_page(got: dict[str, Any], want: dict[str, Any]) -> None:
+    """Assert the decoded page data is ``want``: every value equal, features in order, positions within 1e-5 deg."""
+    assert {k: v for k, v in got.items() if k != "layers"} == {k: v for k, v in want.items() if k != "layers"}
+    assert [layer["id"] for layer in got["layers"]] == [layer["id"] for layer in want["layers"]]
+    for a, b in zip(got["layers"], want["layers"], strict=True):
+        assert {k: v for k, v in a.items() if k != "geojson"} == {k: v for k, v in b.items() if k != "geojson"}
+        assert len(a["geojson"]["features"]) == len(b["geojson"]["features"]), b["id"]
+        for fa, fb in zip(a["geojson"]["features"], b["geojson"]["features"], strict=True):
+            assert fa["properties"] == fb["properties"], (b["id"], fb["properties"].get("id"))
+            assert [type(fa["properties"][k]) for k in fb["properties"]] == [type(v) for v in fb["properties"].values()] or got is not want
+            if fb["geometry"] is None:
+                assert fa["geometry"] is None
                 continue
-            assert got_f[fid]["geometry"]["type"] == feature["geometry"]["type"]
-            a, b = _flat(got_f[fid]["geometry"]["coordinates"]), _flat(feature["geometry"]["coordinates"])
-            assert len(a) == len(b)
-            assert max((abs(x - y) for x, y in zip(a, b, strict=True)), default=0.0) <= 1e-5
+            assert fa["geometry"]["type"] == fb["geometry"]["type"]
+            x, y = _flat(fa["geometry"]["coordinates"]), _flat(fb["geometry"]["coordinates"])
+            assert len(x) == len(y)
+            assert max((abs(p - q) for p, q in zip(x, y, strict=True)), default=0.0) <= 1.0001e-5
 
 
-def test_geojson_files_match_the_decoded_points_to_a_metre(layers: list[Layer], dataset: Dataset, built_dist: Path) -> None:
+@pytest.fixture(scope="module")
+def packed(layers: list[Layer], dataset: Dataset) -> str:
+    return compact_payload(layers, dataset, built="2026-01-01").text()
+
+
+@pytest.fixture(scope="module")
+def plain(layers: list[Layer], dataset: Dataset) -> dict[str, Any]:
+    return page_data(layers, dataset, built="2026-01-01")
+
+
+def test_morton_interleaves_bits() -> None:
+    assert int(morton(0b11, 0)) == 0b0101
+    assert int(morton(0, 0b11)) == 0b1010
+    assert int(morton(1, 1)) == 3
+    xs, ys = np.array([0, 5, 2**26 - 1]), np.array([7, 0, 2**26 - 1])
+    by_loop = [sum(((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1) for b in range(32)) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+    assert morton(xs, ys).tolist() == by_loop
+
+
+def test_python_decoder_gives_the_page_data(packed: str, plain: dict[str, Any]) -> None:
+    _same_page(decode_block(packed), plain)
+
+
+def test_js_decoder_gives_the_page_data(packed: str, plain: dict[str, Any]) -> None:
+    _same_page(_decode_in_node(packed), plain)
+
+
+def test_js_and_python_decoders_agree_exactly(packed: str) -> None:
+    assert _decode_in_node(packed) == decode_block(packed)
+
+
+def test_geojson_files_match_the_decoded_points_to_a_metre(packed: str, built_dist: Path) -> None:
     """Points decoded from the compact data sit within 1e-5 deg of dist/layers/*.geojson."""
-    decoded = _decode_in_node(pack(page_data(layers, dataset, built="2026-01-01")))
     checked = 0
-    for layer in decoded["layers"]:
+    for layer in _decode_in_node(packed)["layers"]:
         path = built_dist / "layers" / f"{layer['id']}.geojson"
         if layer["geometry"] != "point" or not path.exists():
             continue
         files = {str(f["properties"]["id"]): f["geometry"]["coordinates"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
-        for fid, feature in _by_id(layer).items():
+        for feature in layer["geojson"]["features"]:
             lon, lat = feature["geometry"]["coordinates"]
+            fid = str(feature["properties"]["id"])
             assert abs(lon - files[fid][0]) <= 1e-5, fid
             assert abs(lat - files[fid][1]) <= 1e-5, fid
             checked += 1
     assert checked > 0
 
 
-def test_hostile_strings_survive_byte_exact() -> None:
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [36.0 + i / 10, 34.0]},
-            "properties": {"id": f"x{i}", "name": text, "tags": [text, "a"]},
-        }
-        for i, text in enumerate(HOSTILE)
-    ]
-    data = {"meta": {"title": HOSTILE[0]}, "layers": [{"id": "l", "geojson": {"type": "FeatureCollection", "features": features}}]}
-    decoded = _decode_in_node(pack(data))
-    assert decoded["meta"] == data["meta"]
-    names = {f["properties"]["id"]: (f["properties"]["name"], f["properties"]["tags"]) for f in decoded["layers"][0]["geojson"]["features"]}
-    assert names == {f"x{i}": (text, [text, "a"]) for i, text in enumerate(HOSTILE)}
+def _point_layer(layers: list[Layer]) -> Layer:
+    return next(layer for layer in layers if layer.style.geometry == "point" and not layer.style.panel and len(layer.gdf) >= len(HOSTILE))
 
 
-def test_packed_block_is_plain_base64_not_script() -> None:
-    data = {
-        "layers": [
-            {"id": "l", "geojson": {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {"name": HOSTILE[0]}}]}}
-        ]
-    }
-    packed = pack(data)
-    assert set(packed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-    assert HOSTILE[0] in gzip.decompress(base64.b64decode(packed)).decode("utf-8")
+def test_hostile_strings_survive_byte_exact(layers: list[Layer], dataset: Dataset) -> None:
+    base = _point_layer(layers)
+    gdf = base.gdf.iloc[: len(HOSTILE)].copy()
+    gdf["name"] = HOSTILE
+    gdf["actors"] = [json.dumps([text, "a"]) if n % 2 else text for n, text in enumerate(HOSTILE)]
+    hostile = [Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)]
+    text = compact_payload(hostile, dataset, built=HOSTILE[0]).text()
+    want = page_data(hostile, dataset, built=HOSTILE[0])
+    for got in (decode_block(text), _decode_in_node(text)):
+        _same_page(got, want)
+        names = [f["properties"]["name"] for f in got["layers"][0]["geojson"]["features"]]
+        assert names == HOSTILE
+        assert got["meta"]["built"] == HOSTILE[0]
 
 
-def test_coordinates_are_integer_deltas_in_morton_order() -> None:
-    pts = [[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]]
-    data = {
-        "layers": [
-            {
-                "id": "l",
-                "geojson": {
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": p}, "properties": {"id": str(i)}} for i, p in enumerate(pts)],
-                },
-            }
-        ]
-    }
-    layer = encode(data)["layers"][0]
-    assert all(isinstance(v, int) for v in layer["c"])
-    # the two near points come first and one metre apart: a delta of one unit each way
-    assert layer["c"][:4] == [36 * SCALE, 33 * SCALE, 1, 1]
+def test_packed_block_is_plain_base64_and_streams_in_pieces(layers: list[Layer], dataset: Dataset) -> None:
+    payload = compact_payload(layers, dataset, built="x")
+    chunks = list(payload.base64_chunks())
+    text = "".join(chunks)
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+    assert all(len(c) % 4 == 0 for c in chunks)  # each piece is whole base64 of a multiple of 3 bytes
+    assert "=" not in "".join(chunks[:-1])
+    raw = gzip.decompress(base64.b64decode(text, validate=True))
+    assert raw == gzip.decompress(b"".join(payload.gzip_chunks()))
+    (head_len,) = struct.unpack_from("<I", raw, 0)
+    assert json.loads(raw[4 : 4 + head_len])["v"] == 3
+    assert head_len % 4 == 0
 
 
-def _claim_layers() -> dict[str, Any]:
-    def feature(fid: str, cid: str | None, lon: float, **extra: Any) -> dict[str, Any]:
-        props = {"id": fid, "evidence": [{"quote": f"quote of {cid}", "n": 1}], "status": "reported", **extra}
-        if cid is not None:
-            props["claim_id"] = cid
-        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, 34.0]}, "properties": props}
-
-    ring = [feature("r1", "c1", 36.0, radius_km=5.0), feature("r2", "c2", 37.0, radius_km=9.0)]
-    points = [feature("p1", "c1", 36.0, radius_km=1.0), feature("p2", "c2", 37.0, radius_km=9.0), feature("p3", None, 38.0)]
-    return {"layers": [{"id": "rings", "geojson": {"type": "FeatureCollection", "features": ring}},
-                       {"id": "points", "geojson": {"type": "FeatureCollection", "features": points}}]}  # fmt: skip
-
-
-def test_per_claim_values_are_stored_once_per_claim() -> None:
-    doc = encode(_claim_layers())
-    claim_keys = [column[0] for column in doc["claims"]["p"]]
-    assert "evidence" in claim_keys
-    assert "status" in claim_keys
-    assert "id" not in claim_keys  # always a mark's own
-    assert len(doc["claims"]["ids"]) == 2
-    by_layer = {layer["spec"]["id"]: {column[0]: column for column in layer["p"]} for layer in doc["layers"]}
-    # the rings are the claims' first marks: nothing but their ids is stored per mark
-    assert set(by_layer["rings"]) == {"id", "claim_id"}
-    # the points: c1's radius differs from its ring's (stored), c2's is the same (inherited, -3 / [2]);
-    # the point without a claim keeps its own evidence and status
-    radius = by_layer["points"]["radius_km"]
-    assert sorted(map(str, radius[2])) == sorted(map(str, [[1, 1.0], [2], [0]]))
-    evidence = by_layer["points"]["evidence"]
-    assert sum(1 for v in evidence[2] if v == [2]) == 2
+def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dataset: Dataset) -> None:
+    base = _point_layer(layers)
+    gdf = base.gdf.iloc[:3].copy()
+    gdf["geometry"] = shapely.points([[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]])
+    text = compact_payload([Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)], dataset, built="x").text()
+    raw = gzip.decompress(base64.b64decode(text))
+    (h,) = struct.unpack_from("<I", raw, 0)
+    (s,) = struct.unpack_from("<I", raw, 4 + h)
+    header = json.loads(raw[4 : 4 + h])
+    ints = struct.unpack_from(f"<{struct.unpack_from('<I', raw, 8 + h + s)[0] // 4}i", raw, 12 + h + s)
+    layer = header["layers"][0]
+    stream = ints[layer["c"][0] : sum(layer["c"])]
+    # the two near points come first and one metre apart: a delta of one unit each way, then the far one
+    assert list(stream) == [36 * SCALE, 33 * SCALE, 1, 1, 4 * SCALE - 1, 3 * SCALE - 1]
+    assert list(ints[layer["o"][0] : sum(layer["o"])]) == [1, 2, 0]
+    assert [f["geometry"]["coordinates"] for f in decode_block(text)["layers"][0]["geojson"]["features"]] == [[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]]
 
 
-def test_per_claim_table_round_trips_and_marks_do_not_share_objects() -> None:
-    data = _claim_layers()
-    decoded = _decode_in_node(pack(data))
-    for got, want in zip(decoded["layers"], data["layers"], strict=True):
-        assert [f["properties"] for f in got["geojson"]["features"]] == sorted(
-            (f["properties"] for f in want["geojson"]["features"]), key=lambda p: [f["properties"]["id"] for f in got["geojson"]["features"]].index(p["id"])
-        )
+def test_repeated_values_are_stored_once(layers: list[Layer], dataset: Dataset) -> None:
+    """A claim's quote-bearing evidence, actors and names repeat over its marks: the document holds each text once."""
+    text = compact_payload(layers, dataset, built="x").text()
+    raw = gzip.decompress(base64.b64decode(text))
+    (h,) = struct.unpack_from("<I", raw, 0)
+    (s,) = struct.unpack_from("<I", raw, 4 + h)
+    strings = json.loads(raw[8 + h : 8 + h + s])
+    assert len(strings) == len(set(strings))
+    names = [layer.gdf["name"] for layer in layers if "name" in layer.gdf.columns and len(layer.gdf)]
+    repeated = max(names, key=lambda col: len(col) - col.nunique())
+    assert len(repeated) > repeated.nunique()  # the real data repeat names across marks
+    assert set(repeated.dropna()) <= set(strings)
 
 
-def test_real_page_stores_each_claims_evidence_once(layers: list[Layer], dataset: Dataset) -> None:
-    data = page_data(layers, dataset, built="2026-01-01")
-    doc = encode(data)
-    assert "ev" in [column[0] for column in doc["claims"]["p"]]  # the page's evidence list
-    claim_ids = {f["properties"]["claim_id"] for layer in data["layers"] for f in layer["geojson"]["features"] if "claim_id" in f["properties"]}
-    assert len(doc["claims"]["ids"]) == len(claim_ids)
-    marks = sum(1 for layer in data["layers"] for f in layer["geojson"]["features"] if "claim_id" in f["properties"])
-    assert marks > len(claim_ids)  # real claims draw more than one mark, so the table saves repeats
+def test_integers_beyond_32_bits_and_mixed_types_round_trip(layers: list[Layer], dataset: Dataset) -> None:
+    """Integers that do not fit the int32 buffers go as JSON values; 1, 1.0 and True in one object column stay apart."""
+    base = _point_layer(layers)
+    gdf = base.gdf.iloc[:3].copy()
+    gdf["n_evidence"] = [1, 2**40, -(2**40)]
+    gdf["mixed"] = np.array([1, 1.0, True], dtype=object)
+    one = [Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), replace(base.style))]
+    text = compact_payload(one, dataset, built="x").text()
+    for got in (decode_block(text), _decode_in_node(text)):
+        props = [f["properties"] for f in got["layers"][0]["geojson"]["features"]]
+        assert [p["n_evidence"] for p in props] == [1, 2**40, -(2**40)]
+        assert [type(p["mixed"]) for p in props] in ([int, float, bool], [int, int, bool])  # JSON has one number type
+        assert props[2]["mixed"] is True
