@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import itertools
 import json
 import re
 import struct
@@ -51,14 +52,16 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str]) -> Any:
-    _key, kind, (offset, length), extra = column
-    codes = ints[offset : offset + length]
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlier: list[Any]) -> Any:  # noqa: ANN401
+    _key, kind, ref, extra = column
     absent = object()
+    if kind == "=":
+        return earlier[ref]
+    nums = list(itertools.accumulate(ints[ref[0] : ref[0] + ref[1]]))
     if kind == "i":
-        return list(codes), absent
+        return nums, absent
     if kind == "d":
-        return [c / 10**extra for c in codes], absent
+        return [c / 10**extra for c in nums], absent
     if kind == "s":
         values = strings
     elif kind == "l":
@@ -66,13 +69,15 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str]) -> Any
     else:
         assert kind == "u", kind
         values = extra
-    return [values[c] if c >= 0 else None if c == -1 else absent for c in codes], absent
+    return [values[c - 2] if c >= 2 else None if c == 1 else absent for c in nums], absent
 
 
 def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(n)]
+    earlier: list[Any] = []
     for column in columns:
-        values, absent = _reader(column, ints, strings)
+        values, absent = _reader(column, ints, strings, earlier)
+        earlier.append((values, absent))
         assert len(values) == n
         for row, value in zip(out, values, strict=True):
             if value is not absent:

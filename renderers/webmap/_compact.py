@@ -24,12 +24,15 @@ number of positions; Polygon/MultiLineString: parts, then positions per part; Mu
 polygons, rings per polygon, positions per ring); ``c`` the x, y stream in units of 1e-5 degree,
 each the difference to the previous position of the layer; ``p`` the property columns
 ``[key, kind, buffer, extra]``, in the page's key order. ``TABLE`` is ``{"n", "p"}`` with the
-same columns, over ``n`` records. Kinds:
+same columns, over ``n`` records. A column's buffer holds, for each row, the difference of its
+number to the previous row's (the first row's to 0); the running sum gives the numbers. Kinds:
 
-- ``"s"``: string codes; ``"l"``: codes into ``extra``, a list of lists of string codes;
-  ``"u"``: codes into ``extra``, a list of JSON values; in these three, -1 is null and -2 an
-  absent key (evidence records only);
-- ``"i"``: the integers themselves; ``"d"``: ``value / 10**extra`` (exact for these values).
+- ``"s"``: the number is a string code + 2; ``"l"``: a code + 2 into ``extra``, a list of lists
+  of string codes; ``"u"``: a code + 2 into ``extra``, a list of JSON values; in these three the
+  number 1 is null and 0 an absent key (evidence records only); codes are numbered in order of
+  first use, so a column of distinct values is a run of ones;
+- ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
+- ``"="``: the same values as the column at index ``buffer`` of the same list (no buffer of its own).
 """
 
 from __future__ import annotations
@@ -148,18 +151,35 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return out, distinct
 
 
-def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, buffers: _Buffers, *, absent: bool = False) -> tuple[str, list[int], Any]:
-    """Return ``(kind, buffer, extra)`` of a column given as codes into its distinct values."""
+def _renumber(codes: np.ndarray, distinct: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Return codes renumbered by first appearance in ``codes`` (markers below 0 kept) and the distinct values in that order."""
+    valid = codes >= 0
+    fresh, seen = pd.factorize(codes[valid])
+    out = codes.copy()
+    out[valid] = fresh
+    return out, [distinct[int(u)] for u in seen]
+
+
+def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absent: bool = False) -> tuple[str, np.ndarray, Any]:
+    """Return ``(kind, values, extra)`` of a column given as codes into its distinct values.
+
+    ``values`` is what goes into the column's buffer: the delta of each row's stored number to the
+    previous row's (the first to 0), where the stored number is a code plus 2 (so null is 1 and an
+    absent key 0) or, for ``"i"`` and ``"d"``, the number itself.
+    """
+    codes, distinct = _renumber(codes, distinct)
     if all(isinstance(v, str) for v in distinct):
         lut = table.codes(distinct)
-        return "s", buffers.add(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes)), None
+        return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
-        return "l", buffers.add(codes), [[table.code(i) for i in v] for v in distinct]
+        return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
     nulls = bool((codes < 0).any())
     if not nulls and not absent and all(type(v) is int for v in distinct):
-        lut = np.array(distinct, dtype=np.int64)
-        if lut.min() >= _INT32.min and lut.max() <= _INT32.max:
-            return "i", buffers.add(lut[codes]), None
+        lut = np.array(distinct, dtype=object)
+        if len(lut) and min(distinct) >= _INT32.min and max(distinct) <= _INT32.max:
+            values = _deltas(lut.astype(np.int64)[codes])
+            if _fits(values):
+                return "i", values, None
     if not nulls and not absent and len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
         floats = np.array(distinct, dtype=np.float64)
         for digits in range(8):
@@ -167,8 +187,31 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, buffers:
             if np.abs(scaled).max() > _INT32.max:
                 break
             if np.array_equal(scaled / 10.0**digits, floats):
-                return "d", buffers.add(scaled.astype(np.int64)[codes]), digits
-    return "u", buffers.add(codes), distinct
+                values = _deltas(scaled.astype(np.int64)[codes])
+                if _fits(values):
+                    return "d", values, digits
+                break
+    return "u", _deltas(codes + 2), distinct
+
+
+def _deltas(values: np.ndarray) -> np.ndarray:
+    return np.diff(values.astype(np.int64), prepend=np.int64(0))
+
+
+def _fits(values: np.ndarray) -> bool:
+    return not values.size or bool(values.min() >= _INT32.min and values.max() <= _INT32.max)
+
+
+def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]], key: str, column: tuple[str, np.ndarray, Any], buffers: _Buffers) -> None:
+    """Append a column descriptor; a column equal to an earlier one of the table becomes ``[key, "=", its index, None]``."""
+    kind, values, extra = column
+    for index, (other_kind, other_values, other_extra) in enumerate(kept):
+        if other_kind == kind and other_extra == extra and np.array_equal(other_values, values):
+            columns.append([key, "=", index, None])
+            kept.append(column)
+            return
+    columns.append([key, kind, buffers.add(values), extra])
+    kept.append(column)
 
 
 def _listify(value: Any) -> Any:  # noqa: ANN401 - a list field's value
@@ -259,10 +302,10 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     gdf = layer.gdf
     names = [c for c in gdf.columns if c != gdf.geometry.name]
     columns: list[list[Any]] = []
+    kept: list[tuple[str, np.ndarray, Any]] = []
 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
-        kind, ref, extra = _column(codes[order], distinct, table, buffers)
-        columns.append([key, kind, ref, extra])
+        _add_column(columns, kept, key, _column(codes[order], distinct, table), buffers)
 
     for name in names:
         if name in _DROPPED:
@@ -311,7 +354,8 @@ def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Cal
 def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _Buffers) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2."""
     keys = list(dict.fromkeys(k for record in records for k in record))
-    columns = []
+    columns: list[list[Any]] = []
+    kept: list[tuple[str, np.ndarray, Any]] = []
     for key in keys:
         seen: dict[str, int] = {}
         distinct: list[Any] = []
@@ -330,8 +374,7 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
                 found = seen[text] = len(distinct)
                 distinct.append(value)
             codes[row] = found
-        kind, ref, extra = _column(codes, distinct, table, buffers, absent=True)
-        columns.append([key, kind, ref, extra])
+        _add_column(columns, kept, key, _column(codes, distinct, table, absent=True), buffers)
     return {"n": len(records), "p": columns}
 
 

@@ -16,28 +16,37 @@ var militiaMapDecode = (function () {
     return out;
   }
 
-  // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for -2.
+  // The numbers of one column (running sum of its buffer's deltas), as a new Int32Array.
+  function sums(ints, ref) {
+    var deltas = ints.subarray(ref[0], ref[0] + ref[1]), out = new Int32Array(deltas.length), v = 0;
+    for (var k = 0; k < deltas.length; k += 1) { v += deltas[k]; out[k] = v; }
+    return out;
+  }
+
+  // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
   var ABSENT = {};
   function reader(column, ints, strings) {
-    var kind = column[1], codes = ints.subarray(column[2][0], column[2][0] + column[2][1]), extra = column[3];
+    var kind = column[1], nums = sums(ints, column[2]), extra = column[3];
     if (kind === 's') {
-      return function (k) { var c = codes[k]; return c >= 0 ? strings[c] : c === -1 ? null : ABSENT; };
+      return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
     }
-    if (kind === 'i') { return function (k) { return codes[k]; }; }
+    if (kind === 'i') { return function (k) { return nums[k]; }; }
     if (kind === 'd') {
       var div = Math.pow(10, extra);
-      return function (k) { return codes[k] / div; };
+      return function (k) { return nums[k] / div; };
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
-    return function (k) { var c = codes[k]; return c >= 0 ? values[c] : c === -1 ? null : ABSENT; };
+    return function (k) { var c = nums[k]; return c >= 2 ? values[c - 2] : c === 1 ? null : ABSENT; };
   }
 
   // Objects of n rows from the columns, keys in column order (absent keys left out).
   function rows(n, columns, ints, strings) {
     var out = new Array(n), k, j;
     for (k = 0; k < n; k += 1) { out[k] = {}; }
+    var readers = [];
     for (j = 0; j < columns.length; j += 1) {
-      var key = columns[j][0], read = reader(columns[j], ints, strings);
+      var key = columns[j][0], read = columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings);
+      readers.push(read);
       for (k = 0; k < n; k += 1) {
         var v = read(k);
         if (v !== ABSENT) { out[k][key] = v; }
