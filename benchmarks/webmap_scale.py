@@ -210,7 +210,8 @@ def build_case(spec: dict[str, Any]) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if kind in ("ours", "compact"):
-        html = render_webmap(layers, ds, out_dir, compact=kind == "compact")[0]
+        # The compact page (v3) is the default: "ours" is it; "compact" names it too, for older tables.
+        html = render_webmap(layers, ds, out_dir)[0]
     elif kind == "explore":
         html = out_dir / "explore.html"
         concat_layers(layers).explore(tiles=None).save(str(html))
