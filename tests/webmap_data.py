@@ -52,7 +52,7 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlier: list[Any]) -> Any:  # noqa: ANN401
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlier: list[Any]) -> Any:
     _key, kind, ref, extra = column
     absent = object()
     if kind == "=":

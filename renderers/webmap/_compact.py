@@ -78,7 +78,8 @@ def _part1by1(v: np.ndarray) -> np.ndarray:
 
 def morton(x: np.ndarray | int, y: np.ndarray | int) -> np.ndarray:
     """Return the Morton (Z-order) codes of non-negative 32-bit integers ``x``, ``y`` (x in the even bits)."""
-    return _part1by1(np.asarray(x)) | (_part1by1(np.asarray(y)) << np.uint64(1))
+    codes: np.ndarray = _part1by1(np.asarray(x)) | (_part1by1(np.asarray(y)) << np.uint64(1))
+    return codes
 
 
 class StringTable:
@@ -232,7 +233,12 @@ def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np
     """
     gdf, style = layer.gdf, layer.style
     n = len(gdf)
-    none = (np.full(n, -1, dtype=np.int64), [[] for _ in range(n)], np.zeros(n, dtype=np.int64), np.zeros((0, 2)))
+    none: tuple[np.ndarray, list[list[int]], np.ndarray, np.ndarray] = (
+        np.full(n, -1, dtype=np.int64),
+        [[] for _ in range(n)],
+        np.zeros(n, dtype=np.int64),
+        np.zeros((0, 2)),
+    )
     if style.panel or (style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(gdf.columns)):
         return none
     geoms = gdf.geometry.to_numpy()

@@ -42,19 +42,19 @@ def feature_refs(layers: list[Layer]) -> tuple[dict[str, list[list[str]]], dict[
     by_claim: dict[str, list[list[str]]] = {}
     by_place: dict[str, list[list[str]]] = {}
     rank = {name: i for i, name in enumerate(POPUP_PREFERENCE)}
+    parsed: dict[str, list[str]] = {}  # JSON text parsed once per distinct value, not per mark
+
+    def parse(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or nothing
+        if not isinstance(value, str):
+            return _json_list(value)
+        found = parsed.get(value)
+        if found is None:
+            found = parsed[value] = _json_list(value)
+        return found
+
     for layer in sorted(layers, key=lambda item: rank.get(item.name, len(rank))):
         gdf = layer.gdf
         claim_lists = gdf["claim_ids"] if "claim_ids" in gdf.columns else gdf["claim_id"]
-        parsed: dict[Any, list[str]] = {}  # JSON text parsed once per distinct value, not per mark
-
-        def parse(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or nothing
-            if not isinstance(value, str):
-                return _json_list(value)
-            found = parsed.get(value)
-            if found is None:
-                found = parsed[value] = _json_list(value)
-            return found
-
         for fid, claims, places in zip(gdf["id"], claim_lists, gdf["place_ids"], strict=True):
             ref = [layer.name, str(fid)]
             for cid in parse(claims):
