@@ -39,17 +39,26 @@ var militiaMapDecode = (function () {
     return function (k) { var c = nums[k]; return c >= 2 ? values[c - 2] : c === 1 ? null : ABSENT; };
   }
 
-  // Objects of n rows from the columns, keys in column order (absent keys left out).
+  // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
+  // copy of a template holding every key, so it is allocated once at its full size (no growing).
   function rows(n, columns, ints, strings) {
-    var out = new Array(n), k, j;
-    for (k = 0; k < n; k += 1) { out[k] = {}; }
-    var readers = [];
+    var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
     for (j = 0; j < columns.length; j += 1) {
-      var key = columns[j][0], read = columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings);
-      readers.push(read);
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings));
+      keys.push(columns[j][0]);
+      template[columns[j][0]] = null;
+    }
+    for (k = 0; k < n; k += 1) { out[k] = { ...template }; }
+    for (j = 0; j < keys.length; j += 1) {
+      var key = keys[j], read = readers[j];
       for (k = 0; k < n; k += 1) {
         var v = read(k);
-        if (v !== ABSENT) { out[k][key] = v; }
+        if (v === ABSENT) { absent = true; } else { out[k][key] = v; }
+      }
+    }
+    if (absent) {  // rare (evidence records without a key): take the absent keys out again
+      for (j = 0; j < keys.length; j += 1) {
+        for (k = 0; k < n; k += 1) { if (readers[j](k) === ABSENT) { delete out[k][keys[j]]; } }
       }
     }
     return out;
