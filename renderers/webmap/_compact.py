@@ -344,7 +344,8 @@ def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
 
 
 def _feature_id(ids: np.ndarray | None, row: int) -> str:
-    return "" if ids is None else str(json_value(ids[row]) if json_value(ids[row]) is not None else "")
+    """Return a feature's id as ``_payload._properties`` names it in an error message."""
+    return "" if ids is None else str(json_value(ids[row]))
 
 
 def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Callable[[], Any] | None = None) -> tuple[np.ndarray, list[Any]]:  # noqa: ANN401
