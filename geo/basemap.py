@@ -95,13 +95,20 @@ def load_countries(bbox: tuple[float, float, float, float] = REGION_BBOX, *, sca
     geopandas.GeoDataFrame
         Columns ``name`` and ``geometry`` (EPSG:4326), sorted by name.
     """
+    frame = _world_countries(scale)
+    frame = frame[frame.intersects(shapely.box(*bbox))]
+    return frame[["name", "geometry"]].sort_values("name").reset_index(drop=True)
+
+
+@lru_cache(maxsize=2)
+def _world_countries(scale: str) -> gpd.GeoDataFrame:
+    """Return every Natural Earth country at ``scale``, made valid: read once per process (and before the snapshot workers fork)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes the TopoJSON has no CRS
         frame = gpd.read_file(_topojson(f"countries-{scale}.json"), layer="countries")
     frame = frame.set_crs("EPSG:4326", allow_override=True)
     frame["geometry"] = shapely.make_valid(frame.geometry.to_numpy())
-    frame = frame[frame.intersects(shapely.box(*bbox))]
-    return frame[["name", "geometry"]].sort_values("name").reset_index(drop=True)
+    return frame
 
 
 def country_outlines() -> dict[str, BaseGeometry]:

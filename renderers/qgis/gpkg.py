@@ -220,7 +220,9 @@ def write_geopackage(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pa
     path.unlink(missing_ok=True)
     stamp = build_stamp(ds).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     styles: list[tuple[str, str, str]] = []
-    with fiona.Env(OGR_CURRENT_DATE=stamp):
+    # No fsync per layer (one commit each): the file is written into the staging folder and only
+    # swapped into dist/ when the whole build succeeds, so a crash never leaves a half-written dist/.
+    with fiona.Env(OGR_CURRENT_DATE=stamp, OGR_SQLITE_SYNCHRONOUS="OFF"):
         foreign, home = town_thresholds(VIEW_SYRIA)
         countries = load_countries(REGION_BBOX).copy()
         towns = load_town_labels(bbox=REGION_BBOX, named=named_towns(ds), min_population=foreign, home_min_population=home)

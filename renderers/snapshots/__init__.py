@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import sys
@@ -9,11 +10,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from dataset.model import Dataset
+from geo.basemap import REGION_BBOX, load_countries, load_lakes, load_rivers, load_roads, load_town_labels
 from layers import Layer
 from renderers.snapshots.figure import FORMATS, render_view
 from renderers.snapshots.series import page_named, render_series
 from renderers.snapshots.views import Series, View, default_series, default_views
 
+log = logging.getLogger("militia_map.snapshots")
 # What the forked workers draw from: set just before the pool starts, inherited by fork (no pickling).
 _JOB: tuple[list[Layer], Dataset, Path] | None = None
 # One figure to draw: a single view, or a series on one page size (its name).
@@ -49,10 +52,21 @@ def workers() -> int:
 
 
 def _progress(done: int, total: int) -> None:
-    """Show done/total on a terminal (a log file gets no progress lines)."""
+    """Report done/total: rewritten in place on a terminal, else one plain line per figure (a log file gets no carriage returns)."""
     if sys.stderr.isatty():
         sys.stderr.write(f"\r  snapshots {done}/{total}" + ("\n" if done == total else ""))
         sys.stderr.flush()
+    else:
+        log.info("  snapshots %d/%d", done, total)
+
+
+def warm_caches() -> None:
+    """Read the basemap files and the GeoNames towns once, so the forked workers share them instead of each reading them again."""
+    load_countries()
+    load_town_labels()
+    load_lakes(REGION_BBOX)
+    load_rivers(REGION_BBOX)
+    load_roads()
 
 
 def write_snapshots(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
@@ -73,6 +87,7 @@ def write_snapshots(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Pat
             paths += _render(layers, ds, view, folder)
             _progress(i, len(views))
         return paths
+    warm_caches()
     _JOB = (layers, ds, folder)
     try:
         with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from matplotlib.typing import RcKeyType
@@ -23,6 +22,7 @@ from layers.credits import ViewNotes, credits_and_exclusions
 from layers.labels import town_thresholds
 from layers.style import BASEMAP, FOCUS_COUNTRY
 from renderers.snapshots import furniture
+from renderers.snapshots.canvas import FileCanvas, lean_pdf_fonts
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.countrywide import countrywide_lines, draw_countrywide_box
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
@@ -56,7 +56,7 @@ METADATA = {
 
 def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Draw ``view`` and write ``out_dir/<slug>.<format>`` for each format; return the paths."""
-    with mpl.rc_context(RC):
+    with mpl.rc_context(RC), lean_pdf_fonts():
         fig, _ = compose(layers, ds, view)
         paths = []
         for fmt in formats:
@@ -79,7 +79,7 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     """Draw the map, labels, legend and furniture of ``view`` (texts already made plain by :func:`compose`)."""
     shown = select_layers(layers, view)
     fig = Figure(figsize=FIGSIZE_IN, dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
+    FileCanvas(fig)
     ax = fig.add_axes((0.025, 0.255, 0.655, 0.655))
     region = _region(view.bbox)
     draw_basemap(ax, load_countries(region))

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -28,6 +27,7 @@ from layers import Layer
 from layers.credits import ViewNotes, credits_and_exclusions
 from layers.style import FOCUS_COUNTRY
 from renderers.snapshots import furniture
+from renderers.snapshots.canvas import FileCanvas, lean_pdf_fonts
 from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_table
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
@@ -247,7 +247,7 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     frame = plan_frame(page, len(views), series.bbox, series.title, len(rows), len(sources), len(legend))
     width, height = frame.size_mm
     fig = Figure(figsize=(width * MM, height * MM), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
+    FileCanvas(fig)
     for i, (view, panel, box) in enumerate(zip(views, shown, frame.panels, strict=True)):
         draw_panel(fig, frame, box, view, panel, numbers, page, first=i == 0)
     first_view = views[0]
@@ -300,7 +300,7 @@ def _merge(layers: list[Layer]) -> list[Layer]:
 
 def render_series(layers: list[Layer], ds: Dataset, series: Series, out_dir: Path, *, page: Page = A4, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Draw ``series`` on ``page`` and write ``out_dir/<slug>-<page>.<format>`` for each format; return the paths."""
-    with mpl.rc_context(RC):
+    with mpl.rc_context(RC), lean_pdf_fonts():
         fig, _ = compose_series(layers, ds, series, page)
         paths = []
         for fmt in formats:

@@ -1,0 +1,59 @@
+"""The canvas a snapshot is drawn on, and the saving of one figure in several formats at the cost of one draw each.
+
+Two costs of matplotlib's defaults that a file-only figure does not need are removed here:
+
+* geopandas' ``plot`` asks the canvas for an idle redraw after every call; on a canvas with no
+  window that is a full redraw of the figure each time (six per snapshot). :class:`FileCanvas`
+  ignores idle redraws: the figure is drawn when it is saved.
+* the PDF backend subsets each embedded TrueType font with fontTools, which decompiles the
+  fonts' OpenType layout tables (GSUB, GPOS, GDEF, kern: kerning and ligature rules) only to
+  subset them. A PDF positions every glyph itself and never reads those tables, so
+  :func:`lean_pdf_fonts` leaves them out of the embedded subsets. The fonts stay embedded
+  (Type 42, every used glyph with its outline, widths and names), the text stays selectable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from fontTools import subset
+from matplotlib.backends import _backend_pdf_ps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+# OpenType layout tables: shaping rules for a text engine; a PDF's glyphs are already placed.
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH")
+
+
+class FileCanvas(FigureCanvasAgg):
+    """An Agg canvas for figures that are only saved to files: idle redraw requests are ignored."""
+
+    def draw_idle(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - matplotlib's signature
+        """Do nothing: the figure is drawn once per ``savefig``, never for a window."""
+
+
+_ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
+
+
+def _lean_subset(fontfile: Any, glyphs: set[Any]) -> AbstractContextManager[Any]:  # noqa: ANN401 - matplotlib's private types
+    """Subset ``fontfile`` to ``glyphs`` as matplotlib does, leaving out the OpenType layout tables."""
+    options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_closure=False)
+    options.drop_tables += [*LAYOUT_TABLES, "FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat",
+                            "fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref"]  # fmt: skip
+    options.font_number = fontfile.face_index
+    font = subset.load_font(fontfile, options)
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(gids=glyphs)
+    subsetter.subset(font)
+    return _backend_pdf_ps.SubsetResults(font, subsetter.glyph_index_map)._as_cm()  # noqa: SLF001 - as matplotlib returns it
+
+
+@contextmanager
+def lean_pdf_fonts() -> Iterator[None]:
+    """Within the block, PDF font subsets leave out the OpenType layout tables (see the module docstring)."""
+    _backend_pdf_ps.get_glyphs_subset = _lean_subset
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.get_glyphs_subset = _ORIGINAL_SUBSET
