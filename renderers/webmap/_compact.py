@@ -52,7 +52,7 @@ import shapely
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
-from renderers.webmap._payload import _DROPPED, _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, layer_spec
+from renderers.webmap._payload import _DROPPED, _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, has_page_geometry, layer_spec, list_field
 
 VERSION = 3
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
@@ -215,16 +215,6 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
     kept.append(column)
 
 
-def _listify(value: Any) -> Any:  # noqa: ANN401 - a list field's value
-    """Return a list field as the page has it (``_payload._properties``): JSON text parsed, or the value as it is."""
-    if isinstance(value, str) and value.startswith("["):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return [value]
-    return value
-
-
 def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np.ndarray]:
     """Return per feature its type code, its part counts, its number of positions, and all positions (n, 2).
 
@@ -239,7 +229,7 @@ def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np
         np.zeros(n, dtype=np.int64),
         np.zeros((0, 2)),
     )
-    if style.panel or (style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(gdf.columns)):
+    if not has_page_geometry(layer):
         return none
     geoms = gdf.geometry.to_numpy()
     if style.geometry == "point":
@@ -320,7 +310,7 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
         if name == "url":
             codes, distinct = _remap(codes, [safe_url(v) for v in distinct], null=safe_url(None))
         elif name in _JSON_LIST_FIELDS:
-            distinct = [_listify(v) for v in distinct]
+            distinct = [list_field(v) for v in distinct]
         add(name, codes, distinct)
     ids = gdf["id"].to_numpy() if "id" in gdf.columns else None
     if "evidence" in gdf.columns:

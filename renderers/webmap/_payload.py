@@ -80,13 +80,25 @@ def _properties(props: dict[str, Any], evidence: EvidenceTable) -> dict[str, Any
     out["ev"] = evidence.add(props.get("evidence") or "[]", feature_id)
     out["url"] = safe_url(out.get("url"))
     for name in _JSON_LIST_FIELDS:
-        value = out.get(name)
-        if isinstance(value, str) and value.startswith("["):
-            try:
-                out[name] = json.loads(value)
-            except json.JSONDecodeError:
-                out[name] = [value]
+        if name in out:
+            out[name] = list_field(out[name])
     return out
+
+
+def list_field(value: Any) -> Any:  # noqa: ANN401 - a list field's value
+    """Return a list field as the page has it: JSON list text parsed (text that is not JSON as a one-item list), else the value as it is."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return [value]
+    return value
+
+
+def has_page_geometry(layer: Layer) -> bool:
+    """Return whether the page gets the layer's geometries: not for panels (listed, never drawn) nor circles drawn from centre and radius."""
+    style = layer.style
+    return not (style.panel or (style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(layer.gdf.columns)))
 
 
 def _round(values: np.ndarray) -> list[Any]:
@@ -97,16 +109,13 @@ def _geometries(layer: Layer) -> list[dict[str, Any] | None]:
     """Return the page's geometry of each feature: points as they are, lines simplified, circles as centre and radius, none for panels."""
     gdf = layer.gdf
     geoms = gdf.geometry.to_numpy()
-    if layer.style.panel:
-        # Listed in a panel, never drawn: the page needs no outline (the GeoJSON file keeps it).
+    if not has_page_geometry(layer):
+        # A panel is listed, never drawn; an uncertainty circle is drawn from its centre and
+        # radius (L.circle). The GeoJSON file keeps their outlines.
         return [None] * len(gdf)
     if layer.style.geometry == "point":
         xy = _round(shapely.get_coordinates(geoms))
         return [{"type": "Point", "coordinates": c} for c in xy]
-    if layer.style.geometry == "polygon" and {"lon", "lat", "radius_km"} <= set(gdf.columns):
-        # The page draws the uncertainty circle from its centre and radius (L.circle); the
-        # GeoJSON file keeps the buffered polygon.
-        return [None] * len(gdf)
     if layer.style.geometry == "line":
         geoms = shapely.simplify(geoms, LINE_TOLERANCE_DEG, preserve_topology=False)
     out: list[dict[str, Any] | None] = []
