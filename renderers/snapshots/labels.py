@@ -1,12 +1,20 @@
-"""Place labels without collisions: try a few offsets around each point, skip a label that fits nowhere."""
+"""Place labels without collisions: try a few offsets around each point, skip a label that fits nowhere.
+
+Each label is laid out once: its text box is measured at one offset, and the box at every other
+offset is that box moved and re-aligned with the same arithmetic matplotlib's text layout uses
+(:func:`offset_boxes`), so trying 14 offsets costs one measurement instead of 14 (the boxes are
+equal to measuring each offset, to the last bit: tests/renderers/test_snapshot_labels.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
+from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 # Offsets in points (dx, dy, ha, va): right, left, above, below, then diagonals.
@@ -43,6 +51,61 @@ class LabelRequest:
     style: str = "normal"
 
 
+def annotate(ax: Axes, req: LabelRequest, offset: tuple[float, float, str, str]) -> Annotation:
+    """Add ``req``'s label to ``ax`` at ``offset`` (dx, dy in points, ha, va) with its white halo."""
+    dx, dy, ha, va = offset
+    return ax.annotate(
+        req.text, (req.lon, req.lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+        fontsize=req.fontsize, color=req.colour, fontweight=req.weight, fontstyle=req.style,
+        path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")], zorder=40, annotation_clip=True,
+    )  # fmt: skip
+
+
+def offset_boxes(text: Annotation, renderer: RendererBase, offsets: tuple[tuple[float, float, str, str], ...] = OFFSETS) -> list[Bbox]:
+    """Return the display box ``text`` would have at each of ``offsets``, from one layout of its lines.
+
+    ``text`` is an annotation in "offset points" (as :func:`annotate` makes). Its box is what
+    ``Annotation.get_window_extent`` returns after moving it to the offset: the unrotated text
+    box (width ``w``, height ``h``, from matplotlib's layout) aligned on the anchor as
+    ``Text._get_layout`` aligns it, then translated to the anchor's display position. A label
+    whose point lies outside the axes gets the unit box at every offset, as matplotlib gives it.
+    """
+    if not text.get_visible() or not text._check_xy(renderer):  # noqa: SLF001 - the clip test get_window_extent makes
+        return [Bbox.unit() for _ in offsets]
+    text.update_positions(renderer)  # the offset transform: the annotated point in display space, points scaled to pixels
+    anchor = text.get_transform()
+    va = text.get_verticalalignment()
+    text.set_verticalalignment("bottom")
+    box = text._get_layout(renderer)[0]  # noqa: SLF001 - left/bottom aligned: exactly (0, 0, w, h)
+    text.set_verticalalignment(va)
+    w, h = box.x1, box.y1
+    ymin = -h  # the layout's lowest y below the first line's top (exact: h = 0 - ymin)
+    x_of = {"left": 0.0, "right": 0.0 - w, "center": 0.0 - (0.0 + w) / 2}
+    y_of = {"bottom": ymin - ymin, "top": ymin - 0.0, "center": ymin - (ymin + 0.0) / 2}
+    boxes = []
+    for dx, dy, ha, va_ in offsets:
+        tx, ty = anchor.transform((float(dx), float(dy)))
+        boxes.append(Bbox.from_bounds(x_of[ha], y_of[va_], w, h).translated(tx, ty))
+    return boxes
+
+
+def _free(box: Bbox, taken: np.ndarray) -> bool:
+    """Return whether ``box`` overlaps none of ``taken`` (rows x0, y0, x1, y1, each normalised), as ``Bbox.overlaps`` decides."""
+    if not len(taken):
+        return True
+    ax1, ay1, ax2, ay2 = box.extents
+    ax1, ax2 = min(ax1, ax2), max(ax1, ax2)
+    ay1, ay2 = min(ay1, ay2), max(ay1, ay2)
+    apart = (taken[:, 2] < ax1) | (taken[:, 0] > ax2) | (taken[:, 3] < ay1) | (taken[:, 1] > ay2)
+    return bool(apart.all())
+
+
+def _normalised(boxes: list[Bbox]) -> np.ndarray:
+    ext = np.array([b.extents for b in boxes], dtype=float).reshape(-1, 4)
+    return np.column_stack([np.minimum(ext[:, 0], ext[:, 2]), np.minimum(ext[:, 1], ext[:, 3]),
+                            np.maximum(ext[:, 0], ext[:, 2]), np.maximum(ext[:, 1], ext[:, 3])])  # fmt: skip
+
+
 def place_labels(ax: Axes, requests: list[LabelRequest], renderer: RendererBase, taken: list[Bbox]) -> int:
     """Draw each label at the first offset whose box overlaps no placed box; return how many were skipped.
 
@@ -59,20 +122,20 @@ def place_labels(ax: Axes, requests: list[LabelRequest], renderer: RendererBase,
     """
     skipped = 0
     frame = ax.get_window_extent(renderer)
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    occupied = _normalised(taken)
     for req in sorted(requests, key=lambda r: (r.priority, r.text, r.lon, r.lat)):
-        for dx, dy, ha, va in OFFSETS:
-            text = ax.annotate(
-                req.text, (req.lon, req.lat), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontsize=req.fontsize, color=req.colour, fontweight=req.weight, fontstyle=req.style,
-                path_effects=halo, zorder=40, annotation_clip=True,
-            )  # fmt: skip
-            box = text.get_window_extent(renderer).expanded(1.04, 1.08)
+        text = annotate(ax, req, OFFSETS[0])
+        for k, raw in enumerate(offset_boxes(text, renderer)):
+            box = raw.expanded(1.04, 1.08)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            if inside and not any(box.overlaps(other) for other in taken):
+            if inside and _free(box, occupied):
                 taken.append(box)
+                occupied = np.vstack([occupied, _normalised([box])])
+                if k:  # drawn at a later offset: made as that offset's annotation, as measuring each offset would leave it
+                    text.remove()
+                    annotate(ax, req, OFFSETS[k])
                 break
-            text.remove()
         else:
+            text.remove()
             skipped += 1
     return skipped
