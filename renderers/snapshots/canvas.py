@@ -10,6 +10,9 @@ Two costs of matplotlib's defaults that a file-only figure does not need are rem
   subset them. A PDF positions every glyph itself and never reads those tables, so
   :func:`lean_pdf_fonts` leaves them out of the embedded subsets. The fonts stay embedded
   (Type 42, every used glyph with its outline, widths and names), the text stays selectable.
+* a haloed label (a ``withStroke`` path effect) is drawn by turning its text into glyph outlines,
+  once per format: the outlines depend only on the font and the text, so
+  :func:`shared_text_paths` computes them once per process and the PNG, SVG and PDF reuse them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from fontTools import subset
 from matplotlib.backends import _backend_pdf_ps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.textpath import TextToPath
 
 # OpenType layout tables: shaping rules for a text engine; a PDF's glyphs are already placed.
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH")
@@ -57,3 +61,28 @@ def lean_pdf_fonts() -> Iterator[None]:
         yield
     finally:
         _backend_pdf_ps.get_glyphs_subset = _ORIGINAL_SUBSET
+
+
+_ORIGINAL_TEXT_PATH = TextToPath.get_text_path
+_TEXT_PATHS: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+
+
+def _shared_text_path(self: TextToPath, prop: Any, s: str, ismath: Any = False, *, features: Any = None, language: Any = None) -> tuple[list[Any], list[Any]]:  # noqa: ANN401 - matplotlib's signature
+    """Return ``TextToPath.get_text_path``'s outlines of ``s`` in ``prop``, computed once per font, text and shaping options."""
+    key = (prop.copy(), s, ismath, tuple(features) if features is not None else None, language)
+    found = _TEXT_PATHS.get(key)
+    if found is None:
+        found = _TEXT_PATHS[key] = _ORIGINAL_TEXT_PATH(self, prop, s, ismath, features=features, language=language)
+    verts, codes = found
+    return list(verts), list(codes)  # new lists: a caller owns what it gets, the cached outlines stay as computed
+
+
+@contextmanager
+def shared_text_paths() -> Iterator[None]:
+    """Within the block, text outlines (path-effect halos) are computed once per font and text (see the module docstring)."""
+    TextToPath.get_text_path = _shared_text_path  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        TextToPath.get_text_path = _ORIGINAL_TEXT_PATH  # type: ignore[method-assign]
+        _TEXT_PATHS.clear()  # one figure's outlines: its formats share them, the next figure has its own texts

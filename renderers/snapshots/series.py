@@ -27,11 +27,11 @@ from layers import Layer
 from layers.credits import ViewNotes, credits_and_exclusions
 from layers.style import FOCUS_COUNTRY
 from renderers.snapshots import furniture
-from renderers.snapshots.canvas import FileCanvas, lean_pdf_fonts
+from renderers.snapshots.canvas import FileCanvas, lean_pdf_fonts, shared_text_paths
 from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_table
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
-from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, drawn_extent, frame_map
+from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, SAVE_OPTIONS, drawn_extent, frame_map
 from renderers.snapshots.labels import LabelRequest, place_labels
 from renderers.snapshots.legend import Row, draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
@@ -300,11 +300,11 @@ def _merge(layers: list[Layer]) -> list[Layer]:
 
 def render_series(layers: list[Layer], ds: Dataset, series: Series, out_dir: Path, *, page: Page = A4, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Draw ``series`` on ``page`` and write ``out_dir/<slug>-<page>.<format>`` for each format; return the paths."""
-    with mpl.rc_context(RC), lean_pdf_fonts():
+    with mpl.rc_context(RC), lean_pdf_fonts(), shared_text_paths():
         fig, _ = compose_series(layers, ds, series, page)
         paths = []
         for fmt in formats:
             path = out_dir / f"{series.slug}-{page.name}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=METADATA[fmt])
+            fig.savefig(path, format=fmt, dpi=DPI, metadata=METADATA[fmt], **SAVE_OPTIONS.get(fmt, {}))
             paths.append(path)
     return paths
