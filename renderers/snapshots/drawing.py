@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -64,10 +66,30 @@ def draw_uncertainty(ax: Axes, layer: Layer, *, scale: float = 1.0) -> None:
     is an area of uncertainty, not a mark: it gets no halo when new (its symbol does), and is
     faded when ended.
     """
-    style = layer.style
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     frame = shapely.box(x0, y0, x1, y1)
     seen: set[tuple[str, str]] = set()
+    with _framed_already(ax):
+        _draw_rings(ax, layer, frame, seen, scale)
+
+
+@contextmanager
+def _framed_already(ax: Axes) -> Iterator[None]:
+    """Within the block, patches added to ``ax`` leave its data limits alone.
+
+    ``Axes.add_patch`` measures every patch for autoscaling, walking each ring's outline
+    segment by segment (a ring has about a hundred vertices). A snapshot's map has its
+    extent set before any mark is drawn and never autoscales, so nothing reads those limits.
+    """
+    ax._update_patch_limits = lambda patch: None  # type: ignore[method-assign]  # noqa: SLF001, ARG005
+    try:
+        yield
+    finally:
+        del ax._update_patch_limits  # noqa: SLF001 - the class's method again
+
+
+def _draw_rings(ax: Axes, layer: Layer, frame: shapely.Polygon, seen: set[tuple[str, str]], scale: float) -> None:
+    style = layer.style
     for _, row in layer.gdf.iterrows():
         colour = style.colour(str(row.get(style.category_field, "")))
         key = (str(row.get("place_id", row.get("id"))), colour)

@@ -1,18 +1,22 @@
-"""The snapshot canvas' shortcuts draw what matplotlib draws without them."""
+"""The snapshots' shortcuts (shared outlines, rings that skip autoscaling) draw what matplotlib draws without them."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+from pathlib import Path
 
 import numpy as np
+import pytest
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from PIL import Image
 
-from renderers.snapshots import canvas
+from renderers.snapshots import canvas, default_views, drawing
 from renderers.snapshots.canvas import FileCanvas, shared_text_paths
+from renderers.snapshots.figure import render_view
 
 TEXTS = ["Damascus [1,2]", "from Iraq\nroute not stated", "Al-Qusayr (\u00b110 km)", " ", ""]
 PROPS = [FontProperties(family="DejaVu Sans", size=6.5), FontProperties(family="DejaVu Sans", weight="bold", style="italic", size=7.5)]
@@ -51,3 +55,23 @@ def test_haloed_text_draws_the_same_pixels_with_shared_outlines() -> None:
     assert (plain[..., 0] != plain[..., 1]).any(), "the red halo is drawn"
     assert np.array_equal(plain, shared)
     assert np.array_equal(plain, twice)
+
+
+def test_rings_drawn_without_autoscale_measuring_give_the_same_svg(layers, dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = next(v for v in default_views() if v.slug == "damascus")
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "slow").mkdir()
+    rings: list[int] = []
+    real_draw = drawing._draw_rings
+
+    def counted(ax, *args, **kwargs):
+        before = len(ax.patches)
+        real_draw(ax, *args, **kwargs)
+        rings.append(len(ax.patches) - before)
+
+    monkeypatch.setattr(drawing, "_draw_rings", counted)
+    fast = render_view(layers, dataset, view, tmp_path / "fast", formats=("svg",))[0]
+    assert sum(rings) > 0, "the view draws precision rings"
+    monkeypatch.setattr(drawing, "_framed_already", lambda _ax: contextlib.nullcontext())
+    slow = render_view(layers, dataset, view, tmp_path / "slow", formats=("svg",))[0]
+    assert fast.read_bytes() == slow.read_bytes()
