@@ -126,8 +126,27 @@ def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     return rows
 
 
+def check_places(layers: list[Layer], ds: Dataset) -> None:
+    """Raise the ``ValueError`` :func:`csv_rows` would raise for the first movement or country-wide place missing from the gazetteer.
+
+    Checked on the distinct ``place_ids`` texts before any row is built, so a layer set the CSV
+    cannot be written from fails at once instead of after every point row is made.
+    """
+    for layer in csv_layers(layers):
+        if layer.name in POINT_LAYERS:
+            continue
+        what = "Movement" if layer.name == "movements" else "Claim"
+        fix = "data/places" if layer.name == "movements" else "data/gazetteer.yaml"
+        for text in dict.fromkeys(layer.gdf["place_ids"]):
+            missing = [pid for pid in json.loads(text) if ds.gazetteer.get(pid) is None]
+            if missing:
+                fid = layer.gdf["id"][layer.gdf["place_ids"] == text].iloc[0]
+                raise ValueError(f"{what} {fid!r} names place {missing[0]!r}, which is not in the gazetteer; fix {fix}.")
+
+
 def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
     """Return the CSV's rows (cells before :func:`spreadsheet_cell`), in file order; the web map's download filters them."""
+    check_places(layers, ds)
     rows: list[dict[str, Any]] = []
     for layer in csv_layers(layers):
         if layer.name in POINT_LAYERS:

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
 # npm package -> version the page is built and tested with (package-lock.json pins the same).
-PINNED = {"leaflet": "1.9.4"}
+PINNED = {"leaflet": "1.9.4", "supercluster": "8.0.1"}
+# supercluster's UMD build, with its dependency kdbush (4.x) bundled into the same file by its authors.
+SUPERCLUSTER_JS = "supercluster/dist/supercluster.min.js"
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg", ".woff2": "font/woff2", ".woff": "font/woff"}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)")
 _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=.*?\*/", re.MULTILINE)

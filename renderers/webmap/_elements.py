@@ -10,7 +10,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 
-from renderers.webmap._assets import npm_css, npm_js, static_text
+from renderers.webmap._assets import SUPERCLUSTER_JS, npm_css, npm_js, static_text
 
 DATA_ELEMENT_ID = "militia-map-data"
 # Fixed markers the templates write where the page's title and data go. They are replaced once,
@@ -122,12 +122,14 @@ class WebmapApp(MacroElement):
         self.data_json = data_json
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: ANN401 - folium's signature
-        """Inline our CSS and JS after Leaflet's, then render the data block and start call."""
+        """Inline our CSS, supercluster and our JS after Leaflet's, then render the data block and start call."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             msg = "WebmapApp must be added to a map inside a branca Figure before rendering."
             raise TypeError(msg)
         figure.header.add_child(InlineStyle(static_text("webmap.css")), name="webmap_css")
+        # One clustering index for all point layers (issue 14 §5): the pinned npm package, inlined like Leaflet.
+        figure.header.add_child(InlineScript(npm_js(SUPERCLUSTER_JS)), name="supercluster_js")
         figure.header.add_child(InlineScript(static_text("webmap.js")), name="webmap_js")
         figure.header.add_child(InlineScript(static_text("controls.js")), name="controls_js")
         super().render(**kwargs)  # type: ignore[no-untyped-call]

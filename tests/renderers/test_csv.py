@@ -12,7 +12,8 @@ import pytest
 import shapely
 
 from dataset import load_dataset
-from layers import build_layers
+from layers import Layer, build_layers
+from renderers import csv_export
 from renderers.csv_export import spreadsheet_cell, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,3 +181,21 @@ def test_numeric_cells_stay_numbers(hostile_rows):
         for column in ("latitude", "longitude", "stop"):
             float(row[column])  # a quote prefix would make this raise
         assert row["radius_km"] == "" or float(row["radius_km"]) > 0
+
+
+@pytest.mark.parametrize(("layer_name", "what", "fix"), [("movements", "Movement", "data/places"), ("countrywide", "Claim", "data/gazetteer.yaml")])
+def test_missing_place_fails_before_any_row_is_built(layers, dataset, monkeypatch, layer_name, what, fix):
+    """A movement or country-wide claim naming a place not in the gazetteer raises at once, naming it; no point row is built first."""
+    shown = by_name(layers)
+    if layer_name not in shown or shown[layer_name].gdf.empty:
+        pytest.skip(f"no {layer_name} in the real data")
+    gdf = shown[layer_name].gdf.copy()
+    gdf.loc[gdf.index[-1], "place_ids"] = json.dumps(["nowhere-at-all"])
+    broken = [Layer(gdf=gdf, style=layer.style) if layer.name == layer_name else layer for layer in layers]
+
+    def no_rows(layer):
+        raise AssertionError(f"point rows of {layer.name!r} were built before the place check")
+
+    monkeypatch.setattr(csv_export, "point_rows", no_rows)
+    with pytest.raises(ValueError, match=rf"^{what} '{gdf['id'].iloc[-1]}' names place 'nowhere-at-all', which is not in the gazetteer; fix {fix}\.$"):
+        csv_export.csv_rows(layers=broken, ds=dataset)

@@ -98,7 +98,7 @@ def test_the_page_runs_only_its_own_scripts(built: Built) -> None:
     assert page.count("<title>") == 1
     scripts = re.findall(r"<script\b[^>]*>", page, re.IGNORECASE)
     assert scripts.count('<script type="application/json" id="militia-map-data">') == 1
-    assert len(scripts) == 7, scripts  # Leaflet, folium's header script, webmap.js, controls.js, decode.js, the start call, the data block
+    assert len(scripts) == 8, scripts  # Leaflet, folium's header script, supercluster, webmap.js, controls.js, decode.js, the start call, the data block
     outside = DATA_BLOCK.sub("", page)
     assert f"<title>{escape(title)}</title>" in page
     assert "__pwned" not in outside.replace(f"<title>{escape(title)}</title>", ""), "payload text outside the data block and title"

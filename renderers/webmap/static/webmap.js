@@ -428,9 +428,10 @@ var militiaMapApp = (function () {
 
   /* ---------- Layers ---------- */
 
-  // Above this many shown points a point layer is drawn as clusters (grid of CLUSTER_CELL px).
+  // Above this many shown points (all point layers together) the points are drawn as clusters of
+  // about CLUSTER_RADIUS px (supercluster); circles likewise, in their own index.
   var CLUSTER_MIN = 400;
-  var CLUSTER_CELL = 60;
+  var CLUSTER_RADIUS = 60;
   // Above this many distinct labels a layer's labels are left out (they would only collide).
   var MAX_LABELS = 250;
   var ENDED_FADE = 0.3;
@@ -632,62 +633,186 @@ var militiaMapApp = (function () {
     if (f.inGroup) { entry.group.removeLayer(f.layer); f.inGroup = false; }
   }
 
-  function clusterIcon(ctx, entry, members) {
-    var counts = {}, best = null;
-    members.forEach(function (f) { var c = colourOf(entry.spec, ctx.styles, f.properties); counts[c] = (counts[c] || 0) + 1; if (!best || counts[c] > counts[best]) { best = c; } });
-    var n = members.length, size = n < 10 ? 26 : (n < 100 ? 32 : (n < 1000 ? 38 : 44));
-    var node = el('div', 'mm-cluster-inner', n >= 10000 ? Math.round(n / 1000) + 'k' : String(n));
-    node.style.borderColor = best || GREY;
-    return L.divIcon({ className: 'mm-cluster mm-cluster-' + entry.spec.id, html: node, iconSize: [size, size] });
+  /* ---------- Clusters: one supercluster index for all point layers (issue 14 §5) ---------- */
+
+  // All shown points of all point layers go into ONE index, so the cluster symbols of different
+  // layers never stack on the same spot; a cluster shows how many of each layer it holds. Circles
+  // (uncertainty areas) get an index of their own with the same radius: they are drawn only where
+  // they stand alone, and the points' clusters speak for them.
+  function clusterZoomRange(map) {
+    var max = map.getMaxZoom(), min = map.getMinZoom();
+    return [isFinite(min) ? Math.max(0, Math.floor(min)) : 0, isFinite(max) ? Math.ceil(max) : 18];
   }
 
-  function clusterPopup(ctx, entry, members) {
-    var root = el('div', 'mm-popup mm-cluster-list');
-    root.appendChild(el('div', 'mm-title', members.length + ' ' + entry.spec.title.toLowerCase() + ' at this spot'));
-    var list = el('ol');
-    members.slice(0, 50).forEach(function (f) {
-      var item = el('li'), button = el('button', 'mm-linklike', tooltipText(entry.spec, f.properties));
-      button.type = 'button';
-      button.dir = 'auto';
-      button.addEventListener('click', function () { ctx.app.openPopup(entry.spec.id, f.id); });
-      item.appendChild(button);
-      list.appendChild(item);
+  // The count key of a point: its layer and its colour ('k0', 'k1', ...), one per pair, so a
+  // cluster's counts say how many of each layer (and of each colour within it) it holds.
+  function clusterKey(ctx, f) {
+    if (f.ck) { return f.ck; }
+    var spec = ctx.layers[f.layerId].spec, colour = colourOf(spec, ctx.styles, f.properties), pair = f.layerId + '|' + colour;
+    var keys = ctx.clusterKeys;
+    if (!Object.prototype.hasOwnProperty.call(keys.byPair, pair)) {
+      keys.byPair[pair] = 'k' + keys.list.length;
+      keys.list.push({ layerId: f.layerId, colour: colour });
+    }
+    f.ck = keys.byPair[pair];
+    return f.ck;
+  }
+
+  function clusterPoint(f) {
+    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: f }; }
+    return f.sc;
+  }
+
+  function newIndex(ctx, counted) {
+    var zooms = clusterZoomRange(ctx.map);
+    var options = { radius: CLUSTER_RADIUS, extent: 256, nodeSize: 64, minZoom: zooms[0], maxZoom: zooms[1] };
+    if (counted) {
+      options.map = function (f) { var o = {}; o[clusterKey(ctx, f)] = 1; return o; };
+      options.reduce = function (acc, p) { Object.keys(p).forEach(function (k) { acc[k] = (acc[k] || 0) + p[k]; }); };
+    }
+    return new Supercluster(options);
+  }
+
+  // Rebuild the indexes from the shown features of the layers that are on (after a filter, date or switch change).
+  function buildClusterIndex(ctx) {
+    var sets = { points: [], areas: [] };
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      entry.clustered = false;
+      if (!entry.clusterable || !ctx.layerOn[id]) { return; }
+      var target = entry.spec.geometry === 'point' ? sets.points : sets.areas;
+      entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(f)); } });
     });
-    root.appendChild(list);
-    if (members.length > 50) { root.appendChild(el('div', 'mm-id', 'and ' + (members.length - 50) + ' more: zoom in or filter.')); }
+    ctx.clusterSets = ['points', 'areas'].map(function (kind) {
+      var points = sets[kind], set = { kind: kind, count: points.length, index: null };
+      if (points.length > CLUSTER_MIN) { set.index = newIndex(ctx, kind === 'points').load(points); }
+      return set;
+    });
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.clusterable || !ctx.layerOn[id]) { return; }
+      entry.clustered = Boolean(ctx.clusterSets[entry.spec.geometry === 'point' ? 0 : 1].index);
+      if (!entry.clustered) { entry.shown.forEach(function (f) { addFeature(entry, f); }); }
+    });
+  }
+
+  // A cluster's counts per layer, in the layers' drawing order: [{layerId, title, count, colour}].
+  // The colour is the layer's fixed colour, else the colour most of its members in the cluster carry.
+  function clusterParts(ctx, props) {
+    var byLayer = {};
+    Object.keys(props).forEach(function (k) {
+      var info = k.charAt(0) === 'k' ? ctx.clusterKeys.list[+k.slice(1)] : null;
+      if (!info) { return; }
+      var part = byLayer[info.layerId] = byLayer[info.layerId] || { layerId: info.layerId, count: 0, best: 0, colour: GREY };
+      part.count += props[k];
+      if (props[k] > part.best) { part.best = props[k]; part.colour = info.colour; }
+    });
+    return ctx.order.filter(function (id) { return byLayer[id]; }).map(function (id) {
+      var spec = ctx.layers[id].spec, part = byLayer[id];
+      return { layerId: id, title: spec.title, count: part.count, colour: spec.fixed_colour || part.colour };
+    });
+  }
+
+  function shortCount(n) { return n >= 10000 ? Math.round(n / 1000) + 'k' : (n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n)); }
+
+  // A ring of one segment per layer (its share of the cluster, in its colour) around the count.
+  function clusterIcon(parts, n) {
+    var size = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46)), r = size / 2 - 3.5, around = 2 * Math.PI * r, at = 0;
+    var node = el('div', 'mm-cluster-inner');
+    var ring = svg('svg', { width: size, height: size, viewBox: '0 0 ' + size + ' ' + size, 'aria-hidden': 'true', 'class': 'mm-cluster-ring' });
+    ring.appendChild(svg('circle', { cx: size / 2, cy: size / 2, r: r, fill: 'rgba(255,255,255,0.94)', stroke: '#FFFFFF', 'stroke-width': 6 }));
+    parts.forEach(function (part) {
+      var length = around * part.count / n, gap = parts.length > 1 ? Math.min(1.5, length / 3) : 0;
+      var seg = svg('circle', {
+        cx: size / 2, cy: size / 2, r: r, fill: 'none', stroke: part.colour, 'stroke-width': 5,
+        'stroke-dasharray': Math.max(0, length - gap).toFixed(2) + ' ' + (around - Math.max(0, length - gap)).toFixed(2),
+        'stroke-dashoffset': (-at).toFixed(2), transform: 'rotate(-90 ' + size / 2 + ' ' + size / 2 + ')', 'class': 'mm-cluster-seg'
+      });
+      seg.setAttribute('data-layer', part.layerId);
+      seg.setAttribute('data-count', String(part.count));
+      ring.appendChild(seg);
+      at += length;
+    });
+    node.appendChild(ring);
+    node.appendChild(el('span', 'mm-cluster-count', shortCount(n)));
+    return L.divIcon({ className: 'mm-cluster', html: node, iconSize: [size, size] });
+  }
+
+  function breakdownText(parts) {
+    return parts.map(function (part) { return part.title + ': ' + part.count; }).join(' \u00b7 ');
+  }
+
+  // The members of a cluster that does not split further, grouped by layer with counts.
+  function clusterPopup(ctx, set, cluster, parts) {
+    var n = cluster.properties.point_count, leaves = set.index.getLeaves(cluster.properties.cluster_id, 2000), byLayer = {};
+    leaves.forEach(function (leaf) { var f = leaf.properties; (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
+    var root = el('div', 'mm-popup mm-cluster-list');
+    root.appendChild(el('div', 'mm-title', n + ' features at this spot'));
+    parts.forEach(function (part) {
+      var members = byLayer[part.layerId] || [], spec = ctx.layers[part.layerId].spec;
+      var head = el('div', 'mm-cluster-layer', part.title + ' (' + part.count + ')');
+      head.style.borderLeftColor = part.colour;
+      head.setAttribute('data-layer', part.layerId);
+      root.appendChild(head);
+      var list = el('ol');
+      members.slice(0, 50).forEach(function (f) {
+        var item = el('li'), button = el('button', 'mm-linklike', tooltipText(spec, f.properties));
+        button.type = 'button';
+        button.dir = 'auto';
+        button.addEventListener('click', function () { ctx.app.openPopup(part.layerId, f.id); });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      root.appendChild(list);
+      if (part.count > Math.min(50, members.length)) { root.appendChild(el('div', 'mm-id', 'and ' + (part.count - Math.min(50, members.length)) + ' more: filter to see them.')); }
+    });
     return root;
   }
 
-  // Grid clustering of a layer's shown features inside the view (cells of CLUSTER_CELL px).
-  function drawClusters(ctx, entry) {
-    var map = ctx.map, zoom = map.getZoom(), scale = Math.pow(2, zoom), view = map.getBounds().pad(0.3);
-    var cells = {}, keys = [], pinned = ctx.pinned;
-    entry.clusterLayers.forEach(function (layer) { entry.group.removeLayer(layer); });
-    entry.clusterLayers = [];
-    entry.shown.forEach(function (f) {
-      if (!f.latlng || !view.contains(f.latlng)) { removeFeature(entry, f); return; }
-      if (!f.p0) { f.p0 = map.project(f.latlng, 0); }
-      var key = Math.floor(f.p0.x * scale / CLUSTER_CELL) + ':' + Math.floor(f.p0.y * scale / CLUSTER_CELL);
-      if (!cells[key]) { cells[key] = []; keys.push(key); }
-      cells[key].push(f);
+  function clusterMarker(ctx, set, cluster, zoom) {
+    var map = ctx.map, props = cluster.properties, c = cluster.geometry.coordinates, n = props.point_count;
+    var parts = clusterParts(ctx, props), at = L.latLng(c[1], c[0]);
+    var marker = L.marker(at, { icon: clusterIcon(parts, n), keyboard: false, riseOnHover: true, title: n + ' features (' + breakdownText(parts) + '): click to zoom in' });
+    marker.clusterInfo = { id: props.cluster_id, count: n, parts: parts, latlng: at, zoom: zoom, set: set };
+    marker.on('click', function () {
+      var to = set.index.getClusterExpansionZoom(props.cluster_id), top = clusterZoomRange(map)[1];
+      if (map.getZoom() >= top || to > top) {
+        // A popup of its own (not bound to the marker: a bound popup's click handler would close it again at once).
+        marker.mmPopup = L.popup(Object.assign({ offset: [0, -8] }, popupOptions())).setLatLng(at).setContent(clusterPopup(ctx, set, cluster, parts)).openOn(map);
+      } else {
+        map.setView(at, Math.max(to, Math.floor(map.getZoom()) + 1));
+      }
     });
-    var single = {};
-    keys.forEach(function (key) {
-      var members = cells[key];
-      if (members.length === 1) { single[members[0].id] = true; return; }
-      if (entry.spec.geometry !== 'point') { return; }  // circles: the points' clusters speak for them
-      var bounds = L.latLngBounds(members.map(function (f) { return f.latlng; }));
-      var marker = L.marker(bounds.getCenter(), { icon: clusterIcon(ctx, entry, members), keyboard: false, riseOnHover: true, title: members.length + ' features: click to zoom in' });
-      marker.clusterMembers = members;
-      marker.on('click', function () {
-        var sameSpot = bounds.getNorthEast().equals(bounds.getSouthWest(), 1e-9);
-        if (zoom >= map.getMaxZoom() || sameSpot) { marker.bindPopup(clusterPopup(ctx, entry, members), popupOptions()).openPopup(); } else { map.fitBounds(bounds.pad(0.2), { maxZoom: map.getMaxZoom() }); }
+    return marker;
+  }
+
+  // Draw the clusters and lone features of the view from the indexes (on every refresh and move).
+  function drawClusters(ctx) {
+    var map = ctx.map, zoom = Math.floor(map.getZoom()), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
+    var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
+    // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
+    var kept = (ctx.clusterMarkers || []).filter(function (m) { return m.mmPopup && m.mmPopup.isOpen() && m.clusterInfo.zoom === zoom && m.clusterInfo.set === ctx.clusterSets[0]; })[0];
+    ctx.clusterGroup.clearLayers();
+    ctx.clusterMarkers = kept ? [kept] : [];
+    if (kept) { ctx.clusterGroup.addLayer(kept); }
+    ctx.clusterStamp = stamp;
+    (ctx.clusterSets || []).forEach(function (set) {
+      if (!set.index) { return; }
+      set.index.getClusters(bbox, zoom).forEach(function (item) {
+        if (!item.properties.cluster) { item.properties.scStamp = stamp; return; }
+        if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
+        var marker = clusterMarker(ctx, set, item, zoom);
+        ctx.clusterGroup.addLayer(marker);
+        ctx.clusterMarkers.push(marker);
       });
-      entry.group.addLayer(marker);
-      entry.clusterLayers.push(marker);
     });
-    entry.shown.forEach(function (f) {
-      if (single[f.id] || (pinned && pinned === f)) { addFeature(entry, f); } else { removeFeature(entry, f); }
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.clustered) { return; }
+      entry.shown.forEach(function (f) {
+        if (f.scStamp === stamp || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+      });
     });
   }
 
@@ -701,18 +826,14 @@ var militiaMapApp = (function () {
     });
     entry.shown = shown;
     if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
-    entry.clustered = entry.clusterable && shown.length > CLUSTER_MIN;
-    if (entry.clustered) {
+    if (entry.clusterable) {
+      // Drawn from the cluster index (buildClusterIndex, drawClusters).
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
-      drawClusters(ctx, entry);
     } else {
-      entry.clusterLayers.forEach(function (layer) { entry.group.removeLayer(layer); });
-      entry.clusterLayers = [];
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } else { addFeature(entry, f); } });
     }
     if (on && !ctx.map.hasLayer(entry.group)) { entry.group.addTo(ctx.map); }
     if (!on && ctx.map.hasLayer(entry.group)) { ctx.map.removeLayer(entry.group); }
-    addLabels(ctx, entry);
   }
 
   // What a movement's arrowhead says: "→ Iraq" where it ends past a border (end_label), else
@@ -859,6 +980,9 @@ var militiaMapApp = (function () {
   // Apply the layer switches, filters and date to every layer; keep the drawing order.
   function refresh(ctx) {
     ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
+    buildClusterIndex(ctx);
+    drawClusters(ctx);
+    ctx.order.forEach(function (id) { if (!ctx.layers[id].panel) { addLabels(ctx, ctx.layers[id]); } });
     keepOrder(ctx);
     drawHalos(ctx);
     ctx.map.getContainer().classList.toggle('mm-comparing', Boolean(ctx.state.compare));
@@ -880,9 +1004,8 @@ var militiaMapApp = (function () {
       pending = true;
       L.Util.requestAnimFrame(function () {
         pending = false;
-        var any = false;
-        ctx.order.forEach(function (id) { var entry = ctx.layers[id]; if (entry.clustered) { drawClusters(ctx, entry); any = true; } });
-        if (any) { keepOrder(ctx); drawHalos(ctx); }
+        var any = (ctx.clusterSets || []).some(function (set) { return set.index; });
+        if (any) { drawClusters(ctx); keepOrder(ctx); drawHalos(ctx); }
         edgeLabels(ctx);
         declutter(ctx);
       });
@@ -1344,6 +1467,21 @@ var militiaMapApp = (function () {
         if (ctx.layers[id]) { ctx.layers[id].features.forEach(function (f) { out[f.id] = f.cls; }); }
         return out;
       },
+      // The cluster symbols drawn now: [{id, lat, lng, count, parts: [{layerId, title, count, colour}]}].
+      clusters: function () {
+        return (ctx.clusterMarkers || []).map(function (m) {
+          var c = m.clusterInfo;
+          return { id: c.id, lat: c.latlng.lat, lng: c.latlng.lng, count: c.count, parts: c.parts.map(function (p) { return Object.assign({}, p); }) };
+        });
+      },
+      // The zoom from which clusters no longer split (the index's top level; the map itself may have no maximum).
+      clusterMaxZoom: function () { return clusterZoomRange(map)[1]; },
+      // The members of a drawn cluster, straight from the index: [[layerId, featureId], ...].
+      clusterMembers: function (clusterId) {
+        var set = (ctx.clusterSets || [])[0];
+        if (!set || !set.index) { return []; }
+        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { return [leaf.properties.layerId, leaf.properties.id]; });
+      },
       haloIds: function () { return (ctx.haloIds || []).map(function (pair) { return pair.join('/'); }); },
       openPopup: function (layerId, featureId) {
         var entry = own(ctx.layers, layerId), found = findFeature(ctx, layerId, featureId);
@@ -1382,7 +1520,7 @@ var militiaMapApp = (function () {
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
       layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false, window: (data.controls && data.controls.timeline && data.controls.timeline.window) || 7, compare: null },
-      renderer: L.canvas({ padding: 0.5, tolerance: 4 })
+      renderer: L.canvas({ padding: 0.5, tolerance: 4 }), clusterKeys: { byPair: {}, list: [] }
     };
     makePanes(map);
     map.getContainer().classList.add('mm-map');
