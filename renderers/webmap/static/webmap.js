@@ -816,6 +816,177 @@ var militiaMapApp = (function () {
     });
   }
 
+  /* ---------- Dense line layers: one canvas, each line simplified for the zoom (issue 14 §5) ---------- */
+
+  // Above this many shown lines a line layer is drawn as plain strokes on one canvas, each line
+  // simplified (Douglas-Peucker, DENSE_TOLERANCE px; none from DENSE_FULL_ZOOM on) for the zoom and the result kept per zoom
+  // level; where at most FEW_LINES of its lines are in view they are drawn as usual instead
+  // (casings, arrowheads, offsets, tooltips). A click on a plain stroke opens its line's popup.
+  var DENSE_LINES = 1000;
+  var FEW_LINES = 300;
+  var DENSE_TOLERANCE = 1;
+  var DENSE_CLICK_PX = 5;
+  // From this zoom level on every vertex is drawn (street scale: nothing left to simplify away).
+  var DENSE_FULL_ZOOM = 12;
+
+  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep.
+  function simplifyIndexes(xy, tolerance) {
+    var n = xy.length / 2, keep = new Uint8Array(n), stack = [0, n - 1], sq = tolerance * tolerance, out = [], i;
+    keep[0] = 1; keep[n - 1] = 1;
+    while (stack.length) {
+      var last = stack.pop(), first = stack.pop(), best = 0, index = -1;
+      var ax = xy[2 * first], ay = xy[2 * first + 1], dx = xy[2 * last] - ax, dy = xy[2 * last + 1] - ay, len = dx * dx + dy * dy;
+      for (i = first + 1; i < last; i += 1) {
+        var px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay, t = len ? Math.max(0, Math.min(1, (px * dx + py * dy) / len)) : 0;
+        var ex = px - t * dx, ey = py - t * dy, d = ex * ex + ey * ey;
+        if (d > best) { best = d; index = i; }
+      }
+      if (index > 0 && best > sq) { keep[index] = 1; stack.push(first, index, index, last); }
+    }
+    for (i = 0; i < n; i += 1) { if (keep[i]) { out.push(i); } }
+    return out;
+  }
+
+  // A line record's parts at zoom 0 (Web Mercator px, flat arrays) and their box, made once.
+  function denseParts(ctx, f) {
+    if (f.dense) { return f.dense; }
+    var map = ctx.map, parts = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+    lineParts(f.feature.geometry).forEach(function (latlngs) {
+      if (latlngs.length < 2) { return; }
+      var xy = new Float64Array(latlngs.length * 2);
+      latlngs.forEach(function (ll, i) {
+        var p = map.project(ll, 0);
+        xy[2 * i] = p.x; xy[2 * i + 1] = p.y;
+        box[0] = Math.min(box[0], p.x); box[1] = Math.min(box[1], p.y); box[2] = Math.max(box[2], p.x); box[3] = Math.max(box[3], p.y);
+      });
+      parts.push({ xy: xy, byZoom: {} });
+    });
+    f.dense = { parts: parts, box: box };
+    return f.dense;
+  }
+
+  // The vertex indexes of a part at a zoom level, simplified once per level.
+  function partAtZoom(part, level) {
+    var kept = part.byZoom[level];
+    if (!kept) {
+      kept = part.byZoom[level] = level >= DENSE_FULL_ZOOM ? Array.from({ length: part.xy.length / 2 }, function (_, i) { return i; }) : simplifyIndexes(part.xy, DENSE_TOLERANCE / Math.pow(2, level));
+    }
+    return kept;
+  }
+
+  // The stroke of a plain line: its colour, width, dash and opacity (faded by its class on the chosen date).
+  function denseStroke(ctx, spec, f) {
+    var props = f.properties, styles = ctx.styles, status = statusOf(styles, props);
+    var direction = styles.directions[props.direction] || styles.directions.outbound || { width_factor: 1 };
+    var style = classStyle(styles, f.cls), factor = style ? style.opacity : (f.phase === 'ended' ? ENDED_FADE : 1);
+    var dash = style && style.dash ? style.dash : (isDashed(spec, props) ? spec.dash : '');
+    return [colourOf(spec, styles, props), spec.size_px * direction.width_factor, dash || '', status.opacity * factor].join('|');
+  }
+
+  var DenseCanvas = L.Canvas.extend({
+    _draw: function () {
+      L.Canvas.prototype._draw.call(this);
+      if (this.mmDraw && this._map && this._bounds) { this.mmDraw(this._ctx, this._bounds); }
+    }
+  });
+
+  function drawDense(ctx, canvas, bounds) {
+    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
+    var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale, x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
+    var batches = {}, keys = [], vertices = 0, lines = 0;
+    ctx.denseDrawn = [];
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.denseOn) { return; }
+      entry.shown.forEach(function (f) {
+        if (f.inGroup) { return; }
+        var d = denseParts(ctx, f), b = d.box;
+        if (b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) { return; }
+        var key = f.strokeKey || (f.strokeKey = denseStroke(ctx, entry.spec, f));
+        if (!batches[key]) { batches[key] = []; keys.push(key); }
+        batches[key].push(f);
+        ctx.denseDrawn.push(f);
+      });
+    });
+    keys.forEach(function (key) {
+      var style = key.split('|');
+      canvas.beginPath();
+      batches[key].forEach(function (f) {
+        lines += 1;
+        f.dense.parts.forEach(function (part) {
+          var kept = partAtZoom(part, level), xy = part.xy;
+          kept.forEach(function (i, j) {
+            var x = xy[2 * i] * scale - origin.x, y = xy[2 * i + 1] * scale - origin.y;
+            if (j === 0) { canvas.moveTo(x, y); } else { canvas.lineTo(x, y); }
+          });
+          vertices += kept.length;
+        });
+      });
+      canvas.strokeStyle = style[0];
+      canvas.lineWidth = +style[1];
+      canvas.globalAlpha = +style[3];
+      canvas.setLineDash(style[2] ? style[2].split(/[ ,]+/).map(Number) : []);
+      canvas.lineCap = 'butt';
+      canvas.lineJoin = 'round';
+      canvas.stroke();
+    });
+    canvas.globalAlpha = 1;
+    canvas.setLineDash([]);
+    ctx.denseStats = { lines: lines, vertices: vertices, level: level };
+  }
+
+  // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
+  function denseHit(ctx, latlng) {
+    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), at = map.project(latlng, zoom), best = null, bestD = DENSE_CLICK_PX * DENSE_CLICK_PX;
+    (ctx.denseDrawn || []).forEach(function (f) {
+      f.dense.parts.forEach(function (part) {
+        var kept = partAtZoom(part, level), xy = part.xy, j;
+        for (j = 1; j < kept.length; j += 1) {
+          var ax = xy[2 * kept[j - 1]] * scale, ay = xy[2 * kept[j - 1] + 1] * scale, dx = xy[2 * kept[j]] * scale - ax, dy = xy[2 * kept[j] + 1] * scale - ay;
+          var len = dx * dx + dy * dy, t = len ? Math.max(0, Math.min(1, ((at.x - ax) * dx + (at.y - ay) * dy) / len)) : 0;
+          var ex = at.x - ax - t * dx, ey = at.y - ay - t * dy, d = ex * ex + ey * ey;
+          if (d <= bestD) { bestD = d; best = f; }
+        }
+      });
+    });
+    return best;
+  }
+
+  // Which lines of the dense layers are drawn as usual (few in view) and which as plain strokes; then repaint.
+  function redrawDense(ctx, restyle) {
+    var any = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
+    if (!any && !ctx.denseCanvas) { return; }
+    if (!ctx.denseCanvas) {
+      ctx.map.createPane('mm-dense-lines').style.zIndex = '395';
+      ctx.map.getPane('mm-dense-lines').style.pointerEvents = 'none';
+      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.5 });
+      ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
+      ctx.denseCanvas.addTo(ctx.map);
+      ctx.map.on('click', function (e) {
+        var f = denseHit(ctx, e.latlng);
+        if (f) { ctx.app.openPopup(f.layerId, f.id); }
+      });
+    }
+    var view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.denseOn) { return; }
+      var inView = entry.shown.filter(function (f) {
+        var b = denseParts(ctx, f).box;
+        return !(b[2] < sw.x || b[0] > ne.x || b[3] < ne.y || b[1] > sw.y);
+      });
+      var few = inView.length <= FEW_LINES, wanted = {};
+      if (few) { inView.forEach(function (f) { wanted[f.id] = true; }); }
+      entry.fewInView = few;
+      entry.shown.forEach(function (f) {
+        if (wanted[f.id] || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+        if (restyle) { f.strokeKey = null; }
+      });
+    });
+    ctx.denseCanvas._redrawBounds = null;
+    ctx.denseCanvas._redraw();
+  }
+
   function applyLayer(ctx, entry) {
     var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [];
     entry.features.forEach(function (f) {
@@ -826,8 +997,9 @@ var militiaMapApp = (function () {
     });
     entry.shown = shown;
     if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
-    if (entry.clusterable) {
-      // Drawn from the cluster index (buildClusterIndex, drawClusters).
+    entry.denseOn = Boolean(on) && entry.spec.geometry === 'line' && shown.length > DENSE_LINES;
+    if (entry.clusterable || entry.denseOn) {
+      // Drawn from the cluster index (buildClusterIndex, drawClusters) or as plain strokes (redrawDense).
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
     } else {
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } else { addFeature(entry, f); } });
@@ -982,6 +1154,7 @@ var militiaMapApp = (function () {
     ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
     buildClusterIndex(ctx);
     drawClusters(ctx);
+    redrawDense(ctx, true);
     ctx.order.forEach(function (id) { if (!ctx.layers[id].panel) { addLabels(ctx, ctx.layers[id]); } });
     keepOrder(ctx);
     drawHalos(ctx);
@@ -1005,7 +1178,10 @@ var militiaMapApp = (function () {
       L.Util.requestAnimFrame(function () {
         pending = false;
         var any = (ctx.clusterSets || []).some(function (set) { return set.index; });
-        if (any) { drawClusters(ctx); keepOrder(ctx); drawHalos(ctx); }
+        var dense = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
+        if (any) { drawClusters(ctx); }
+        if (dense) { redrawDense(ctx, false); }
+        if (any || dense) { keepOrder(ctx); drawHalos(ctx); }
         edgeLabels(ctx);
         declutter(ctx);
       });
@@ -1473,6 +1649,16 @@ var militiaMapApp = (function () {
           var c = m.clusterInfo;
           return { id: c.id, lat: c.latlng.lat, lng: c.latlng.lng, count: c.count, parts: c.parts.map(function (p) { return Object.assign({}, p); }) };
         });
+      },
+      // The plain strokes of the dense line layers drawn now: {lines, vertices, level}.
+      denseStats: function () { return Object.assign({}, ctx.denseStats || {}); },
+      // [kept, all] vertices of a layer's shown lines, simplified for a zoom level.
+      lineVertices: function (layerId, level) {
+        var entry = own(ctx.layers, layerId), kept = 0, all = 0;
+        (entry ? entry.shown : []).forEach(function (f) {
+          denseParts(ctx, f).parts.forEach(function (part) { kept += partAtZoom(part, level).length; all += part.xy.length / 2; });
+        });
+        return [kept, all];
       },
       // The zoom from which clusters no longer split (the index's top level; the map itself may have no maximum).
       clusterMaxZoom: function () { return clusterZoomRange(map)[1]; },
