@@ -439,10 +439,20 @@ var militiaMapApp = (function () {
   // Lines with the same geometry get side-by-side offsets (px), centred on the true route.
   function lineOffsets(spec) {
     var byRoute = {}, offsets = {};
+    // A cheap key (ends and length) groups candidates; only where it is shared is the whole route compared.
+    var byEnds = {};
     (spec.geojson.features || []).forEach(function (f) {
       if (!f.geometry) { return; }
-      var key = JSON.stringify(f.geometry.coordinates);
-      (byRoute[key] = byRoute[key] || []).push(f.properties.id);
+      var c = f.geometry.coordinates, first = c[0], last = c[c.length - 1];
+      var key = c.length + ':' + String(first) + ':' + String(last);
+      (byEnds[key] = byEnds[key] || []).push(f);
+    });
+    Object.keys(byEnds).forEach(function (cheap) {
+      var group = byEnds[cheap];
+      group.forEach(function (f) {
+        var key = group.length > 1 ? JSON.stringify(f.geometry.coordinates) : cheap;
+        (byRoute[key] = byRoute[key] || []).push(f.properties.id);
+      });
     });
     Object.keys(byRoute).forEach(function (key) {
       var ids = byRoute[key], step = spec.size_px + 2.5;
@@ -477,34 +487,46 @@ var militiaMapApp = (function () {
   }
 
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
-  function featureRecord(ctx, spec, feature, draw) {
-    var props = feature.properties || {}, made = null;
-    var record = { id: props.id, layerId: spec.id, feature: feature, properties: props, latlng: anchorOf(feature), phase: 'current', cls: 'all', drawnPhase: 'current', inGroup: false };
-    Object.defineProperty(record, 'ctx', { value: ctx, enumerable: false });
-    Object.defineProperty(record, 'layer', {
+  // One constructor per layer: ctx, spec and draw live on its prototype (not copied per record, not enumerable).
+  function recordType(ctx, spec, draw) {
+    function Record(feature) {
+      var props = feature.properties || {};
+      this.id = props.id;
+      this.layerId = spec.id;
+      this.feature = feature;
+      this.properties = props;
+      this.latlng = anchorOf(feature);
+      this.phase = 'current';
+      this.cls = 'all';
+      this.drawnPhase = 'current';
+      this.inGroup = false;
+    }
+    Record.prototype.ctx = ctx;
+    Object.defineProperty(Record.prototype, 'layer', {
       enumerable: true,
       get: function () {
-        if (!made) {
-          made = draw(ctx, spec, feature);
+        if (!this.made) {
+          var record = this, props = this.properties, made = draw(ctx, spec, this.feature);
+          Object.defineProperty(this, 'made', { value: made, enumerable: false });
           made.bindPopup(function () { return buildPopup(ctx, spec, props); }, popupOptions());
           made.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
           made.on('popupopen', function () { ctx.openFeature = record; if (ctx.onPopup) { ctx.onPopup(record); } });
           made.on('popupclose', function () { if (ctx.openFeature === record) { ctx.openFeature = null; if (ctx.onPopup) { ctx.onPopup(null); } } });
         }
-        return made;
+        return this.made;
       }
     });
-    return record;
+    return Record;
   }
 
   function buildLayer(ctx, spec) {
-    var draw = DRAW[spec.geometry] || pointFeature;
+    var Record = recordType(ctx, spec, DRAW[spec.geometry] || pointFeature);
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
     entry.panel = Boolean(spec.panel);
     (spec.geojson.features || []).forEach(function (feature) {
       if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
-      entry.features.push(featureRecord(ctx, spec, feature, draw));
+      entry.features.push(new Record(feature));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
     entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
@@ -602,6 +624,7 @@ var militiaMapApp = (function () {
     }
     ctx.haloGroup.clearLayers();
     ctx.haloIds = [];
+    if (!ctx.state.date && !ctx.state.compare) { return; }  // with no date every class is 'all', which has no halo
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
       if (entry.panel || entry.spec.overlay || id === 'uncertainty' || !ctx.layerOn[id]) { return; }
@@ -639,9 +662,12 @@ var militiaMapApp = (function () {
   // layers never stack on the same spot; a cluster shows how many of each layer it holds. Circles
   // (uncertainty areas) get an index of their own with the same radius: they are drawn only where
   // they stand alone, and the points' clusters speak for them.
+  // The index is built for zoom levels CLUSTER_ZOOMS (or the map's own limits, where narrower):
+  // below the lowest the clusters of that level are shown, above the highest nothing splits any more.
+  var CLUSTER_ZOOMS = [4, 16];
   function clusterZoomRange(map) {
     var max = map.getMaxZoom(), min = map.getMinZoom();
-    return [isFinite(min) ? Math.max(0, Math.floor(min)) : 0, isFinite(max) ? Math.ceil(max) : 18];
+    return [Math.max(CLUSTER_ZOOMS[0], isFinite(min) ? Math.floor(min) : 0), Math.min(CLUSTER_ZOOMS[1], isFinite(max) ? Math.ceil(max) : Infinity)];
   }
 
   // The count key of a point: its layer and its colour ('k0', 'k1', ...), one per pair, so a
@@ -683,6 +709,7 @@ var militiaMapApp = (function () {
       var target = entry.spec.geometry === 'point' ? sets.points : sets.areas;
       entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(f)); } });
     });
+    ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
       var points = sets[kind], set = { kind: kind, count: points.length, index: null };
       if (points.length > CLUSTER_MIN) { set.index = newIndex(ctx, kind === 'points').load(points); }
@@ -788,7 +815,7 @@ var militiaMapApp = (function () {
 
   // Draw the clusters and lone features of the view from the indexes (on every refresh and move).
   function drawClusters(ctx) {
-    var map = ctx.map, zoom = Math.floor(map.getZoom()), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
+    var map = ctx.map, range = clusterZoomRange(map), zoom = Math.max(range[0], Math.min(range[1], Math.floor(map.getZoom()))), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
     var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
     if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
     // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
@@ -797,23 +824,30 @@ var militiaMapApp = (function () {
     ctx.clusterMarkers = kept ? [kept] : [];
     if (kept) { ctx.clusterGroup.addLayer(kept); }
     ctx.clusterStamp = stamp;
+    var alone = [];
     (ctx.clusterSets || []).forEach(function (set) {
       if (!set.index) { return; }
       set.index.getClusters(bbox, zoom).forEach(function (item) {
-        if (!item.properties.cluster) { item.properties.scStamp = stamp; return; }
+        if (!item.properties.cluster) { item.properties.scStamp = stamp; alone.push(item.properties); return; }
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
         var marker = clusterMarker(ctx, set, item, zoom);
         ctx.clusterGroup.addLayer(marker);
         ctx.clusterMarkers.push(marker);
       });
     });
+    // After a refresh every shown feature of a clustered layer is looked at; after a move only those drawn alone before or now.
+    var before = ctx.clusterAlone;
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
-      if (!entry.clustered) { return; }
-      entry.shown.forEach(function (f) {
-        if (f.scStamp === stamp || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
-      });
+      if (!entry.clustered || (before && !ctx.clusterDirty)) { return; }
+      entry.shown.forEach(function (f) { if (f.scStamp !== stamp && ctx.pinned !== f) { removeFeature(entry, f); } });
     });
+    (ctx.clusterDirty || !before ? [] : before).forEach(function (f) {
+      if (f.scStamp !== stamp && ctx.pinned !== f) { removeFeature(ctx.layers[f.layerId], f); }
+    });
+    alone.forEach(function (f) { addFeature(ctx.layers[f.layerId], f); });
+    ctx.clusterAlone = alone;
+    ctx.clusterDirty = false;
   }
 
   /* ---------- Dense line layers: one canvas, each line simplified for the zoom (issue 14 §5) ---------- */
