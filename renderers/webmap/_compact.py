@@ -52,7 +52,7 @@ import shapely
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
-from renderers.webmap._payload import _DROPPED, _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, has_page_geometry, layer_spec, list_field
+from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 
 VERSION = 3
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
@@ -303,8 +303,9 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
         _add_column(columns, kept, key, _column(codes[order], distinct, table), buffers)
 
+    dropped = dropped_columns(layer)
     for name in names:
-        if name in _DROPPED:
+        if name in dropped:
             continue
         codes, distinct = _factorize(gdf[name])
         if name == "url":
