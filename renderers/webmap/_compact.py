@@ -133,8 +133,11 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     Object columns are deduplicated by type and value (so ``1``, ``1.0`` and ``True`` stay apart),
     string and numeric columns with pandas.
     """
-    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) == "string":
-        # Numbers, or text with None/NaN for missing (pandas and JSON agree on these): pandas' own factorize.
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "string":
+        # Text with None/NaN for missing: pandas' own factorize; the distinct values are the texts.
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    if series.dtype != object:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
     values = series.to_numpy()

@@ -7,6 +7,7 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from dataset._timeline import story_claims
@@ -199,6 +200,21 @@ def _left_out_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     return {"credits": list(notes.credits), "exclusion": notes.exclusion, "not_on_map": [{k: row[k] for k in keep} for row in rows]}
 
 
+# Planes 4 to 13 hold no assigned character, 15 and 16 only private-use ones (no combining
+# class, no case): none can be combining or fold differently, so name_rules skips them.
+_SKIPPED_PLANES = (range(0x40000, 0xE0000), range(0xF0000, 0x110000))
+
+
+def _scanned_code_points(*, every: bool = False) -> Iterator[int]:
+    """Yield the code points :func:`name_rules` looks at: all but surrogates (``every``), or those outside the skipped planes."""
+    yield from range(0xD800)
+    if every:
+        yield from range(0xE000, sys.maxunicode + 1)
+        return
+    yield from range(0xE000, _SKIPPED_PLANES[0].start)
+    yield from range(_SKIPPED_PLANES[0].stop, _SKIPPED_PLANES[1].start)
+
+
 @functools.cache
 def name_rules() -> dict[str, Any]:
     """Return what the page needs to key a typed name exactly as ``geo.names.normalize_name`` does.
@@ -209,9 +225,7 @@ def name_rules() -> dict[str, Any]:
     """
     ranges: list[list[int]] = []
     folds: dict[str, str] = {}
-    for code in range(sys.maxunicode + 1):
-        if 0xD800 <= code <= 0xDFFF:  # noqa: PLR2004 - surrogates are not characters
-            continue
+    for code in _scanned_code_points():
         ch = chr(code)
         if unicodedata.combining(ch):
             if ranges and ranges[-1][1] == code - 1:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 
 import numpy as np
 
 from dataset import Dataset
 from layers import Layer
-from renderers.webmap._controls import _choices, feature_refs
+from renderers.webmap._controls import _choices, _scanned_code_points, feature_refs
 
 
 def test_restricted_feature_refs_are_the_full_ones_for_those_ids(layers: list[Layer], dataset: Dataset) -> None:
@@ -42,3 +43,14 @@ def test_choices_keep_equal_values_of_other_types_apart(layers: list[Layer]) -> 
     gdf = base.gdf.iloc[:3].copy()
     gdf["flag"] = np.array([1, 1.0, True], dtype=object)
     assert _choices([Layer(gdf, base.style)], "flag") == Counter({"1": 1, "1.0": 1, "True": 1})
+
+
+def test_name_rules_skip_only_planes_with_nothing_to_find() -> None:
+    """Every code point name_rules skips is unassigned or private use: not combining, and it folds as it lowercases."""
+    skipped = set(_scanned_code_points(every=True)) - set(_scanned_code_points())
+    assert len(skipped) == 12 * 0x10000  # planes 4 to 13, 15 and 16
+    for code in skipped:
+        ch = chr(code)
+        assert unicodedata.category(ch) in ("Cn", "Co"), hex(code)
+        assert not unicodedata.combining(ch)
+        assert ch.casefold() == ch.lower()
