@@ -45,6 +45,7 @@ RC: dict[RcKeyType, object] = {
     "lines.scale_dashes": False,
     "font.family": "DejaVu Sans",
     "path.simplify": True,
+    "pdf.compression": 3,  # zlib level of the PDF streams (default 6): the same content, written faster, about 9 % larger
     **TEXT_RC,  # no maths, no LaTeX: text from the data is drawn as written
 }
 METADATA = {

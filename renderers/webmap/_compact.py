@@ -52,7 +52,7 @@ import shapely
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
-from renderers.webmap._payload import _DROPPED, _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, has_page_geometry, layer_spec, list_field
+from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 
 VERSION = 3
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
@@ -62,6 +62,7 @@ _SHAPELY_IDS = (0, 1, 3, 4, 5, 6)
 GZIP_LEVEL = 6
 _NULL = -1
 _ABSENT = -2
+_MISSING = object()  # a key an evidence record lacks
 _INT32 = np.iinfo(np.int32)
 # Above this many distinct floats a column is stored as scaled integers when that is exact.
 _FLOATS_AS_VALUES = 64
@@ -99,7 +100,12 @@ class StringTable:
 
     def codes(self, texts: Sequence[str]) -> np.ndarray:
         """Return the indices of ``texts`` (int64), adding new ones."""
-        return np.fromiter((self.code(t) for t in texts), dtype=np.int64, count=len(texts))
+        index = self._index
+        found = [index.get(t) for t in texts]
+        for i, known in enumerate(found):
+            if known is None:
+                found[i] = self.code(texts[i])
+        return np.array(found, dtype=np.int64)
 
 
 @dataclass
@@ -127,6 +133,10 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     Object columns are deduplicated by type and value (so ``1``, ``1.0`` and ``True`` stay apart),
     string and numeric columns with pandas.
     """
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "string":
+        # Text with None/NaN for missing: pandas' own factorize; the distinct values are the texts.
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), list(uniques)
     if series.dtype != object:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
@@ -303,8 +313,9 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
         _add_column(columns, kept, key, _column(codes[order], distinct, table), buffers)
 
+    dropped = dropped_columns(layer)
     for name in names:
-        if name in _DROPPED:
+        if name in dropped:
             continue
         codes, distinct = _factorize(gdf[name])
         if name == "url":
@@ -354,6 +365,11 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray, Any]] = []
     for key in keys:
+        values = [record.get(key, _MISSING) for record in records]
+        if all(type(v) is str for v in values):  # text in every record: pandas' factorize, same codes as below
+            codes, uniques = pd.factorize(np.array(values, dtype=object))
+            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), list(uniques), table, absent=True), buffers)
+            continue
         seen: dict[str, int] = {}
         distinct: list[Any] = []
         codes = np.empty(len(records), dtype=np.int64)

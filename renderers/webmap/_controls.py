@@ -7,6 +7,7 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from dataset._timeline import story_claims
@@ -34,10 +35,13 @@ def _json_list(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or
     return [str(value)] if value else []
 
 
-def feature_refs(layers: list[Layer]) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
+def feature_refs(
+    layers: list[Layer], claims: set[str] | None = None, places: set[str] | None = None
+) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
     """Return ``(by claim id, by place id)``: the ``[layer, feature id]`` pairs that draw each.
 
-    Pairs are ordered by ``POPUP_PREFERENCE`` so that the first is the one to open.
+    Pairs are ordered by ``POPUP_PREFERENCE`` so that the first is the one to open. ``claims`` and
+    ``places``, when given, are the only ids wanted (the others are left out of the result).
     """
     by_claim: dict[str, list[list[str]]] = {}
     by_place: dict[str, list[list[str]]] = {}
@@ -55,11 +59,15 @@ def feature_refs(layers: list[Layer]) -> tuple[dict[str, list[list[str]]], dict[
     for layer in sorted(layers, key=lambda item: rank.get(item.name, len(rank))):
         gdf = layer.gdf
         claim_lists = gdf["claim_ids"] if "claim_ids" in gdf.columns else gdf["claim_id"]
-        for fid, claims, places in zip(gdf["id"], claim_lists, gdf["place_ids"], strict=True):
+        for fid, claim_value, place_value in zip(gdf["id"].tolist(), claim_lists.tolist(), gdf["place_ids"].tolist(), strict=True):
+            cids = parse(claim_value) if claims is None else [c for c in parse(claim_value) if c in claims]
+            pids = parse(place_value) if places is None else [p for p in parse(place_value) if p in places]
+            if not cids and not pids:
+                continue
             ref = [layer.name, str(fid)]
-            for cid in parse(claims):
+            for cid in cids:
                 by_claim.setdefault(cid, []).append(ref)
-            for pid in parse(places):
+            for pid in pids:
                 by_place.setdefault(pid, []).append(ref)
     return by_claim, by_place
 
@@ -88,11 +96,15 @@ def places_payload(gazetteer: Gazetteer, by_place: dict[str, list[list[str]]]) -
 
 
 def _choices(layers: list[Layer], column: str) -> Counter[str]:
+    """Return how many features have each value of ``column`` (each actor of ``actors``), counting each distinct value once then weighting it."""
     counts: Counter[str] = Counter()
     for layer in layers:
         if column in layer.gdf.columns:
-            for value in layer.gdf[column]:
-                counts.update(_json_list(value) if column == "actors" else [str(value)])
+            values = layer.gdf[column].tolist()
+            # Keyed by type and value, so 1, 1.0 and True (equal in Python) keep their own text.
+            for (_, value), n in Counter(zip(map(type, values), values, strict=True)).items():
+                for item in _json_list(value) if column == "actors" else [str(value)]:
+                    counts[item] += n
     return counts
 
 
@@ -188,6 +200,21 @@ def _left_out_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     return {"credits": list(notes.credits), "exclusion": notes.exclusion, "not_on_map": [{k: row[k] for k in keep} for row in rows]}
 
 
+# Planes 4 to 13 hold no assigned character, 15 and 16 only private-use ones (no combining
+# class, no case): none can be combining or fold differently, so name_rules skips them.
+_SKIPPED_PLANES = (range(0x40000, 0xE0000), range(0xF0000, 0x110000))
+
+
+def _scanned_code_points(*, every: bool = False) -> Iterator[int]:
+    """Yield the code points :func:`name_rules` looks at: all but surrogates (``every``), or those outside the skipped planes."""
+    yield from range(0xD800)
+    if every:
+        yield from range(0xE000, sys.maxunicode + 1)
+        return
+    yield from range(0xE000, _SKIPPED_PLANES[0].start)
+    yield from range(_SKIPPED_PLANES[0].stop, _SKIPPED_PLANES[1].start)
+
+
 @functools.cache
 def name_rules() -> dict[str, Any]:
     """Return what the page needs to key a typed name exactly as ``geo.names.normalize_name`` does.
@@ -198,9 +225,7 @@ def name_rules() -> dict[str, Any]:
     """
     ranges: list[list[int]] = []
     folds: dict[str, str] = {}
-    for code in range(sys.maxunicode + 1):
-        if 0xD800 <= code <= 0xDFFF:  # noqa: PLR2004 - surrogates are not characters
-            continue
+    for code in _scanned_code_points():
         ch = chr(code)
         if unicodedata.combining(ch):
             if ranges and ranges[-1][1] == code - 1:
@@ -220,7 +245,8 @@ def controls_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     """
     overlays = [layer for layer in layers if layer.style.overlay]
     layers = [layer for layer in layers if not layer.style.overlay]
-    by_claim, by_place = feature_refs(layers)
+    # Only the dataset's claims (timeline stops and story steps) and the gazetteer's places (search) are looked up.
+    by_claim, by_place = feature_refs(layers, {c.id for c in ds.claims}, {place.id for place in ds.gazetteer})
     return {
         "overlays": [  # one About section per overlay: its events layer (its rings share the credit)
             {"id": layer.name, "title": layer.style.title, "attribution": layer.style.attribution, "count": len(layer.gdf)}

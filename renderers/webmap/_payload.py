@@ -25,6 +25,15 @@ _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Columns the page does not use: the evidence is sent once in its own table, the ACLED codes
 # and record file are for the CSV and the GeoPackage.
 _DROPPED = frozenset({"evidence", "quote", "citation", "acled_event_type", "acled_sub_event_type", "acled_time_precision", "acled_geo_precision"})
+# Columns no script of the page reads (each name checked against webmap.js, controls.js and
+# decode.js): they stay in the GeoJSON, GeoPackage and CSV. A layer whose style names one of them
+# (category, label, dash or fill field) keeps it.
+UNREAD = frozenset({
+    "date_precision", "date_as_written", "time_kind", "end_basis", "last_reported", "n_evidence", "place_id", "place_ids",
+    "place_kind", "anchor_lon", "anchor_lat", "on_ring", "parent_layer", "claim_ids", "verified",
+})  # fmt: skip
+# Keys of an evidence entry the page never reads: its popup writes the citation from the entry's parts (citationNode).
+UNREAD_EVIDENCE = ("citation",)
 # Decimals of lon/lat on the page (about 1 m) and the tolerance lines are simplified within
 # (about 100 m at this latitude, far below what the page can show at its highest zoom).
 DECIMALS = 5
@@ -65,6 +74,8 @@ class EvidenceTable:
             item = dict(entry)
             item["url"] = safe_url(item.get("url"))
             item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
+            for key in UNREAD_EVIDENCE:
+                item.pop(key, None)
             text = json.dumps(item, sort_keys=True, ensure_ascii=False)
             if text not in self._index:
                 self._index[text] = len(self.entries)
@@ -74,8 +85,14 @@ class EvidenceTable:
         return indices
 
 
-def _properties(props: dict[str, Any], evidence: EvidenceTable) -> dict[str, Any]:
-    out = {k: json_value(v) for k, v in props.items() if k not in _DROPPED}
+def dropped_columns(layer: Layer) -> frozenset[str]:
+    """Return the layer's columns the page does not get: those sent another way or never read, less any its style names."""
+    style = layer.style
+    return (_DROPPED | UNREAD) - {style.category_field, style.label_field, style.dash_field, style.fill_field}
+
+
+def _properties(props: dict[str, Any], evidence: EvidenceTable, dropped: frozenset[str] = _DROPPED | UNREAD) -> dict[str, Any]:
+    out = {k: json_value(v) for k, v in props.items() if k not in dropped}
     feature_id = str(out.get("id", ""))
     out["ev"] = evidence.add(props.get("evidence") or "[]", feature_id)
     out["url"] = safe_url(out.get("url"))
@@ -138,8 +155,9 @@ def layer_payload(layer: Layer, evidence: EvidenceTable) -> dict[str, Any]:
     evidence goes into ``evidence`` once and features keep the indices of their entries.
     """
     records = layer.gdf.drop(columns="geometry").to_dict(orient="records")
+    dropped = dropped_columns(layer)
     features = [
-        {"type": "Feature", "geometry": geom, "properties": _properties(props, evidence)}
+        {"type": "Feature", "geometry": geom, "properties": _properties(props, evidence, dropped)}
         for geom, props in zip(_geometries(layer), records, strict=True)
     ]
     return {**layer_spec(layer), "geojson": {"type": "FeatureCollection", "features": features}}

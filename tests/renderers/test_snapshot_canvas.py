@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +16,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from PIL import Image
 
-from renderers.snapshots import canvas, default_views, drawing
+from renderers.snapshots import canvas, default_views, drawing, figure
 from renderers.snapshots.canvas import FileCanvas, shared_text_paths
 from renderers.snapshots.figure import render_view
 
@@ -75,3 +77,30 @@ def test_rings_drawn_without_autoscale_measuring_give_the_same_svg(layers, datas
     monkeypatch.setattr(drawing, "_framed_already", lambda _ax: contextlib.nullcontext())
     slow = render_view(layers, dataset, view, tmp_path / "slow", formats=("svg",))[0]
     assert fast.read_bytes() == slow.read_bytes()
+
+
+def _streams(pdf: bytes) -> list[bytes]:
+    """Return every stream of ``pdf`` decompressed, and the PDF outside its streams with every number masked (lengths, offsets)."""
+    out, rest, pos = [], [], 0
+    for match in re.finditer(rb"/Filter /FlateDecode[^>]*>>\s*stream\n", pdf):
+        if match.start() < pos:
+            continue
+        inflate = zlib.decompressobj()
+        out.append(inflate.decompress(pdf[match.end() :]))
+        rest.append(pdf[pos : match.end()])
+        pos = len(pdf) - len(inflate.unused_data)
+    rest.append(pdf[pos:])
+    return [*out, re.sub(rb"\d+", b"0", b"".join(rest))]
+
+
+def test_pdf_streams_at_the_faster_zlib_level_hold_the_same_content(layers, dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = next(v for v in default_views() if v.slug == "damascus")
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "default").mkdir()
+    fast = render_view(layers, dataset, view, tmp_path / "fast", formats=("pdf",))[0].read_bytes()
+    monkeypatch.setitem(figure.RC, "pdf.compression", 6)  # matplotlib's default level
+    default = render_view(layers, dataset, view, tmp_path / "default", formats=("pdf",))[0].read_bytes()
+    assert fast != default, "the streams are compressed differently"
+    got, want = _streams(fast), _streams(default)
+    assert len(want) > 5
+    assert got == want

@@ -18,7 +18,7 @@ from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
 from renderers import RENDERERS
 from renderers.webmap import build_webmap, render_page, render_webmap
 from renderers.webmap._ids import set_deterministic_ids
-from renderers.webmap._payload import GROUP_ORDER, check_colour
+from renderers.webmap._payload import _DROPPED, GROUP_ORDER, UNREAD, check_colour
 from renderers.webmap.build import build_date
 from tests.webmap_data import DATA_BLOCK
 from tests.webmap_data import page_data as decode_page
@@ -94,6 +94,7 @@ def test_groups_follow_the_brief_order(data: dict) -> None:
 
 
 def test_evidence_is_a_list_with_citations(data: dict) -> None:
+    """Each entry has its quote and the parts the popup writes its citation from (citationNode); the joined citation text is not sent twice."""
     table = data["evidence"]
     for spec in data["layers"]:
         for feature in spec["geojson"]["features"]:
@@ -101,8 +102,21 @@ def test_evidence_is_a_list_with_citations(data: dict) -> None:
             assert indices, feature["properties"]["id"]
             for entry in (table[i] for i in indices):
                 assert entry["quote"]
-                assert entry["citation"]
+                assert entry["source_title"] or entry["source_id"]
+                assert entry["locator"]
+                assert "citation" not in entry
                 assert entry["url"] == "" or entry["url"].startswith(("http://", "https://"))
+
+
+def test_page_gets_no_column_it_never_reads(layers: list[Layer], data: dict) -> None:
+    """The columns no page script reads (_payload.UNREAD) are left out, unless a layer's style names one; every other column is kept."""
+    by_id = {spec["id"]: spec for spec in data["layers"]}
+    for layer in _on_page(layers):
+        style = layer.style
+        named = {style.category_field, style.label_field, style.dash_field, style.fill_field}
+        expected = {c for c in layer.gdf.columns if c != "geometry" and (c not in UNREAD or c in named)} - _DROPPED | {"ev", "url"}
+        for feature in by_id[layer.name]["geojson"]["features"]:
+            assert set(feature["properties"]) == expected, layer.name
 
 
 def test_each_feature_gets_back_exactly_its_own_evidence(layers: list[Layer], data: dict) -> None:
@@ -114,7 +128,8 @@ def test_each_feature_gets_back_exactly_its_own_evidence(layers: list[Layer], da
         for fid, raw in zip(layer.gdf["id"], layer.gdf["evidence"], strict=True):
             expected = json.loads(raw)
             got = page[fid]
-            assert [(e["quote"], e["citation"], e["locator"]) for e in got] == [(e["quote"], e["citation"], e["locator"]) for e in expected], fid
+            shown = ("quote", "source_title", "source_id", "publisher", "source_date", "locator")
+            assert [tuple(e[k] for k in shown) for e in got] == [tuple(e[k] for k in shown) for e in expected], fid
 
 
 def test_page_geometry_stays_within_a_few_hundred_metres_of_the_layer(layers: list[Layer], data: dict) -> None:

@@ -196,12 +196,12 @@ def test_integers_beyond_32_bits_and_mixed_types_round_trip(layers: list[Layer],
     """Integers that do not fit the int32 buffers go as JSON values; 1, 1.0 and True in one object column stay apart."""
     base = _point_layer(layers)
     gdf = base.gdf.iloc[:3].copy()
-    gdf["n_evidence"] = [1, 2**40, -(2**40)]
+    gdf["big"] = [1, 2**40, -(2**40)]
     gdf["mixed"] = np.array([1, 1.0, True], dtype=object)
     one = [Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), replace(base.style))]
     text = compact_payload(one, dataset, built="x").text()
     for got in (decode_block(text), _decode_in_node(text)):
         props = [f["properties"] for f in got["layers"][0]["geojson"]["features"]]
-        assert [p["n_evidence"] for p in props] == [1, 2**40, -(2**40)]
+        assert [p["big"] for p in props] == [1, 2**40, -(2**40)]
         assert [type(p["mixed"]) for p in props] in ([int, float, bool], [int, int, bool])  # JSON has one number type
         assert props[2]["mixed"] is True

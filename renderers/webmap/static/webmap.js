@@ -439,10 +439,20 @@ var militiaMapApp = (function () {
   // Lines with the same geometry get side-by-side offsets (px), centred on the true route.
   function lineOffsets(spec) {
     var byRoute = {}, offsets = {};
+    // A cheap key (ends and length) groups candidates; only where it is shared is the whole route compared.
+    var byEnds = {};
     (spec.geojson.features || []).forEach(function (f) {
       if (!f.geometry) { return; }
-      var key = JSON.stringify(f.geometry.coordinates);
-      (byRoute[key] = byRoute[key] || []).push(f.properties.id);
+      var c = f.geometry.coordinates, first = c[0], last = c[c.length - 1];
+      var key = c.length + ':' + String(first) + ':' + String(last);
+      (byEnds[key] = byEnds[key] || []).push(f);
+    });
+    Object.keys(byEnds).forEach(function (cheap) {
+      var group = byEnds[cheap];
+      group.forEach(function (f) {
+        var key = group.length > 1 ? JSON.stringify(f.geometry.coordinates) : cheap;
+        (byRoute[key] = byRoute[key] || []).push(f.properties.id);
+      });
     });
     Object.keys(byRoute).forEach(function (key) {
       var ids = byRoute[key], step = spec.size_px + 2.5;
@@ -477,34 +487,46 @@ var militiaMapApp = (function () {
   }
 
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
-  function featureRecord(ctx, spec, feature, draw) {
-    var props = feature.properties || {}, made = null;
-    var record = { id: props.id, layerId: spec.id, feature: feature, properties: props, latlng: anchorOf(feature), phase: 'current', cls: 'all', drawnPhase: 'current', inGroup: false };
-    Object.defineProperty(record, 'ctx', { value: ctx, enumerable: false });
-    Object.defineProperty(record, 'layer', {
+  // One constructor per layer: ctx, spec and draw live on its prototype (not copied per record, not enumerable).
+  function recordType(ctx, spec, draw) {
+    function Record(feature) {
+      var props = feature.properties || {};
+      this.id = props.id;
+      this.layerId = spec.id;
+      this.feature = feature;
+      this.properties = props;
+      this.latlng = anchorOf(feature);
+      this.phase = 'current';
+      this.cls = 'all';
+      this.drawnPhase = 'current';
+      this.inGroup = false;
+    }
+    Record.prototype.ctx = ctx;
+    Object.defineProperty(Record.prototype, 'layer', {
       enumerable: true,
       get: function () {
-        if (!made) {
-          made = draw(ctx, spec, feature);
+        if (!this.made) {
+          var record = this, props = this.properties, made = draw(ctx, spec, this.feature);
+          Object.defineProperty(this, 'made', { value: made, enumerable: false });
           made.bindPopup(function () { return buildPopup(ctx, spec, props); }, popupOptions());
           made.bindTooltip(function () { var t = el('span', null, tooltipText(spec, props)); t.dir = 'auto'; return t; }, { sticky: true, direction: 'top', opacity: 0.95 });
           made.on('popupopen', function () { ctx.openFeature = record; if (ctx.onPopup) { ctx.onPopup(record); } });
           made.on('popupclose', function () { if (ctx.openFeature === record) { ctx.openFeature = null; if (ctx.onPopup) { ctx.onPopup(null); } } });
         }
-        return made;
+        return this.made;
       }
     });
-    return record;
+    return Record;
   }
 
   function buildLayer(ctx, spec) {
-    var draw = DRAW[spec.geometry] || pointFeature;
+    var Record = recordType(ctx, spec, DRAW[spec.geometry] || pointFeature);
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
     entry.panel = Boolean(spec.panel);
     (spec.geojson.features || []).forEach(function (feature) {
       if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
-      entry.features.push(featureRecord(ctx, spec, feature, draw));
+      entry.features.push(new Record(feature));
     });
     // Points and circles can be clustered; lines and drawn polygons cannot.
     entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
@@ -602,6 +624,7 @@ var militiaMapApp = (function () {
     }
     ctx.haloGroup.clearLayers();
     ctx.haloIds = [];
+    if (!ctx.state.date && !ctx.state.compare) { return; }  // with no date every class is 'all', which has no halo
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
       if (entry.panel || entry.spec.overlay || id === 'uncertainty' || !ctx.layerOn[id]) { return; }
@@ -639,9 +662,12 @@ var militiaMapApp = (function () {
   // layers never stack on the same spot; a cluster shows how many of each layer it holds. Circles
   // (uncertainty areas) get an index of their own with the same radius: they are drawn only where
   // they stand alone, and the points' clusters speak for them.
+  // The index is built for zoom levels CLUSTER_ZOOMS (or the map's own limits, where narrower):
+  // below the lowest the clusters of that level are shown, above the highest nothing splits any more.
+  var CLUSTER_ZOOMS = [4, 16];
   function clusterZoomRange(map) {
     var max = map.getMaxZoom(), min = map.getMinZoom();
-    return [isFinite(min) ? Math.max(0, Math.floor(min)) : 0, isFinite(max) ? Math.ceil(max) : 18];
+    return [Math.max(CLUSTER_ZOOMS[0], isFinite(min) ? Math.floor(min) : 0), Math.min(CLUSTER_ZOOMS[1], isFinite(max) ? Math.ceil(max) : Infinity)];
   }
 
   // The count key of a point: its layer and its colour ('k0', 'k1', ...), one per pair, so a
@@ -683,6 +709,7 @@ var militiaMapApp = (function () {
       var target = entry.spec.geometry === 'point' ? sets.points : sets.areas;
       entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(f)); } });
     });
+    ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
       var points = sets[kind], set = { kind: kind, count: points.length, index: null };
       if (points.length > CLUSTER_MIN) { set.index = newIndex(ctx, kind === 'points').load(points); }
@@ -788,7 +815,7 @@ var militiaMapApp = (function () {
 
   // Draw the clusters and lone features of the view from the indexes (on every refresh and move).
   function drawClusters(ctx) {
-    var map = ctx.map, zoom = Math.floor(map.getZoom()), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
+    var map = ctx.map, range = clusterZoomRange(map), zoom = Math.max(range[0], Math.min(range[1], Math.floor(map.getZoom()))), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
     var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
     if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
     // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
@@ -797,23 +824,201 @@ var militiaMapApp = (function () {
     ctx.clusterMarkers = kept ? [kept] : [];
     if (kept) { ctx.clusterGroup.addLayer(kept); }
     ctx.clusterStamp = stamp;
+    var alone = [];
     (ctx.clusterSets || []).forEach(function (set) {
       if (!set.index) { return; }
       set.index.getClusters(bbox, zoom).forEach(function (item) {
-        if (!item.properties.cluster) { item.properties.scStamp = stamp; return; }
+        if (!item.properties.cluster) { item.properties.scStamp = stamp; alone.push(item.properties); return; }
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
         var marker = clusterMarker(ctx, set, item, zoom);
         ctx.clusterGroup.addLayer(marker);
         ctx.clusterMarkers.push(marker);
       });
     });
+    // After a refresh every shown feature of a clustered layer is looked at; after a move only those drawn alone before or now.
+    var before = ctx.clusterAlone;
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
-      if (!entry.clustered) { return; }
+      if (!entry.clustered || (before && !ctx.clusterDirty)) { return; }
+      entry.shown.forEach(function (f) { if (f.scStamp !== stamp && ctx.pinned !== f) { removeFeature(entry, f); } });
+    });
+    (ctx.clusterDirty || !before ? [] : before).forEach(function (f) {
+      if (f.scStamp !== stamp && ctx.pinned !== f) { removeFeature(ctx.layers[f.layerId], f); }
+    });
+    alone.forEach(function (f) { addFeature(ctx.layers[f.layerId], f); });
+    ctx.clusterAlone = alone;
+    ctx.clusterDirty = false;
+  }
+
+  /* ---------- Dense line layers: one canvas, each line simplified for the zoom (issue 14 §5) ---------- */
+
+  // Above this many shown lines a line layer is drawn as plain strokes on one canvas, each line
+  // simplified (Douglas-Peucker, DENSE_TOLERANCE px; none from DENSE_FULL_ZOOM on) for the zoom and the result kept per zoom
+  // level; where at most FEW_LINES of its lines are in view they are drawn as usual instead
+  // (casings, arrowheads, offsets, tooltips). A click on a plain stroke opens its line's popup.
+  var DENSE_LINES = 1000;
+  var FEW_LINES = 300;
+  var DENSE_TOLERANCE = 1;
+  var DENSE_CLICK_PX = 5;
+  // From this zoom level on every vertex is drawn (street scale: nothing left to simplify away).
+  var DENSE_FULL_ZOOM = 12;
+
+  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep.
+  function simplifyIndexes(xy, tolerance) {
+    var n = xy.length / 2, keep = new Uint8Array(n), stack = [0, n - 1], sq = tolerance * tolerance, out = [], i;
+    keep[0] = 1; keep[n - 1] = 1;
+    while (stack.length) {
+      var last = stack.pop(), first = stack.pop(), best = 0, index = -1;
+      var ax = xy[2 * first], ay = xy[2 * first + 1], dx = xy[2 * last] - ax, dy = xy[2 * last + 1] - ay, len = dx * dx + dy * dy;
+      for (i = first + 1; i < last; i += 1) {
+        var px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay, t = len ? Math.max(0, Math.min(1, (px * dx + py * dy) / len)) : 0;
+        var ex = px - t * dx, ey = py - t * dy, d = ex * ex + ey * ey;
+        if (d > best) { best = d; index = i; }
+      }
+      if (index > 0 && best > sq) { keep[index] = 1; stack.push(first, index, index, last); }
+    }
+    for (i = 0; i < n; i += 1) { if (keep[i]) { out.push(i); } }
+    return out;
+  }
+
+  // A line record's parts at zoom 0 (Web Mercator px, flat arrays) and their box, made once.
+  function denseParts(ctx, f) {
+    if (f.dense) { return f.dense; }
+    var map = ctx.map, parts = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+    lineParts(f.feature.geometry).forEach(function (latlngs) {
+      if (latlngs.length < 2) { return; }
+      var xy = new Float64Array(latlngs.length * 2);
+      latlngs.forEach(function (ll, i) {
+        var p = map.project(ll, 0);
+        xy[2 * i] = p.x; xy[2 * i + 1] = p.y;
+        box[0] = Math.min(box[0], p.x); box[1] = Math.min(box[1], p.y); box[2] = Math.max(box[2], p.x); box[3] = Math.max(box[3], p.y);
+      });
+      parts.push({ xy: xy, byZoom: {} });
+    });
+    f.dense = { parts: parts, box: box };
+    return f.dense;
+  }
+
+  // The vertex indexes of a part at a zoom level, simplified once per level.
+  function partAtZoom(part, level) {
+    var kept = part.byZoom[level];
+    if (!kept) {
+      kept = part.byZoom[level] = level >= DENSE_FULL_ZOOM ? Array.from({ length: part.xy.length / 2 }, function (_, i) { return i; }) : simplifyIndexes(part.xy, DENSE_TOLERANCE / Math.pow(2, level));
+    }
+    return kept;
+  }
+
+  // The stroke of a plain line: its colour, width, dash and opacity (faded by its class on the chosen date).
+  function denseStroke(ctx, spec, f) {
+    var props = f.properties, styles = ctx.styles, status = statusOf(styles, props);
+    var direction = styles.directions[props.direction] || styles.directions.outbound || { width_factor: 1 };
+    var style = classStyle(styles, f.cls), factor = style ? style.opacity : (f.phase === 'ended' ? ENDED_FADE : 1);
+    var dash = style && style.dash ? style.dash : (isDashed(spec, props) ? spec.dash : '');
+    return [colourOf(spec, styles, props), spec.size_px * direction.width_factor, dash || '', status.opacity * factor].join('|');
+  }
+
+  var DenseCanvas = L.Canvas.extend({
+    _draw: function () {
+      L.Canvas.prototype._draw.call(this);
+      if (this.mmDraw && this._map && this._bounds) { this.mmDraw(this._ctx, this._bounds); }
+    }
+  });
+
+  function drawDense(ctx, canvas, bounds) {
+    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
+    var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale, x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
+    var batches = {}, keys = [], vertices = 0, lines = 0;
+    ctx.denseDrawn = [];
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.denseOn) { return; }
       entry.shown.forEach(function (f) {
-        if (f.scStamp === stamp || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+        if (f.inGroup) { return; }
+        var d = denseParts(ctx, f), b = d.box;
+        if (b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) { return; }
+        var key = f.strokeKey || (f.strokeKey = denseStroke(ctx, entry.spec, f));
+        if (!batches[key]) { batches[key] = []; keys.push(key); }
+        batches[key].push(f);
+        ctx.denseDrawn.push(f);
       });
     });
+    keys.forEach(function (key) {
+      var style = key.split('|');
+      canvas.beginPath();
+      batches[key].forEach(function (f) {
+        lines += 1;
+        f.dense.parts.forEach(function (part) {
+          var kept = partAtZoom(part, level), xy = part.xy;
+          kept.forEach(function (i, j) {
+            var x = xy[2 * i] * scale - origin.x, y = xy[2 * i + 1] * scale - origin.y;
+            if (j === 0) { canvas.moveTo(x, y); } else { canvas.lineTo(x, y); }
+          });
+          vertices += kept.length;
+        });
+      });
+      canvas.strokeStyle = style[0];
+      canvas.lineWidth = +style[1];
+      canvas.globalAlpha = +style[3];
+      canvas.setLineDash(style[2] ? style[2].split(/[ ,]+/).map(Number) : []);
+      canvas.lineCap = 'butt';
+      canvas.lineJoin = 'round';
+      canvas.stroke();
+    });
+    canvas.globalAlpha = 1;
+    canvas.setLineDash([]);
+    ctx.denseStats = { lines: lines, vertices: vertices, level: level };
+  }
+
+  // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
+  function denseHit(ctx, latlng) {
+    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), at = map.project(latlng, zoom), best = null, bestD = DENSE_CLICK_PX * DENSE_CLICK_PX;
+    (ctx.denseDrawn || []).forEach(function (f) {
+      f.dense.parts.forEach(function (part) {
+        var kept = partAtZoom(part, level), xy = part.xy, j;
+        for (j = 1; j < kept.length; j += 1) {
+          var ax = xy[2 * kept[j - 1]] * scale, ay = xy[2 * kept[j - 1] + 1] * scale, dx = xy[2 * kept[j]] * scale - ax, dy = xy[2 * kept[j] + 1] * scale - ay;
+          var len = dx * dx + dy * dy, t = len ? Math.max(0, Math.min(1, ((at.x - ax) * dx + (at.y - ay) * dy) / len)) : 0;
+          var ex = at.x - ax - t * dx, ey = at.y - ay - t * dy, d = ex * ex + ey * ey;
+          if (d <= bestD) { bestD = d; best = f; }
+        }
+      });
+    });
+    return best;
+  }
+
+  // Which lines of the dense layers are drawn as usual (few in view) and which as plain strokes; then repaint.
+  function redrawDense(ctx, restyle) {
+    var any = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
+    if (!any && !ctx.denseCanvas) { return; }
+    if (!ctx.denseCanvas) {
+      ctx.map.createPane('mm-dense-lines').style.zIndex = '395';
+      ctx.map.getPane('mm-dense-lines').style.pointerEvents = 'none';
+      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.5 });
+      ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
+      ctx.denseCanvas.addTo(ctx.map);
+      ctx.map.on('click', function (e) {
+        var f = denseHit(ctx, e.latlng);
+        if (f) { ctx.app.openPopup(f.layerId, f.id); }
+      });
+    }
+    var view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.denseOn) { return; }
+      var inView = entry.shown.filter(function (f) {
+        var b = denseParts(ctx, f).box;
+        return !(b[2] < sw.x || b[0] > ne.x || b[3] < ne.y || b[1] > sw.y);
+      });
+      var few = inView.length <= FEW_LINES, wanted = {};
+      if (few) { inView.forEach(function (f) { wanted[f.id] = true; }); }
+      entry.fewInView = few;
+      entry.shown.forEach(function (f) {
+        if (wanted[f.id] || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+        if (restyle) { f.strokeKey = null; }
+      });
+    });
+    ctx.denseCanvas._redrawBounds = null;
+    ctx.denseCanvas._redraw();
   }
 
   function applyLayer(ctx, entry) {
@@ -826,8 +1031,9 @@ var militiaMapApp = (function () {
     });
     entry.shown = shown;
     if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
-    if (entry.clusterable) {
-      // Drawn from the cluster index (buildClusterIndex, drawClusters).
+    entry.denseOn = Boolean(on) && entry.spec.geometry === 'line' && shown.length > DENSE_LINES;
+    if (entry.clusterable || entry.denseOn) {
+      // Drawn from the cluster index (buildClusterIndex, drawClusters) or as plain strokes (redrawDense).
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } });
     } else {
       entry.features.forEach(function (f) { if (f.phase === 'hidden') { removeFeature(entry, f); } else { addFeature(entry, f); } });
@@ -982,6 +1188,7 @@ var militiaMapApp = (function () {
     ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
     buildClusterIndex(ctx);
     drawClusters(ctx);
+    redrawDense(ctx, true);
     ctx.order.forEach(function (id) { if (!ctx.layers[id].panel) { addLabels(ctx, ctx.layers[id]); } });
     keepOrder(ctx);
     drawHalos(ctx);
@@ -1005,7 +1212,10 @@ var militiaMapApp = (function () {
       L.Util.requestAnimFrame(function () {
         pending = false;
         var any = (ctx.clusterSets || []).some(function (set) { return set.index; });
-        if (any) { drawClusters(ctx); keepOrder(ctx); drawHalos(ctx); }
+        var dense = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
+        if (any) { drawClusters(ctx); }
+        if (dense) { redrawDense(ctx, false); }
+        if (any || dense) { keepOrder(ctx); drawHalos(ctx); }
         edgeLabels(ctx);
         declutter(ctx);
       });
@@ -1473,6 +1683,16 @@ var militiaMapApp = (function () {
           var c = m.clusterInfo;
           return { id: c.id, lat: c.latlng.lat, lng: c.latlng.lng, count: c.count, parts: c.parts.map(function (p) { return Object.assign({}, p); }) };
         });
+      },
+      // The plain strokes of the dense line layers drawn now: {lines, vertices, level}.
+      denseStats: function () { return Object.assign({}, ctx.denseStats || {}); },
+      // [kept, all] vertices of a layer's shown lines, simplified for a zoom level.
+      lineVertices: function (layerId, level) {
+        var entry = own(ctx.layers, layerId), kept = 0, all = 0;
+        (entry ? entry.shown : []).forEach(function (f) {
+          denseParts(ctx, f).parts.forEach(function (part) { kept += partAtZoom(part, level).length; all += part.xy.length / 2; });
+        });
+        return [kept, all];
       },
       // The zoom from which clusters no longer split (the index's top level; the map itself may have no maximum).
       clusterMaxZoom: function () { return clusterZoomRange(map)[1]; },
