@@ -431,7 +431,7 @@ var militiaMapApp = (function () {
   // Above this many shown points (all point layers together) the points are drawn as clusters of
   // about CLUSTER_RADIUS px (supercluster); circles likewise, in their own index.
   var CLUSTER_MIN = 400;
-  var CLUSTER_RADIUS = 60;
+  var CLUSTER_RADIUS = 40;
   // Above this many distinct labels a layer's labels are left out (they would only collide).
   var MAX_LABELS = 250;
   var ENDED_FADE = 0.3;
@@ -743,9 +743,11 @@ var militiaMapApp = (function () {
   function shortCount(n) { return n >= 10000 ? Math.round(n / 1000) + 'k' : (n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n)); }
 
   // A ring of one segment per layer (its share of the cluster, in its colour) around the count.
-  function clusterIcon(parts, n) {
+  function clusterIcon(parts, n, label) {
     var size = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46)), r = size / 2 - 3.5, around = 2 * Math.PI * r, at = 0;
     var node = el('div', 'mm-cluster-inner');
+    node.setAttribute('role', 'img');
+    node.setAttribute('aria-label', label);
     var ring = svg('svg', { width: size, height: size, viewBox: '0 0 ' + size + ' ' + size, 'aria-hidden': 'true', 'class': 'mm-cluster-ring' });
     ring.appendChild(svg('circle', { cx: size / 2, cy: size / 2, r: r, fill: 'rgba(255,255,255,0.94)', stroke: '#FFFFFF', 'stroke-width': 6 }));
     parts.forEach(function (part) {
@@ -799,8 +801,19 @@ var militiaMapApp = (function () {
   function clusterMarker(ctx, set, cluster, zoom) {
     var map = ctx.map, props = cluster.properties, c = cluster.geometry.coordinates, n = props.point_count;
     var parts = clusterParts(ctx, props), at = L.latLng(c[1], c[0]);
-    var marker = L.marker(at, { icon: clusterIcon(parts, n), keyboard: false, riseOnHover: true, title: n + ' features (' + breakdownText(parts) + '): click to zoom in' });
+    var marker = L.marker(at, { icon: clusterIcon(parts, n, n + ' features (' + breakdownText(parts) + ')'), keyboard: false, riseOnHover: true });
     marker.clusterInfo = { id: props.cluster_id, count: n, parts: parts, latlng: at, zoom: zoom, set: set };
+    // On hover: how many of each layer, one line each, in the layer's colour.
+    marker.bindTooltip(function () {
+      var box = el('div', 'mm-cluster-tip');
+      box.appendChild(el('div', 'mm-cluster-tip-title', n + ' features: click to zoom in'));
+      parts.forEach(function (part) {
+        var line = el('div', 'mm-cluster-layer', part.title + ': ' + part.count);
+        line.style.borderLeftColor = part.colour;
+        box.appendChild(line);
+      });
+      return box;
+    }, { direction: 'top', opacity: 0.95, offset: [0, -10] });
     marker.on('click', function () {
       var to = set.index.getClusterExpansionZoom(props.cluster_id), top = clusterZoomRange(map)[1];
       if (map.getZoom() >= top || to > top) {
@@ -1000,6 +1013,22 @@ var militiaMapApp = (function () {
         var f = denseHit(ctx, e.latlng);
         if (f) { ctx.app.openPopup(f.layerId, f.id); }
       });
+      // Hovering a plain stroke shows its line's tooltip, as a drawn line's would (looked up once per frame).
+      var tip = L.tooltip({ sticky: true, direction: 'top', opacity: 0.95 }), pending = null;
+      ctx.map.on('mousemove', function (e) {
+        if (pending) { pending = e; return; }
+        pending = e;
+        L.Util.requestAnimFrame(function () {
+          var at = pending.latlng, f = denseHit(ctx, at);
+          pending = null;
+          if (!f) { if (ctx.map.hasLayer(tip)) { ctx.map.closeTooltip(tip); } return; }
+          var text = el('span', null, tooltipText(ctx.layers[f.layerId].spec, f.properties));
+          text.dir = 'auto';
+          tip.setContent(text).setLatLng(at);
+          if (!ctx.map.hasLayer(tip)) { ctx.map.openTooltip(tip); }
+        });
+      });
+      ctx.map.on('mouseout movestart', function () { if (ctx.map.hasLayer(tip)) { ctx.map.closeTooltip(tip); } });
     }
     var view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
     ctx.order.forEach(function (id) {
