@@ -1006,7 +1006,8 @@ var militiaMapApp = (function () {
     if (!ctx.denseCanvas) {
       ctx.map.createPane('mm-dense-lines').style.zIndex = '395';
       ctx.map.getPane('mm-dense-lines').style.pointerEvents = 'none';
-      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.5 });
+      // A small margin (10 % of the view each side): 20k dashed strokes cost raster time by the pixel.
+      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.1 });
       ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
       ctx.denseCanvas.addTo(ctx.map);
       ctx.map.on('click', function (e) {
@@ -1030,7 +1031,7 @@ var militiaMapApp = (function () {
       });
       ctx.map.on('mouseout movestart', function () { if (ctx.map.hasLayer(tip)) { ctx.map.closeTooltip(tip); } });
     }
-    var view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
+    var changed = false, view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
       if (!entry.denseOn) { return; }
@@ -1042,12 +1043,17 @@ var militiaMapApp = (function () {
       if (few) { inView.forEach(function (f) { wanted[f.id] = true; }); }
       entry.fewInView = few;
       entry.shown.forEach(function (f) {
+        var was = f.inGroup;
         if (wanted[f.id] || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+        if (was !== f.inGroup) { changed = true; }
         if (restyle) { f.strokeKey = null; }
       });
     });
-    ctx.denseCanvas._redrawBounds = null;
-    ctx.denseCanvas._redraw();
+    // The canvas repainted itself on moveend; again only when the plain strokes changed.
+    if (restyle || changed || !any) {
+      ctx.denseCanvas._redrawBounds = null;
+      ctx.denseCanvas._redraw();
+    }
   }
 
   function applyLayer(ctx, entry) {
@@ -1189,20 +1195,32 @@ var militiaMapApp = (function () {
   }
 
   // Hide a label that would overlap one of higher priority (movements, then sites, then towns).
+  // The boxes are read in two batches (as placed, then flipped), so the page is laid out twice
+  // per call, not once per label.
   function declutter(ctx) {
-    var placed = [], map = ctx.map, labels = [];
+    var placed = [], map = ctx.map, labels = [], zoom = map.getZoom();
     ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
     var candidates = labels.concat(ctx.edgeMarkers || [], ctx.riverMarkers || [], ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
     candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
+    var live = [];
     candidates.forEach(function (m) {
       var node = m.getElement();
-      if (m.minZoom !== undefined && map.getZoom() < m.minZoom) { node.style.display = 'none'; return; }
+      if (m.minZoom !== undefined && zoom < m.minZoom) { node.style.display = 'none'; return; }
       node.style.display = '';
       node.classList.remove('mm-flip');
-      function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
-      var r = (node.firstChild || node).getBoundingClientRect();
-      // A town's name may sit left of its dot instead, before it gives way.
-      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = (node.firstChild || node).getBoundingClientRect(); }
+      live.push(m);
+    });
+    function box(m) { var node = m.getElement(); return (node.firstChild || node).getBoundingClientRect(); }
+    var rects = live.map(box);
+    // A town's name may sit left of its dot instead, before it gives way: its flipped box, read in one batch.
+    var flippable = live.filter(function (m) { return m.flippable; });
+    flippable.forEach(function (m) { m.getElement().classList.add('mm-flip'); });
+    var flipped = flippable.map(box);
+    flippable.forEach(function (m, i) { m.getElement().classList.remove('mm-flip'); m.flippedBox = flipped[i]; });
+    function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
+    live.forEach(function (m, i) {
+      var node = m.getElement(), r = rects[i];
+      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = m.flippedBox; }
       if (clashes(r)) { node.classList.remove('mm-flip'); node.style.display = 'none'; } else { placed.push(r); }
     });
   }
