@@ -130,6 +130,14 @@ def test_one_symbol_per_spot_for_all_layers_and_counts_match(view: OfflinePage, 
     )
     assert sorted((layer, n) for layer, n, _ in segments) == sorted((p["layerId"], p["count"]) for c in clusters for p in c["parts"])
     assert all(colour.startswith("#") for _, _, colour in segments)
+    # The count is readable: nothing of the ring is drawn over it (counts under a panel are left out).
+    on_top = view.page.evaluate(
+        "() => [...document.querySelectorAll('.mm-cluster-count')].map((n) => { const r = n.getBoundingClientRect();"
+        " const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+        " return hit && hit.closest('.mm-cluster') === n.closest('.mm-cluster') ? n.contains(hit) : null; }).filter((v) => v !== null)"
+    )
+    assert len(on_top) >= 5
+    assert all(on_top), f"{on_top.count(False)} cluster counts are covered by their ring"
     # Hovering a cluster shows its breakdown by layer, each line with that layer's count.
     mixed = next(i for i, c in enumerate(clusters) if len(c["parts"]) == 2)
     view.page.evaluate(f"() => window.militiaMap.map.setView([{clusters[mixed]['lat']}, {clusters[mixed]['lng']}], {zoom}, {{animate: false}})")
