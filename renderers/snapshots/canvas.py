@@ -64,12 +64,13 @@ def lean_pdf_fonts() -> Iterator[None]:
 
 
 _ORIGINAL_TEXT_PATH = TextToPath.get_text_path
-_TEXT_PATHS: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+_TEXT_PATHS: dict[tuple[Any, ...], Any] = {}
 
 
 def _shared_text_path(self: TextToPath, prop: Any, s: str, ismath: Any = False, *, features: Any = None, language: Any = None) -> tuple[list[Any], list[Any]]:  # noqa: ANN401 - matplotlib's signature
     """Return ``TextToPath.get_text_path``'s outlines of ``s`` in ``prop``, computed once per font, text and shaping options."""
-    key = (prop.copy(), s, ismath, tuple(features) if features is not None else None, language)
+    shaping = (tuple(features) if features is not None else None, tuple(map(tuple, language)) if isinstance(language, list) else language)
+    key = (prop.copy(), s, ismath, *shaping)
     found = _TEXT_PATHS.get(key)
     if found is None:
         found = _TEXT_PATHS[key] = _ORIGINAL_TEXT_PATH(self, prop, s, ismath, features=features, language=language)
@@ -80,7 +81,7 @@ def _shared_text_path(self: TextToPath, prop: Any, s: str, ismath: Any = False, 
 @contextmanager
 def shared_text_paths() -> Iterator[None]:
     """Within the block, text outlines (path-effect halos) are computed once per font and text (see the module docstring)."""
-    TextToPath.get_text_path = _shared_text_path  # type: ignore[method-assign]
+    TextToPath.get_text_path = _shared_text_path  # type: ignore[method-assign, assignment]
     try:
         yield
     finally:

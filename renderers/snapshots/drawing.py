@@ -81,11 +81,11 @@ def _framed_already(ax: Axes) -> Iterator[None]:
     segment by segment (a ring has about a hundred vertices). A snapshot's map has its
     extent set before any mark is drawn and never autoscales, so nothing reads those limits.
     """
-    ax._update_patch_limits = lambda patch: None  # type: ignore[method-assign]  # noqa: SLF001, ARG005
+    ax._update_patch_limits = lambda patch: None  # type: ignore[attr-defined]  # noqa: SLF001, ARG005
     try:
         yield
     finally:
-        del ax._update_patch_limits  # noqa: SLF001 - the class's method again
+        del ax._update_patch_limits  # type: ignore[attr-defined]  # noqa: SLF001 - the class's method again
 
 
 def _draw_rings(ax: Axes, layer: Layer, frame: shapely.Polygon, seen: set[tuple[str, str]], scale: float) -> None:

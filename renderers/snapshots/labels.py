@@ -70,13 +70,13 @@ def offset_boxes(text: Annotation, renderer: RendererBase, offsets: tuple[tuple[
     ``Text._get_layout`` aligns it, then translated to the anchor's display position. A label
     whose point lies outside the axes gets the unit box at every offset, as matplotlib gives it.
     """
-    if not text.get_visible() or not text._check_xy(renderer):  # noqa: SLF001 - the clip test get_window_extent makes
+    if not text.get_visible() or not text._check_xy(renderer):  # type: ignore[attr-defined]  # noqa: SLF001 - the clip test get_window_extent makes
         return [Bbox.unit() for _ in offsets]
     text.update_positions(renderer)  # the offset transform: the annotated point in display space, points scaled to pixels
     anchor = text.get_transform()
     va = text.get_verticalalignment()
     text.set_verticalalignment("bottom")
-    box = text._get_layout(renderer)[0]  # noqa: SLF001 - left/bottom aligned: exactly (0, 0, w, h)
+    box = text._get_layout(renderer)[0]  # type: ignore[attr-defined]  # noqa: SLF001 - left/bottom aligned: exactly (0, 0, w, h)
     text.set_verticalalignment(va)
     w, h = box.x1, box.y1
     ymin = -h  # the layout's lowest y below the first line's top (exact: h = 0 - ymin)

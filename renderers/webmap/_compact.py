@@ -422,11 +422,8 @@ class CompactPayload:
     level: int = GZIP_LEVEL
 
     def _frames(self) -> Iterator[bytes]:
-        for value in (self.header, None):
-            if value is None:
-                yield from _json_list_frame(self.strings)
-            else:
-                yield from _frame(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"))
+        yield from _pieces_frame(list(json_pieces(self.header)))
+        yield from _json_list_frame(self.strings)
         yield (4 * sum(int(a.size) for a in self.buffers)).to_bytes(4, "little")
         for array in self.buffers:
             yield array.tobytes()
@@ -464,11 +461,50 @@ class CompactPayload:
         return "".join(self.base64_chunks())
 
 
-def _frame(data: bytes) -> Iterator[bytes]:
-    """Yield one frame: its padded length, its bytes and the space padding to a multiple of 4."""
-    pad = -len(data) % 4
-    yield (len(data) + pad).to_bytes(4, "little")
-    yield data
+def _dumps(value: Any) -> str:  # noqa: ANN401 - a JSON value
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def json_pieces(value: Any, batch: int = 20_000) -> Iterator[bytes]:  # noqa: ANN401 - a JSON value
+    """Yield the UTF-8 of ``json.dumps(value)`` (compact separators, no NaN) in pieces.
+
+    Dicts (with text keys) and lists holding a dict or a list longer than ``batch`` are written
+    item by item, other lists longer than ``batch`` in batches of items. The joined pieces are
+    byte-identical to the one-string text, but no text longer than one batch is ever built, so a
+    million-feature header needs neither the whole document nor the encoder's list of its millions
+    of small parts in memory at once.
+    """
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        yield b"{"
+        for i, (key, item) in enumerate(value.items()):
+            yield (b"," if i else b"") + _dumps(key).encode("utf-8") + b":"
+            yield from json_pieces(item, batch)
+        yield b"}"
+        return
+    if isinstance(value, list):
+        if any(isinstance(item, dict) or (isinstance(item, list) and len(item) > batch) for item in value):
+            yield b"["
+            for i, item in enumerate(value):
+                if i:
+                    yield b","
+                yield from json_pieces(item, batch)
+            yield b"]"
+            return
+        if len(value) > batch:
+            yield b"["
+            for start in range(0, len(value), batch):
+                yield (b"," if start else b"") + _dumps(value[start : start + batch])[1:-1].encode("utf-8")
+            yield b"]"
+            return
+    yield _dumps(value).encode("utf-8")
+
+
+def _pieces_frame(pieces: list[bytes]) -> Iterator[bytes]:
+    """Yield one frame from its pieces: their padded total length, the pieces, the space padding to a multiple of 4."""
+    size = sum(len(p) for p in pieces)
+    pad = -size % 4
+    yield (size + pad).to_bytes(4, "little")
+    yield from pieces
     yield b" " * pad
 
 

@@ -48,6 +48,17 @@ def check_colour(colour: str, where: str) -> str:
     return colour
 
 
+def _same_json(value: Any) -> Any:  # noqa: ANN401 - a JSON value
+    """Return a hashable key equal for two values exactly when their JSON texts (keys sorted) are equal; cheaper than writing the text."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, dict):
+        return ("{", tuple(sorted((k, _same_json(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("[", tuple(_same_json(v) for v in value))
+    return (type(value).__name__, repr(value))
+
+
 class EvidenceTable:
     """Evidence entries stored once for the page; features refer to them by index.
 
@@ -57,7 +68,7 @@ class EvidenceTable:
 
     def __init__(self) -> None:
         self.entries: list[dict[str, Any]] = []
-        self._index: dict[str, int] = {}
+        self._index: dict[Any, int] = {}
         self._by_raw: dict[str, list[int]] = {}
 
     def add(self, raw: Any, feature_id: str) -> list[int]:  # noqa: ANN401 - JSON text or a list
@@ -76,11 +87,11 @@ class EvidenceTable:
             item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
             for key in UNREAD_EVIDENCE:
                 item.pop(key, None)
-            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
-            if text not in self._index:
-                self._index[text] = len(self.entries)
+            key = _same_json(item)
+            if key not in self._index:
+                self._index[key] = len(self.entries)
                 self.entries.append(item)
-            indices.append(self._index[text])
+            indices.append(self._index[key])
         self._by_raw[key] = indices
         return indices
 

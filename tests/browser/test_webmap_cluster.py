@@ -130,6 +130,24 @@ def test_one_symbol_per_spot_for_all_layers_and_counts_match(view: OfflinePage, 
     )
     assert sorted((layer, n) for layer, n, _ in segments) == sorted((p["layerId"], p["count"]) for c in clusters for p in c["parts"])
     assert all(colour.startswith("#") for _, _, colour in segments)
+    # The count is readable: nothing of the ring is drawn over it (counts under a panel are left out).
+    on_top = view.page.evaluate(
+        "() => [...document.querySelectorAll('.mm-cluster-count')].map((n) => { const r = n.getBoundingClientRect();"
+        " const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+        " return hit && hit.closest('.mm-cluster') === n.closest('.mm-cluster') ? n.contains(hit) : null; }).filter((v) => v !== null)"
+    )
+    assert len(on_top) >= 5
+    assert all(on_top), f"{on_top.count(False)} cluster counts are covered by their ring"
+    # Hovering a cluster shows its breakdown by layer, each line with that layer's count.
+    mixed = next(i for i, c in enumerate(clusters) if len(c["parts"]) == 2)
+    view.page.evaluate(f"() => window.militiaMap.map.setView([{clusters[mixed]['lat']}, {clusters[mixed]['lng']}], {zoom}, {{animate: false}})")
+    view.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    box = view.page.evaluate("() => { const r = window.militiaMap.map.getContainer().getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] }")
+    view.page.mouse.move(box[0], box[1])
+    view.page.wait_for_selector(".leaflet-tooltip .mm-cluster-tip")
+    lines = view.page.eval_on_selector_all(".leaflet-tooltip .mm-cluster-layer", "(ns) => ns.map((n) => n.textContent)")
+    want = [f"{p['title']}: {p['count']}" for p in clusters[mixed]["parts"]]
+    assert lines == want
 
 
 def test_filters_change_the_counts(view: OfflinePage, cluster_layers: list[Layer]) -> None:

@@ -32,6 +32,12 @@ PAINTED = """
   return n;
 }
 """
+SCREEN = """
+([lat, lon]) => {
+  const m = window.militiaMap.map, p = m.latLngToContainerPoint([lat, lon]), r = m.getContainer().getBoundingClientRect();
+  return [r.x + p.x, r.y + p.y];
+}
+"""
 REDRAWN = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
@@ -86,6 +92,10 @@ def test_few_lines_in_view_are_drawn_as_usual_and_a_click_opens_a_popup(view: Of
     view.page.evaluate(f"() => {m}.map.setView([{lat}, {lon}], 7, {{animate: false}})")
     view.page.evaluate(REDRAWN)
     assert view.page.evaluate(f"() => {m}.layers.movements.fewInView") is False
+    point = view.page.evaluate(SCREEN, [lat, lon])
+    view.page.mouse.move(point[0], point[1])
+    view.page.wait_for_selector(".leaflet-tooltip")
+    assert view.page.text_content(".leaflet-tooltip")
     view.page.evaluate(f"() => {m}.map.fire('click', {{latlng: L.latLng({lat}, {lon})}})")
     view.page.wait_for_selector(".leaflet-popup .mm-popup .mm-id")
     assert view.page.text_content(".leaflet-popup .mm-id").startswith("id: syn-movements-")

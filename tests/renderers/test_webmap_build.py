@@ -18,7 +18,7 @@ from layers.style import ACTOR_GROUPS, DIRECTION_STYLES, STATUS_STYLES
 from renderers import RENDERERS
 from renderers.webmap import build_webmap, render_page, render_webmap
 from renderers.webmap._ids import set_deterministic_ids
-from renderers.webmap._payload import _DROPPED, GROUP_ORDER, UNREAD, check_colour
+from renderers.webmap._payload import _DROPPED, GROUP_ORDER, UNREAD, EvidenceTable, check_colour
 from renderers.webmap.build import build_date
 from tests.webmap_data import DATA_BLOCK
 from tests.webmap_data import page_data as decode_page
@@ -203,3 +203,14 @@ def test_deterministic_ids_number_every_element(layers: list[Layer], dataset: Da
 def test_colours_must_be_hex(colour: str) -> None:
     with pytest.raises(ValueError, match="colour must be '#RRGGBB'"):
         check_colour(colour, "test")
+
+
+def test_evidence_table_merges_exactly_the_entries_with_the_same_json() -> None:
+    """Entries equal as JSON (keys in any order) are stored once; 1, 1.0 and True, or "1" and 1, stay apart."""
+    table = EvidenceTable()
+    a = table.add(json.dumps([{"quote": "q", "locator": "p 1", "cited_works": [{"page": 1}]}]), "f1")
+    b = table.add([{"cited_works": [{"page": 1}], "locator": "p 1", "quote": "q"}], "f2")
+    others = [table.add([{"quote": "q", "locator": "p 1", "cited_works": [{"page": page}]}], f"g{i}") for i, page in enumerate([1.0, True, "1", None])]
+    assert a == b == [0]
+    assert [o[0] for o in others] == [1, 2, 3, 4]
+    assert len(table.entries) == 5

@@ -20,7 +20,7 @@ import shapely
 
 from dataset.model import Dataset
 from layers import Layer
-from renderers.webmap._compact import SCALE, morton
+from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
 from tests.webmap_data import decode_block
 
@@ -205,3 +205,20 @@ def test_integers_beyond_32_bits_and_mixed_types_round_trip(layers: list[Layer],
         assert [p["big"] for p in props] == [1, 2**40, -(2**40)]
         assert [type(p["mixed"]) for p in props] in ([int, float, bool], [int, int, bool])  # JSON has one number type
         assert props[2]["mixed"] is True
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 50])
+def test_header_pieces_join_to_the_one_string_json(batch: int) -> None:
+    """The header is written in pieces (lists in batches, dicts item by item) that join to exactly json.dumps' text."""
+    value = {
+        "v": 3, "t": "é<\u2028", "n": None, "f": [1.5, -0.0, True, False],
+        "big": [[i, str(i)] for i in range(7)], "nest": [{"a": list(range(9)), "b": {}}, [[1] * 5], [], {"c": [{"d": "e"}]}],
+        "odd": {1: "a non-text key: the dict goes whole"},
+    }  # fmt: skip
+    want = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    pieces = list(json_pieces(value, batch))
+    assert b"".join(pieces) == want
+    if batch < 7:
+        assert max(len(p) for p in pieces) < len(want) // 2, "a long list should not be written as one piece"
+    with pytest.raises(ValueError, match="JSON compliant"):
+        list(json_pieces({"x": [float("nan")]}, batch))

@@ -431,7 +431,7 @@ var militiaMapApp = (function () {
   // Above this many shown points (all point layers together) the points are drawn as clusters of
   // about CLUSTER_RADIUS px (supercluster); circles likewise, in their own index.
   var CLUSTER_MIN = 400;
-  var CLUSTER_RADIUS = 60;
+  var CLUSTER_RADIUS = 40;
   // Above this many distinct labels a layer's labels are left out (they would only collide).
   var MAX_LABELS = 250;
   var ENDED_FADE = 0.3;
@@ -743,9 +743,11 @@ var militiaMapApp = (function () {
   function shortCount(n) { return n >= 10000 ? Math.round(n / 1000) + 'k' : (n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n)); }
 
   // A ring of one segment per layer (its share of the cluster, in its colour) around the count.
-  function clusterIcon(parts, n) {
+  function clusterIcon(parts, n, label) {
     var size = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46)), r = size / 2 - 3.5, around = 2 * Math.PI * r, at = 0;
     var node = el('div', 'mm-cluster-inner');
+    node.setAttribute('role', 'img');
+    node.setAttribute('aria-label', label);
     var ring = svg('svg', { width: size, height: size, viewBox: '0 0 ' + size + ' ' + size, 'aria-hidden': 'true', 'class': 'mm-cluster-ring' });
     ring.appendChild(svg('circle', { cx: size / 2, cy: size / 2, r: r, fill: 'rgba(255,255,255,0.94)', stroke: '#FFFFFF', 'stroke-width': 6 }));
     parts.forEach(function (part) {
@@ -799,8 +801,19 @@ var militiaMapApp = (function () {
   function clusterMarker(ctx, set, cluster, zoom) {
     var map = ctx.map, props = cluster.properties, c = cluster.geometry.coordinates, n = props.point_count;
     var parts = clusterParts(ctx, props), at = L.latLng(c[1], c[0]);
-    var marker = L.marker(at, { icon: clusterIcon(parts, n), keyboard: false, riseOnHover: true, title: n + ' features (' + breakdownText(parts) + '): click to zoom in' });
+    var marker = L.marker(at, { icon: clusterIcon(parts, n, n + ' features (' + breakdownText(parts) + ')'), keyboard: false, riseOnHover: true });
     marker.clusterInfo = { id: props.cluster_id, count: n, parts: parts, latlng: at, zoom: zoom, set: set };
+    // On hover: how many of each layer, one line each, in the layer's colour.
+    marker.bindTooltip(function () {
+      var box = el('div', 'mm-cluster-tip');
+      box.appendChild(el('div', 'mm-cluster-tip-title', n + ' features: click to zoom in'));
+      parts.forEach(function (part) {
+        var line = el('div', 'mm-cluster-layer', part.title + ': ' + part.count);
+        line.style.borderLeftColor = part.colour;
+        box.appendChild(line);
+      });
+      return box;
+    }, { direction: 'top', opacity: 0.95, offset: [0, -10] });
     marker.on('click', function () {
       var to = set.index.getClusterExpansionZoom(props.cluster_id), top = clusterZoomRange(map)[1];
       if (map.getZoom() >= top || to > top) {
@@ -993,15 +1006,32 @@ var militiaMapApp = (function () {
     if (!ctx.denseCanvas) {
       ctx.map.createPane('mm-dense-lines').style.zIndex = '395';
       ctx.map.getPane('mm-dense-lines').style.pointerEvents = 'none';
-      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.5 });
+      // A small margin (10 % of the view each side): 20k dashed strokes cost raster time by the pixel.
+      ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.1 });
       ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
       ctx.denseCanvas.addTo(ctx.map);
       ctx.map.on('click', function (e) {
         var f = denseHit(ctx, e.latlng);
         if (f) { ctx.app.openPopup(f.layerId, f.id); }
       });
+      // Hovering a plain stroke shows its line's tooltip, as a drawn line's would (looked up once per frame).
+      var tip = L.tooltip({ sticky: true, direction: 'top', opacity: 0.95 }), pending = null;
+      ctx.map.on('mousemove', function (e) {
+        if (pending) { pending = e; return; }
+        pending = e;
+        L.Util.requestAnimFrame(function () {
+          var at = pending.latlng, f = denseHit(ctx, at);
+          pending = null;
+          if (!f) { if (ctx.map.hasLayer(tip)) { ctx.map.closeTooltip(tip); } return; }
+          var text = el('span', null, tooltipText(ctx.layers[f.layerId].spec, f.properties));
+          text.dir = 'auto';
+          tip.setContent(text).setLatLng(at);
+          if (!ctx.map.hasLayer(tip)) { ctx.map.openTooltip(tip); }
+        });
+      });
+      ctx.map.on('mouseout movestart', function () { if (ctx.map.hasLayer(tip)) { ctx.map.closeTooltip(tip); } });
     }
-    var view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
+    var changed = false, view = ctx.map.getBounds(), sw = ctx.map.project(view.getSouthWest(), 0), ne = ctx.map.project(view.getNorthEast(), 0);
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
       if (!entry.denseOn) { return; }
@@ -1013,12 +1043,17 @@ var militiaMapApp = (function () {
       if (few) { inView.forEach(function (f) { wanted[f.id] = true; }); }
       entry.fewInView = few;
       entry.shown.forEach(function (f) {
+        var was = f.inGroup;
         if (wanted[f.id] || ctx.pinned === f) { addFeature(entry, f); } else { removeFeature(entry, f); }
+        if (was !== f.inGroup) { changed = true; }
         if (restyle) { f.strokeKey = null; }
       });
     });
-    ctx.denseCanvas._redrawBounds = null;
-    ctx.denseCanvas._redraw();
+    // The canvas repainted itself on moveend; again only when the plain strokes changed.
+    if (restyle || changed || !any) {
+      ctx.denseCanvas._redrawBounds = null;
+      ctx.denseCanvas._redraw();
+    }
   }
 
   function applyLayer(ctx, entry) {
@@ -1160,20 +1195,32 @@ var militiaMapApp = (function () {
   }
 
   // Hide a label that would overlap one of higher priority (movements, then sites, then towns).
+  // The boxes are read in two batches (as placed, then flipped), so the page is laid out twice
+  // per call, not once per label.
   function declutter(ctx) {
-    var placed = [], map = ctx.map, labels = [];
+    var placed = [], map = ctx.map, labels = [], zoom = map.getZoom();
     ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
     var candidates = labels.concat(ctx.edgeMarkers || [], ctx.riverMarkers || [], ctx.townMarkers, ctx.countryMarkers).filter(function (m) { return map.hasLayer(m) && m.getElement(); });
     candidates.sort(function (a, b) { return (b.labelPriority || 0) - (a.labelPriority || 0); });
+    var live = [];
     candidates.forEach(function (m) {
       var node = m.getElement();
-      if (m.minZoom !== undefined && map.getZoom() < m.minZoom) { node.style.display = 'none'; return; }
+      if (m.minZoom !== undefined && zoom < m.minZoom) { node.style.display = 'none'; return; }
       node.style.display = '';
       node.classList.remove('mm-flip');
-      function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
-      var r = (node.firstChild || node).getBoundingClientRect();
-      // A town's name may sit left of its dot instead, before it gives way.
-      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = (node.firstChild || node).getBoundingClientRect(); }
+      live.push(m);
+    });
+    function box(m) { var node = m.getElement(); return (node.firstChild || node).getBoundingClientRect(); }
+    var rects = live.map(box);
+    // A town's name may sit left of its dot instead, before it gives way: its flipped box, read in one batch.
+    var flippable = live.filter(function (m) { return m.flippable; });
+    flippable.forEach(function (m) { m.getElement().classList.add('mm-flip'); });
+    var flipped = flippable.map(box);
+    flippable.forEach(function (m, i) { m.getElement().classList.remove('mm-flip'); m.flippedBox = flipped[i]; });
+    function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
+    live.forEach(function (m, i) {
+      var node = m.getElement(), r = rects[i];
+      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = m.flippedBox; }
       if (clashes(r)) { node.classList.remove('mm-flip'); node.style.display = 'none'; } else { placed.push(r); }
     });
   }
