@@ -372,6 +372,10 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
             codes, uniques = pd.factorize(np.array(values, dtype=object))
             _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), list(uniques), table, absent=True), buffers)
             continue
+        if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
+            codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
+            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), [[u] for u in uniques], table, absent=True), buffers)
+            continue
         seen: dict[str, int] = {}
         distinct: list[Any] = []
         codes = np.empty(len(records), dtype=np.int64)
