@@ -141,4 +141,8 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
     data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
+    if "export_rows" in header:
+        columns = header["rest"]["export"]["columns"]
+        records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings)
+        data["export"] = {**header["rest"]["export"], "rows": [[record[c] for c in columns] for record in records]}
     return data

@@ -12,7 +12,9 @@ each a little-endian ``uint32`` byte length then the bytes (JSON frames padded w
 multiple of 4 bytes, so the binary frame starts 4-byte aligned):
 
 1. the header, JSON: ``{"v": 3, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
-   ``rest`` holds the page data other than ``layers`` and ``evidence``;
+   ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
+   ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
+   ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
 2. the string table, a JSON list of strings; every ``"s"`` code is an index into it;
 3. the buffers: little-endian ``int32`` values; a buffer is ``[offset, length]`` in int32 units.
 
@@ -370,6 +372,10 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
             codes, uniques = pd.factorize(np.array(values, dtype=object))
             _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), list(uniques), table, absent=True), buffers)
             continue
+        if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
+            codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
+            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), [[u] for u in uniques], table, absent=True), buffers)
+            continue
         seen: dict[str, int] = {}
         distinct: list[Any] = []
         codes = np.empty(len(records), dtype=np.int64)
@@ -534,4 +540,12 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     encoded = [encode_layer(layer, evidence, table, buffers) for layer in layers]
     entries = _records_table(evidence.entries, table, buffers)
     header = {"v": VERSION, "rest": rest, "evidence": entries, "layers": encoded}
+    export = rest.get("export")
+    if isinstance(export, dict) and export.get("rows"):
+        # The download's rows by column, their cells codes into the one string table (most are the
+        # features' own ids, names and dates): the decoder puts them back as rows of cells.
+        columns = export["columns"]
+        records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
+        header["rest"] = {**rest, "export": {**export, "rows": []}}
+        header["export_rows"] = _records_table(records, table, buffers)
     return CompactPayload(header, table.strings, buffers.arrays, level)

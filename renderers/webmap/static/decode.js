@@ -129,6 +129,12 @@ var militiaMapDecode = (function () {
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
     data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
+    if (header.export_rows) {  // the download's rows, stored by column: back to lists of cells in the columns' order
+      var cols = header.rest.export.columns;
+      data.export = Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings).map(function (r) {
+        return cols.map(function (c) { return r[c]; });
+      }) });
+    }
     return data;
   }
 
