@@ -109,8 +109,9 @@ def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, 
         zoom_start=DEFAULT_ZOOM,
         tiles=None,
         control_scale=True,
-        min_zoom=4,
-        max_zoom=13,
+        # L.map options, camelCase: folium gives min_zoom/max_zoom only to a tile layer, and there is none.
+        minZoom=4,
+        maxZoom=13,
         zoom_snap=ZOOM_SNAP,
     )
     figure.add_child(fmap)

@@ -1210,7 +1210,9 @@ var militiaMapApp = (function () {
       node.classList.remove('mm-flip');
       live.push(m);
     });
-    function box(m) { var node = m.getElement(); return (node.firstChild || node).getBoundingClientRect(); }
+    function inner(m) { var node = m.getElement(); return node.firstChild || node; }
+    function box(m) { return inner(m).getBoundingClientRect(); }
+    live.forEach(function (m) { var t = inner(m); if (t.style.position) { t.style.position = ''; t.style.left = ''; t.style.top = ''; } });
     var rects = live.map(box);
     // A town's name may sit left of its dot instead, before it gives way: its flipped box, read in one batch.
     var flippable = live.filter(function (m) { return m.flippable; });
@@ -1218,11 +1220,44 @@ var militiaMapApp = (function () {
     var flipped = flippable.map(box);
     flippable.forEach(function (m, i) { m.getElement().classList.remove('mm-flip'); m.flippedBox = flipped[i]; });
     function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
+    // Every label shown lies wholly inside the map: one that sticks out past an edge is flipped
+    // (a town, whose name stays by its dot) or moved inward; one that fits nowhere is hidden.
+    var edge = map.getContainer().getBoundingClientRect(), bounds = [edge.left + LABEL_INSET, edge.top + LABEL_INSET, edge.right - LABEL_INSET, edge.bottom - LABEL_INSET];
+    var size = map.getSize();
     live.forEach(function (m, i) {
-      var node = m.getElement(), r = rects[i];
-      if (clashes(r) && m.flippable) { node.classList.add('mm-flip'); r = m.flippedBox; }
-      if (clashes(r)) { node.classList.remove('mm-flip'); node.style.display = 'none'; } else { placed.push(r); }
+      var node = m.getElement(), r = rects[i], flip = false, at = map.latLngToContainerPoint(m.getLatLng());
+      if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) { node.style.display = 'none'; return; }  // its place is off screen
+      if (m.flippable && (clashes(r) || !within(r, bounds)) && within(m.flippedBox, bounds)) { flip = true; r = m.flippedBox; }
+      // Where it may go: as placed (moved inward); else, if it was at an edge, (a movement's) below its
+      // arrowhead or (a site's) left of its mark. Inside the map a label that clashes still gives way.
+      var h = r.bottom - r.top, w = r.right - r.left, moves = [[0, 0]], shift = null, edgeOn = !within(r, bounds);
+      if (edgeOn && node.classList.contains('mm-label-line')) { moves.push([0, 1.6 * h]); }
+      if (edgeOn && node.classList.contains('mm-label-point')) { moves.push([-(w + 16), 0]); }
+      moves.some(function (move) {
+        var q = { left: r.left + move[0], right: r.right + move[0], top: r.top + move[1], bottom: r.bottom + move[1] }, d = inward(q, bounds);
+        if (!d || (m.flippable && (d[0] || d[1]))) { return false; }  // a town's name stays by its dot
+        q = { left: q.left + d[0], right: q.right + d[0], top: q.top + d[1], bottom: q.bottom + d[1] };
+        if (clashes(q)) { return false; }
+        shift = [move[0] + d[0], move[1] + d[1]];
+        r = q;
+        return true;
+      });
+      if (!shift) { node.style.display = 'none'; return; }
+      if (flip) { node.classList.add('mm-flip'); }
+      if (shift[0] || shift[1]) { var t = inner(m); t.style.position = 'relative'; t.style.left = shift[0] + 'px'; t.style.top = shift[1] + 'px'; }
+      placed.push(r);
     });
+  }
+
+  // Labels keep this far (px) inside the map's edges.
+  var LABEL_INSET = 2;
+  function within(r, b) { return r.left >= b[0] && r.top >= b[1] && r.right <= b[2] && r.bottom <= b[3]; }
+  // The move [dx, dy] that brings the box r inside b ([0, 0] when it is inside), or null when it is too big.
+  function inward(r, b) {
+    if (r.right - r.left > b[2] - b[0] || r.bottom - r.top > b[3] - b[1]) { return null; }
+    var dx = r.left < b[0] ? b[0] - r.left : (r.right > b[2] ? b[2] - r.right : 0);
+    var dy = r.top < b[1] ? b[1] - r.top : (r.bottom > b[3] ? b[3] - r.bottom : 0);
+    return [dx, dy];
   }
 
   // Canvas draws in the order layers were added: put the shown groups back in drawing order.
