@@ -37,6 +37,11 @@ STATE = """
     clusters: m.clusters(), alone: alone, symbols: document.querySelectorAll('.leaflet-marker-pane .mm-cluster').length };
 }
 """ % list(POINT_LAYERS)  # noqa: UP031 - a JS literal, not text from data
+# Per cluster symbol: [layer, count, [[colour, count], ...]] for each segment of its ring.
+SEGMENTS = """
+() => [...document.querySelectorAll('.leaflet-marker-pane .mm-cluster')].map((m) => [...m.querySelectorAll('.mm-cluster-seg')].map((s) =>
+  [s.dataset.layer, +s.dataset.count, [...s.querySelectorAll('.mm-cluster-arc')].map((a) => [a.getAttribute('stroke'), +a.dataset.count])]))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +81,8 @@ def _points(cluster_layers: list[Layer]) -> dict[str, dict[str, Any]]:
     for layer in cluster_layers:
         if layer.name in POINT_LAYERS:
             for row in layer.gdf.itertuples():
-                out[str(row.id)] = {"layer": layer.name, "lon": row.geometry.x, "lat": row.geometry.y, "status": row.status}
+                colour = layer.style.colour(getattr(row, layer.style.category_field, "")) if layer.style.category_field else layer.style.colour("")
+                out[str(row.id)] = {"layer": layer.name, "lon": row.geometry.x, "lat": row.geometry.y, "status": row.status, "colour": colour}
     return out
 
 
@@ -124,12 +130,16 @@ def test_one_symbol_per_spot_for_all_layers_and_counts_match(view: OfflinePage, 
     spots = [px(c) for c in clusters]
     closest = min(math.dist(a, b) for i, a in enumerate(spots) for b in spots[i + 1 :])
     assert closest > 20, f"two cluster symbols {closest:.1f} px apart"
-    # The ring shows each layer's share: one segment per layer, its count and its colour from the specs.
-    segments = view.page.evaluate(
-        "() => [...document.querySelectorAll('.mm-cluster-seg')].map((s) => [s.dataset.layer, +s.dataset.count, s.getAttribute('stroke')])"
-    )
-    assert sorted((layer, n) for layer, n, _ in segments) == sorted((p["layerId"], p["count"]) for c in clusters for p in c["parts"])
-    assert all(colour.startswith("#") for _, _, colour in segments)
+    # The ring shows each layer's share: one segment per layer with its count, split into arcs by the
+    # colours its members carry (never one colour for a mixed layer), each a colour of the layer's spec.
+    segments = view.page.evaluate(SEGMENTS)
+    assert sorted((layer, n) for symbol in segments for layer, n, _ in symbol) == sorted((p["layerId"], p["count"]) for c in clusters for p in c["parts"])
+    spec_colours = {p["colour"] for p in points.values()}
+    for symbol in segments:
+        for _, n, arcs in symbol:
+            assert sum(count for _, count in arcs) == n
+            assert {colour for colour, _ in arcs} <= spec_colours
+    assert any(len(arcs) > 1 for symbol in segments for _, _, arcs in symbol), "no mixed segment: the arcs are not drawn"
     # The count is readable: nothing of the ring is drawn over it (counts under a panel are left out).
     on_top = view.page.evaluate(
         "() => [...document.querySelectorAll('.mm-cluster-count')].map((n) => { const r = n.getBoundingClientRect();"
@@ -163,7 +173,7 @@ def test_filters_change_the_counts(view: OfflinePage, cluster_layers: list[Layer
     assert all(p["layerId"] == "presence" for c in only["clusters"] for p in c["parts"])
 
 
-def test_click_zooms_in_and_at_max_zoom_the_popup_lists_members_by_layer(view: OfflinePage) -> None:
+def test_click_zooms_in_and_at_max_zoom_the_popup_lists_members_by_layer(view: OfflinePage, cluster_layers: list[Layer]) -> None:
     state = view.page.evaluate(STATE)
     zoom = state["zoom"]
     view.page.locator(".leaflet-marker-pane .mm-cluster").first.click()
@@ -174,6 +184,11 @@ def test_click_zooms_in_and_at_max_zoom_the_popup_lists_members_by_layer(view: O
     view.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the redraw after moveend
     spot = next(c for c in view.page.evaluate(STATE)["clusters"] if c["count"] == 40)
     assert {p["layerId"]: p["count"] for p in spot["parts"]} == {"presence": 20, "strikes": 20}
+    # Its ring's arcs hold exactly the colours of its 40 claims, counted here from the layers' specs.
+    at_spot = [p for p in _points(cluster_layers).values() if (p["lon"], p["lat"]) == SPOT]
+    want = {layer: Counter(p["colour"] for p in at_spot if p["layer"] == layer) for layer in POINT_LAYERS}
+    symbol = next(s for s in view.page.evaluate(SEGMENTS) if sum(n for _, n, _ in s) == 40)
+    assert {layer: Counter(dict(arcs)) for layer, _, arcs in symbol} == want
     view.page.locator(".leaflet-marker-pane .mm-cluster").first.click()
     view.page.wait_for_selector(".mm-cluster-list")
     heads = view.page.eval_on_selector_all(".mm-cluster-list .mm-cluster-layer", "(ns) => ns.map((n) => [n.dataset.layer, n.textContent])")

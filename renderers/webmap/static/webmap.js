@@ -723,26 +723,32 @@ var militiaMapApp = (function () {
     });
   }
 
-  // A cluster's counts per layer, in the layers' drawing order: [{layerId, title, count, colour}].
-  // The colour is the layer's fixed colour, else the colour most of its members in the cluster carry.
+  // A cluster's counts per layer, in the layers' drawing order: [{layerId, title, count, colours, colour}].
+  // `colours` are the counts of each colour its members carry in that layer ([{colour, count}], most
+  // first), so the ring shows the mix; `colour` is that colour when there is only one, else MIXED
+  // (not a legend colour: a mixed layer is never shown in the colour of its largest share alone).
+  var MIXED = '#BBBBBB';
   function clusterParts(ctx, props) {
     var byLayer = {};
     Object.keys(props).forEach(function (k) {
       var info = k.charAt(0) === 'k' ? ctx.clusterKeys.list[+k.slice(1)] : null;
       if (!info) { return; }
-      var part = byLayer[info.layerId] = byLayer[info.layerId] || { layerId: info.layerId, count: 0, best: 0, colour: GREY };
+      var part = byLayer[info.layerId] = byLayer[info.layerId] || { count: 0, colours: {} };
       part.count += props[k];
-      if (props[k] > part.best) { part.best = props[k]; part.colour = info.colour; }
+      part.colours[info.colour] = (part.colours[info.colour] || 0) + props[k];
     });
     return ctx.order.filter(function (id) { return byLayer[id]; }).map(function (id) {
       var spec = ctx.layers[id].spec, part = byLayer[id];
-      return { layerId: id, title: spec.title, count: part.count, colour: spec.fixed_colour || part.colour };
+      var colours = Object.keys(part.colours).map(function (c) { return { colour: c, count: part.colours[c] }; });
+      colours.sort(function (a, b) { return b.count - a.count || (a.colour < b.colour ? -1 : 1); });
+      return { layerId: id, title: spec.title, count: part.count, colours: colours, colour: colours.length === 1 ? colours[0].colour : MIXED };
     });
   }
 
   function shortCount(n) { return n >= 10000 ? Math.round(n / 1000) + 'k' : (n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n)); }
 
-  // A ring of one segment per layer (its share of the cluster, in its colour) around the count.
+  // A ring of one segment per layer (its share of the cluster) around the count, each segment split
+  // into arcs by the colours its members carry (their shares, in their colours).
   function clusterIcon(parts, n, label) {
     var size = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46)), r = size / 2 - 3.5, around = 2 * Math.PI * r, at = 0;
     var node = el('div', 'mm-cluster-inner');
@@ -752,13 +758,21 @@ var militiaMapApp = (function () {
     ring.appendChild(svg('circle', { cx: size / 2, cy: size / 2, r: r, fill: 'rgba(255,255,255,0.94)', stroke: '#FFFFFF', 'stroke-width': 6 }));
     parts.forEach(function (part) {
       var length = around * part.count / n, gap = parts.length > 1 ? Math.min(1.5, length / 3) : 0;
-      var seg = svg('circle', {
-        cx: size / 2, cy: size / 2, r: r, fill: 'none', stroke: part.colour, 'stroke-width': 5,
-        'stroke-dasharray': Math.max(0, length - gap).toFixed(2) + ' ' + (around - Math.max(0, length - gap)).toFixed(2),
-        'stroke-dashoffset': (-at).toFixed(2), transform: 'rotate(-90 ' + size / 2 + ' ' + size / 2 + ')', 'class': 'mm-cluster-seg'
-      });
+      var usable = Math.max(0, length - gap), from = at;
+      var seg = svg('g', { 'class': 'mm-cluster-seg' });
       seg.setAttribute('data-layer', part.layerId);
       seg.setAttribute('data-count', String(part.count));
+      part.colours.forEach(function (share) {
+        var arc = usable * share.count / part.count;
+        var piece = svg('circle', {
+          cx: size / 2, cy: size / 2, r: r, fill: 'none', stroke: share.colour, 'stroke-width': 5,
+          'stroke-dasharray': arc.toFixed(2) + ' ' + (around - arc).toFixed(2),
+          'stroke-dashoffset': (-from).toFixed(2), transform: 'rotate(-90 ' + size / 2 + ' ' + size / 2 + ')', 'class': 'mm-cluster-arc'
+        });
+        piece.setAttribute('data-count', String(share.count));
+        seg.appendChild(piece);
+        from += arc;
+      });
       ring.appendChild(seg);
       at += length;
     });
