@@ -37,6 +37,8 @@ STATE = """
     clusters: m.clusters(), alone: alone, symbols: document.querySelectorAll('.leaflet-marker-pane .mm-cluster').length };
 }
 """ % list(POINT_LAYERS)  # noqa: UP031 - a JS literal, not text from data
+# setView returns the L.Map: the moves below return nothing, as serialising the map for Playwright
+# can fail ('object reference chain is too long').
 # Per cluster symbol: [layer, count, [[colour, count], ...]] for each segment of its ring.
 SEGMENTS = """
 () => [...document.querySelectorAll('.leaflet-marker-pane .mm-cluster')].map((m) => [...m.querySelectorAll('.mm-cluster-seg')].map((s) =>
@@ -150,7 +152,7 @@ def test_one_symbol_per_spot_for_all_layers_and_counts_match(view: OfflinePage, 
     assert all(on_top), f"{on_top.count(False)} cluster counts are covered by their ring"
     # Hovering a cluster shows its breakdown by layer, each line with that layer's count.
     mixed = next(i for i, c in enumerate(clusters) if len(c["parts"]) == 2)
-    view.page.evaluate(f"() => window.militiaMap.map.setView([{clusters[mixed]['lat']}, {clusters[mixed]['lng']}], {zoom}, {{animate: false}})")
+    view.page.evaluate(f"() => {{ window.militiaMap.map.setView([{clusters[mixed]['lat']}, {clusters[mixed]['lng']}], {zoom}, {{animate: false}}); }}")
     view.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     box = view.page.evaluate("() => { const r = window.militiaMap.map.getContainer().getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] }")
     view.page.mouse.move(box[0], box[1])
@@ -180,7 +182,7 @@ def test_click_zooms_in_and_at_max_zoom_the_popup_lists_members_by_layer(view: O
     view.page.wait_for_function(f"() => window.militiaMap.map.getZoom() > {zoom}")
     view.page.wait_for_timeout(400)  # Leaflet's zoom animation (250 ms) ends before the next move
     # The 40 claims on one spot never split: at the top zoom their cluster lists them, grouped by layer.
-    view.page.evaluate(f"() => window.militiaMap.map.setView([{SPOT[1]}, {SPOT[0]}], window.militiaMap.clusterMaxZoom(), {{animate: false}})")
+    view.page.evaluate(f"() => {{ window.militiaMap.map.setView([{SPOT[1]}, {SPOT[0]}], window.militiaMap.clusterMaxZoom(), {{animate: false}}); }}")
     view.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")  # the redraw after moveend
     spot = next(c for c in view.page.evaluate(STATE)["clusters"] if c["count"] == 40)
     assert {p["layerId"]: p["count"] for p in spot["parts"]} == {"presence": 20, "strikes": 20}
