@@ -22,7 +22,8 @@ from benchmarks.distinct import distinct_layers
 from dataset import Dataset
 from layers import Layer
 from renderers.webmap.build import render_webmap
-from renderers.webmap.screenshot import OfflinePage, offline_page
+from renderers.webmap.screenshot import OfflinePage
+from tests.browser.pages import opened_without_errors
 
 N_POINTS = 3000
 SPOT = (38.5, 35.0)  # lon, lat: the spot 40 claims of both layers share
@@ -71,10 +72,7 @@ def cluster_page(tmp_path_factory: pytest.TempPathFactory, cluster_layers: list[
 
 @pytest.fixture
 def view(chromium: str, cluster_page: Path) -> Iterator[OfflinePage]:
-    with offline_page(chromium, viewport={"width": 1400, "height": 900}) as page:
-        page.open(cluster_page)
-        yield page
-        assert page.page_errors == []
+    yield from opened_without_errors(chromium, cluster_page)
 
 
 def _points(cluster_layers: list[Layer]) -> dict[str, dict[str, Any]]:

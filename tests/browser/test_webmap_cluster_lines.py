@@ -17,7 +17,8 @@ from benchmarks.distinct import distinct_layers
 from dataset import Dataset
 from layers import Layer
 from renderers.webmap.build import render_webmap
-from renderers.webmap.screenshot import OfflinePage, offline_page
+from renderers.webmap.screenshot import OfflinePage
+from tests.browser.pages import opened_without_errors
 
 N_LINES = 1200
 FEW_LINES = 300  # the page draws lines as usual where at most this many are in view
@@ -48,10 +49,7 @@ def lines_page(tmp_path_factory: pytest.TempPathFactory, layers: list[Layer], da
 
 @pytest.fixture
 def view(chromium: str, lines_page: Path) -> Iterator[OfflinePage]:
-    with offline_page(chromium, viewport={"width": 1400, "height": 900}) as page:
-        page.open(lines_page)
-        yield page
-        assert page.page_errors == []
+    yield from opened_without_errors(chromium, lines_page)
 
 
 def _vertices(layers: list[Layer]) -> int:

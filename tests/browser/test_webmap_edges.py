@@ -18,6 +18,7 @@ from dataset import Dataset
 from layers import Layer
 from renderers.webmap.build import render_webmap
 from renderers.webmap.screenshot import OfflinePage, offline_page
+from tests.browser.pages import opened_without_errors
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +46,7 @@ def spot_page(tmp_path_factory: pytest.TempPathFactory, layers: list[Layer], dat
 
 @pytest.fixture
 def spot_view(chromium: str, spot_page: Path) -> Iterator[OfflinePage]:
-    with offline_page(chromium, viewport={"width": 1400, "height": 900}) as view:
-        view.open(spot_page)
-        yield view
-        assert view.page_errors == []
+    yield from opened_without_errors(chromium, spot_page)
 
 
 def test_map_reports_and_honours_max_zoom_13(spot_view: OfflinePage) -> None:
