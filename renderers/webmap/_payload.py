@@ -74,9 +74,9 @@ class EvidenceTable:
 
     def add(self, raw: Any, feature_id: str) -> list[int]:  # noqa: ANN401 - JSON text or a list
         """Return the indices of a feature's evidence entries, adding new ones (URLs made safe)."""
-        key = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, ensure_ascii=False)
-        if key in self._by_raw:
-            return self._by_raw[key]
+        raw_key = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, ensure_ascii=False)
+        if raw_key in self._by_raw:
+            return self._by_raw[raw_key]
         entries = json.loads(raw) if isinstance(raw, str) else raw
         if not isinstance(entries, list):
             msg = f"Feature {feature_id!r}: 'evidence' must be a JSON list of entries, got {type(entries).__name__}."
@@ -86,14 +86,14 @@ class EvidenceTable:
             item = dict(entry)
             item["url"] = safe_url(item.get("url"))
             item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
-            for key in UNREAD_EVIDENCE:
-                item.pop(key, None)
-            key = _same_json(item)
-            if key not in self._index:
-                self._index[key] = len(self.entries)
+            for unread in UNREAD_EVIDENCE:
+                item.pop(unread, None)
+            entry_key = _same_json(item)
+            if entry_key not in self._index:
+                self._index[entry_key] = len(self.entries)
                 self.entries.append(item)
-            indices.append(self._index[key])
-        self._by_raw[key] = indices
+            indices.append(self._index[entry_key])
+        self._by_raw[raw_key] = indices
         return indices
 
 

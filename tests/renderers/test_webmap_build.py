@@ -214,3 +214,12 @@ def test_evidence_table_merges_exactly_the_entries_with_the_same_json() -> None:
     assert a == b == [0]
     assert [o[0] for o in others] == [1, 2, 3, 4]
     assert len(table.entries) == 5
+
+
+def test_evidence_table_parses_each_distinct_evidence_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feature whose evidence text was seen before gets the earlier indices without parsing the text again."""
+    table = EvidenceTable()
+    text = json.dumps([{"quote": "q", "citation": "c"}, {"quote": "r"}])
+    first = table.add(text, "f1")
+    monkeypatch.setattr("renderers.webmap._payload.json.loads", lambda _: pytest.fail("evidence text parsed twice"))
+    assert table.add(text, "f2") == first == [0, 1]
