@@ -88,6 +88,13 @@ def point_rows(layer: Layer) -> list[dict[str, Any]]:
     return rows
 
 
+def _unknown_place(layer_name: str, feature_id: object, place_id: str) -> ValueError:
+    """Return the error for a movement or country-wide claim naming a place the gazetteer lacks (with where to fix it)."""
+    if layer_name == "movements":
+        return ValueError(f"Movement {feature_id!r} names place {place_id!r}, which is not in the gazetteer; fix data/places.")
+    return ValueError(f"Claim {feature_id!r} names place {place_id!r}, which is not in the gazetteer; fix data/gazetteer.yaml.")
+
+
 def countrywide_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     """Return one CSV row per country-wide claim and country, at the country's reference point (ACLED geo precision 3)."""
     rows = []
@@ -95,7 +102,7 @@ def countrywide_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
         for pid in json.loads(row["place_ids"]):
             place = ds.gazetteer.get(pid)
             if place is None:
-                raise ValueError(f"Claim {row['id']!r} names place {pid!r}, which is not in the gazetteer; fix data/gazetteer.yaml.")
+                raise _unknown_place(layer.name, row["id"], pid)
             cells = _common(row, layer.name)
             cells.update(
                 event_id_cnty=f"{row['id']}@{pid}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
@@ -114,7 +121,7 @@ def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
         for n, pid in enumerate(ids, start=1):
             place = ds.gazetteer.get(pid)
             if place is None:
-                raise ValueError(f"Movement {row['id']!r} names place {pid!r}, which is not in the gazetteer; fix data/places.")
+                raise _unknown_place(layer.name, row["id"], pid)
             role = "origin" if n == 1 else "destination" if n == len(ids) else "via"
             cells = _common(row, layer.name)
             cells.update(
@@ -135,13 +142,11 @@ def check_places(layers: list[Layer], ds: Dataset) -> None:
     for layer in csv_layers(layers):
         if layer.name in POINT_LAYERS:
             continue
-        what = "Movement" if layer.name == "movements" else "Claim"
-        fix = "data/places" if layer.name == "movements" else "data/gazetteer.yaml"
         for text in dict.fromkeys(layer.gdf["place_ids"]):
             missing = [pid for pid in json.loads(text) if ds.gazetteer.get(pid) is None]
             if missing:
                 fid = layer.gdf["id"][layer.gdf["place_ids"] == text].iloc[0]
-                raise ValueError(f"{what} {fid!r} names place {missing[0]!r}, which is not in the gazetteer; fix {fix}.")
+                raise _unknown_place(layer.name, fid, missing[0])
 
 
 def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
