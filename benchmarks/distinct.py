@@ -16,6 +16,11 @@ in ``movements`` and every other layer empty. Each generated claim is its own:
   claims name (Gaussian, 0.5°), 30 % uniformly in :data:`benchmarks.synthetic.REGION`; a line
   has 2-6 vertices, steps of 0.05-0.3° in a slowly turning direction, clipped to the region.
 
+Every generated place is also a gazetteer entry (:func:`synthetic_places`, :func:`with_places`:
+the dataset with them added), as a real user's data would have its places: the CSV (and so the
+page's "Download what I see") has a row per movement stop only for places the gazetteer knows,
+and the place search finds the generated places too.
+
 A quote is words drawn from the vocabulary of the real quotes, cut at 150 characters; duplicates
 are redrawn, so every quote differs. Everything comes from ``numpy.random.default_rng(seed)``.
 Columns this module does not know (a later schema) take the first real row's value.
@@ -23,6 +28,7 @@ Columns this module does not know (a later schema) take the first real row's val
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -36,6 +42,9 @@ import geopandas as gpd
 import shapely
 
 from benchmarks.synthetic import REGION
+from dataset.model import Dataset
+from geo.gazetteer import Gazetteer
+from geo.place import Place
 from layers import Layer
 from layers.style import actor_group
 
@@ -54,6 +63,9 @@ RADIUS_KM = {"site": (0.5, 2.0), "town": (3.0, 9.0), "region": (20.0, 150.0)}
 ACLED_GEO = {"site": 1, "town": 1, "region": 2}
 ACLED_TIME = {"day": 1, "month": 2, "approximate": 2, "year": 3}
 STATUS_SHARE = {"reported": 0.6, "claimed": 0.3, "contested": 0.1}
+# Radius (km) of a movement's end places: a town (geo.place.TOWN_MAX_KM).
+LINE_PLACE_RADIUS_KM = 5.0
+PLACE_SOURCE = "synthetic position (benchmarks/distinct.py)"
 DIRECTION_OF = {"reinforcement": "inbound", "withdrawal": "outbound", "evacuation": "outbound", "supply-line": "supply"}
 _PREFIXES = ("Tall", "Khirbet", "Ayn", "Deir", "Jabal", "Qaryat", "Wadi", "Bir", "Kafr", "Tell", "Marj", "Hawsh")
 _SYLLABLES = ("qar", "ham", "in", "sal", "mur", "dab", "ash", "far", "rak", "zum", "bal", "tah", "nir", "jad", "wan", "kub", "ral", "sim")
@@ -346,3 +358,38 @@ def distinct_layers(n_points: int, n_lines: int, seed: int = 0, *, base: list[La
             gdf = real.iloc[0:0].copy()
         out.append(Layer(gdf=gdf, style=layer.style))
     return out
+
+
+def synthetic_places(layers: list[Layer]) -> list[Place]:
+    """Return a gazetteer entry for every generated place the layers name (point places, then each line's two ends).
+
+    Read from the layers themselves (so layers loaded from a cache get the same places): a
+    point's place has its id, name, position, radius and kind; a line's ends are towns of
+    :data:`LINE_PLACE_RADIUS_KM` at its first and last vertex, named as its ``origin`` and
+    ``destination``.
+    """
+    places: list[Place] = []
+    for layer in layers:
+        gdf = layer.gdf
+        if not len(gdf) or not str(gdf["id"].iloc[0]).startswith("syn-"):
+            continue
+        if layer.name == POINT_LAYER:
+            for pid, name, lon, lat, radius, kind in zip(
+                gdf["place_id"], gdf["place_name"], gdf["lon"], gdf["lat"], gdf["radius_km"], gdf["place_kind"], strict=True
+            ):
+                places.append(Place(str(pid), str(name), str(kind), float(lon), float(lat), float(radius), PLACE_SOURCE))
+        elif layer.name == LINE_LAYER:
+            coords = shapely.get_coordinates(gdf.geometry.array)
+            parts = shapely.get_num_coordinates(gdf.geometry.array)
+            last = np.cumsum(parts) - 1
+            first = last - parts + 1
+            for ids, origin, dest, a, b in zip(gdf["place_ids"], gdf["origin"], gdf["destination"], first, last, strict=True):
+                start_id, end_id = json.loads(ids)
+                for pid, name, (lon, lat) in ((start_id, origin, coords[a]), (end_id, dest, coords[b])):
+                    places.append(Place(pid, str(name), "town", float(lon), float(lat), LINE_PLACE_RADIUS_KM, PLACE_SOURCE))
+    return places
+
+
+def with_places(ds: Dataset, layers: list[Layer]) -> Dataset:
+    """Return ``ds`` with the layers' generated places (:func:`synthetic_places`) added to its gazetteer (``ds`` is unchanged)."""
+    return dataclasses.replace(ds, gazetteer=Gazetteer([*ds.gazetteer, *synthetic_places(layers)]))

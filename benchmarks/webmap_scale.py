@@ -80,7 +80,12 @@ def case_label(shape: tuple[int, int], data: str) -> str:
 
 
 def case_layers(spec: dict[str, Any]) -> tuple[Any, list[Any]]:
-    """Return the dataset and the synthetic layers of a case, generated once per run and cached in ``spec['cache']``."""
+    """Return the dataset and the synthetic layers of a case, generated once per run and cached in ``spec['cache']``.
+
+    With distinct claims the dataset's gazetteer also holds every generated place
+    (``benchmarks.distinct.with_places``), as a real user's data would: so the CSV, and the page's
+    "Download what I see", has its rows (a movement stop needs its place in the gazetteer).
+    """
     from dataset.load import load_dataset  # noqa: PLC0415 - child only
     from layers import build_layers  # noqa: PLC0415
 
@@ -88,20 +93,25 @@ def case_layers(spec: dict[str, Any]) -> tuple[Any, list[Any]]:
     cache = Path(spec["cache"])
     if cache.is_file():
         with cache.open("rb") as f:
-            return ds, pickle.load(f)
-    base = build_layers(ds)
-    points, lines = spec["shape"]
-    if spec["data"] == "resampled":
-        from benchmarks.synthetic import synthetic_layers  # noqa: PLC0415
-
-        layers = synthetic_layers(points, spec["seed"], base=base)
+            layers = pickle.load(f)
     else:
-        from benchmarks.distinct import distinct_layers  # noqa: PLC0415
+        base = build_layers(ds)
+        points, lines = spec["shape"]
+        if spec["data"] == "resampled":
+            from benchmarks.synthetic import synthetic_layers  # noqa: PLC0415
 
-        layers = distinct_layers(points, lines, spec["seed"], base=base, quotes=spec["data"] == "quotes")
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with cache.open("wb") as f:
-        pickle.dump(layers, f, protocol=pickle.HIGHEST_PROTOCOL)
+            layers = synthetic_layers(points, spec["seed"], base=base)
+        else:
+            from benchmarks.distinct import distinct_layers  # noqa: PLC0415
+
+            layers = distinct_layers(points, lines, spec["seed"], base=base, quotes=spec["data"] == "quotes")
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as f:
+            pickle.dump(layers, f, protocol=pickle.HIGHEST_PROTOCOL)
+    if spec["data"] != "resampled":
+        from benchmarks.distinct import with_places  # noqa: PLC0415
+
+        ds = with_places(ds, layers)
     return ds, layers
 
 

@@ -51,41 +51,117 @@ def spreadsheet_cell(value: Any) -> str:  # noqa: ANN401
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def _common(row: dict[str, Any], layer: str) -> dict[str, Any]:
-    """Return the CSV cells every row of feature ``row`` shares."""
-    row = {k: _text(v) if k in {"date_start", "date_end", "span_end", "last_reported", "url", "note"} else v for k, v in row.items()}
-    actors = json.loads(row["actors"])
-    evidence = json.loads(row["evidence"])
-    date = row["date_end"] or row["date_start"] or ""
+Columns = dict[str, list[Any]]
+# Columns of a feature's text that a missing value (None, NaN) leaves empty.
+_TEXT_FIELDS = ("date_start", "date_end", "span_end", "last_reported", "url", "note")
+
+
+def _texts(values: list[Any]) -> list[str]:
+    return ["" if v is None or v != v else str(v) for v in values]  # noqa: PLR0124 - NaN check
+
+
+_UNSET = object()
+_DECODER = json.JSONDecoder()
+
+
+def loads(text: str) -> Any:  # noqa: ANN401 - a JSON value
+    """Return ``json.loads(text)``: the decoder's scan alone where the text holds exactly one value, no surrounding space."""
+    if type(text) is str:
+        try:
+            value, end = _DECODER.raw_decode(text)
+        except ValueError:
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)  # raises as json.loads does (space around the value is allowed there)
+
+
+def _parsed(values: list[Any], make: Any) -> list[Any]:  # noqa: ANN401 - a function of the parsed JSON
+    """Return ``make(json.loads(text))`` of every text, parsing each distinct text once."""
+    done: dict[str, Any] = {}
+    out = []
+    for text in values:
+        found = done.get(text, _UNSET)
+        if found is _UNSET:
+            found = done[text] = make(loads(text))
+        out.append(found)
+    return out
+
+
+def _evidence_cells(evidence: list[dict[str, Any]]) -> tuple[str, str]:
+    return "; ".join(dict.fromkeys(e["publisher"] or e["source_title"] for e in evidence)), " | ".join(e["locator"] for e in evidence)
+
+
+def spreadsheet_cells(values: list[Any]) -> list[str]:
+    """Return :func:`spreadsheet_cell` of each value (a column of text is done in one pass)."""
+    if all(type(v) is str for v in values):
+        return [f"'{t}" if t.startswith(FORMULA_START) else t for t in values]
+    return [_cell(v) for v in values]
+
+
+def _cell(value: Any) -> str:  # noqa: ANN401
+    """Return :func:`spreadsheet_cell` of ``value``, Python's own numbers and text first (the ABC check is slow)."""
+    kind = type(value)
+    if kind is float:
+        return "" if value != value else str(value)  # noqa: PLR0124 - NaN check
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return f"'{value}" if value.startswith(FORMULA_START) else value
+    return spreadsheet_cell(value)
+
+
+def _common(gdf: Any, layer: str) -> Columns:  # noqa: ANN401 - a layer's GeoDataFrame
+    """Return, column by column, the CSV cells every row of each feature of ``gdf`` shares (one list item per feature)."""
+    col = {name: gdf[name].tolist() for name in gdf.columns if name != gdf.geometry.name}
+    for name in _TEXT_FIELDS:
+        col[name] = _texts(col[name])
+    actors = _parsed(col["actors"], lambda a: (a[0] if a else "", "; ".join(a[1:])))
+    evidence = _parsed(col["evidence"], _evidence_cells)
+    dates = [end or start or "" for start, end in zip(col["date_start"], col["date_end"], strict=True)]
     return {
-        "event_date": date, "year": date[:4], "time_precision": row["acled_time_precision"],
-        "event_type": row["acled_event_type"], "sub_event_type": row["acled_sub_event_type"],
-        "actor1": actors[0] if actors else "", "assoc_actor_1": "; ".join(actors[1:]),
-        "source": "; ".join(dict.fromkeys(e["publisher"] or e["source_title"] for e in evidence)),
-        "notes": row["summary"] + (f" Note: {row['note']}" if row["note"] else ""),
-        "claim_id": row["claim_id"], "layer": layer, "status": row["status"],
-        "date_start": row["date_start"] or "", "date_end": row["date_end"] or "", "date_label": row["date_label"],
-        "time_kind": row["time_kind"], "span_end": row["span_end"] or "", "end_basis": row["end_basis"],
-        "last_reported": row["last_reported"] or "", "span_label": row["span_label"],
-        "actors_label": row["actors_label"], "actor_group": row["actor_group"], "quote": row["quote"],
-        "locator": " | ".join(e["locator"] for e in evidence), "citation": row["citation"], "url": row["url"] or "",
-        "corroboration": row["corroboration"], "independent_works": "; ".join(json.loads(row["independent_works"])),
-        "feature_id": row["id"],
+        "event_date": dates, "year": [d[:4] for d in dates], "time_precision": col["acled_time_precision"],
+        "event_type": col["acled_event_type"], "sub_event_type": col["acled_sub_event_type"],
+        "actor1": [a[0] for a in actors], "assoc_actor_1": [a[1] for a in actors],
+        "source": [e[0] for e in evidence],
+        "notes": [summary + (f" Note: {note}" if note else "") for summary, note in zip(col["summary"], col["note"], strict=True)],
+        "claim_id": col["claim_id"], "layer": [layer] * len(gdf), "status": col["status"],
+        "date_start": col["date_start"], "date_end": col["date_end"], "date_label": col["date_label"],
+        "time_kind": col["time_kind"], "span_end": col["span_end"], "end_basis": col["end_basis"],
+        "last_reported": col["last_reported"], "span_label": col["span_label"],
+        "actors_label": col["actors_label"], "actor_group": col["actor_group"], "quote": col["quote"],
+        "locator": [e[1] for e in evidence], "citation": col["citation"], "url": col["url"],
+        "corroboration": col["corroboration"], "independent_works": _parsed(col["independent_works"], "; ".join),
+        "feature_id": col["id"],
     }  # fmt: skip
+
+
+def _in_order(cells: Columns) -> Columns:
+    return {name: cells[name] for name in COLUMNS}
+
+
+def rows_of(columns: Columns) -> list[dict[str, Any]]:
+    """Return the rows (one ``{column: cell}`` per row, in :data:`COLUMNS` order) of the columns :func:`csv_columns` returns."""
+    return [dict(zip(COLUMNS, cells, strict=True)) for cells in zip(*(columns[name] for name in COLUMNS), strict=True)]
+
+
+def point_columns(layer: Layer) -> Columns:
+    """Return the CSV's columns for the point features (one row each: a claim at one place)."""
+    gdf = layer.gdf
+    cells = _common(gdf, layer.name)
+    n = len(gdf)
+    cells.update(
+        event_id_cnty=gdf["id"].tolist(), location=gdf["place_name"].tolist(), latitude=gdf["lat"].tolist(), longitude=gdf["lon"].tolist(),
+        geo_precision=gdf["acled_geo_precision"].tolist(), role=["at"] * n, stop=[1] * n, place_id=gdf["place_id"].tolist(),
+        loc_precision=gdf["loc_precision"].tolist(), radius_km=gdf["radius_km"].tolist(),
+    )  # fmt: skip
+    return _in_order(cells)
 
 
 def point_rows(layer: Layer) -> list[dict[str, Any]]:
     """Return one CSV row per point feature (a claim at one place)."""
-    rows = []
-    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
-        cells = _common(row, layer.name)
-        cells.update(
-            event_id_cnty=row["id"], location=row["place_name"], latitude=row["lat"], longitude=row["lon"],
-            geo_precision=row["acled_geo_precision"], role="at", stop=1, place_id=row["place_id"],
-            loc_precision=row["loc_precision"], radius_km=row["radius_km"],
-        )  # fmt: skip
-        rows.append(cells)
-    return rows
+    return rows_of(point_columns(layer))
 
 
 def _unknown_place(layer_name: str, feature_id: object, place_id: str) -> ValueError:
@@ -95,42 +171,56 @@ def _unknown_place(layer_name: str, feature_id: object, place_id: str) -> ValueE
     return ValueError(f"Claim {feature_id!r} names place {place_id!r}, which is not in the gazetteer; fix data/gazetteer.yaml.")
 
 
+def _stop_columns(layer: Layer, ds: Dataset, *, movement: bool) -> Columns:
+    """Return the CSV's columns with one row per place a feature names (``place_ids``, in order), each at its gazetteer point."""
+    gdf = layer.gdf
+    ids_of = _parsed(gdf["place_ids"].tolist(), list)
+    feature_ids = gdf["id"].tolist()
+    rows = [i for i, ids in enumerate(ids_of) for _ in ids]
+    pids = [pid for ids in ids_of for pid in ids]
+    stops = [n for ids in ids_of for n in range(1, len(ids) + 1)]
+    places = {pid: ds.gazetteer.get(pid) for pid in dict.fromkeys(pids)}
+    if None in places.values():
+        row, pid = next((row, pid) for row, pid in zip(rows, pids, strict=True) if places[pid] is None)
+        raise _unknown_place(layer.name, feature_ids[row], pid)
+    common = _common(gdf, layer.name)
+    cells = {name: [values[row] for row in rows] for name, values in common.items()}
+    found = [places[pid] for pid in pids]
+    if movement:
+        counts = [len(ids_of[row]) for row in rows]
+        cells["event_id_cnty"] = [f"{feature_ids[row]}#{n}" for row, n in zip(rows, stops, strict=True)]
+        cells["role"] = ["origin" if n == 1 else "destination" if n == k else "via" for n, k in zip(stops, counts, strict=True)]
+        cells["stop"] = stops
+    else:
+        cells["event_id_cnty"] = [f"{feature_ids[row]}@{pid}" for row, pid in zip(rows, pids, strict=True)]
+        cells["role"] = ["at"] * len(rows)
+        cells["stop"] = [1] * len(rows)
+    cells.update(
+        location=[p.name for p in found], latitude=[round(p.lat, 6) for p in found], longitude=[round(p.lon, 6) for p in found],
+        geo_precision=[p.acled_geo_precision for p in found], place_id=pids,
+        loc_precision=[p.precision for p in found], radius_km=[p.radius_km for p in found],
+    )  # fmt: skip
+    return _in_order(cells)
+
+
+def countrywide_columns(layer: Layer, ds: Dataset) -> Columns:
+    """Return the CSV's columns for the country-wide claims: one row per claim and country, at the country's reference point (ACLED geo precision 3)."""
+    return _stop_columns(layer, ds, movement=False)
+
+
+def movement_columns(layer: Layer, ds: Dataset) -> Columns:
+    """Return the CSV's columns for the movements: one row per stop of each (origin, each via, destination, in travel order)."""
+    return _stop_columns(layer, ds, movement=True)
+
+
 def countrywide_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     """Return one CSV row per country-wide claim and country, at the country's reference point (ACLED geo precision 3)."""
-    rows = []
-    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
-        for pid in json.loads(row["place_ids"]):
-            place = ds.gazetteer.get(pid)
-            if place is None:
-                raise _unknown_place(layer.name, row["id"], pid)
-            cells = _common(row, layer.name)
-            cells.update(
-                event_id_cnty=f"{row['id']}@{pid}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
-                geo_precision=place.acled_geo_precision, role="at", stop=1, place_id=pid,
-                loc_precision=place.precision, radius_km=place.radius_km,
-            )  # fmt: skip
-            rows.append(cells)
-    return rows
+    return rows_of(countrywide_columns(layer, ds))
 
 
 def movement_rows(layer: Layer, ds: Dataset) -> list[dict[str, Any]]:
     """Return one CSV row per stop of each movement: origin, each via, destination (in travel order)."""
-    rows = []
-    for row in layer.gdf.drop(columns="geometry").to_dict(orient="records"):
-        ids = json.loads(row["place_ids"])
-        for n, pid in enumerate(ids, start=1):
-            place = ds.gazetteer.get(pid)
-            if place is None:
-                raise _unknown_place(layer.name, row["id"], pid)
-            role = "origin" if n == 1 else "destination" if n == len(ids) else "via"
-            cells = _common(row, layer.name)
-            cells.update(
-                event_id_cnty=f"{row['id']}#{n}", location=place.name, latitude=round(place.lat, 6), longitude=round(place.lon, 6),
-                geo_precision=place.acled_geo_precision, role=role, stop=n, place_id=pid,
-                loc_precision=place.precision, radius_km=place.radius_km,
-            )  # fmt: skip
-            rows.append(cells)
-    return rows
+    return rows_of(movement_columns(layer, ds))
 
 
 def check_places(layers: list[Layer], ds: Dataset) -> None:
@@ -149,18 +239,23 @@ def check_places(layers: list[Layer], ds: Dataset) -> None:
                 raise _unknown_place(layer.name, fid, missing[0])
 
 
-def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
-    """Return the CSV's rows (cells before :func:`spreadsheet_cell`), in file order; the web map's download filters them."""
+def csv_columns(layers: list[Layer], ds: Dataset) -> Columns:
+    """Return the CSV's cells (before :func:`spreadsheet_cell`) column by column, rows in file order; :func:`csv_rows` has them by row."""
     check_places(layers, ds)
-    rows: list[dict[str, Any]] = []
+    parts = []
     for layer in csv_layers(layers):
         if layer.name in POINT_LAYERS:
-            rows += point_rows(layer)
+            parts.append(point_columns(layer))
         elif layer.name == "movements":
-            rows += movement_rows(layer, ds)
+            parts.append(movement_columns(layer, ds))
         else:
-            rows += countrywide_rows(layer, ds)
-    return rows
+            parts.append(countrywide_columns(layer, ds))
+    return {name: [cell for part in parts for cell in part[name]] for name in COLUMNS}
+
+
+def csv_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
+    """Return the CSV's rows (cells before :func:`spreadsheet_cell`), in file order; the web map's download filters them."""
+    return rows_of(csv_columns(layers, ds))
 
 
 def csv_layers(layers: list[Layer]) -> list[Layer]:
@@ -173,15 +268,15 @@ def write_csv(layers: list[Layer], ds: Dataset, out_dir: Path) -> list[Path]:
 
     No text cell can run as a formula: see :func:`spreadsheet_cell`.
     """
-    rows = csv_rows(layers, ds)
+    columns = csv_columns(layers, ds)
+    cells = [spreadsheet_cells(columns[name]) for name in COLUMNS]
     path = out_dir / CSV_NAME
     with path.open("w", encoding="utf-8-sig", newline="") as sink:
-        writer = csv.DictWriter(sink, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
+        writer = csv.writer(sink)
+        writer.writerow(COLUMNS)
+        writer.writerows(zip(*cells, strict=True))
     sidecar = out_dir / f"{CSV_NAME}.json"
-    sidecar.write_text(json.dumps(provenance_record(ds, CSV_NAME, len(rows)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sidecar.write_text(json.dumps(provenance_record(ds, CSV_NAME, len(columns["feature_id"])), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [path, sidecar]
 
 

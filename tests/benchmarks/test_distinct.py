@@ -12,10 +12,12 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from pyproj import Geod
 
-from benchmarks.distinct import QUOTE_CHARS, distinct_layers, make_quotes, vocabulary
+from benchmarks.distinct import LINE_PLACE_RADIUS_KM, QUOTE_CHARS, distinct_layers, make_quotes, synthetic_places, vocabulary, with_places
 from benchmarks.synthetic import REGION
+from dataset import Dataset
 from layers import Layer
 from layers.style import ACTOR_GROUPS, STATUS_STYLES
+from renderers.csv_export import csv_rows
 
 POINTS, LINES = 300, 60
 
@@ -150,3 +152,29 @@ def test_deterministic_for_a_seed(layers: list[Layer], quoted: list[Layer]) -> N
 def test_negative_counts_are_refused(layers: list[Layer]) -> None:
     with pytest.raises(ValueError, match="zero or more"):
         distinct_layers(-1, 0, base=layers)
+
+
+def test_generated_places_join_the_gazetteer_and_the_csv_has_every_stop(dataset: Dataset, plain: list[Layer]) -> None:
+    """Without its places the CSV refuses the movements (no download on the page); with them every stop is a row at the line's end."""
+    with pytest.raises(ValueError, match="not in the gazetteer"):
+        csv_rows(plain, dataset)
+    ds = with_places(dataset, plain)
+    assert len(dataset.gazetteer) + POINTS + 2 * LINES == len(ds.gazetteer)
+    assert all(dataset.gazetteer.get(p.id) is not None for p in ds.gazetteer if not p.id.startswith("syn-"))
+    rows = csv_rows(plain, ds)
+    got = _by_name(plain)
+    assert len(rows) == POINTS + 2 * LINES
+    stops = [r for r in rows if r["layer"] == "movements"]
+    lines = got["movements"].set_index("id")
+    for row in stops:
+        line = lines.loc[row["feature_id"]]
+        xy = shapely.get_coordinates(line.geometry)[0 if row["role"] == "origin" else -1]
+        assert row["location"] == (line["origin"] if row["role"] == "origin" else line["destination"])
+        assert (row["longitude"], row["latitude"]) == (round(xy[0], 6), round(xy[1], 6))
+        assert row["radius_km"] == LINE_PLACE_RADIUS_KM
+        assert row["place_id"] == json.loads(line["place_ids"])[row["stop"] - 1]
+    points = got["presence"].set_index("place_id")
+    for place in synthetic_places(plain)[:POINTS]:
+        point = points.loc[place.id]
+        assert (place.name, place.lon, place.lat, place.radius_km) == (point["place_name"], point["lon"], point["lat"], point["radius_km"])
+        assert place.precision == point["loc_precision"]

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import shapely
@@ -196,6 +197,37 @@ def test_missing_place_fails_before_any_row_is_built(layers, dataset, monkeypatc
     def no_rows(layer):
         raise AssertionError(f"point rows of {layer.name!r} were built before the place check")
 
-    monkeypatch.setattr(csv_export, "point_rows", no_rows)
+    monkeypatch.setattr(csv_export, "point_columns", no_rows)
     with pytest.raises(ValueError, match=rf"^{what} '{gdf['id'].iloc[-1]}' names place 'nowhere-at-all', which is not in the gazetteer; fix {fix}\.$"):
         csv_export.csv_rows(layers=broken, ds=dataset)
+
+
+class _Text(str):
+    """A str subclass: its cell is its text."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["=1+1", "+2", "-1+1", "@SUM(A1)", "\tx", "\rx", "plain", "", "'quoted"],
+        [-33.5, 36.0, float("nan"), None, 0, 3, -7, True, False, np.float64(-1.25), np.int64(-4), np.bool_(True), _Text("=x"), "=y", "ok", 1e-07, 10**20],
+    ],
+)
+def test_spreadsheet_cells_equal_the_cell_rule_for_every_value(values):
+    """The column-wise pass gives each value what spreadsheet_cell gives it (numbers stay numbers, formulas are defused)."""
+    assert csv_export.spreadsheet_cells(values) == [spreadsheet_cell(v) for v in values]
+
+
+@pytest.mark.parametrize("text", ['["a", "b"]', ' ["a"]', '["a"] ', "[1, 2.5, null, true]", '{"k": [1]}', '"x"', "[]", "  3  "])
+def test_loads_equals_json_loads(text):
+    assert csv_export.loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ["[1,", '["a"] x', "1,2", "", "[1] [2]", "nan-ish"])
+def test_loads_refuses_what_json_loads_refuses(text):
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        csv_export.loads(text)
