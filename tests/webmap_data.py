@@ -1,4 +1,4 @@
-"""Read the web map's data block in tests: plain JSON, or the compact document (v3) decoded here.
+"""Read the web map's data block in tests: plain JSON, or the compact document (v4) decoded here.
 
 This is a second decoder of the format of ``renderers/webmap/_compact.py``, written from its
 module docstring and independent of the encoder (nothing from ``renderers`` is imported), so a
@@ -52,16 +52,23 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlier: list[Any]) -> Any:
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any) -> Any:
     _key, kind, ref, extra = column
     absent = object()
-    if kind == "=":
-        return earlier[ref]
     nums = list(itertools.accumulate(ints[ref[0] : ref[0] + ref[1]]))
     if kind == "i":
         return nums, absent
     if kind == "d":
         return [c / 10**extra for c in nums], absent
+    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
+        count = len(extra)
+
+        def text(row: int, code: int) -> str:
+            if code >= count:
+                return strings[code - count]
+            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
+
+        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)], absent
     if kind == "s":
         values = strings
     elif kind == "l":
@@ -74,10 +81,22 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlie
 
 def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(n)]
-    earlier: list[Any] = []
-    for column in columns:
-        values, absent = _reader(column, ints, strings, earlier)
-        earlier.append((values, absent))
+    done: dict[int, Any] = {}
+
+    def value_of(index: int) -> Any:
+        if index not in done:
+            column = columns[index]
+            if column[1] == "=":
+                assert column[2] < index, "an equal column names an earlier one"
+                done[index] = value_of(column[2])
+            else:
+                if column[1] == "t":
+                    assert all(columns[-1 - p][1] != "t" for t in column[3] for p in t if p < 0), "a template names a template column"
+                done[index] = _reader(column, ints, strings, value_of)
+        return done[index]
+
+    for index, column in enumerate(columns):
+        values, absent = value_of(index)
         assert len(values) == n
         for row, value in zip(out, values, strict=True):
             if value is not absent:
@@ -126,7 +145,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     """Return the page data of the decompressed compact document."""
     head, table, buffers = _frames(raw)
     header = json.loads(head.decode("utf-8"))
-    assert header["v"] == 3
+    assert header["v"] == 4
     strings = json.loads(table.decode("utf-8"))
     ints = struct.unpack(f"<{len(buffers) // 4}i", buffers)
     data = dict(header["rest"])

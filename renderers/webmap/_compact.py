@@ -1,4 +1,4 @@
-"""Compact page data, format v3 (issue 14 §4): built by column from the layers, binary, streamed.
+"""Compact page data, format v4 (issue 14 §4): built by column from the layers, binary, streamed.
 
 ``static/decode.js`` turns the packed document back into exactly what
 ``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
@@ -11,7 +11,7 @@ The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is 
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
 multiple of 4 bytes, so the binary frame starts 4-byte aligned):
 
-1. the header, JSON: ``{"v": 3, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 4, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
@@ -56,7 +56,7 @@ from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 
-VERSION = 3
+VERSION = 4
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 # shapely's type ids (get_type_id) of GEOMETRY_TYPES, in that order.
@@ -309,11 +309,10 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     """Return the layer's property columns, as ``_payload._properties`` makes each feature's properties."""
     gdf = layer.gdf
     names = [c for c in gdf.columns if c != gdf.geometry.name]
-    columns: list[list[Any]] = []
-    kept: list[tuple[str, np.ndarray, Any]] = []
+    raw: list[tuple[str, np.ndarray, list[Any]]] = []
 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
-        _add_column(columns, kept, key, _column(codes[order], distinct, table), buffers)
+        raw.append((key, codes[order], distinct))
 
     dropped = dropped_columns(layer)
     for name in names:
@@ -336,6 +335,21 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     add("ev", codes, distinct)
     if "url" not in names:
         add("url", np.zeros(len(gdf), dtype=np.int64), [""])
+    return _table_columns(raw, table, buffers, absent=False)
+
+
+def _table_columns(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, buffers: _Buffers, *, absent: bool) -> list[list[Any]]:
+    """Return the column descriptors of one table given as ``(key, codes, distinct values)`` per column.
+
+    Text columns of many distinct values that are mostly built from the row's other text values
+    become ``"t"`` columns (:func:`_templated`); the rest go through :func:`_column`.
+    """
+    templated = _templated(raw, table)
+    columns: list[list[Any]] = []
+    kept: list[tuple[str, np.ndarray, Any]] = []
+    for index, (key, codes, distinct) in enumerate(raw):
+        column = templated.get(index) or _column(codes, distinct, table, absent=absent)
+        _add_column(columns, kept, key, column, buffers)
     return columns
 
 
@@ -364,17 +378,16 @@ def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Cal
 def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _Buffers) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2."""
     keys = list(dict.fromkeys(k for record in records for k in record))
-    columns: list[list[Any]] = []
-    kept: list[tuple[str, np.ndarray, Any]] = []
+    raw: list[tuple[str, np.ndarray, list[Any]]] = []
     for key in keys:
         values = [record.get(key, _MISSING) for record in records]
         if all(type(v) is str for v in values):  # text in every record: pandas' factorize, same codes as below
             codes, uniques = pd.factorize(np.array(values, dtype=object))
-            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), list(uniques), table, absent=True), buffers)
+            raw.append((key, np.asarray(codes, dtype=np.int64), list(uniques)))
             continue
         if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
             codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
-            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), [[u] for u in uniques], table, absent=True), buffers)
+            raw.append((key, np.asarray(codes, dtype=np.int64), [[u] for u in uniques]))
             continue
         seen: dict[str, int] = {}
         distinct: list[Any] = []
@@ -393,8 +406,146 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
                 found = seen[text] = len(distinct)
                 distinct.append(value)
             codes[row] = found
-        _add_column(columns, kept, key, _column(codes, distinct, table, absent=True), buffers)
-    return {"n": len(records), "p": columns}
+        raw.append((key, codes, distinct))
+    return {"n": len(records), "p": _table_columns(raw, table, buffers, absent=True)}
+
+
+# A text column is tried as a template column when it has more distinct values than rows / this.
+_TEMPLATE_DISTINCT = 8
+# Rows looked at to find the columns a text column is built from, and the share of them a column must be found in.
+_TEMPLATE_SAMPLE = 256
+_TEMPLATE_HITS = 0.3
+# Below this many rows a template table costs about what it saves (the real page's tables, 98-200 rows, grew by 1.2 KB).
+_TEMPLATE_MIN_ROWS = 256
+# Shorter values are not looked for in a row's text (they would match inside words: "at" in "undated").
+_TEMPLATE_MIN_VALUE = 3
+
+
+def _texts(codes: np.ndarray, distinct: list[Any]) -> np.ndarray:
+    """Return the text of each row (object array, None for null or absent)."""
+    out = np.full(len(codes), None, dtype=object)
+    valid = codes >= 0
+    if valid.any():
+        out[valid] = np.array(distinct, dtype=object)[codes[valid]]
+    return out
+
+
+def _inside(value: str | None, text: str) -> bool:
+    """Return whether ``value`` is long enough to look for and stands inside ``text`` (and is not all of it)."""
+    return value is not None and len(value) >= _TEMPLATE_MIN_VALUE and value != text and value in text
+
+
+def _split_row(text: str, sources: list[tuple[int, str]]) -> tuple[str | int, ...]:
+    """Return ``text`` as pieces: literal text, or the index of a column whose value stands there (longest values first)."""
+    pieces: list[str | int] = [text]
+    for column, value in sources:
+        if not any(type(p) is str and value in p for p in pieces):
+            continue
+        split: list[str | int] = []
+        for piece in pieces:
+            if type(piece) is not str or value not in piece:
+                split.append(piece)
+                continue
+            for i, part in enumerate(piece.split(value)):
+                if i:
+                    split.append(column)
+                if part:
+                    split.append(part)
+        pieces = split
+    return tuple(pieces)
+
+
+def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable) -> dict[int, tuple[str, np.ndarray, Any]]:
+    """Return the ``"t"`` columns of a table: text columns whose rows are mostly other columns' values of the row joined with literal text.
+
+    A ``"t"`` column's number per row is 0 absent, 1 null, ``2 + t`` for the template ``t`` of
+    ``extra`` (a list of pieces: a string code ``>= 0`` is literal text, ``-1 - j`` the value of
+    column ``j`` of the same table in that row, never itself a ``"t"`` column), ``2 + T + code`` for
+    the plain string ``code`` (``T`` templates). The decoder joins the pieces as text: nothing is
+    parsed. A template used by one row only is not kept (that row stays a plain string).
+    """
+    n = len(raw[0][1]) if raw else 0
+    if n < _TEMPLATE_MIN_ROWS:
+        return {}
+    text_columns = [j for j, (_key, _codes, distinct) in enumerate(raw) if distinct and all(type(v) is str for v in distinct)]
+    texts = {j: _texts(raw[j][1], raw[j][2]) for j in text_columns}
+    targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n]
+    targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
+    sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
+    out: dict[int, tuple[str, np.ndarray, Any]] = {}
+    frozen: set[int] = set()  # columns a template refers to: they stay plain
+    done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
+    for target in targets:
+        if target in frozen:
+            continue
+        codes, distinct = raw[target][1], raw[target][2]
+        same = next((column for j, column in done if np.array_equal(raw[j][1], codes) and raw[j][2] == distinct), None)
+        if same is not None:
+            out[target] = same
+            continue
+        values = texts[target]
+        candidates = []
+        for j in text_columns:
+            if j == target or j in out:
+                continue
+            other = texts[j]
+            hits = sum(1 for r in sample.tolist() if values[r] is not None and _inside(other[r], values[r]))
+            if hits >= _TEMPLATE_HITS * len(sample):
+                candidates.append(j)
+        if not candidates:
+            continue
+        found = _template_column(values, codes, [texts[j] for j in candidates], candidates, table)
+        if found is None:
+            continue
+        out[target] = found
+        done.append((target, found))
+        frozen.update(candidates)
+    return out
+
+
+def _template_column(
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
+    n = len(values)
+    rows: list[tuple[str | int, ...] | None] = [None] * n
+    index: dict[tuple[str | int, ...], int] = {}
+    uses: list[int] = []
+    per_row = list(zip(*[s.tolist() for s in sources], strict=True))
+    for r, text in enumerate(values.tolist()):
+        if text is None:
+            continue
+        found = sorted(((len(v), -c, c, v) for c, v in zip(columns, per_row[r], strict=True) if v and len(v) >= _TEMPLATE_MIN_VALUE), reverse=True)
+        if not found:
+            continue
+        pieces = _split_row(text, [(c, v) for _l, _m, c, v in found])
+        if len(pieces) == 1 and type(pieces[0]) is str:
+            continue
+        t = index.get(pieces)
+        if t is None:
+            t = index[pieces] = len(uses)
+            uses.append(0)
+        uses[t] += 1
+        rows[r] = pieces
+    shared = [pieces for pieces, t in index.items() if uses[t] > 1]
+    templated = sum(uses[index[p]] for p in shared)
+    if templated * 2 < int((codes >= 0).sum()):
+        return None
+    saved = sum(len(text) for text, pieces in zip(values.tolist(), rows, strict=True) if pieces is not None and uses[index[pieces]] > 1)
+    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
+    if saved < 2 * cost:
+        return None
+    number = {pieces: t for t, pieces in enumerate(shared)}
+    extra = [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in shared]
+    count = len(shared)
+    nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
+    for r, text in enumerate(values.tolist()):
+        if text is None:
+            continue
+        pieces = rows[r]
+        t = number.get(pieces) if pieces is not None else None
+        nums[r] = 2 + t if t is not None else 2 + count + table.code(text)
+    return "t", _deltas(nums), extra
 
 
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:

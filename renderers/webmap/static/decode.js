@@ -1,4 +1,4 @@
-/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v3) into the
+/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v4) into the
  * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
  * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
  * the page reads feature properties and never writes into them. */
@@ -24,8 +24,9 @@ var militiaMapDecode = (function () {
   }
 
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
+  // readers: the table's readers by column index (a template's pieces read other columns of the row).
   var ABSENT = {};
-  function reader(column, ints, strings) {
+  function reader(column, ints, strings, readers) {
     var kind = column[1], nums = sums(ints, column[2]), extra = column[3];
     if (kind === 's') {
       return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
@@ -34,6 +35,21 @@ var militiaMapDecode = (function () {
     if (kind === 'd') {
       var div = Math.pow(10, extra);
       return function (k) { return nums[k] / div; };
+    }
+    if (kind === 't') {  // templates: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row
+      var count = extra.length;
+      return function (k) {
+        var c = nums[k];
+        if (c < 2) { return c === 1 ? null : ABSENT; }
+        c -= 2;
+        if (c >= count) { return strings[c - count]; }
+        var pieces = extra[c], text = '';
+        for (var i = 0; i < pieces.length; i += 1) {
+          var p = pieces[i];
+          text += p >= 0 ? strings[p] : readers[-1 - p](k);
+        }
+        return text;
+      };
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
     return function (k) { var c = nums[k]; return c >= 2 ? values[c - 2] : c === 1 ? null : ABSENT; };
@@ -44,7 +60,7 @@ var militiaMapDecode = (function () {
   function rows(n, columns, ints, strings) {
     var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
     for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings));
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers));
       keys.push(columns[j][0]);
       template[columns[j][0]] = null;
     }
@@ -122,7 +138,7 @@ var militiaMapDecode = (function () {
   function decodeBytes(bytes) {
     var parts = frames(bytes), text = new TextDecoder('utf-8', { fatal: true });
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
-    if (!header || header.v !== 3) { throw new Error('militia-map: unknown compact data version'); }
+    if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
     var ints = int32s(bytes, parts[2][0], parts[2][1]);
     var data = {};
