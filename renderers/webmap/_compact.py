@@ -419,6 +419,9 @@ _TEMPLATE_HITS = 0.3
 _TEMPLATE_MIN_ROWS = 256
 # Shorter values are not looked for in a row's text (they would match inside words: "at" in "undated").
 _TEMPLATE_MIN_VALUE = 3
+# Columns of at most this many distinct values key the templates tried first for a row, and how many are tried.
+_TEMPLATE_KEY_DISTINCT = 64
+_TEMPLATE_TRIES = 4
 
 
 def _texts(codes: np.ndarray, distinct: list[Any]) -> np.ndarray:
@@ -472,6 +475,8 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
     targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n]
     targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
     sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
+    low = [j for j, (_key, _codes, distinct) in enumerate(raw) if len(distinct) <= _TEMPLATE_KEY_DISTINCT]
+    keys: list[Any] = list(zip(*[raw[j][1].tolist() for j in low], strict=True)) if low else [()] * n
     out: dict[int, tuple[str, np.ndarray, Any]] = {}
     frozen: set[int] = set()  # columns a template refers to: they stay plain
     done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
@@ -494,7 +499,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
                 candidates.append(j)
         if not candidates:
             continue
-        found = _template_column(values, codes, [texts[j] for j in candidates], candidates, table)
+        found = _template_column(values, codes, [texts[j] for j in candidates], candidates, keys, table)
         if found is None:
             continue
         out[target] = found
@@ -503,24 +508,47 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
     return out
 
 
+def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ...]]], row: tuple[Any, ...], text: str) -> tuple[str | int, ...] | None:
+    """Return the first of ``tried`` (templates, and their pieces with refs as indices into ``row``) that gives ``text`` for this row."""
+    for pieces, compiled in tried:
+        try:
+            if "".join([p if type(p) is str else row[p] for p in compiled]) == text:
+                return pieces
+        except TypeError:  # a null value: this template does not fit the row
+            continue
+    return None
+
+
 def _template_column(
-    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], table: StringTable
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
 ) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
     n = len(values)
     rows: list[tuple[str | int, ...] | None] = [None] * n
     index: dict[tuple[str | int, ...], int] = {}
     uses: list[int] = []
+    local = {c: i for i, c in enumerate(columns)}
+    # Longest values first (on average), so a value holding another is taken whole.
+    by_length = sorted(range(len(columns)), key=lambda i: (-np.mean([len(v) for v in sources[i][:512].tolist() if v] or [0]), columns[i]))
     per_row = list(zip(*[s.tolist() for s in sources], strict=True))
+    # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
+    # key's recent templates first (a join and a compare), split the text only when none fits.
+    recent: dict[Any, list[tuple[tuple[str | int, ...], tuple[str | int, ...]]]] = {}
     for r, text in enumerate(values.tolist()):
         if text is None:
             continue
-        found = sorted(((len(v), -c, c, v) for c, v in zip(columns, per_row[r], strict=True) if v and len(v) >= _TEMPLATE_MIN_VALUE), reverse=True)
-        if not found:
-            continue
-        pieces = _split_row(text, [(c, v) for _l, _m, c, v in found])
-        if len(pieces) == 1 and type(pieces[0]) is str:
-            continue
+        row = per_row[r]
+        tried = recent.setdefault(keys[r], [])
+        pieces = _known_template(tried, row, text)
+        if pieces is None:
+            found = [(columns[i], row[i]) for i in by_length if row[i] and len(row[i]) >= _TEMPLATE_MIN_VALUE]
+            if not found:
+                continue
+            pieces = _split_row(text, found)
+            if len(pieces) == 1 and type(pieces[0]) is str:
+                continue
+            tried.insert(0, (pieces, tuple(p if type(p) is str else local[p] for p in pieces)))
+            del tried[_TEMPLATE_TRIES:]
         t = index.get(pieces)
         if t is None:
             t = index[pieces] = len(uses)
