@@ -204,7 +204,30 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
                 if _fits(values):
                     return "d", values, digits
                 break
+    if not nulls and not absent and len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
+        values = _ragged([distinct[c] for c in codes.tolist()])
+        if values is not None:
+            return "r", values, None
     return "u", _deltas(codes + 2), distinct
+
+
+def _ragged(lists: list[list[int]]) -> np.ndarray | None:
+    """Return the ``"r"`` buffer of lists of integers: per row its length, then its items, each minus the column's previous item (the first minus 0).
+
+    None when a value does not fit in 32 bits.
+    """
+    counts = np.array([len(v) for v in lists], dtype=np.int64)
+    items = np.array([i for v in lists for i in v], dtype=np.int64)
+    if items.size and (items.min() < _INT32.min or items.max() > _INT32.max):
+        return None
+    steps = np.diff(items, prepend=np.int64(0))
+    out = np.empty(len(counts) + len(items), dtype=np.int64)
+    at = np.cumsum(counts + 1) - (counts + 1)  # where each row's length goes
+    is_count = np.zeros(len(out), dtype=bool)
+    is_count[at] = True
+    out[at] = counts
+    out[~is_count] = steps
+    return out if _fits(out) else None
 
 
 def _deltas(values: np.ndarray) -> np.ndarray:
@@ -219,11 +242,11 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
     """Append a column descriptor; a column equal to an earlier one of the table becomes ``[key, "=", its index, None]``."""
     kind, values, extra = column
     for index, (other_kind, other_values, other_extra) in enumerate(kept):
-        if other_kind == kind and other_extra == extra and np.array_equal(other_values, values):
+        if other_kind == kind and other_extra == extra and (np.array_equal(other_values, values) if values is not None else other_values is None):
             columns.append([key, "=", index, None])
             kept.append(column)
             return
-    columns.append([key, kind, buffers.add(values), extra])
+    columns.append([key, kind, None if values is None else buffers.add(values), extra])
     kept.append(column)
 
 
@@ -305,14 +328,18 @@ def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray)
     return order, deltas
 
 
-def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
-    """Return the layer's property columns, as ``_payload._properties`` makes each feature's properties."""
+def _property_columns(layer: Layer, first: np.ndarray | None, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
+    """Return the layer's property columns in the layer's row order, as ``_payload._properties`` makes each feature's properties.
+
+    ``first`` is each feature's first position as the page decodes it (degrees, shape (n, 2)), or
+    None when a feature has none: a float column equal to it row for row is stored as ``"g"``.
+    """
     gdf = layer.gdf
     names = [c for c in gdf.columns if c != gdf.geometry.name]
     raw: list[tuple[str, np.ndarray, list[Any]]] = []
 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
-        raw.append((key, codes[order], distinct))
+        raw.append((key, codes, distinct))
 
     dropped = dropped_columns(layer)
     for name in names:
@@ -335,20 +362,23 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     add("ev", codes, distinct)
     if "url" not in names:
         add("url", np.zeros(len(gdf), dtype=np.int64), [""])
-    return _table_columns(raw, table, buffers, absent=False)
+    return _table_columns(raw, table, buffers, absent=False, first=first)
 
 
-def _table_columns(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, buffers: _Buffers, *, absent: bool) -> list[list[Any]]:
+def _table_columns(
+    raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, buffers: _Buffers, *, absent: bool, first: np.ndarray | None = None
+) -> list[list[Any]]:
     """Return the column descriptors of one table given as ``(key, codes, distinct values)`` per column.
 
     Text columns of many distinct values that are mostly built from the row's other text values
-    become ``"t"`` columns (:func:`_templated`); the rest go through :func:`_column`.
+    become ``"t"`` columns (:func:`_templated`); float columns equal to the features' first
+    positions ``first`` become ``"g"``; the rest go through :func:`_column`.
     """
     templated = _templated(raw, table)
     columns: list[list[Any]] = []
-    kept: list[tuple[str, np.ndarray, Any]] = []
+    kept: list[tuple[str, np.ndarray | None, Any]] = []
     for index, (key, codes, distinct) in enumerate(raw):
-        column = templated.get(index) or _column(codes, distinct, table, absent=absent)
+        column = templated.get(index) or _position_column(codes, distinct, first) or _column(codes, distinct, table, absent=absent)
         _add_column(columns, kept, key, column, buffers)
     return columns
 
@@ -422,6 +452,17 @@ _TEMPLATE_MIN_VALUE = 3
 # Columns of at most this many distinct values key the templates tried first for a row, and how many are tried.
 _TEMPLATE_KEY_DISTINCT = 64
 _TEMPLATE_TRIES = 4
+
+
+def _position_column(codes: np.ndarray, distinct: list[Any], first: np.ndarray | None) -> tuple[str, None, int] | None:
+    """Return ``("g", None, axis)`` when the column is, row for row, the same number as the feature's first position on ``axis`` (0: x, 1: y)."""
+    if first is None or not len(codes) or (codes < 0).any() or not all(type(v) is float for v in distinct):
+        return None
+    values = np.array(distinct, dtype=np.float64)[codes]
+    for axis in (0, 1):
+        if np.array_equal(values, first[:, axis]):
+            return "g", None, axis
+    return None
 
 
 def _texts(codes: np.ndarray, distinct: list[Any]) -> np.ndarray:
@@ -580,6 +621,10 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
     """Return the header entry of one layer (its buffers go into ``buffers``)."""
     kinds, parts, counts, coords = _geometry(layer)
     order, deltas = _order_and_stream(kinds, counts, coords)
+    first = None
+    if len(counts) and (counts > 0).all():
+        # each feature's first position exactly as the decoder computes it: integer units / SCALE
+        first = np.rint(coords[np.cumsum(counts) - counts] * SCALE) / SCALE
     shapes = [c for row in order for c in parts[row]]
     return {
         "spec": layer_spec(layer),
@@ -588,7 +633,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
         "c": buffers.add(deltas),
-        "p": _property_columns(layer, order, evidence, table, buffers),
+        "p": _property_columns(layer, first, evidence, table, buffers),
     }
 
 
