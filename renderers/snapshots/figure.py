@@ -54,7 +54,7 @@ METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
-# zlib level 3 instead of Pillow's 6: the same pixels, written faster (and, on these maps, about 2 % smaller).
+# zlib level 3 (Pillow's default is 6) for canvas.FileCanvas.print_png, which writes the rows unfiltered: the same pixels, faster, smaller.
 SAVE_OPTIONS: dict[str, dict[str, Any]] = {"png": {"pil_kwargs": {"compress_level": 3}}}
 
 

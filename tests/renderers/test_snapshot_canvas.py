@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from fontTools import subset
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontPath, FontProperties, findfont, get_font
 from matplotlib.textpath import TextToPath
@@ -129,3 +130,33 @@ def test_lean_subset_drops_layout_tables_first_and_gives_the_same_font(family: d
         assert not {"GSUB", "GPOS", "GDEF", "kern"} & set(lean.font.keys())
         assert lean.glyph_index_map == plain_subsetter.glyph_index_map
         assert _font_bytes(lean.font) == _font_bytes(plain)
+
+
+def _png_figure(canvas_class: type) -> Figure:
+    fig = Figure(figsize=(2.2, 1.3), dpi=120, facecolor=(1.0, 1.0, 0.9, 0.6))  # a translucent background: alpha is kept
+    canvas_class(fig)
+    fig.text(0.05, 0.6, "Al-Qusayr (\u00b110 km) [1,2]", fontsize=7, path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.4))
+    ax.fill([0, 1, 0.5], [0, 0, 1], facecolor=(0.2, 0.4, 0.8, 0.3), edgecolor="black")
+    return fig
+
+
+def test_unfiltered_png_has_the_pixels_and_resolution_of_matplotlibs_png() -> None:
+    pillow, ours = io.BytesIO(), io.BytesIO()
+    _png_figure(FigureCanvasAgg).savefig(pillow, format="png", dpi=300, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    _png_figure(FileCanvas).savefig(ours, format="png", dpi=300, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    assert pillow.getvalue() != ours.getvalue(), "written by the unfiltered writer, not Pillow"
+    want, got = Image.open(pillow), Image.open(ours)
+    assert (got.mode, got.size, got.info) == (want.mode, want.size, want.info)
+    pixels = np.asarray(got)
+    assert np.array_equal(pixels, np.asarray(want))
+    assert 0 < pixels[..., 3].min() < 255, "translucent pixels come through"
+    raw = zlib.decompress(ours.getvalue()[ours.getvalue().index(b"IDAT") + 4 :])
+    assert raw[:: pixels.shape[1] * 4 + 1] == bytes(pixels.shape[0]), "every row has filter type 0"
+    Image.open(io.BytesIO(ours.getvalue())).verify()  # chunk lengths and CRCs
+
+
+def test_png_with_text_chunks_is_left_to_matplotlib() -> None:
+    buf = io.BytesIO()
+    _png_figure(FileCanvas).savefig(buf, format="png", metadata={"Title": "Damascus"})
+    assert Image.open(buf).info["Title"] == "Damascus"
