@@ -1,4 +1,4 @@
-"""Read the web map's data block in tests: plain JSON, or the compact document (v3) decoded here.
+"""Read the web map's data block in tests: plain JSON, or the compact document (v4) decoded here.
 
 This is a second decoder of the format of ``renderers/webmap/_compact.py``, written from its
 module docstring and independent of the encoder (nothing from ``renderers`` is imported), so a
@@ -52,16 +52,42 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlier: list[Any]) -> Any:
+def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
+    out, at, item = [], 0, 0
+    while at < len(buffer):
+        count = buffer[at]
+        items = []
+        for step in buffer[at + 1 : at + 1 + count]:
+            item += step
+            items.append(item)
+        out.append(items)
+        at += 1 + count
+    return out
+
+
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None) -> Any:
     _key, kind, ref, extra = column
     absent = object()
-    if kind == "=":
-        return earlier[ref]
+    if kind == "g":  # the feature's first position on axis ``extra``
+        assert first is not None
+        assert ref is None
+        return [position[extra] for position in first], absent
+    if kind == "r":
+        return _ragged(ints[ref[0] : ref[0] + ref[1]]), absent
     nums = list(itertools.accumulate(ints[ref[0] : ref[0] + ref[1]]))
     if kind == "i":
         return nums, absent
     if kind == "d":
         return [c / 10**extra for c in nums], absent
+    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
+        count = len(extra)
+
+        def text(row: int, code: int) -> str:
+            if code >= count:
+                return strings[code - count]
+            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
+
+        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)], absent
     if kind == "s":
         values = strings
     elif kind == "l":
@@ -72,12 +98,24 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], earlie
     return [values[c - 2] if c >= 2 else None if c == 1 else absent for c in nums], absent
 
 
-def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str]) -> list[dict[str, Any]]:
+def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str], first: list[list[float]] | None = None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(n)]
-    earlier: list[Any] = []
-    for column in columns:
-        values, absent = _reader(column, ints, strings, earlier)
-        earlier.append((values, absent))
+    done: dict[int, Any] = {}
+
+    def value_of(index: int) -> Any:
+        if index not in done:
+            column = columns[index]
+            if column[1] == "=":
+                assert column[2] < index, "an equal column names an earlier one"
+                done[index] = value_of(column[2])
+            else:
+                if column[1] == "t":
+                    assert all(columns[-1 - p][1] != "t" for t in column[3] for p in t if p < 0), "a template names a template column"
+                done[index] = _reader(column, ints, strings, value_of, first)
+        return done[index]
+
+    for index, column in enumerate(columns):
+        values, absent = value_of(index)
         assert len(values) == n
         for row, value in zip(out, values, strict=True):
             if value is not absent:
@@ -122,22 +160,29 @@ def _geometries(layer: dict[str, Any], ints: tuple[int, ...]) -> list[dict[str, 
     return out
 
 
+def _first_position(coords: Any) -> list[float]:
+    while isinstance(coords[0], list):
+        coords = coords[0]
+    return coords  # type: ignore[no-any-return]
+
+
 def decode_bytes(raw: bytes) -> dict[str, Any]:
     """Return the page data of the decompressed compact document."""
     head, table, buffers = _frames(raw)
     header = json.loads(head.decode("utf-8"))
-    assert header["v"] == 3
+    assert header["v"] == 4
     strings = json.loads(table.decode("utf-8"))
     ints = struct.unpack(f"<{len(buffers) // 4}i", buffers)
     data = dict(header["rest"])
     layers = []
     for layer in header["layers"]:
-        props = _rows(layer["n"], layer["p"], ints, strings)
-        stored = [{"type": "Feature", "geometry": g, "properties": p} for g, p in zip(_geometries(layer, ints), props, strict=True)]
-        features: list[Any] = [None] * layer["n"]
-        for place, feature in zip(ints[layer["o"][0] : sum(layer["o"])], stored, strict=True):
-            assert features[place] is None, "two features at one place"
-            features[place] = feature
+        geometries: list[Any] = [None] * layer["n"]
+        for place, geometry in zip(ints[layer["o"][0] : sum(layer["o"])], _geometries(layer, ints), strict=True):
+            assert geometries[place] is None, "two features at one place"
+            geometries[place] = geometry or {}
+        first = [_first_position(g["coordinates"]) if g else None for g in geometries]
+        props = _rows(layer["n"], layer["p"], ints, strings, first if all(first) else None)  # type: ignore[arg-type]
+        features = [{"type": "Feature", "geometry": g or None, "properties": p} for g, p in zip(geometries, props, strict=True)]
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
     data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)

@@ -1,4 +1,4 @@
-"""Compact page data, format v3 (issue 14 §4): built by column from the layers, binary, streamed.
+"""Compact page data, format v4 (issue 14 §4): built by column from the layers, binary, streamed.
 
 ``static/decode.js`` turns the packed document back into exactly what
 ``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
@@ -11,7 +11,7 @@ The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is 
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
 multiple of 4 bytes, so the binary frame starts 4-byte aligned):
 
-1. the header, JSON: ``{"v": 3, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 4, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
@@ -56,7 +56,7 @@ from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 
-VERSION = 3
+VERSION = 4
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 # shapely's type ids (get_type_id) of GEOMETRY_TYPES, in that order.
@@ -204,7 +204,30 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
                 if _fits(values):
                     return "d", values, digits
                 break
+    if not nulls and not absent and len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
+        values = _ragged([distinct[c] for c in codes.tolist()])
+        if values is not None:
+            return "r", values, None
     return "u", _deltas(codes + 2), distinct
+
+
+def _ragged(lists: list[list[int]]) -> np.ndarray | None:
+    """Return the ``"r"`` buffer of lists of integers: per row its length, then its items, each minus the column's previous item (the first minus 0).
+
+    None when a value does not fit in 32 bits.
+    """
+    counts = np.array([len(v) for v in lists], dtype=np.int64)
+    items = np.array([i for v in lists for i in v], dtype=np.int64)
+    if items.size and (items.min() < _INT32.min or items.max() > _INT32.max):
+        return None
+    steps = np.diff(items, prepend=np.int64(0))
+    out = np.empty(len(counts) + len(items), dtype=np.int64)
+    at = np.cumsum(counts + 1) - (counts + 1)  # where each row's length goes
+    is_count = np.zeros(len(out), dtype=bool)
+    is_count[at] = True
+    out[at] = counts
+    out[~is_count] = steps
+    return out if _fits(out) else None
 
 
 def _deltas(values: np.ndarray) -> np.ndarray:
@@ -219,11 +242,11 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
     """Append a column descriptor; a column equal to an earlier one of the table becomes ``[key, "=", its index, None]``."""
     kind, values, extra = column
     for index, (other_kind, other_values, other_extra) in enumerate(kept):
-        if other_kind == kind and other_extra == extra and np.array_equal(other_values, values):
+        if other_kind == kind and other_extra == extra and (np.array_equal(other_values, values) if values is not None else other_values is None):
             columns.append([key, "=", index, None])
             kept.append(column)
             return
-    columns.append([key, kind, buffers.add(values), extra])
+    columns.append([key, kind, None if values is None else buffers.add(values), extra])
     kept.append(column)
 
 
@@ -305,15 +328,18 @@ def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray)
     return order, deltas
 
 
-def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
-    """Return the layer's property columns, as ``_payload._properties`` makes each feature's properties."""
+def _property_columns(layer: Layer, first: np.ndarray | None, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
+    """Return the layer's property columns in the layer's row order, as ``_payload._properties`` makes each feature's properties.
+
+    ``first`` is each feature's first position as the page decodes it (degrees, shape (n, 2)), or
+    None when a feature has none: a float column equal to it row for row is stored as ``"g"``.
+    """
     gdf = layer.gdf
     names = [c for c in gdf.columns if c != gdf.geometry.name]
-    columns: list[list[Any]] = []
-    kept: list[tuple[str, np.ndarray, Any]] = []
+    raw: list[tuple[str, np.ndarray, list[Any]]] = []
 
     def add(key: str, codes: np.ndarray, distinct: list[Any]) -> None:
-        _add_column(columns, kept, key, _column(codes[order], distinct, table), buffers)
+        raw.append((key, codes, distinct))
 
     dropped = dropped_columns(layer)
     for name in names:
@@ -336,6 +362,24 @@ def _property_columns(layer: Layer, order: np.ndarray, evidence: EvidenceTable, 
     add("ev", codes, distinct)
     if "url" not in names:
         add("url", np.zeros(len(gdf), dtype=np.int64), [""])
+    return _table_columns(raw, table, buffers, absent=False, first=first)
+
+
+def _table_columns(
+    raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, buffers: _Buffers, *, absent: bool, first: np.ndarray | None = None
+) -> list[list[Any]]:
+    """Return the column descriptors of one table given as ``(key, codes, distinct values)`` per column.
+
+    Text columns of many distinct values that are mostly built from the row's other text values
+    become ``"t"`` columns (:func:`_templated`); float columns equal to the features' first
+    positions ``first`` become ``"g"``; the rest go through :func:`_column`.
+    """
+    templated = _templated(raw, table)
+    columns: list[list[Any]] = []
+    kept: list[tuple[str, np.ndarray | None, Any]] = []
+    for index, (key, codes, distinct) in enumerate(raw):
+        column = templated.get(index) or _position_column(codes, distinct, first) or _column(codes, distinct, table, absent=absent)
+        _add_column(columns, kept, key, column, buffers)
     return columns
 
 
@@ -364,17 +408,16 @@ def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Cal
 def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _Buffers) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2."""
     keys = list(dict.fromkeys(k for record in records for k in record))
-    columns: list[list[Any]] = []
-    kept: list[tuple[str, np.ndarray, Any]] = []
+    raw: list[tuple[str, np.ndarray, list[Any]]] = []
     for key in keys:
         values = [record.get(key, _MISSING) for record in records]
         if all(type(v) is str for v in values):  # text in every record: pandas' factorize, same codes as below
             codes, uniques = pd.factorize(np.array(values, dtype=object))
-            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), list(uniques), table, absent=True), buffers)
+            raw.append((key, np.asarray(codes, dtype=np.int64), list(uniques)))
             continue
         if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
             codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
-            _add_column(columns, kept, key, _column(np.asarray(codes, dtype=np.int64), [[u] for u in uniques], table, absent=True), buffers)
+            raw.append((key, np.asarray(codes, dtype=np.int64), [[u] for u in uniques]))
             continue
         seen: dict[str, int] = {}
         distinct: list[Any] = []
@@ -393,14 +436,195 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
                 found = seen[text] = len(distinct)
                 distinct.append(value)
             codes[row] = found
-        _add_column(columns, kept, key, _column(codes, distinct, table, absent=True), buffers)
-    return {"n": len(records), "p": columns}
+        raw.append((key, codes, distinct))
+    return {"n": len(records), "p": _table_columns(raw, table, buffers, absent=True)}
+
+
+# A text column is tried as a template column when it has more distinct values than rows / this.
+_TEMPLATE_DISTINCT = 8
+# Rows looked at to find the columns a text column is built from, and the share of them a column must be found in.
+_TEMPLATE_SAMPLE = 256
+_TEMPLATE_HITS = 0.3
+# Below this many rows a template table costs about what it saves (the real page's tables, 98-200 rows, grew by 1.2 KB).
+_TEMPLATE_MIN_ROWS = 256
+# Shorter values are not looked for in a row's text (they would match inside words: "at" in "undated").
+_TEMPLATE_MIN_VALUE = 3
+# Columns of at most this many distinct values key the templates tried first for a row, and how many are tried.
+_TEMPLATE_KEY_DISTINCT = 64
+_TEMPLATE_TRIES = 4
+
+
+def _position_column(codes: np.ndarray, distinct: list[Any], first: np.ndarray | None) -> tuple[str, None, int] | None:
+    """Return ``("g", None, axis)`` when the column is, row for row, the same number as the feature's first position on ``axis`` (0: x, 1: y)."""
+    if first is None or not len(codes) or (codes < 0).any() or not all(type(v) is float for v in distinct):
+        return None
+    values = np.array(distinct, dtype=np.float64)[codes]
+    for axis in (0, 1):
+        if np.array_equal(values, first[:, axis]):
+            return "g", None, axis
+    return None
+
+
+def _texts(codes: np.ndarray, distinct: list[Any]) -> np.ndarray:
+    """Return the text of each row (object array, None for null or absent)."""
+    out = np.full(len(codes), None, dtype=object)
+    valid = codes >= 0
+    if valid.any():
+        out[valid] = np.array(distinct, dtype=object)[codes[valid]]
+    return out
+
+
+def _inside(value: str | None, text: str) -> bool:
+    """Return whether ``value`` is long enough to look for and stands inside ``text`` (and is not all of it)."""
+    return value is not None and len(value) >= _TEMPLATE_MIN_VALUE and value != text and value in text
+
+
+def _split_row(text: str, sources: list[tuple[int, str]]) -> tuple[str | int, ...]:
+    """Return ``text`` as pieces: literal text, or the index of a column whose value stands there (longest values first)."""
+    pieces: list[str | int] = [text]
+    for column, value in sources:
+        if not any(type(p) is str and value in p for p in pieces):
+            continue
+        split: list[str | int] = []
+        for piece in pieces:
+            if type(piece) is not str or value not in piece:
+                split.append(piece)
+                continue
+            for i, part in enumerate(piece.split(value)):
+                if i:
+                    split.append(column)
+                if part:
+                    split.append(part)
+        pieces = split
+    return tuple(pieces)
+
+
+def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable) -> dict[int, tuple[str, np.ndarray, Any]]:
+    """Return the ``"t"`` columns of a table: text columns whose rows are mostly other columns' values of the row joined with literal text.
+
+    A ``"t"`` column's number per row is 0 absent, 1 null, ``2 + t`` for the template ``t`` of
+    ``extra`` (a list of pieces: a string code ``>= 0`` is literal text, ``-1 - j`` the value of
+    column ``j`` of the same table in that row, never itself a ``"t"`` column), ``2 + T + code`` for
+    the plain string ``code`` (``T`` templates). The decoder joins the pieces as text: nothing is
+    parsed. A template used by one row only is not kept (that row stays a plain string).
+    """
+    n = len(raw[0][1]) if raw else 0
+    if n < _TEMPLATE_MIN_ROWS:
+        return {}
+    text_columns = [j for j, (_key, _codes, distinct) in enumerate(raw) if distinct and all(type(v) is str for v in distinct)]
+    texts = {j: _texts(raw[j][1], raw[j][2]) for j in text_columns}
+    targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n]
+    targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
+    sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
+    low = [j for j, (_key, _codes, distinct) in enumerate(raw) if len(distinct) <= _TEMPLATE_KEY_DISTINCT]
+    keys: list[Any] = list(zip(*[raw[j][1].tolist() for j in low], strict=True)) if low else [()] * n
+    out: dict[int, tuple[str, np.ndarray, Any]] = {}
+    frozen: set[int] = set()  # columns a template refers to: they stay plain
+    done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
+    for target in targets:
+        if target in frozen:
+            continue
+        codes, distinct = raw[target][1], raw[target][2]
+        same = next((column for j, column in done if np.array_equal(raw[j][1], codes) and raw[j][2] == distinct), None)
+        if same is not None:
+            out[target] = same
+            continue
+        values = texts[target]
+        candidates = []
+        for j in text_columns:
+            if j == target or j in out:
+                continue
+            other = texts[j]
+            hits = sum(1 for r in sample.tolist() if values[r] is not None and _inside(other[r], values[r]))
+            if hits >= _TEMPLATE_HITS * len(sample):
+                candidates.append(j)
+        if not candidates:
+            continue
+        found = _template_column(values, codes, [texts[j] for j in candidates], candidates, keys, table)
+        if found is None:
+            continue
+        out[target] = found
+        done.append((target, found))
+        frozen.update(candidates)
+    return out
+
+
+def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ...]]], row: tuple[Any, ...], text: str) -> tuple[str | int, ...] | None:
+    """Return the first of ``tried`` (templates, and their pieces with refs as indices into ``row``) that gives ``text`` for this row."""
+    for pieces, compiled in tried:
+        try:
+            if "".join([p if type(p) is str else row[p] for p in compiled]) == text:
+                return pieces
+        except TypeError:  # a null value: this template does not fit the row
+            continue
+    return None
+
+
+def _template_column(
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
+    n = len(values)
+    rows: list[tuple[str | int, ...] | None] = [None] * n
+    index: dict[tuple[str | int, ...], int] = {}
+    uses: list[int] = []
+    local = {c: i for i, c in enumerate(columns)}
+    # Longest values first (on average), so a value holding another is taken whole.
+    by_length = sorted(range(len(columns)), key=lambda i: (-np.mean([len(v) for v in sources[i][:512].tolist() if v] or [0]), columns[i]))
+    per_row = list(zip(*[s.tolist() for s in sources], strict=True))
+    # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
+    # key's recent templates first (a join and a compare), split the text only when none fits.
+    recent: dict[Any, list[tuple[tuple[str | int, ...], tuple[str | int, ...]]]] = {}
+    for r, text in enumerate(values.tolist()):
+        if text is None:
+            continue
+        row = per_row[r]
+        tried = recent.setdefault(keys[r], [])
+        pieces = _known_template(tried, row, text)
+        if pieces is None:
+            found = [(columns[i], row[i]) for i in by_length if row[i] and len(row[i]) >= _TEMPLATE_MIN_VALUE]
+            if not found:
+                continue
+            pieces = _split_row(text, found)
+            if len(pieces) == 1 and type(pieces[0]) is str:
+                continue
+            tried.insert(0, (pieces, tuple(p if type(p) is str else local[p] for p in pieces)))
+            del tried[_TEMPLATE_TRIES:]
+        t = index.get(pieces)
+        if t is None:
+            t = index[pieces] = len(uses)
+            uses.append(0)
+        uses[t] += 1
+        rows[r] = pieces
+    shared = [pieces for pieces, t in index.items() if uses[t] > 1]
+    templated = sum(uses[index[p]] for p in shared)
+    if templated * 2 < int((codes >= 0).sum()):
+        return None
+    saved = sum(len(text) for text, pieces in zip(values.tolist(), rows, strict=True) if pieces is not None and uses[index[pieces]] > 1)
+    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
+    if saved < 2 * cost:
+        return None
+    number = {pieces: t for t, pieces in enumerate(shared)}
+    extra = [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in shared]
+    count = len(shared)
+    nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
+    for r, text in enumerate(values.tolist()):
+        if text is None:
+            continue
+        pieces = rows[r]
+        t = number.get(pieces) if pieces is not None else None
+        nums[r] = 2 + t if t is not None else 2 + count + table.code(text)
+    return "t", _deltas(nums), extra
 
 
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:
     """Return the header entry of one layer (its buffers go into ``buffers``)."""
     kinds, parts, counts, coords = _geometry(layer)
     order, deltas = _order_and_stream(kinds, counts, coords)
+    first = None
+    if len(counts) and (counts > 0).all():
+        # each feature's first position exactly as the decoder computes it: integer units / SCALE
+        first = np.rint(coords[np.cumsum(counts) - counts] * SCALE) / SCALE
     shapes = [c for row in order for c in parts[row]]
     return {
         "spec": layer_spec(layer),
@@ -409,7 +633,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
         "c": buffers.add(deltas),
-        "p": _property_columns(layer, order, evidence, table, buffers),
+        "p": _property_columns(layer, first, evidence, table, buffers),
     }
 
 

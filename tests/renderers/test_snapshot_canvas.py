@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fontTools import subset
 from matplotlib import patheffects
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontPath, FontProperties, findfont, get_font
 from matplotlib.textpath import TextToPath
 from PIL import Image
 
@@ -104,3 +105,27 @@ def test_pdf_streams_at_the_faster_zlib_level_hold_the_same_content(layers, data
     got, want = _streams(fast), _streams(default)
     assert len(want) > 5
     assert got == want
+
+
+def _font_bytes(font) -> bytes:
+    buf = io.BytesIO()
+    font.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("family", [{"family": "DejaVu Sans"}, {"family": "DejaVu Sans", "weight": "bold", "style": "italic"}])
+def test_lean_subset_drops_layout_tables_first_and_gives_the_same_font(family: dict[str, str]) -> None:
+    path = findfont(FontProperties(**family))
+    ft = get_font(path)
+    glyphs = {ft.get_char_index(ord(c)) for c in "Damascus [1,2] \u00b1 \u2192 Al-Qa'im fi"}
+    fontfile = FontPath(path, 0)
+    options = canvas.lean_subset_options(0)
+    with subset.load_font(fontfile, options) as plain, canvas._lean_subset(fontfile, glyphs) as lean:
+        assert "GSUB" in plain, "the font has layout tables to leave out"
+        assert "GPOS" in plain
+        plain_subsetter = subset.Subsetter(options=options)
+        plain_subsetter.populate(gids=glyphs)
+        plain_subsetter.subset(plain)  # fontTools' own order: decode the layout tables, then drop them
+        assert not {"GSUB", "GPOS", "GDEF", "kern"} & set(lean.font.keys())
+        assert lean.glyph_index_map == plain_subsetter.glyph_index_map
+        assert _font_bytes(lean.font) == _font_bytes(plain)

@@ -1,4 +1,4 @@
-"""Compact page data v3 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
+"""Compact page data v4 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def test_packed_block_is_plain_base64_and_streams_in_pieces(layers: list[Layer],
     raw = gzip.decompress(base64.b64decode(text, validate=True))
     assert raw == gzip.decompress(b"".join(payload.gzip_chunks()))
     (head_len,) = struct.unpack_from("<I", raw, 0)
-    assert json.loads(raw[4 : 4 + head_len])["v"] == 3
+    assert json.loads(raw[4 : 4 + head_len])["v"] == 4
     assert head_len % 4 == 0
 
 
@@ -222,3 +222,42 @@ def test_header_pieces_join_to_the_one_string_json(batch: int) -> None:
         assert max(len(p) for p in pieces) < len(want) // 2, "a long list should not be written as one piece"
     with pytest.raises(ValueError, match="JSON compliant"):
         list(json_pieces({"x": [float("nan")]}, batch))
+
+
+def _document(text: str) -> tuple[dict[str, Any], list[str]]:
+    raw = gzip.decompress(base64.b64decode(text))
+    (h,) = struct.unpack_from("<I", raw, 0)
+    (s,) = struct.unpack_from("<I", raw, 4 + h)
+    return json.loads(raw[4 : 4 + h]), json.loads(raw[8 + h : 8 + h + s])
+
+
+def test_text_built_from_other_columns_is_stored_as_templates(layers: list[Layer], dataset: Dataset) -> None:
+    """A text column made of the row's other values goes as templates (no copy of each text), and decodes byte-exact."""
+    base = _point_layer(layers)
+    n = 400
+    gdf = base.gdf.iloc[np.arange(n) % len(base.gdf)].reset_index(drop=True).copy()
+    places = [f"Place {HOSTILE[i % len(HOSTILE)]} {i}" for i in range(n)]
+    gdf["id"] = [f"t-{i}" for i in range(n)]
+    gdf["place_names"] = places
+    gdf["actors_label"] = [["Group A", "Group <b>", "Group \u2028"][i % 3] for i in range(n)]
+    gdf["name"] = [f"{gdf['actors_label'][i]}: seen at {places[i]}, again {places[i]}" for i in range(n)]
+    gdf.loc[5, "name"] = None
+    gdf.loc[6, "name"] = "a curated summary that names no column"
+    gdf.loc[7, "name"] = places[7]  # the whole text is one column's value
+    gdf["coord_source"] = [f"{p}: synthetic position" for p in places]
+    one = [Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)]
+    text = compact_payload(one, dataset, built="x").text()
+    want = page_data(one, dataset, built="x")
+    header, strings = _document(text)
+    kinds = {c[0]: c[1] for c in header["layers"][0]["p"]}
+    assert kinds["name"] == "t"
+    assert kinds["coord_source"] == "t"
+    assert kinds["place_names"] == "s"
+    assert not any(s.endswith(": synthetic position") and s.startswith("Place") for s in strings)
+    assert sum("seen at" in s for s in strings) <= 3  # one literal piece per template, not one per row
+    for got in (decode_block(text), _decode_in_node(text)):
+        _same_page(got, want)
+        names = [f["properties"]["name"] for f in got["layers"][0]["geojson"]["features"]]
+        assert names == [f["properties"]["name"] for f in want["layers"][0]["geojson"]["features"]]
+        assert names[5] is None
+        assert names[6] == "a curated summary that names no column"

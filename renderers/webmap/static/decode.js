@@ -1,4 +1,4 @@
-/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v3) into the
+/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v4) into the
  * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
  * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
  * the page reads feature properties and never writes into them. */
@@ -24,9 +24,16 @@ var militiaMapDecode = (function () {
   }
 
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
+  // readers: the table's readers by column index (a template's pieces read other columns of the row).
   var ABSENT = {};
-  function reader(column, ints, strings) {
-    var kind = column[1], nums = sums(ints, column[2]), extra = column[3];
+  function reader(column, ints, strings, readers, first) {
+    var kind = column[1], extra = column[3];
+    if (kind === 'g') {  // the feature's first position on axis extra (0: x, 1: y), the same number as its geometry's
+      var axis = first[extra];
+      return function (k) { return axis[k]; };
+    }
+    if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
+    var nums = sums(ints, column[2]);
     if (kind === 's') {
       return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
     }
@@ -35,16 +42,44 @@ var militiaMapDecode = (function () {
       var div = Math.pow(10, extra);
       return function (k) { return nums[k] / div; };
     }
+    if (kind === 't') {  // templates: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row
+      var count = extra.length;
+      return function (k) {
+        var c = nums[k];
+        if (c < 2) { return c === 1 ? null : ABSENT; }
+        c -= 2;
+        if (c >= count) { return strings[c - count]; }
+        var pieces = extra[c], text = '';
+        for (var i = 0; i < pieces.length; i += 1) {
+          var p = pieces[i];
+          text += p >= 0 ? strings[p] : readers[-1 - p](k);
+        }
+        return text;
+      };
+    }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
     return function (k) { var c = nums[k]; return c >= 2 ? values[c - 2] : c === 1 ? null : ABSENT; };
   }
 
+  // Lists of integers: per row its length, then its items, each the previous item of the column plus the stored step.
+  function ragged(buffer) {
+    var lists = [], at = 0, item = 0;
+    while (at < buffer.length) {
+      var count = buffer[at], list = new Array(count);
+      at += 1;
+      for (var i = 0; i < count; i += 1) { item += buffer[at + i]; list[i] = item; }
+      at += count;
+      lists.push(list);
+    }
+    return function (k) { return lists[k]; };
+  }
+
   // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
   // copy of a template holding every key, so it is allocated once at its full size (no growing).
-  function rows(n, columns, ints, strings) {
+  function rows(n, columns, ints, strings, first) {
     var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
     for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings));
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first));
       keys.push(columns[j][0]);
       template[columns[j][0]] = null;
     }
@@ -75,9 +110,10 @@ var militiaMapDecode = (function () {
       return [x / SCALE, y / SCALE];
     }
     function points(k) { var out = new Array(k); for (var i = 0; i < k; i += 1) { out[i] = point(); } return out; }
-    var props = rows(n, layer.p, ints, strings), features = new Array(n);
+    // Geometries in stored (Morton) order; lead: each feature's first position, by its place in the layer.
+    var geometries = new Array(n), lead = [new Float64Array(n), new Float64Array(n)], features = new Array(n);
     for (var f = 0; f < n; f += 1) {
-      var type = g[f], geometry = null, i, j;
+      var type = g[f], geometry = null, i, j, at0 = ci, c0x = (x + c[ci]) / SCALE, c0y = (y + c[ci + 1]) / SCALE;
       if (type === 0) {
         geometry = { type: 'Point', coordinates: point() };
       } else if (type === 1 || type === 3) {
@@ -100,8 +136,11 @@ var militiaMapDecode = (function () {
         }
         geometry = { type: 'MultiPolygon', coordinates: out };
       }
-      features[o[f]] = { type: 'Feature', geometry: geometry, properties: props[f] };
+      geometries[f] = geometry;
+      if (at0 < ci) { lead[0][o[f]] = c0x; lead[1][o[f]] = c0y; }
     }
+    var props = rows(n, layer.p, ints, strings, lead);  // properties are stored in the layer's order
+    for (f = 0; f < n; f += 1) { features[o[f]] = { type: 'Feature', geometry: geometries[f], properties: props[o[f]] }; }
     spec.geojson = { type: 'FeatureCollection', features: features };
     return spec;
   }
@@ -122,7 +161,7 @@ var militiaMapDecode = (function () {
   function decodeBytes(bytes) {
     var parts = frames(bytes), text = new TextDecoder('utf-8', { fatal: true });
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
-    if (!header || header.v !== 3) { throw new Error('militia-map: unknown compact data version'); }
+    if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
     var ints = int32s(bytes, parts[2][0], parts[2][1]);
     var data = {};
