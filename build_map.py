@@ -186,6 +186,7 @@ def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
     """
     from layers import build_layers  # noqa: PLC0415 - keep `check` fast
     from renderers import RENDERERS, _reuse  # noqa: PLC0415
+    from renderers.csv_export import computed_once  # noqa: PLC0415
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -197,16 +198,17 @@ def build(ds: Dataset, out: Path, overlay: OverlaySet | None = None) -> None:
         layers = _timed("Building layers", lambda: build_layers(ds, overlay))
         previous, entries = _reuse.read_manifest(out), {}
         base = _reuse.inputs_key(layers, ds)
-        for n, (name, render) in enumerate(RENDERERS, start=1):
-            key = hashlib.sha256(f"{base}\0{name}".encode()).hexdigest()
-            paths = _reuse.reuse(previous, out, name, key, staging)
-            if paths is not None:
-                log.info("[%d/%d] %s: unchanged, reused from %s", n, len(RENDERERS), name, out.name)
-            else:
-                paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
-            entries[name] = {"key": key, "files": [p.relative_to(staging).as_posix() for p in paths]}
-            for path in paths:
-                log.debug("  wrote %s", path.relative_to(staging))
+        with computed_once():  # militia_map.csv's rows are made once, for the CSV and the web map's download
+            for n, (name, render) in enumerate(RENDERERS, start=1):
+                key = hashlib.sha256(f"{base}\0{name}".encode()).hexdigest()
+                paths = _reuse.reuse(previous, out, name, key, staging)
+                if paths is not None:
+                    log.info("[%d/%d] %s: unchanged, reused from %s", n, len(RENDERERS), name, out.name)
+                else:
+                    paths = _timed(f"[{n}/{len(RENDERERS)}] {name}", lambda render=render: render(layers, ds, staging))
+                entries[name] = {"key": key, "files": [p.relative_to(staging).as_posix() for p in paths]}
+                for path in paths:
+                    log.debug("  wrote %s", path.relative_to(staging))
         _reuse.write_manifest(staging, entries)
         _swap(staging, out)
         log.info("Built %s in %.1f s.", out, time.perf_counter() - started)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import json
 import numbers
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from dataset.model import Dataset
@@ -239,8 +242,42 @@ def check_places(layers: list[Layer], ds: Dataset) -> None:
                 raise _unknown_place(layer.name, fid, missing[0])
 
 
+# Inside :func:`computed_once`: the columns already made, with the dataset and layer frames they were made from.
+_ONCE: contextvars.ContextVar[list[tuple[Dataset, list[Any], Columns]] | None] = contextvars.ContextVar("csv_columns_once", default=None)
+
+
+@contextlib.contextmanager
+def computed_once() -> Iterator[None]:
+    """Within the block, :func:`csv_columns` of the same dataset and layer frames (the same objects) is made once.
+
+    A build writes ``militia_map.csv`` and the web map's download from the same rows: ``build_map``
+    runs its renderers inside this block. The layers must not change inside it (renderers only read them).
+    """
+    token = _ONCE.set([])
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
 def csv_columns(layers: list[Layer], ds: Dataset) -> Columns:
-    """Return the CSV's cells (before :func:`spreadsheet_cell`) column by column, rows in file order; :func:`csv_rows` has them by row."""
+    """Return the CSV's cells (before :func:`spreadsheet_cell`) column by column, rows in file order; :func:`csv_rows` has them by row.
+
+    The lists are shared inside :func:`computed_once`: do not change them.
+    """
+    made = _ONCE.get()
+    frames = [layer.gdf for layer in csv_layers(layers)]
+    if made is not None:
+        for seen_ds, seen_frames, columns in made:
+            if seen_ds is ds and len(seen_frames) == len(frames) and all(a is b for a, b in zip(seen_frames, frames, strict=True)):
+                return columns
+    columns = _csv_columns(layers, ds)
+    if made is not None:
+        made.append((ds, frames, columns))
+    return columns
+
+
+def _csv_columns(layers: list[Layer], ds: Dataset) -> Columns:
     check_places(layers, ds)
     parts = []
     for layer in csv_layers(layers):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +17,7 @@ from geo.geonames import geonames_city
 from geo.place import Place
 from layers import Layer
 from layers.style import BASEMAP
+from renderers.csv_export import loads
 
 # Countries are clipped to this box (lon_min, lat_min, lon_max, lat_max), a margin around the
 # region, so the page stays small and no one pans off the edge of the world into blank sea.
@@ -86,10 +86,10 @@ def claim_places(layers: list[Layer], ds: Dataset) -> list[Place]:
     for layer in layers:
         gdf = layer.gdf
         if "place_id" in gdf.columns:
-            ids.update(str(v) for v in gdf["place_id"].dropna())
+            ids.update(str(v) for v in gdf["place_id"].dropna().unique())
         if "place_ids" in gdf.columns:
-            for value in gdf["place_ids"].dropna():
-                ids.update(json.loads(value) if isinstance(value, str) and value.startswith("[") else [str(value)])
+            for value in gdf["place_ids"].dropna().unique():  # each distinct text once
+                ids.update(loads(value) if isinstance(value, str) and value.startswith("[") else [str(value)])
     return [p for pid in sorted(ids) if (p := ds.gazetteer.get(pid)) is not None]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import unicodedata
 from collections import Counter
@@ -18,6 +17,7 @@ from geo.names import normalize_name
 from layers import STATUS_STYLES, Layer
 from layers._features import evidence_record
 from layers.credits import credits_and_exclusions
+from renderers.csv_export import loads
 from renderers.unplaced_csv import unplaced_rows
 from renderers.webmap._escape import safe_url
 
@@ -29,7 +29,7 @@ WINDOWS_DAYS = (1, 7, 14, 30)
 
 def _json_list(value: Any) -> list[str]:  # noqa: ANN401 - JSON text, a list, or nothing
     if isinstance(value, str) and value.startswith("["):
-        return [str(v) for v in json.loads(value)]
+        return [v if type(v) is str else str(v) for v in loads(value)]
     if isinstance(value, list):
         return [str(v) for v in value]
     return [str(value)] if value else []
@@ -72,9 +72,27 @@ def feature_refs(
     return by_claim, by_place
 
 
+def search_keys(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    """Return ``{place id: its lookup keys}``: ``normalize_name`` of each of its spellings (``Gazetteer.names_of``), empty keys left out.
+
+    Read from the index the gazetteer built from exactly those keys, so no name is normalised
+    twice (a gazetteer without that index has them computed here).
+    """
+    index = getattr(gazetteer, "_by_key", None)
+    if not (isinstance(index, tuple) and all(isinstance(tier, dict) for tier in index)):
+        return {place.id: {k for n in Gazetteer.names_of(place) if (k := normalize_name(n))} for place in gazetteer}
+    keys: dict[str, set[str]] = {place.id: set() for place in gazetteer}
+    for tier in index:
+        for key, ids in tier.items():
+            for pid in ids:
+                keys[pid].add(key)
+    return keys
+
+
 def places_payload(gazetteer: Gazetteer, by_place: dict[str, list[list[str]]]) -> list[dict[str, Any]]:
     """Return every gazetteer place with all its spellings and their lookup keys, for search."""
     out = []
+    keys = search_keys(gazetteer)
     for place in gazetteer:
         names = Gazetteer.names_of(place)
         out.append(
@@ -87,7 +105,7 @@ def places_payload(gazetteer: Gazetteer, by_place: dict[str, list[list[str]]]) -
                 "radius_km": place.radius_km,
                 "coord_source": place.coord_source,
                 "names": names,
-                "keys": sorted({k for n in names if (k := normalize_name(n))}),
+                "keys": sorted(keys[place.id]),
                 "arabic": list(place.arabic_names),
                 "features": by_place.get(place.id, []),
             }

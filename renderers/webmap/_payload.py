@@ -14,6 +14,7 @@ from shapely.geometry import mapping
 from dataset.model import Dataset
 from layers import Layer, StyleSpec
 from layers.style import ACTOR_GROUPS, COMPARE_STYLES, DIRECTION_STYLES, PHASE_STYLES, STATUS_STYLES, PhaseStyle
+from renderers.csv_export import loads
 from renderers.geojson import json_value, round_coords
 from renderers.webmap._escape import safe_url
 
@@ -51,6 +52,12 @@ def check_colour(colour: str, where: str) -> str:
 
 def _same_json(value: Any) -> Any:  # noqa: ANN401 - a JSON value
     """Return a hashable key equal for two values exactly when their JSON texts (keys sorted) are equal; cheaper than writing the text."""
+    kind = type(value)
+    # Plain dicts and lists (what json.loads makes) inline their text and null items: no call per item.
+    if kind is dict:
+        return ("{", tuple(sorted([(k, v if type(v) is str or v is None else _same_json(v)) for k, v in value.items()])))
+    if kind is list:
+        return ("[", tuple([v if type(v) is str or v is None else _same_json(v) for v in value]))
     if isinstance(value, str) or value is None:
         return value
     if isinstance(value, dict):
@@ -71,21 +78,31 @@ class EvidenceTable:
         self.entries: list[dict[str, Any]] = []
         self._index: dict[Any, int] = {}
         self._by_raw: dict[str, list[int]] = {}
+        self._urls: dict[Any, str] = {}
+
+    def _safe_url(self, url: Any) -> str:  # noqa: ANN401 - a link from the data
+        """Return :func:`safe_url` of ``url``, worked out once per distinct text."""
+        if type(url) is not str:
+            return safe_url(url)
+        found = self._urls.get(url)
+        if found is None:
+            found = self._urls[url] = safe_url(url)
+        return found
 
     def add(self, raw: Any, feature_id: str) -> list[int]:  # noqa: ANN401 - JSON text or a list
         """Return the indices of a feature's evidence entries, adding new ones (URLs made safe)."""
         raw_key = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True, ensure_ascii=False)
         if raw_key in self._by_raw:
             return self._by_raw[raw_key]
-        entries = json.loads(raw) if isinstance(raw, str) else raw
+        entries = loads(raw) if isinstance(raw, str) else raw
         if not isinstance(entries, list):
             msg = f"Feature {feature_id!r}: 'evidence' must be a JSON list of entries, got {type(entries).__name__}."
             raise TypeError(msg)
         indices = []
         for entry in entries:
             item = dict(entry)
-            item["url"] = safe_url(item.get("url"))
-            item["cited_works"] = [{**work, "url": safe_url(work.get("url"))} for work in item.get("cited_works") or []]
+            item["url"] = self._safe_url(item.get("url"))
+            item["cited_works"] = [{**work, "url": self._safe_url(work.get("url"))} for work in item.get("cited_works") or []]
             for unread in UNREAD_EVIDENCE:
                 item.pop(unread, None)
             entry_key = _same_json(item)

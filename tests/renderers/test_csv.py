@@ -12,10 +12,14 @@ import pytest
 
 import shapely
 
+import build_map
+import renderers
 from dataset import load_dataset
 from layers import Layer, build_layers
 from renderers import csv_export
 from renderers.csv_export import spreadsheet_cell, write_csv
+from renderers.webmap import render_webmap
+from renderers.webmap._export import export_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -231,3 +235,42 @@ def test_loads_refuses_what_json_loads_refuses(text):
         json.loads(text)
     with pytest.raises(json.JSONDecodeError):
         csv_export.loads(text)
+
+
+def _counting(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    make = csv_export._csv_columns
+
+    def counted(layers, ds):
+        calls.append(1)
+        return make(layers, ds)
+
+    monkeypatch.setattr(csv_export, "_csv_columns", counted)
+    return calls
+
+
+def test_columns_made_once_inside_computed_once_only(layers, dataset, monkeypatch, tmp_path):
+    """Inside the block the CSV and the download share one computation; outside, and for other frames, each call makes its own."""
+    calls = _counting(monkeypatch)
+    write_csv(layers, dataset, tmp_path)
+    alone = export_payload(layers, dataset)
+    assert len(calls) == 2
+    with csv_export.computed_once():
+        write_csv(layers, dataset, tmp_path)
+        shared = export_payload(layers, dataset)
+        assert len(calls) == 3
+        copied = [Layer(gdf=layer.gdf.copy(), style=layer.style) for layer in layers]
+        export_payload(copied, dataset)
+        assert len(calls) == 4
+    assert shared == alone
+    export_payload(layers, dataset)
+    assert len(calls) == 5
+
+
+def test_a_build_makes_the_csv_rows_once(dataset, monkeypatch, tmp_path):
+    calls = _counting(monkeypatch)
+    monkeypatch.setattr(renderers, "RENDERERS", [("ACLED-style CSV", write_csv), ("Web map", render_webmap)])
+    build_map.build(dataset, tmp_path / "dist")
+    assert len(calls) == 1
+    assert (tmp_path / "dist" / "militia_map.csv").is_file()
+    assert (tmp_path / "dist" / "index.html").is_file()

@@ -221,5 +221,41 @@ def test_evidence_table_parses_each_distinct_evidence_text_once(monkeypatch: pyt
     table = EvidenceTable()
     text = json.dumps([{"quote": "q", "citation": "c"}, {"quote": "r"}])
     first = table.add(text, "f1")
-    monkeypatch.setattr("renderers.webmap._payload.json.loads", lambda _: pytest.fail("evidence text parsed twice"))
+    monkeypatch.setattr("renderers.webmap._payload.loads", lambda _: pytest.fail("evidence text parsed twice"))
     assert table.add(text, "f2") == first == [0, 1]
+
+
+def test_collector_paused_while_page_data_is_made_and_restored_after(layers: list[Layer], dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic collector is off while the page data are built, back on afterwards, also after a failure; left off if it was off."""
+    import gc  # noqa: PLC0415
+
+    import renderers.webmap.build as build_module  # noqa: PLC0415
+
+    seen: list[bool] = []
+    real_rest = build_module.page_rest
+
+    def rest(*args: object, **kwargs: object) -> dict[str, object]:
+        seen.append(gc.isenabled())
+        return real_rest(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "page_rest", rest)
+    assert gc.isenabled()
+    build_module.page_data(layers, dataset, built="x")
+    build_module.compact_payload(layers, dataset, built="x")
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+    def broken(*_: object, **__: object) -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(build_module, "page_rest", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        build_module.compact_payload(layers, dataset, built="x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with build_module.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

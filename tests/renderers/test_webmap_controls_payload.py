@@ -9,8 +9,11 @@ from collections import Counter
 import numpy as np
 
 from dataset import Dataset
+from geo.gazetteer import Gazetteer
+from geo.names import normalize_name
+from geo.place import Place
 from layers import Layer
-from renderers.webmap._controls import _choices, _scanned_code_points, feature_refs
+from renderers.webmap._controls import _choices, _scanned_code_points, feature_refs, places_payload, search_keys
 
 
 def test_restricted_feature_refs_are_the_full_ones_for_those_ids(layers: list[Layer], dataset: Dataset) -> None:
@@ -54,3 +57,18 @@ def test_name_rules_skip_only_planes_with_nothing_to_find() -> None:
         assert unicodedata.category(ch) in ("Cn", "Co"), hex(code)
         assert not unicodedata.combining(ch)
         assert ch.casefold() == ch.lower()
+
+
+def test_search_keys_are_the_normalised_spellings_of_each_place(dataset: Dataset) -> None:
+    """Read from the gazetteer's index, each place's keys are normalize_name of its every spelling (empty ones left out)."""
+    odd = [
+        Place("odd-1", "Al-Bū Kamāl", "town", 40.9, 34.4, 5.0, "test", aliases=("--", "The", "Deir Ez-Zor"), arabic_names=("البوكمال",)),
+        Place("odd-2", "Deir Ezzor", "town", 40.1, 35.3, 5.0, "test", alternate_names=("ديرالزور", "Dayr az Zawr", "")),
+        Place("odd-3", "...", "site", 36.0, 33.0, 1.0, "test"),
+    ]
+    gazetteer = Gazetteer([*dataset.gazetteer, *odd])
+    expected = {p.id: {k for n in Gazetteer.names_of(p) if (k := normalize_name(n))} for p in gazetteer}
+    assert search_keys(gazetteer) == expected
+    assert expected["odd-1"] >= {"bukamal", "deirezzor", "the"}, "the odd names should give keys shared with others"
+    payload = {p["id"]: p for p in places_payload(gazetteer, {})}
+    assert all(payload[pid]["keys"] == sorted(keys) for pid, keys in expected.items())
