@@ -52,6 +52,26 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
+def _varints(raw: bytes, count: int) -> tuple[int, ...]:
+    """Return the zigzag LEB128 varints of the buffers frame."""
+    out, value, shift = [], 0, 0
+    for byte in raw:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            out.append((value >> 1) ^ -(value & 1))
+            value, shift = 0, 0
+    assert shift == 0, "a varint is cut off"
+    assert len(out) == count, "wrong number of buffer values"
+    return tuple(out)
+
+
+def _plain(ints: tuple[int, ...], ref: list[int]) -> list[int]:
+    """Return a column's numbers: stored as they are (``[offset, length, 0]``) or as deltas."""
+    stored = ints[ref[0] : ref[0] + ref[1]]
+    return list(stored) if len(ref) > 2 and ref[2] == 0 else list(itertools.accumulate(stored))
+
+
 def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
     out, at, item = [], 0, 0
     while at < len(buffer):
@@ -74,7 +94,7 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         return [position[extra] for position in first], absent
     if kind == "r":
         return _ragged(ints[ref[0] : ref[0] + ref[1]]), absent
-    nums = list(itertools.accumulate(ints[ref[0] : ref[0] + ref[1]]))
+    nums = _plain(ints, ref)
     if kind == "i":
         return nums, absent
     if kind == "d":
@@ -172,7 +192,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     header = json.loads(head.decode("utf-8"))
     assert header["v"] == 4
     strings = json.loads(table.decode("utf-8"))
-    ints = struct.unpack(f"<{len(buffers) // 4}i", buffers)
+    ints = _varints(buffers, header["ints"])
     data = dict(header["rest"])
     layers = []
     for layer in header["layers"]:

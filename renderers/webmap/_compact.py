@@ -71,6 +71,25 @@ _FLOATS_AS_VALUES = 64
 _CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
 
 
+def varints(values: np.ndarray) -> bytes:
+    """Return int32 values as zigzag LEB128 varints: ``(v << 1) ^ (v >> 31)``, 7 bits a byte from the low end, the high bit set on all but the last byte."""
+    v = np.asarray(values, dtype=np.int64)
+    zig = ((v << 1) ^ (v >> 63)).astype(np.uint64)
+    sizes = np.ones(len(zig), dtype=np.int64)
+    for bits in (7, 14, 21, 28):
+        sizes += zig >= np.uint64(1 << bits)
+    starts = np.cumsum(sizes) - sizes
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    for byte in range(5):
+        has = sizes > byte
+        if not has.any():
+            break
+        low = (zig[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
+        more = (sizes[has] > byte + 1).astype(np.uint64) << np.uint64(7)
+        out[starts[has] + byte] = (low | more).astype(np.uint8)
+    return out.tobytes()
+
+
 def _part1by1(v: np.ndarray) -> np.ndarray:
     """Spread the low 32 bits of each value so a zero bit sits between any two (uint64)."""
     v = v.astype(np.uint64) & np.uint64(0xFFFFFFFF)
@@ -246,8 +265,25 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
             columns.append([key, "=", index, None])
             kept.append(column)
             return
-    columns.append([key, kind, None if values is None else buffers.add(values), extra])
+    if values is None:
+        columns.append([key, kind, None, extra])
+    elif kind == "r":
+        columns.append([key, kind, buffers.add(values), extra])
+    else:
+        columns.append([key, kind, _numbers_ref(values, buffers), extra])
     kept.append(column)
+
+
+def _numbers_ref(deltas: np.ndarray, buffers: _Buffers) -> list[int]:
+    """Add a column's numbers as deltas (``[offset, length]``) or, when that gives fewer distinct values, as they are (``[offset, length, 0]``).
+
+    Codes of a few categories repeat as they are; codes numbered in order of first use and
+    sorted numbers step by small deltas.
+    """
+    plain = np.cumsum(deltas)
+    if len(deltas) > 1 and len(np.unique(plain)) < len(np.unique(deltas)):
+        return [*buffers.add(plain), 0]
+    return buffers.add(deltas)
 
 
 def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np.ndarray]:
@@ -654,9 +690,9 @@ class CompactPayload:
     def _frames(self) -> Iterator[bytes]:
         yield from _pieces_frame(list(json_pieces(self.header)))
         yield from _json_list_frame(self.strings)
-        yield (4 * sum(int(a.size) for a in self.buffers)).to_bytes(4, "little")
-        for array in self.buffers:
-            yield array.tobytes()
+        encoded = [varints(array) for array in self.buffers]
+        yield sum(len(e) for e in encoded).to_bytes(4, "little")
+        yield from encoded
 
     def gzip_chunks(self) -> Iterator[bytes]:
         """Yield the gzip stream (mtime 0, so the output is reproducible) in pieces."""
@@ -763,7 +799,7 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     evidence = evidence if evidence is not None else EvidenceTable()
     encoded = [encode_layer(layer, evidence, table, buffers) for layer in layers]
     entries = _records_table(evidence.entries, table, buffers)
-    header = {"v": VERSION, "rest": rest, "evidence": entries, "layers": encoded}
+    header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
     if isinstance(export, dict) and export.get("rows"):
         # The download's rows by column, their cells codes into the one string table (most are the
@@ -772,4 +808,5 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
         records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
         header["rest"] = {**rest, "export": {**export, "rows": []}}
         header["export_rows"] = _records_table(records, table, buffers)
+    header["ints"] = buffers.size
     return CompactPayload(header, table.strings, buffers.arrays, level)

@@ -22,7 +22,7 @@ from dataset.model import Dataset
 from layers import Layer
 from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
-from tests.webmap_data import decode_block
+from tests.webmap_data import _varints, decode_block
 
 DECODER = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
 HOSTILE = [
@@ -169,7 +169,7 @@ def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dat
     (h,) = struct.unpack_from("<I", raw, 0)
     (s,) = struct.unpack_from("<I", raw, 4 + h)
     header = json.loads(raw[4 : 4 + h])
-    ints = struct.unpack_from(f"<{struct.unpack_from('<I', raw, 8 + h + s)[0] // 4}i", raw, 12 + h + s)
+    ints = _varints(raw[12 + h + s :], header["ints"])
     layer = header["layers"][0]
     stream = ints[layer["c"][0] : sum(layer["c"])]
     # the two near points come first and one metre apart: a delta of one unit each way, then the far one

@@ -6,19 +6,23 @@ var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
-  var LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-  // The int32 buffers (little-endian) of the document as one Int32Array.
-  function int32s(bytes, offset, length) {
-    if (LITTLE) { return new Int32Array(bytes.buffer, bytes.byteOffset + offset, length / 4); }
-    var view = new DataView(bytes.buffer, bytes.byteOffset + offset, length), out = new Int32Array(length / 4);
-    for (var i = 0; i < out.length; i += 1) { out[i] = view.getInt32(4 * i, true); }
+  // The buffers frame: zigzag LEB128 varints (7 bits a byte, low first, high bit = more) of count int32 values.
+  function varints(bytes, offset, length, count) {
+    var out = new Int32Array(count), at = offset, end = offset + length, i = 0;
+    while (i < count && at < end) {
+      var b = bytes[at++], v = b & 0x7f, shift = 7;
+      while (b & 0x80) { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; }
+      out[i++] = (v >>> 1) ^ -(v & 1);
+    }
+    if (i !== count || at !== end) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
     return out;
   }
 
-  // The numbers of one column (running sum of its buffer's deltas), as a new Int32Array.
+  // The numbers of one column: its buffer as stored ([offset, length, 0]) or the running sum of its deltas.
   function sums(ints, ref) {
-    var deltas = ints.subarray(ref[0], ref[0] + ref[1]), out = new Int32Array(deltas.length), v = 0;
+    var deltas = ints.subarray(ref[0], ref[0] + ref[1]);
+    if (ref.length > 2 && ref[2] === 0) { return deltas; }
+    var out = new Int32Array(deltas.length), v = 0;
     for (var k = 0; k < deltas.length; k += 1) { v += deltas[k]; out[k] = v; }
     return out;
   }
@@ -163,7 +167,7 @@ var militiaMapDecode = (function () {
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
     if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
-    var ints = int32s(bytes, parts[2][0], parts[2][1]);
+    var ints = varints(bytes, parts[2][0], parts[2][1], header.ints);
     var data = {};
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
