@@ -85,6 +85,30 @@ def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
     return out
 
 
+def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], strings: list[str], value_of: Any, absent: object) -> list[Any]:
+    """Return the texts of a ``"t"`` (templates) or ``"p"`` (prefix + number) column."""
+    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
+        count = len(extra)
+
+        def text(row: int, code: int) -> str:
+            if code >= count:
+                return strings[code - count]
+            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
+
+        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
+    if kind == "p":  # prefix + number, zero-padded to the form's width
+        forms, numbers = extra["forms"], _plain(ints, extra["numbers"])
+
+        def numbered(row: int, code: int) -> str:
+            if code >= len(forms):
+                return strings[code - len(forms)]
+            prefix, width = forms[code]
+            return strings[prefix] + str(numbers[row]).zfill(width)
+
+        return [numbered(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
+    raise AssertionError(kind)
+
+
 def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None) -> Any:
     _key, kind, ref, extra = column
     absent = object()
@@ -99,15 +123,8 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         return nums, absent
     if kind == "d":
         return [c / 10**extra for c in nums], absent
-    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
-        count = len(extra)
-
-        def text(row: int, code: int) -> str:
-            if code >= count:
-                return strings[code - count]
-            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
-
-        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)], absent
+    if kind in ("t", "p"):
+        return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     if kind == "s":
         values = strings
     elif kind == "l":

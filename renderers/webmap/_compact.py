@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -267,6 +268,9 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
             return
     if values is None:
         columns.append([key, kind, None, extra])
+    elif kind == "p":  # two buffers: the form of each row, then its number
+        half = len(values) // 2
+        columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
     elif kind == "r":
         columns.append([key, kind, buffers.add(values), extra])
     else:
@@ -414,7 +418,12 @@ def _table_columns(
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray | None, Any]] = []
     for index, (key, codes, distinct) in enumerate(raw):
-        column = templated.get(index) or _position_column(codes, distinct, first) or _column(codes, distinct, table, absent=absent)
+        column = (
+            templated.get(index)
+            or _position_column(codes, distinct, first)
+            or _numbered(codes, distinct, table)
+            or _column(codes, distinct, table, absent=absent)
+        )
         _add_column(columns, kept, key, column, buffers)
     return columns
 
@@ -488,6 +497,46 @@ _TEMPLATE_MIN_VALUE = 3
 # Columns of at most this many distinct values key the templates tried first for a row, and how many are tried.
 _TEMPLATE_KEY_DISTINCT = 64
 _TEMPLATE_TRIES = 4
+
+
+_DIGITS = re.compile(r"([0-9]+)\Z")
+_MAX_DIGITS = 9  # a number of up to 9 digits fits in 32 bits
+
+
+def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"p"`` column of texts that mostly are a prefix then a number (``syn-presence-000123``), or None.
+
+    ``extra`` lists the forms ``[prefix string code, width]`` (the number is written with at
+    least ``width`` digits, zeros in front; 0 where it has no leading zero). The values are the
+    form number of each row (0 absent, 1 null, ``2 + f`` the form ``f``, ``2 + F + code`` a plain
+    string), then the number of each row (0 where it has none).
+    """
+    n = len(codes)
+    if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not all(type(v) is str for v in distinct):
+        return None
+    forms: dict[tuple[str, int], int] = {}
+    form_of = np.full(len(distinct), -1, dtype=np.int64)
+    number_of = np.zeros(len(distinct), dtype=np.int64)
+    for i, text in enumerate(distinct):
+        found = _DIGITS.search(text)
+        if found is None or len(found.group(1)) > _MAX_DIGITS:
+            continue
+        digits = found.group(1)
+        width = len(digits) if digits[0] == "0" and len(digits) > 1 else 0
+        form_of[i] = forms.setdefault((text[: found.start()], width), len(forms))
+        number_of[i] = int(digits)
+    if len(forms) * _TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
+        return None
+    valid = codes >= 0
+    row_form = np.where(valid, form_of[np.maximum(codes, 0)], -1)
+    numbered = valid & (row_form >= 0)
+    kinds = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
+    kinds[numbered] = 2 + row_form[numbered]
+    plain = valid & ~numbered
+    if plain.any():
+        kinds[plain] = 2 + len(forms) + table.codes([distinct[c] for c in codes[plain].tolist()])
+    numbers = np.where(numbered, number_of[np.maximum(codes, 0)], 0)
+    return "p", np.concatenate([kinds, numbers]), [[table.code(prefix), width] for prefix, width in forms]
 
 
 def _position_column(codes: np.ndarray, distinct: list[Any], first: np.ndarray | None) -> tuple[str, None, int] | None:

@@ -38,6 +38,18 @@ var militiaMapDecode = (function () {
     }
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
     var nums = sums(ints, column[2]);
+    if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
+      var forms = extra.forms, numbers = sums(ints, extra.numbers);
+      return function (k) {
+        var c = nums[k];
+        if (c < 2) { return c === 1 ? null : ABSENT; }
+        c -= 2;
+        if (c >= forms.length) { return strings[c - forms.length]; }
+        var digits = String(numbers[k]);
+        while (digits.length < forms[c][1]) { digits = '0' + digits; }
+        return strings[forms[c][0]] + digits;
+      };
+    }
     if (kind === 's') {
       return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
     }
