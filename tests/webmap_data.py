@@ -85,6 +85,26 @@ def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
     return out
 
 
+def _joined(pieces: list[int], strings: list[str], value_of: Any, row: int) -> str:
+    return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in pieces)
+
+
+def _text_lists(buffer: tuple[int, ...], templates: list[list[int]], strings: list[str], value_of: Any, absent: object) -> list[Any]:
+    """Return the lists of a ``"m"`` column: per row its length (-1 null, -2 absent), then its items (template, or string code + count)."""
+    out: list[Any] = []
+    at = 0
+    while at < len(buffer):
+        length, row = buffer[at], len(out)
+        at += 1
+        if length < 0:
+            out.append(None if length == -1 else absent)
+            continue
+        items = buffer[at : at + length]
+        at += length
+        out.append([_joined(templates[c], strings, value_of, row) if c < len(templates) else strings[c - len(templates)] for c in items])
+    return out
+
+
 def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], strings: list[str], value_of: Any, absent: object) -> list[Any]:
     """Return the texts of a ``"t"`` (templates) or ``"p"`` (prefix + number) column."""
     if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
@@ -93,7 +113,7 @@ def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], 
         def text(row: int, code: int) -> str:
             if code >= count:
                 return strings[code - count]
-            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
+            return _joined(extra[code], strings, value_of, row)
 
         return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
     if kind == "p":  # prefix + number, zero-padded to the form's width
@@ -116,8 +136,9 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         assert first is not None
         assert ref is None
         return [position[extra] for position in first], absent
-    if kind == "r":
-        return _ragged(ints[ref[0] : ref[0] + ref[1]]), absent
+    if kind in ("r", "m"):  # buffers read as they are: lists of integers, lists of texts
+        buffer = ints[ref[0] : ref[0] + ref[1]]
+        return (_ragged(buffer) if kind == "r" else _text_lists(buffer, extra, strings, value_of, absent)), absent
     nums = _plain(ints, ref)
     if kind == "i":
         return nums, absent

@@ -271,7 +271,7 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
     elif kind == "p":  # two buffers: the form of each row, then its number
         half = len(values) // 2
         columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
-    elif kind == "r":
+    elif kind in ("r", "m"):  # read as they are
         columns.append([key, kind, buffers.add(values), extra])
     else:
         columns.append([key, kind, _numbers_ref(values, buffers), extra])
@@ -606,7 +606,9 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
     out: dict[int, tuple[str, np.ndarray, Any]] = {}
     frozen: set[int] = set()  # columns a template refers to: they stay plain
     done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
+    pending = set(targets)  # text columns not tried yet: no source until then
     for target in targets:
+        pending.discard(target)
         if target in frozen:
             continue
         codes, distinct = raw[target][1], raw[target][2]
@@ -617,7 +619,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
         values = texts[target]
         candidates = []
         for j in text_columns:
-            if j == target or j in out:
+            if j == target or j in out or j in pending:
                 continue
             other = texts[j]
             hits = sum(1 for r in sample.tolist() if values[r] is not None and _inside(other[r], values[r]))
@@ -630,8 +632,35 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
             continue
         out[target] = found
         done.append((target, found))
-        frozen.update(candidates)
+        frozen.update(_referred(found[2]))
+    list_targets = [
+        j for j, (_key, _codes, distinct) in enumerate(raw)
+        if len(distinct) * _TEMPLATE_DISTINCT > n and all(type(v) is list and all(type(i) is str for i in v) for v in distinct)
+    ]  # fmt: skip
+    sources = [j for j in text_columns if j not in out]
+    for target in list_targets:
+        found_list = _list_target(raw[target], sources, texts, sample, keys, table)
+        if found_list is not None:
+            out[target] = found_list
     return out
+
+
+def _referred(templates: list[list[int]]) -> set[int]:
+    """Return the columns the templates refer to."""
+    return {-1 - p for pieces in templates for p in pieces if p < 0}
+
+
+def _list_target(
+    column: tuple[str, np.ndarray, list[Any]], text_columns: list[int], texts: dict[int, np.ndarray], sample: np.ndarray, keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"m"`` column of a column of lists of texts built from the (plain) ``text_columns``, or None."""
+    _key, codes, distinct = column
+    lists: list[list[str] | None] = [distinct[c] if c >= 0 else None for c in codes.tolist()]
+    firsts = [(r, lists[r][0]) for r in sample.tolist() if lists[r]]  # type: ignore[index]
+    candidates = [j for j in text_columns if firsts and sum(1 for r, item in firsts if _inside(texts[j][r], item)) >= _TEMPLATE_HITS * len(firsts)]
+    if not candidates:
+        return None
+    return _template_list_column(lists, codes, [texts[j] for j in candidates], candidates, keys, table)
 
 
 def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ...]]], row: tuple[Any, ...], text: str) -> tuple[str | int, ...] | None:
@@ -645,13 +674,19 @@ def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ..
     return None
 
 
-def _template_column(
-    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
-) -> tuple[str, np.ndarray, Any] | None:
-    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
-    n = len(values)
-    rows: list[tuple[str | int, ...] | None] = [None] * n
-    index: dict[tuple[str | int, ...], int] = {}
+Pieces = tuple[str | int, ...]
+
+
+def _match_templates(
+    items: list[tuple[int, str]], sources: list[np.ndarray], columns: list[int], keys: list[Any]
+) -> tuple[list[Pieces | None], dict[Pieces, int], bool]:
+    """Return the template of each ``(row, text)`` item (None: stays plain), the templates kept (numbered), and whether they are worth it.
+
+    A template is a tuple of pieces: literal text, or the index of one of ``columns`` (texts
+    ``sources``) whose value in the item's row stands there. Templates used once are dropped.
+    """
+    found_pieces: list[Pieces | None] = [None] * len(items)
+    index: dict[Pieces, int] = {}
     uses: list[int] = []
     local = {c: i for i, c in enumerate(columns)}
     # Longest values first (on average), so a value holding another is taken whole.
@@ -659,10 +694,8 @@ def _template_column(
     per_row = list(zip(*[s.tolist() for s in sources], strict=True))
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
-    recent: dict[Any, list[tuple[tuple[str | int, ...], tuple[str | int, ...]]]] = {}
-    for r, text in enumerate(values.tolist()):
-        if text is None:
-            continue
+    recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
+    for at, (r, text) in enumerate(items):
         row = per_row[r]
         tried = recent.setdefault(keys[r], [])
         pieces = _known_template(tried, row, text)
@@ -680,26 +713,63 @@ def _template_column(
             t = index[pieces] = len(uses)
             uses.append(0)
         uses[t] += 1
-        rows[r] = pieces
+        found_pieces[at] = pieces
     shared = [pieces for pieces, t in index.items() if uses[t] > 1]
-    templated = sum(uses[index[p]] for p in shared)
-    if templated * 2 < int((codes >= 0).sum()):
-        return None
-    saved = sum(len(text) for text, pieces in zip(values.tolist(), rows, strict=True) if pieces is not None and uses[index[pieces]] > 1)
-    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
-    if saved < 2 * cost:
-        return None
     number = {pieces: t for t, pieces in enumerate(shared)}
-    extra = [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in shared]
-    count = len(shared)
+    kept = [p if p is not None and p in number else None for p in found_pieces]
+    templated = sum(p is not None for p in kept)
+    saved = sum(len(text) for (_r, text), p in zip(items, kept, strict=True) if p is not None)
+    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
+    return kept, number, templated * 2 >= len(items) and saved >= 2 * cost
+
+
+def _pieces_json(number: dict[Pieces, int], table: StringTable) -> list[list[int]]:
+    """Return the templates as lists of string codes (literal text) and ``-1 - j`` (column ``j``), in their numbers' order."""
+    return [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in number]
+
+
+def _template_column(
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
+    items = [(r, text) for r, text in enumerate(values.tolist()) if text is not None]
+    kept, number, worth = _match_templates(items, sources, columns, keys)
+    if not worth:
+        return None
+    extra = _pieces_json(number, table)
+    count = len(number)
     nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
-    for r, text in enumerate(values.tolist()):
-        if text is None:
-            continue
-        pieces = rows[r]
-        t = number.get(pieces) if pieces is not None else None
-        nums[r] = 2 + t if t is not None else 2 + count + table.code(text)
+    for (r, text), pieces in zip(items, kept, strict=True):
+        nums[r] = 2 + number[pieces] if pieces is not None else 2 + count + table.code(text)
     return "t", _deltas(nums), extra
+
+
+def _template_list_column(
+    lists: list[list[str] | None], codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"m"`` column of lists of texts whose items are built from ``columns``, or None when it saves little.
+
+    Its buffer, read as it is: per row the number of items (-1 null, -2 absent), then each item:
+    ``t`` for the template ``t`` of ``extra``, ``T + code`` for the plain string ``code``.
+    """
+    items = [(r, item) for r, lst in enumerate(lists) if lst is not None for item in lst]
+    kept, number, worth = _match_templates(items, sources, columns, keys)
+    if not worth:
+        return None
+    extra = _pieces_json(number, table)
+    count = len(number)
+    out: list[int] = []
+    at = 0
+    for r, lst in enumerate(lists):
+        if lst is None:
+            out.append(int(codes[r]))  # -1 null, -2 absent
+            continue
+        out.append(len(lst))
+        for text in lst:
+            pieces = kept[at]
+            out.append(number[pieces] if pieces is not None else count + table.code(text))
+            at += 1
+    return "m", np.array(out, dtype=np.int64), extra
 
 
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:

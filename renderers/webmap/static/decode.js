@@ -37,6 +37,7 @@ var militiaMapDecode = (function () {
       return function (k) { return axis[k]; };
     }
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
+    if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, readers); }
     var nums = sums(ints, column[2]);
     if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
       var forms = extra.forms, numbers = sums(ints, extra.numbers);
@@ -65,12 +66,7 @@ var militiaMapDecode = (function () {
         if (c < 2) { return c === 1 ? null : ABSENT; }
         c -= 2;
         if (c >= count) { return strings[c - count]; }
-        var pieces = extra[c], text = '';
-        for (var i = 0; i < pieces.length; i += 1) {
-          var p = pieces[i];
-          text += p >= 0 ? strings[p] : readers[-1 - p](k);
-        }
-        return text;
+        return joined(extra[c], strings, readers, k);
       };
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
@@ -88,6 +84,32 @@ var militiaMapDecode = (function () {
       lists.push(list);
     }
     return function (k) { return lists[k]; };
+  }
+
+  // The text of template pieces for row k: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row.
+  function joined(pieces, strings, readers, k) {
+    var text = '';
+    for (var i = 0; i < pieces.length; i += 1) {
+      var p = pieces[i];
+      text += p >= 0 ? strings[p] : readers[-1 - p](k);
+    }
+    return text;
+  }
+
+  // Lists of texts: per row its length (-1 null, -2 absent), then each item: a template (< count) or a string code + count.
+  function textLists(buffer, templates, strings, readers) {
+    var starts = [], at = 0, count = templates.length;
+    while (at < buffer.length) { starts.push(at); at += 1 + Math.max(buffer[at], 0); }
+    return function (k) {
+      var start = starts[k], length = buffer[start];
+      if (length < 0) { return length === -1 ? null : ABSENT; }
+      var list = new Array(length);
+      for (var i = 0; i < length; i += 1) {
+        var c = buffer[start + 1 + i];
+        list[i] = c < count ? joined(templates[c], strings, readers, k) : strings[c - count];
+      }
+      return list;
+    };
   }
 
   // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
