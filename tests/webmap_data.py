@@ -147,7 +147,7 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     if kind == "s":
-        values = strings
+        values = strings[extra or 0 :]
     elif kind == "l":
         values = [[strings[c] for c in item] for item in extra]
     else:

@@ -136,6 +136,7 @@ class _Buffers:
 
     arrays: list[np.ndarray] = field(default_factory=list)
     size: int = 0
+    _seen: dict[bytes, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, values: np.ndarray) -> list[int]:
         values = np.asarray(values)
@@ -143,7 +144,12 @@ class _Buffers:
             msg = "A value of the compact page data does not fit in 32 bits."
             raise ValueError(msg)
         array = values.astype("<i4", copy=False).ravel()
+        key = array.tobytes()
+        known = self._seen.get(key)
+        if known is not None:  # the same values as an earlier buffer (actors and their label): one copy, two refs
+            return list(known)
         ref = [self.size, int(array.size)]
+        self._seen[key] = tuple(ref)
         self.arrays.append(array)
         self.size += int(array.size)
         return ref
@@ -203,17 +209,28 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
     codes, distinct = _renumber(codes, distinct)
     if all(isinstance(v, str) for v in distinct):
         lut = table.codes(distinct)
+        if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
+            # the distinct values are consecutive in the string table: the column's own codes + an offset
+            return "s", _deltas(codes + 2), int(lut[0])
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
-    nulls = bool((codes < 0).any())
-    if not nulls and not absent and all(type(v) is int for v in distinct):
+    if not (codes < 0).any() and not absent:
+        found = _number_column(codes, distinct)
+        if found is not None:
+            return found
+    return "u", _deltas(codes + 2), distinct
+
+
+def _number_column(codes: np.ndarray, distinct: list[Any]) -> tuple[str, np.ndarray, Any] | None:
+    """Return an ``"i"``, ``"d"`` or ``"r"`` column of values without nulls, or None."""
+    if all(type(v) is int for v in distinct):
         lut = np.array(distinct, dtype=object)
         if len(lut) and min(distinct) >= _INT32.min and max(distinct) <= _INT32.max:
             values = _deltas(lut.astype(np.int64)[codes])
             if _fits(values):
                 return "i", values, None
-    if not nulls and not absent and len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
+    if len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
         floats = np.array(distinct, dtype=np.float64)
         for digits in range(8):
             scaled = np.rint(floats * 10.0**digits)
@@ -224,11 +241,11 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
                 if _fits(values):
                     return "d", values, digits
                 break
-    if not nulls and not absent and len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
-        values = _ragged([distinct[c] for c in codes.tolist()])
-        if values is not None:
-            return "r", values, None
-    return "u", _deltas(codes + 2), distinct
+    if len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
+        ragged = _ragged([distinct[c] for c in codes.tolist()])
+        if ragged is not None:
+            return "r", ragged, None
+    return None
 
 
 def _ragged(lists: list[list[int]]) -> np.ndarray | None:

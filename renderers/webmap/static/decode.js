@@ -51,8 +51,9 @@ var militiaMapDecode = (function () {
         return strings[forms[c][0]] + digits;
       };
     }
-    if (kind === 's') {
-      return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
+    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table
+      var shift = extra === null ? -2 : extra - 2;
+      return function (k) { var c = nums[k]; return c >= 2 ? strings[c + shift] : c === 1 ? null : ABSENT; };
     }
     if (kind === 'i') { return function (k) { return nums[k]; }; }
     if (kind === 'd') {
