@@ -52,6 +52,26 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
+def _varints(raw: bytes, count: int) -> tuple[int, ...]:
+    """Return the zigzag LEB128 varints of the buffers frame."""
+    out, value, shift = [], 0, 0
+    for byte in raw:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            out.append((value >> 1) ^ -(value & 1))
+            value, shift = 0, 0
+    assert shift == 0, "a varint is cut off"
+    assert len(out) == count, "wrong number of buffer values"
+    return tuple(out)
+
+
+def _plain(ints: tuple[int, ...], ref: list[int]) -> list[int]:
+    """Return a column's numbers: stored as they are (``[offset, length, 0]``) or as deltas."""
+    stored = ints[ref[0] : ref[0] + ref[1]]
+    return list(stored) if len(ref) > 2 and ref[2] == 0 else list(itertools.accumulate(stored))
+
+
 def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
     out, at, item = [], 0, 0
     while at < len(buffer):
@@ -65,6 +85,50 @@ def _ragged(buffer: tuple[int, ...]) -> list[list[int]]:
     return out
 
 
+def _joined(pieces: list[int], strings: list[str], value_of: Any, row: int) -> str:
+    return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in pieces)
+
+
+def _text_lists(buffer: tuple[int, ...], templates: list[list[int]], strings: list[str], value_of: Any, absent: object) -> list[Any]:
+    """Return the lists of a ``"m"`` column: per row its length (-1 null, -2 absent), then its items (template, or string code + count)."""
+    out: list[Any] = []
+    at = 0
+    while at < len(buffer):
+        length, row = buffer[at], len(out)
+        at += 1
+        if length < 0:
+            out.append(None if length == -1 else absent)
+            continue
+        items = buffer[at : at + length]
+        at += length
+        out.append([_joined(templates[c], strings, value_of, row) if c < len(templates) else strings[c - len(templates)] for c in items])
+    return out
+
+
+def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], strings: list[str], value_of: Any, absent: object) -> list[Any]:
+    """Return the texts of a ``"t"`` (templates) or ``"p"`` (prefix + number) column."""
+    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
+        count = len(extra)
+
+        def text(row: int, code: int) -> str:
+            if code >= count:
+                return strings[code - count]
+            return _joined(extra[code], strings, value_of, row)
+
+        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
+    if kind == "p":  # prefix + number, zero-padded to the form's width
+        forms, numbers = extra["forms"], _plain(ints, extra["numbers"])
+
+        def numbered(row: int, code: int) -> str:
+            if code >= len(forms):
+                return strings[code - len(forms)]
+            prefix, width = forms[code]
+            return strings[prefix] + str(numbers[row]).zfill(width)
+
+        return [numbered(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
+    raise AssertionError(kind)
+
+
 def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None) -> Any:
     _key, kind, ref, extra = column
     absent = object()
@@ -72,24 +136,18 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         assert first is not None
         assert ref is None
         return [position[extra] for position in first], absent
-    if kind == "r":
-        return _ragged(ints[ref[0] : ref[0] + ref[1]]), absent
-    nums = list(itertools.accumulate(ints[ref[0] : ref[0] + ref[1]]))
+    if kind in ("r", "m"):  # buffers read as they are: lists of integers, lists of texts
+        buffer = ints[ref[0] : ref[0] + ref[1]]
+        return (_ragged(buffer) if kind == "r" else _text_lists(buffer, extra, strings, value_of, absent)), absent
+    nums = _plain(ints, ref)
     if kind == "i":
         return nums, absent
     if kind == "d":
         return [c / 10**extra for c in nums], absent
-    if kind == "t":  # templates: pieces are literal string codes (>= 0) or -1 - the index of a column of the row
-        count = len(extra)
-
-        def text(row: int, code: int) -> str:
-            if code >= count:
-                return strings[code - count]
-            return "".join(strings[p] if p >= 0 else value_of(-1 - p)[0][row] for p in extra[code])
-
-        return [text(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)], absent
+    if kind in ("t", "p"):
+        return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     if kind == "s":
-        values = strings
+        values = strings[extra or 0 :]
     elif kind == "l":
         values = [[strings[c] for c in item] for item in extra]
     else:
@@ -172,7 +230,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     header = json.loads(head.decode("utf-8"))
     assert header["v"] == 4
     strings = json.loads(table.decode("utf-8"))
-    ints = struct.unpack(f"<{len(buffers) // 4}i", buffers)
+    ints = _varints(buffers, header["ints"])
     data = dict(header["rest"])
     layers = []
     for layer in header["layers"]:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,25 @@ _INT32 = np.iinfo(np.int32)
 # Above this many distinct floats a column is stored as scaled integers when that is exact.
 _FLOATS_AS_VALUES = 64
 _CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
+
+
+def varints(values: np.ndarray) -> bytes:
+    """Return int32 values as zigzag LEB128 varints: ``(v << 1) ^ (v >> 31)``, 7 bits a byte from the low end, the high bit set on all but the last byte."""
+    v = np.asarray(values, dtype=np.int64)
+    zig = ((v << 1) ^ (v >> 63)).astype(np.uint64)
+    sizes = np.ones(len(zig), dtype=np.int64)
+    for bits in (7, 14, 21, 28):
+        sizes += zig >= np.uint64(1 << bits)
+    starts = np.cumsum(sizes) - sizes
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    for byte in range(5):
+        has = sizes > byte
+        if not has.any():
+            break
+        low = (zig[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
+        more = (sizes[has] > byte + 1).astype(np.uint64) << np.uint64(7)
+        out[starts[has] + byte] = (low | more).astype(np.uint8)
+    return out.tobytes()
 
 
 def _part1by1(v: np.ndarray) -> np.ndarray:
@@ -116,6 +136,7 @@ class _Buffers:
 
     arrays: list[np.ndarray] = field(default_factory=list)
     size: int = 0
+    _seen: dict[bytes, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, values: np.ndarray) -> list[int]:
         values = np.asarray(values)
@@ -123,7 +144,12 @@ class _Buffers:
             msg = "A value of the compact page data does not fit in 32 bits."
             raise ValueError(msg)
         array = values.astype("<i4", copy=False).ravel()
+        key = array.tobytes()
+        known = self._seen.get(key)
+        if known is not None:  # the same values as an earlier buffer (actors and their label): one copy, two refs
+            return list(known)
         ref = [self.size, int(array.size)]
+        self._seen[key] = tuple(ref)
         self.arrays.append(array)
         self.size += int(array.size)
         return ref
@@ -183,17 +209,28 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
     codes, distinct = _renumber(codes, distinct)
     if all(isinstance(v, str) for v in distinct):
         lut = table.codes(distinct)
+        if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
+            # the distinct values are consecutive in the string table: the column's own codes + an offset
+            return "s", _deltas(codes + 2), int(lut[0])
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
-    nulls = bool((codes < 0).any())
-    if not nulls and not absent and all(type(v) is int for v in distinct):
+    if not (codes < 0).any() and not absent:
+        found = _number_column(codes, distinct)
+        if found is not None:
+            return found
+    return "u", _deltas(codes + 2), distinct
+
+
+def _number_column(codes: np.ndarray, distinct: list[Any]) -> tuple[str, np.ndarray, Any] | None:
+    """Return an ``"i"``, ``"d"`` or ``"r"`` column of values without nulls, or None."""
+    if all(type(v) is int for v in distinct):
         lut = np.array(distinct, dtype=object)
         if len(lut) and min(distinct) >= _INT32.min and max(distinct) <= _INT32.max:
             values = _deltas(lut.astype(np.int64)[codes])
             if _fits(values):
                 return "i", values, None
-    if not nulls and not absent and len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
+    if len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
         floats = np.array(distinct, dtype=np.float64)
         for digits in range(8):
             scaled = np.rint(floats * 10.0**digits)
@@ -204,11 +241,11 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable, *, absen
                 if _fits(values):
                     return "d", values, digits
                 break
-    if not nulls and not absent and len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
-        values = _ragged([distinct[c] for c in codes.tolist()])
-        if values is not None:
-            return "r", values, None
-    return "u", _deltas(codes + 2), distinct
+    if len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
+        ragged = _ragged([distinct[c] for c in codes.tolist()])
+        if ragged is not None:
+            return "r", ragged, None
+    return None
 
 
 def _ragged(lists: list[list[int]]) -> np.ndarray | None:
@@ -246,8 +283,28 @@ def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]
             columns.append([key, "=", index, None])
             kept.append(column)
             return
-    columns.append([key, kind, None if values is None else buffers.add(values), extra])
+    if values is None:
+        columns.append([key, kind, None, extra])
+    elif kind == "p":  # two buffers: the form of each row, then its number
+        half = len(values) // 2
+        columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
+    elif kind in ("r", "m"):  # read as they are
+        columns.append([key, kind, buffers.add(values), extra])
+    else:
+        columns.append([key, kind, _numbers_ref(values, buffers), extra])
     kept.append(column)
+
+
+def _numbers_ref(deltas: np.ndarray, buffers: _Buffers) -> list[int]:
+    """Add a column's numbers as deltas (``[offset, length]``) or, when that gives fewer distinct values, as they are (``[offset, length, 0]``).
+
+    Codes of a few categories repeat as they are; codes numbered in order of first use and
+    sorted numbers step by small deltas.
+    """
+    plain = np.cumsum(deltas)
+    if len(deltas) > 1 and len(np.unique(plain)) < len(np.unique(deltas)):
+        return [*buffers.add(plain), 0]
+    return buffers.add(deltas)
 
 
 def _geometry(layer: Layer) -> tuple[np.ndarray, list[list[int]], np.ndarray, np.ndarray]:
@@ -378,7 +435,12 @@ def _table_columns(
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray | None, Any]] = []
     for index, (key, codes, distinct) in enumerate(raw):
-        column = templated.get(index) or _position_column(codes, distinct, first) or _column(codes, distinct, table, absent=absent)
+        column = (
+            templated.get(index)
+            or _position_column(codes, distinct, first)
+            or _numbered(codes, distinct, table)
+            or _column(codes, distinct, table, absent=absent)
+        )
         _add_column(columns, kept, key, column, buffers)
     return columns
 
@@ -454,6 +516,46 @@ _TEMPLATE_KEY_DISTINCT = 64
 _TEMPLATE_TRIES = 4
 
 
+_DIGITS = re.compile(r"([0-9]+)\Z")
+_MAX_DIGITS = 9  # a number of up to 9 digits fits in 32 bits
+
+
+def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"p"`` column of texts that mostly are a prefix then a number (``syn-presence-000123``), or None.
+
+    ``extra`` lists the forms ``[prefix string code, width]`` (the number is written with at
+    least ``width`` digits, zeros in front; 0 where it has no leading zero). The values are the
+    form number of each row (0 absent, 1 null, ``2 + f`` the form ``f``, ``2 + F + code`` a plain
+    string), then the number of each row (0 where it has none).
+    """
+    n = len(codes)
+    if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not all(type(v) is str for v in distinct):
+        return None
+    forms: dict[tuple[str, int], int] = {}
+    form_of = np.full(len(distinct), -1, dtype=np.int64)
+    number_of = np.zeros(len(distinct), dtype=np.int64)
+    for i, text in enumerate(distinct):
+        found = _DIGITS.search(text)
+        if found is None or len(found.group(1)) > _MAX_DIGITS:
+            continue
+        digits = found.group(1)
+        width = len(digits) if digits[0] == "0" and len(digits) > 1 else 0
+        form_of[i] = forms.setdefault((text[: found.start()], width), len(forms))
+        number_of[i] = int(digits)
+    if len(forms) * _TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
+        return None
+    valid = codes >= 0
+    row_form = np.where(valid, form_of[np.maximum(codes, 0)], -1)
+    numbered = valid & (row_form >= 0)
+    kinds = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
+    kinds[numbered] = 2 + row_form[numbered]
+    plain = valid & ~numbered
+    if plain.any():
+        kinds[plain] = 2 + len(forms) + table.codes([distinct[c] for c in codes[plain].tolist()])
+    numbers = np.where(numbered, number_of[np.maximum(codes, 0)], 0)
+    return "p", np.concatenate([kinds, numbers]), [[table.code(prefix), width] for prefix, width in forms]
+
+
 def _position_column(codes: np.ndarray, distinct: list[Any], first: np.ndarray | None) -> tuple[str, None, int] | None:
     """Return ``("g", None, axis)`` when the column is, row for row, the same number as the feature's first position on ``axis`` (0: x, 1: y)."""
     if first is None or not len(codes) or (codes < 0).any() or not all(type(v) is float for v in distinct):
@@ -521,7 +623,9 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
     out: dict[int, tuple[str, np.ndarray, Any]] = {}
     frozen: set[int] = set()  # columns a template refers to: they stay plain
     done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
+    pending = set(targets)  # text columns not tried yet: no source until then
     for target in targets:
+        pending.discard(target)
         if target in frozen:
             continue
         codes, distinct = raw[target][1], raw[target][2]
@@ -532,7 +636,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
         values = texts[target]
         candidates = []
         for j in text_columns:
-            if j == target or j in out:
+            if j == target or j in out or j in pending:
                 continue
             other = texts[j]
             hits = sum(1 for r in sample.tolist() if values[r] is not None and _inside(other[r], values[r]))
@@ -545,8 +649,35 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
             continue
         out[target] = found
         done.append((target, found))
-        frozen.update(candidates)
+        frozen.update(_referred(found[2]))
+    list_targets = [
+        j for j, (_key, _codes, distinct) in enumerate(raw)
+        if len(distinct) * _TEMPLATE_DISTINCT > n and all(type(v) is list and all(type(i) is str for i in v) for v in distinct)
+    ]  # fmt: skip
+    sources = [j for j in text_columns if j not in out]
+    for target in list_targets:
+        found_list = _list_target(raw[target], sources, texts, sample, keys, table)
+        if found_list is not None:
+            out[target] = found_list
     return out
+
+
+def _referred(templates: list[list[int]]) -> set[int]:
+    """Return the columns the templates refer to."""
+    return {-1 - p for pieces in templates for p in pieces if p < 0}
+
+
+def _list_target(
+    column: tuple[str, np.ndarray, list[Any]], text_columns: list[int], texts: dict[int, np.ndarray], sample: np.ndarray, keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"m"`` column of a column of lists of texts built from the (plain) ``text_columns``, or None."""
+    _key, codes, distinct = column
+    lists: list[list[str] | None] = [distinct[c] if c >= 0 else None for c in codes.tolist()]
+    firsts = [(r, lists[r][0]) for r in sample.tolist() if lists[r]]  # type: ignore[index]
+    candidates = [j for j in text_columns if firsts and sum(1 for r, item in firsts if _inside(texts[j][r], item)) >= _TEMPLATE_HITS * len(firsts)]
+    if not candidates:
+        return None
+    return _template_list_column(lists, codes, [texts[j] for j in candidates], candidates, keys, table)
 
 
 def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ...]]], row: tuple[Any, ...], text: str) -> tuple[str | int, ...] | None:
@@ -560,13 +691,19 @@ def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ..
     return None
 
 
-def _template_column(
-    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
-) -> tuple[str, np.ndarray, Any] | None:
-    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
-    n = len(values)
-    rows: list[tuple[str | int, ...] | None] = [None] * n
-    index: dict[tuple[str | int, ...], int] = {}
+Pieces = tuple[str | int, ...]
+
+
+def _match_templates(
+    items: list[tuple[int, str]], sources: list[np.ndarray], columns: list[int], keys: list[Any]
+) -> tuple[list[Pieces | None], dict[Pieces, int], bool]:
+    """Return the template of each ``(row, text)`` item (None: stays plain), the templates kept (numbered), and whether they are worth it.
+
+    A template is a tuple of pieces: literal text, or the index of one of ``columns`` (texts
+    ``sources``) whose value in the item's row stands there. Templates used once are dropped.
+    """
+    found_pieces: list[Pieces | None] = [None] * len(items)
+    index: dict[Pieces, int] = {}
     uses: list[int] = []
     local = {c: i for i, c in enumerate(columns)}
     # Longest values first (on average), so a value holding another is taken whole.
@@ -574,10 +711,8 @@ def _template_column(
     per_row = list(zip(*[s.tolist() for s in sources], strict=True))
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
-    recent: dict[Any, list[tuple[tuple[str | int, ...], tuple[str | int, ...]]]] = {}
-    for r, text in enumerate(values.tolist()):
-        if text is None:
-            continue
+    recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
+    for at, (r, text) in enumerate(items):
         row = per_row[r]
         tried = recent.setdefault(keys[r], [])
         pieces = _known_template(tried, row, text)
@@ -595,26 +730,63 @@ def _template_column(
             t = index[pieces] = len(uses)
             uses.append(0)
         uses[t] += 1
-        rows[r] = pieces
+        found_pieces[at] = pieces
     shared = [pieces for pieces, t in index.items() if uses[t] > 1]
-    templated = sum(uses[index[p]] for p in shared)
-    if templated * 2 < int((codes >= 0).sum()):
-        return None
-    saved = sum(len(text) for text, pieces in zip(values.tolist(), rows, strict=True) if pieces is not None and uses[index[pieces]] > 1)
-    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
-    if saved < 2 * cost:
-        return None
     number = {pieces: t for t, pieces in enumerate(shared)}
-    extra = [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in shared]
-    count = len(shared)
+    kept = [p if p is not None and p in number else None for p in found_pieces]
+    templated = sum(p is not None for p in kept)
+    saved = sum(len(text) for (_r, text), p in zip(items, kept, strict=True) if p is not None)
+    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
+    return kept, number, templated * 2 >= len(items) and saved >= 2 * cost
+
+
+def _pieces_json(number: dict[Pieces, int], table: StringTable) -> list[list[int]]:
+    """Return the templates as lists of string codes (literal text) and ``-1 - j`` (column ``j``), in their numbers' order."""
+    return [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in number]
+
+
+def _template_column(
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
+    items = [(r, text) for r, text in enumerate(values.tolist()) if text is not None]
+    kept, number, worth = _match_templates(items, sources, columns, keys)
+    if not worth:
+        return None
+    extra = _pieces_json(number, table)
+    count = len(number)
     nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
-    for r, text in enumerate(values.tolist()):
-        if text is None:
-            continue
-        pieces = rows[r]
-        t = number.get(pieces) if pieces is not None else None
-        nums[r] = 2 + t if t is not None else 2 + count + table.code(text)
+    for (r, text), pieces in zip(items, kept, strict=True):
+        nums[r] = 2 + number[pieces] if pieces is not None else 2 + count + table.code(text)
     return "t", _deltas(nums), extra
+
+
+def _template_list_column(
+    lists: list[list[str] | None], codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"m"`` column of lists of texts whose items are built from ``columns``, or None when it saves little.
+
+    Its buffer, read as it is: per row the number of items (-1 null, -2 absent), then each item:
+    ``t`` for the template ``t`` of ``extra``, ``T + code`` for the plain string ``code``.
+    """
+    items = [(r, item) for r, lst in enumerate(lists) if lst is not None for item in lst]
+    kept, number, worth = _match_templates(items, sources, columns, keys)
+    if not worth:
+        return None
+    extra = _pieces_json(number, table)
+    count = len(number)
+    out: list[int] = []
+    at = 0
+    for r, lst in enumerate(lists):
+        if lst is None:
+            out.append(int(codes[r]))  # -1 null, -2 absent
+            continue
+        out.append(len(lst))
+        for text in lst:
+            pieces = kept[at]
+            out.append(number[pieces] if pieces is not None else count + table.code(text))
+            at += 1
+    return "m", np.array(out, dtype=np.int64), extra
 
 
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:
@@ -654,9 +826,9 @@ class CompactPayload:
     def _frames(self) -> Iterator[bytes]:
         yield from _pieces_frame(list(json_pieces(self.header)))
         yield from _json_list_frame(self.strings)
-        yield (4 * sum(int(a.size) for a in self.buffers)).to_bytes(4, "little")
-        for array in self.buffers:
-            yield array.tobytes()
+        encoded = [varints(array) for array in self.buffers]
+        yield sum(len(e) for e in encoded).to_bytes(4, "little")
+        yield from encoded
 
     def gzip_chunks(self) -> Iterator[bytes]:
         """Yield the gzip stream (mtime 0, so the output is reproducible) in pieces."""
@@ -763,7 +935,7 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     evidence = evidence if evidence is not None else EvidenceTable()
     encoded = [encode_layer(layer, evidence, table, buffers) for layer in layers]
     entries = _records_table(evidence.entries, table, buffers)
-    header = {"v": VERSION, "rest": rest, "evidence": entries, "layers": encoded}
+    header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
     if isinstance(export, dict) and export.get("rows"):
         # The download's rows by column, their cells codes into the one string table (most are the
@@ -772,4 +944,5 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
         records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
         header["rest"] = {**rest, "export": {**export, "rows": []}}
         header["export_rows"] = _records_table(records, table, buffers)
+    header["ints"] = buffers.size
     return CompactPayload(header, table.strings, buffers.arrays, level)

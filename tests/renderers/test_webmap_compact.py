@@ -22,7 +22,7 @@ from dataset.model import Dataset
 from layers import Layer
 from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
-from tests.webmap_data import decode_block
+from tests.webmap_data import _varints, decode_block
 
 DECODER = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
 HOSTILE = [
@@ -169,7 +169,7 @@ def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dat
     (h,) = struct.unpack_from("<I", raw, 0)
     (s,) = struct.unpack_from("<I", raw, 4 + h)
     header = json.loads(raw[4 : 4 + h])
-    ints = struct.unpack_from(f"<{struct.unpack_from('<I', raw, 8 + h + s)[0] // 4}i", raw, 12 + h + s)
+    ints = _varints(raw[12 + h + s :], header["ints"])
     layer = header["layers"][0]
     stream = ints[layer["c"][0] : sum(layer["c"])]
     # the two near points come first and one metre apart: a delta of one unit each way, then the far one
@@ -237,7 +237,8 @@ def test_text_built_from_other_columns_is_stored_as_templates(layers: list[Layer
     n = 400
     gdf = base.gdf.iloc[np.arange(n) % len(base.gdf)].reset_index(drop=True).copy()
     places = [f"Place {HOSTILE[i % len(HOSTILE)]} {i}" for i in range(n)]
-    gdf["id"] = [f"t-{i}" for i in range(n)]
+    gdf["id"] = [f"t-{i:03d}" if i % 5 else f"t-{i}" for i in range(n)]  # zero-padded or not
+    gdf.loc[9, "id"] = "no number"
     gdf["place_names"] = places
     gdf["actors_label"] = [["Group A", "Group <b>", "Group \u2028"][i % 3] for i in range(n)]
     gdf["name"] = [f"{gdf['actors_label'][i]}: seen at {places[i]}, again {places[i]}" for i in range(n)]
@@ -252,7 +253,8 @@ def test_text_built_from_other_columns_is_stored_as_templates(layers: list[Layer
     kinds = {c[0]: c[1] for c in header["layers"][0]["p"]}
     assert kinds["name"] == "t"
     assert kinds["coord_source"] == "t"
-    assert kinds["place_names"] == "s"
+    assert kinds["place_names"] == "p"  # a prefix (8 forms) and a number
+    assert kinds["id"] == "p"
     assert not any(s.endswith(": synthetic position") and s.startswith("Place") for s in strings)
     assert sum("seen at" in s for s in strings) <= 3  # one literal piece per template, not one per row
     for got in (decode_block(text), _decode_in_node(text)):

@@ -6,19 +6,23 @@ var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
-  var LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-  // The int32 buffers (little-endian) of the document as one Int32Array.
-  function int32s(bytes, offset, length) {
-    if (LITTLE) { return new Int32Array(bytes.buffer, bytes.byteOffset + offset, length / 4); }
-    var view = new DataView(bytes.buffer, bytes.byteOffset + offset, length), out = new Int32Array(length / 4);
-    for (var i = 0; i < out.length; i += 1) { out[i] = view.getInt32(4 * i, true); }
+  // The buffers frame: zigzag LEB128 varints (7 bits a byte, low first, high bit = more) of count int32 values.
+  function varints(bytes, offset, length, count) {
+    var out = new Int32Array(count), at = offset, end = offset + length, i = 0;
+    while (i < count && at < end) {
+      var b = bytes[at++], v = b & 0x7f, shift = 7;
+      while (b & 0x80) { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; }
+      out[i++] = (v >>> 1) ^ -(v & 1);
+    }
+    if (i !== count || at !== end) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
     return out;
   }
 
-  // The numbers of one column (running sum of its buffer's deltas), as a new Int32Array.
+  // The numbers of one column: its buffer as stored ([offset, length, 0]) or the running sum of its deltas.
   function sums(ints, ref) {
-    var deltas = ints.subarray(ref[0], ref[0] + ref[1]), out = new Int32Array(deltas.length), v = 0;
+    var deltas = ints.subarray(ref[0], ref[0] + ref[1]);
+    if (ref.length > 2 && ref[2] === 0) { return deltas; }
+    var out = new Int32Array(deltas.length), v = 0;
     for (var k = 0; k < deltas.length; k += 1) { v += deltas[k]; out[k] = v; }
     return out;
   }
@@ -33,9 +37,23 @@ var militiaMapDecode = (function () {
       return function (k) { return axis[k]; };
     }
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
+    if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, readers); }
     var nums = sums(ints, column[2]);
-    if (kind === 's') {
-      return function (k) { var c = nums[k]; return c >= 2 ? strings[c - 2] : c === 1 ? null : ABSENT; };
+    if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
+      var forms = extra.forms, numbers = sums(ints, extra.numbers);
+      return function (k) {
+        var c = nums[k];
+        if (c < 2) { return c === 1 ? null : ABSENT; }
+        c -= 2;
+        if (c >= forms.length) { return strings[c - forms.length]; }
+        var digits = String(numbers[k]);
+        while (digits.length < forms[c][1]) { digits = '0' + digits; }
+        return strings[forms[c][0]] + digits;
+      };
+    }
+    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table
+      var shift = extra === null ? -2 : extra - 2;
+      return function (k) { var c = nums[k]; return c >= 2 ? strings[c + shift] : c === 1 ? null : ABSENT; };
     }
     if (kind === 'i') { return function (k) { return nums[k]; }; }
     if (kind === 'd') {
@@ -49,12 +67,7 @@ var militiaMapDecode = (function () {
         if (c < 2) { return c === 1 ? null : ABSENT; }
         c -= 2;
         if (c >= count) { return strings[c - count]; }
-        var pieces = extra[c], text = '';
-        for (var i = 0; i < pieces.length; i += 1) {
-          var p = pieces[i];
-          text += p >= 0 ? strings[p] : readers[-1 - p](k);
-        }
-        return text;
+        return joined(extra[c], strings, readers, k);
       };
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
@@ -72,6 +85,32 @@ var militiaMapDecode = (function () {
       lists.push(list);
     }
     return function (k) { return lists[k]; };
+  }
+
+  // The text of template pieces for row k: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row.
+  function joined(pieces, strings, readers, k) {
+    var text = '';
+    for (var i = 0; i < pieces.length; i += 1) {
+      var p = pieces[i];
+      text += p >= 0 ? strings[p] : readers[-1 - p](k);
+    }
+    return text;
+  }
+
+  // Lists of texts: per row its length (-1 null, -2 absent), then each item: a template (< count) or a string code + count.
+  function textLists(buffer, templates, strings, readers) {
+    var starts = [], at = 0, count = templates.length;
+    while (at < buffer.length) { starts.push(at); at += 1 + Math.max(buffer[at], 0); }
+    return function (k) {
+      var start = starts[k], length = buffer[start];
+      if (length < 0) { return length === -1 ? null : ABSENT; }
+      var list = new Array(length);
+      for (var i = 0; i < length; i += 1) {
+        var c = buffer[start + 1 + i];
+        list[i] = c < count ? joined(templates[c], strings, readers, k) : strings[c - count];
+      }
+      return list;
+    };
   }
 
   // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
@@ -163,7 +202,7 @@ var militiaMapDecode = (function () {
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
     if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
-    var ints = int32s(bytes, parts[2][0], parts[2][1]);
+    var ints = varints(bytes, parts[2][0], parts[2][1], header.ints);
     var data = {};
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
