@@ -22,6 +22,7 @@ Two costs of matplotlib's defaults that a file-only figure does not need are rem
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from collections.abc import Iterator
@@ -32,7 +33,8 @@ import numpy as np
 from fontTools import subset
 from matplotlib import cbook
 from matplotlib.backends import _backend_pdf_ps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.ft2font import RenderMode
 from matplotlib.textpath import TextToPath
 
 # OpenType layout tables: shaping rules for a text engine; a PDF's glyphs are already placed.
@@ -150,3 +152,45 @@ def shared_text_paths() -> Iterator[None]:
     finally:
         TextToPath.get_text_path = _ORIGINAL_TEXT_PATH  # type: ignore[method-assign]
         _TEXT_PATHS.clear()  # one figure's outlines: its formats share them, the next figure has its own texts
+
+
+_ORIGINAL_GLYPHS = RendererAgg._draw_text_glyphs_and_boxes  # noqa: SLF001 - the per-glyph loop replaced below
+
+
+def _glyphs_without_boxes(self: RendererAgg, gc: Any, x: float, y: float, angle: float, glyphs: Any, boxes: Any) -> None:  # noqa: ANN401 - matplotlib's signature
+    """Draw ``glyphs`` with the same FreeType and Agg calls as matplotlib's loop, the per-glyph constants computed once.
+
+    matplotlib's loop rebuilt the same rotation matrix with numpy and asked the graphics
+    context for its antialiasing for every glyph (about 28,000 glyphs in the six PNGs). Text
+    with rule boxes (mathtext, which the snapshots never draw) goes to matplotlib's own loop.
+    """
+    if boxes:
+        _ORIGINAL_GLYPHS(self, gc, x, y, angle, glyphs, boxes)
+        return
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    load_flags = get_hinting_flag()
+    antialiased = gc.get_antialiased()
+    mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+    height, dpi, draw_image = self.height, self.dpi, self._renderer.draw_text_image
+    matrices: dict[tuple[float, float], np.ndarray] = {}
+    for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards
+        font.set_size(size, dpi)
+        matrix = matrices.get((slant, extend))
+        if matrix is None:
+            matrix = matrices[slant, extend] = (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]).round().astype(int)
+        font._set_transform(matrix, [round(0x40 * (x + dx * cos - dy * sin)), round(0x40 * (height - y + dx * sin + dy * cos))])  # noqa: SLF001
+        bitmap = font._render_glyph(glyph_index, load_flags, mode)  # noqa: SLF001
+        buffer = bitmap.buffer
+        if not antialiased:
+            buffer *= 0xFF
+        draw_image(buffer, bitmap.left, int(height) - bitmap.top + buffer.shape[0], 0, gc)
+
+
+@contextmanager
+def lean_agg_glyphs() -> Iterator[None]:
+    """Within the block, Agg draws each text's glyphs with :func:`_glyphs_without_boxes` (the same pixels)."""
+    RendererAgg._draw_text_glyphs_and_boxes = _glyphs_without_boxes  # type: ignore[method-assign]  # noqa: SLF001
+    try:
+        yield
+    finally:
+        RendererAgg._draw_text_glyphs_and_boxes = _ORIGINAL_GLYPHS  # type: ignore[method-assign]  # noqa: SLF001

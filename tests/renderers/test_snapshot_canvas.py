@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from fontTools import subset
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontPath, FontProperties, findfont, get_font
 from matplotlib.textpath import TextToPath
@@ -160,3 +160,24 @@ def test_png_with_text_chunks_is_left_to_matplotlib() -> None:
     buf = io.BytesIO()
     _png_figure(FileCanvas).savefig(buf, format="png", metadata={"Title": "Damascus"})
     assert Image.open(buf).info["Title"] == "Damascus"
+
+
+def _text_png(*, antialiased: bool = True) -> np.ndarray:
+    fig = Figure(figsize=(2.4, 1.2), dpi=150)
+    FileCanvas(fig)
+    for i, text in enumerate(TEXTS[:3]):
+        fig.text(0.05 + 0.1 * i, 0.75 - 0.3 * i, text, fontsize=7 + i, rotation=(0, 17, 90)[i], style=("normal", "italic", "normal")[i],
+                 antialiased=antialiased)  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return np.asarray(Image.open(buf))
+
+
+@pytest.mark.parametrize("antialiased", [True, False])
+def test_lean_agg_glyph_loop_draws_matplotlibs_pixels(antialiased: bool) -> None:
+    plain = _text_png(antialiased=antialiased)
+    with canvas.lean_agg_glyphs():
+        lean = _text_png(antialiased=antialiased)
+    assert RendererAgg._draw_text_glyphs_and_boxes is canvas._ORIGINAL_GLYPHS, "matplotlib's loop again after the block"
+    assert (plain[..., :3] < 128).any(), "text is drawn"
+    assert np.array_equal(plain, lean)
