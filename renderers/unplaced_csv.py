@@ -35,7 +35,7 @@ def why_not_on_map(claim: Claim) -> str:
 
 def unplaced_rows(layers: list[Layer], ds: Dataset) -> list[dict[str, Any]]:
     """Return one row per claim that ``militia_map.csv`` has no row for, in data/ order."""
-    on_map = {str(cid) for layer in csv_layers(layers) if len(layer.gdf) for cid in layer.gdf["claim_id"]}
+    on_map = {str(cid) for layer in csv_layers(layers) if len(layer.gdf) for cid in layer.gdf["claim_id"].unique().tolist()}
     rows = []
     for claim in ds.claims:
         if claim.id in on_map:

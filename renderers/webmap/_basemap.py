@@ -86,9 +86,9 @@ def claim_places(layers: list[Layer], ds: Dataset) -> list[Place]:
     for layer in layers:
         gdf = layer.gdf
         if "place_id" in gdf.columns:
-            ids.update(str(v) for v in gdf["place_id"].dropna().unique())
+            ids.update(str(v) for v in gdf["place_id"].dropna().drop_duplicates().tolist())
         if "place_ids" in gdf.columns:
-            for value in gdf["place_ids"].dropna().unique():  # each distinct text once
+            for value in gdf["place_ids"].dropna().drop_duplicates().tolist():  # each distinct text once
                 ids.update(loads(value) if isinstance(value, str) and value.startswith("[") else [str(value)])
     return [p for pid in sorted(ids) if (p := ds.gazetteer.get(pid)) is not None]
 

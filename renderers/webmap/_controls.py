@@ -160,7 +160,7 @@ def _step(ds: Dataset, claim: Claim, refs: list[list[str]]) -> dict[str, Any]:
 def timeline_payload(ds: Dataset, layers: list[Layer], by_claim: dict[str, list[list[str]]]) -> dict[str, Any]:
     """Return the date range, the quick stops (each with its claim's features) and the story's steps."""
     days = [d for c in ds.claims for d in (c.time.start, c.time.end) if d is not None]
-    drawn = {str(v) for layer in layers for v in layer.gdf["claim_id"]}
+    drawn = {str(v) for layer in layers for v in layer.gdf["claim_id"].unique().tolist()}
     stops = [
         {"id": s.id, "label": s.label, "date": s.date.isoformat(), "claim": s.claim, "note": s.note, "features": by_claim.get(s.claim, [])}
         for s in ds.timeline.stops

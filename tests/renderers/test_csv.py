@@ -224,12 +224,18 @@ def test_spreadsheet_cells_equal_the_cell_rule_for_every_value(values):
     assert csv_export.spreadsheet_cells(values) == [spreadsheet_cell(v) for v in values]
 
 
-@pytest.mark.parametrize("text", ['["a", "b"]', ' ["a"]', '["a"] ', "[1, 2.5, null, true]", '{"k": [1]}', '"x"', "[]", "  3  "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["a", "b"]', ' ["a"]', '["a"] ', "[1, 2.5, null, true]", '{"k": [1]}', '"x"', "[]", "  3  ", '[""]', '["a","b"]', '["a" , "b"]',
+        '["a\\"b", "c"]', '["a\\\\", "b"]', '["\\u00e9", "é"]', '["ال", "x, y"]', '["a", "b", "", "c"]', '["a", 1]', '[["a"]]', '["\\n"]',
+    ],
+)  # fmt: skip
 def test_loads_equals_json_loads(text):
     assert csv_export.loads(text) == json.loads(text)
 
 
-@pytest.mark.parametrize("text", ["[1,", '["a"] x', "1,2", "", "[1] [2]", "nan-ish"])
+@pytest.mark.parametrize("text", ["[1,", '["a"] x', "1,2", "", "[1] [2]", "nan-ish", '["a\x01"]', '["a\nb"]', '["a", "b"]]', '[["a", "b"]'])
 def test_loads_refuses_what_json_loads_refuses(text):
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
