@@ -40,6 +40,7 @@ number to the previous row's (the first row's to 0); the running sum gives the n
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import zlib
@@ -434,15 +435,47 @@ def _table_columns(
     templated = _templated(raw, table)
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray | None, Any]] = []
+    dates: dict[int, np.ndarray] = {}  # the day numbers of the "D" columns stored as they are (bases of others)
     for index, (key, codes, distinct) in enumerate(raw):
         column = (
             templated.get(index)
             or _position_column(codes, distinct, first)
+            or _date_column(index, codes, distinct, dates)
             or _numbered(codes, distinct, table)
             or _column(codes, distinct, table, absent=absent)
         )
         _add_column(columns, kept, key, column, buffers)
     return columns
+
+
+_ISO_DAY = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}\Z")
+_UNIX_DAY = dt.date(1970, 1, 1).toordinal()
+# A date column is stored relative to an earlier one when that gives this many times fewer distinct numbers.
+_DATE_BASE_GAIN = 4
+
+
+def _date_column(index: int, codes: np.ndarray, distinct: list[Any], dates: dict[int, np.ndarray]) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"D"`` column of ISO dates (``YYYY-MM-DD``, years 1000-9999) in every row, or None.
+
+    Its numbers are days since 1970-01-01, or (``extra`` = the index of an earlier ``"D"`` column
+    of the table stored without a base) the difference to that column's days in the same row.
+    """
+    if len(codes) < _TEMPLATE_MIN_ROWS or (codes < 0).any() or not all(type(v) is str and _ISO_DAY.match(v) for v in distinct):
+        return None
+    try:
+        table_days = np.array([dt.date.fromisoformat(v).toordinal() - _UNIX_DAY for v in distinct], dtype=np.int64)
+    except ValueError:  # not a calendar day (2024-02-30)
+        return None
+    days = table_days[codes]
+    best: tuple[int, int | None, np.ndarray] = (len(np.unique(days)), None, days)
+    for base, base_days in dates.items():
+        steps = days - base_days
+        count = len(np.unique(steps))
+        if count * _DATE_BASE_GAIN <= best[0] and (best[1] is None or count < best[0]):
+            best = (count, base, steps)
+    if best[1] is None:
+        dates[index] = days
+    return "D", _deltas(best[2]), best[1]
 
 
 def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
