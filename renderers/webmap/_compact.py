@@ -9,32 +9,54 @@ evidence text), coordinates go through shapely and numpy.
 
 The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is three frames,
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
-multiple of 4 bytes, so the binary frame starts 4-byte aligned):
+multiple of 4 bytes):
 
-1. the header, JSON: ``{"v": 4, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 4, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
-2. the string table, a JSON list of strings; every ``"s"`` code is an index into it;
-3. the buffers: little-endian ``int32`` values; a buffer is ``[offset, length]`` in int32 units.
+2. the string table, a JSON list of strings; string codes are indices into it;
+3. the buffers: ``N`` int32 values, each a zigzag LEB128 varint (``(v << 1) ^ (v >> 31)``, 7 bits
+   a byte from the low end, the high bit set on every byte but the last); a buffer is
+   ``[offset, length]`` in values; two buffers with the same values are stored once.
 
 ``LAYER`` is ``{"spec", "n", "o", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
-features, stored in Morton order of their first position; ``o`` the place of each stored
-feature in the layer (the page gets them back in the layer's order); ``g`` the geometry-type code of each feature (index into :data:`GEOMETRY_TYPES`, -1 for
-none); ``s`` the nested part counts of the geometries, flattened (LineString/MultiPoint: the
-number of positions; Polygon/MultiLineString: parts, then positions per part; MultiPolygon:
-polygons, rings per polygon, positions per ring); ``c`` the x, y stream in units of 1e-5 degree,
-each the difference to the previous position of the layer; ``p`` the property columns
-``[key, kind, buffer, extra]``, in the page's key order. ``TABLE`` is ``{"n", "p"}`` with the
-same columns, over ``n`` records. A column's buffer holds, for each row, the difference of its
-number to the previous row's (the first row's to 0); the running sum gives the numbers. Kinds:
+features, whose geometries are stored in Morton order of their first position; ``o`` the place
+of each stored geometry in the layer; ``g`` the geometry-type code of each (index into
+:data:`GEOMETRY_TYPES`, -1 for none); ``s`` the nested part counts of the geometries, flattened
+(LineString/MultiPoint: the number of positions; Polygon/MultiLineString: parts, then positions
+per part; MultiPolygon: polygons, rings per polygon, positions per ring); ``c`` the x, y stream in
+units of 1e-5 degree, each the difference to the previous position of the layer; ``p`` the
+property columns ``[key, kind, buffer, extra]`` in the page's key order, their rows in the
+layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same columns, over
+``n`` records. A column's numbers are its buffer as stored when the buffer is ``[offset, length,
+0]``; otherwise the buffer holds, for each row, the difference of its number to the previous
+row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
-- ``"s"``: the number is a string code + 2; ``"l"``: a code + 2 into ``extra``, a list of lists
-  of string codes; ``"u"``: a code + 2 into ``extra``, a list of JSON values; in these three the
-  number 1 is null and 0 an absent key (evidence records only); codes are numbered in order of
-  first use, so a column of distinct values is a run of ones;
+- ``"s"``: the number is a string code + 2, or with an integer ``extra`` a code + 2 counted from
+  string ``extra``; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
+  a code + 2 into ``extra``, a list of JSON values; in these (and ``"t"``, ``"p"``) the number 1 is
+  null and 0 an absent key (evidence records only); codes are numbered in order of first use;
 - ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
+- ``"D"``: an ISO date ``YYYY-MM-DD``, the number of days since 1970-01-01, plus (when ``extra``
+  is a column index) that earlier ``"D"`` column's days in the same row;
+- ``"t"``: texts from templates (:func:`_templated`): ``2 + t`` is template ``t`` of ``extra``, a
+  list of pieces, each a string code (literal text) or ``-1 - j`` (the text of column ``j`` of
+  the same row, never a ``"t"`` or ``"m"`` column), joined as text; ``2 + T + code`` (``T``
+  templates) is the plain string ``code``;
+- ``"p"``: a prefix and a number: ``2 + f`` is form ``f`` of ``extra["forms"]``, ``[prefix string
+  code, width]``, followed by the row's number of the buffer ``extra["numbers"]`` written with at
+  least ``width`` digits (zeros in front); ``2 + F + code`` the plain string ``code``;
+- ``"m"``: lists of texts; the buffer is read as stored: per row the number of items (-1 null,
+  -2 absent), then each item: ``t`` for template ``t`` of ``extra`` (as in ``"t"``), ``T + code``
+  for the plain string ``code``;
+- ``"r"``: lists of integers; the buffer is read as stored: per row its length, then its items,
+  each the previous item of the column (0 before the first) plus the stored step;
+- ``"g"``: (no buffer) the feature's first position on axis ``extra`` (0: x, 1: y), the same
+  number as its geometry's (``lon``, ``lat`` of points);
 - ``"="``: the same values as the column at index ``buffer`` of the same list (no buffer of its own).
+
+No piece of text is ever parsed or evaluated: templates and prefixes are joined as strings.
 """
 
 from __future__ import annotations
