@@ -8,6 +8,7 @@ test that reads the page through it checks what the page itself would decode (``
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import itertools
 import json
@@ -19,6 +20,7 @@ DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
 _TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 _SCALE = 100_000
+_EPOCH = dt.date(1970, 1, 1)
 
 
 def data_block(page: str) -> str:
@@ -140,10 +142,12 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         buffer = ints[ref[0] : ref[0] + ref[1]]
         return (_ragged(buffer) if kind == "r" else _text_lists(buffer, extra, strings, value_of, absent)), absent
     nums = _plain(ints, ref)
-    if kind == "i":
-        return nums, absent
-    if kind == "d":
-        return [c / 10**extra for c in nums], absent
+    if kind in ("i", "d"):  # integers; numbers / 10**extra
+        return (nums if kind == "i" else [c / 10**extra for c in nums]), absent
+    if kind == "D":  # days since 1970-01-01, plus the base column's days
+        base = [0] * len(nums) if extra is None else value_of(extra)[2]
+        days = [a + b for a, b in zip(nums, base, strict=True)]
+        return [(_EPOCH + dt.timedelta(days=d)).isoformat() for d in days], absent, days
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     if kind == "s":
@@ -173,7 +177,7 @@ def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list
         return done[index]
 
     for index, column in enumerate(columns):
-        values, absent = value_of(index)
+        values, absent = value_of(index)[:2]
         assert len(values) == n
         for row, value in zip(out, values, strict=True):
             if value is not absent:

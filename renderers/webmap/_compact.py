@@ -9,37 +9,60 @@ evidence text), coordinates go through shapely and numpy.
 
 The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is three frames,
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
-multiple of 4 bytes, so the binary frame starts 4-byte aligned):
+multiple of 4 bytes):
 
-1. the header, JSON: ``{"v": 4, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 4, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
-2. the string table, a JSON list of strings; every ``"s"`` code is an index into it;
-3. the buffers: little-endian ``int32`` values; a buffer is ``[offset, length]`` in int32 units.
+2. the string table, a JSON list of strings; string codes are indices into it;
+3. the buffers: ``N`` int32 values, each a zigzag LEB128 varint (``(v << 1) ^ (v >> 31)``, 7 bits
+   a byte from the low end, the high bit set on every byte but the last); a buffer is
+   ``[offset, length]`` in values; two buffers with the same values are stored once.
 
 ``LAYER`` is ``{"spec", "n", "o", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
-features, stored in Morton order of their first position; ``o`` the place of each stored
-feature in the layer (the page gets them back in the layer's order); ``g`` the geometry-type code of each feature (index into :data:`GEOMETRY_TYPES`, -1 for
-none); ``s`` the nested part counts of the geometries, flattened (LineString/MultiPoint: the
-number of positions; Polygon/MultiLineString: parts, then positions per part; MultiPolygon:
-polygons, rings per polygon, positions per ring); ``c`` the x, y stream in units of 1e-5 degree,
-each the difference to the previous position of the layer; ``p`` the property columns
-``[key, kind, buffer, extra]``, in the page's key order. ``TABLE`` is ``{"n", "p"}`` with the
-same columns, over ``n`` records. A column's buffer holds, for each row, the difference of its
-number to the previous row's (the first row's to 0); the running sum gives the numbers. Kinds:
+features, whose geometries are stored in Morton order of their first position; ``o`` the place
+of each stored geometry in the layer; ``g`` the geometry-type code of each (index into
+:data:`GEOMETRY_TYPES`, -1 for none); ``s`` the nested part counts of the geometries, flattened
+(LineString/MultiPoint: the number of positions; Polygon/MultiLineString: parts, then positions
+per part; MultiPolygon: polygons, rings per polygon, positions per ring); ``c`` the x, y stream in
+units of 1e-5 degree, each the difference to the previous position of the layer; ``p`` the
+property columns ``[key, kind, buffer, extra]`` in the page's key order, their rows in the
+layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same columns, over
+``n`` records. A column's numbers are its buffer as stored when the buffer is ``[offset, length,
+0]``; otherwise the buffer holds, for each row, the difference of its number to the previous
+row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
-- ``"s"``: the number is a string code + 2; ``"l"``: a code + 2 into ``extra``, a list of lists
-  of string codes; ``"u"``: a code + 2 into ``extra``, a list of JSON values; in these three the
-  number 1 is null and 0 an absent key (evidence records only); codes are numbered in order of
-  first use, so a column of distinct values is a run of ones;
+- ``"s"``: the number is a string code + 2, or with an integer ``extra`` a code + 2 counted from
+  string ``extra``; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
+  a code + 2 into ``extra``, a list of JSON values; in these (and ``"t"``, ``"p"``) the number 1 is
+  null and 0 an absent key (evidence records only); codes are numbered in order of first use;
 - ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
+- ``"D"``: an ISO date ``YYYY-MM-DD``, the number of days since 1970-01-01, plus (when ``extra``
+  is a column index) that earlier ``"D"`` column's days in the same row;
+- ``"t"``: texts from templates (:func:`_templated`): ``2 + t`` is template ``t`` of ``extra``, a
+  list of pieces, each a string code (literal text) or ``-1 - j`` (the text of column ``j`` of
+  the same row, never a ``"t"`` or ``"m"`` column), joined as text; ``2 + T + code`` (``T``
+  templates) is the plain string ``code``;
+- ``"p"``: a prefix and a number: ``2 + f`` is form ``f`` of ``extra["forms"]``, ``[prefix string
+  code, width]``, followed by the row's number of the buffer ``extra["numbers"]`` written with at
+  least ``width`` digits (zeros in front); ``2 + F + code`` the plain string ``code``;
+- ``"m"``: lists of texts; the buffer is read as stored: per row the number of items (-1 null,
+  -2 absent), then each item: ``t`` for template ``t`` of ``extra`` (as in ``"t"``), ``T + code``
+  for the plain string ``code``;
+- ``"r"``: lists of integers; the buffer is read as stored: per row its length, then its items,
+  each the previous item of the column (0 before the first) plus the stored step;
+- ``"g"``: (no buffer) the feature's first position on axis ``extra`` (0: x, 1: y), the same
+  number as its geometry's (``lon``, ``lat`` of points);
 - ``"="``: the same values as the column at index ``buffer`` of the same list (no buffer of its own).
+
+No piece of text is ever parsed or evaluated: templates and prefixes are joined as strings.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import zlib
@@ -434,15 +457,47 @@ def _table_columns(
     templated = _templated(raw, table)
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray | None, Any]] = []
+    dates: dict[int, np.ndarray] = {}  # the day numbers of the "D" columns stored as they are (bases of others)
     for index, (key, codes, distinct) in enumerate(raw):
         column = (
             templated.get(index)
             or _position_column(codes, distinct, first)
+            or _date_column(index, codes, distinct, dates)
             or _numbered(codes, distinct, table)
             or _column(codes, distinct, table, absent=absent)
         )
         _add_column(columns, kept, key, column, buffers)
     return columns
+
+
+_ISO_DAY = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}\Z")
+_UNIX_DAY = dt.date(1970, 1, 1).toordinal()
+# A date column is stored relative to an earlier one when that gives this many times fewer distinct numbers.
+_DATE_BASE_GAIN = 4
+
+
+def _date_column(index: int, codes: np.ndarray, distinct: list[Any], dates: dict[int, np.ndarray]) -> tuple[str, np.ndarray, Any] | None:
+    """Return the ``"D"`` column of ISO dates (``YYYY-MM-DD``, years 1000-9999) in every row, or None.
+
+    Its numbers are days since 1970-01-01, or (``extra`` = the index of an earlier ``"D"`` column
+    of the table stored without a base) the difference to that column's days in the same row.
+    """
+    if len(codes) < _TEMPLATE_MIN_ROWS or (codes < 0).any() or not all(type(v) is str and _ISO_DAY.match(v) for v in distinct):
+        return None
+    try:
+        table_days = np.array([dt.date.fromisoformat(v).toordinal() - _UNIX_DAY for v in distinct], dtype=np.int64)
+    except ValueError:  # not a calendar day (2024-02-30)
+        return None
+    days = table_days[codes]
+    best: tuple[int, int | None, np.ndarray] = (len(np.unique(days)), None, days)
+    for base, base_days in dates.items():
+        steps = days - base_days
+        count = len(np.unique(steps))
+        if count * _DATE_BASE_GAIN <= best[0] and (best[1] is None or count < best[0]):
+            best = (count, base, steps)
+    if best[1] is None:
+        dates[index] = days
+    return "D", _deltas(best[2]), best[1]
 
 
 def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:

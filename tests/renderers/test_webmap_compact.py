@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -246,11 +248,25 @@ def test_text_built_from_other_columns_is_stored_as_templates(layers: list[Layer
     gdf.loc[6, "name"] = "a curated summary that names no column"
     gdf.loc[7, "name"] = places[7]  # the whole text is one column's value
     gdf["coord_source"] = [f"{p}: synthetic position" for p in places]
+    starts = [dt.date(1999, 12, 25) + dt.timedelta(days=3 * i) for i in range(n)]  # across 2000-02-29 and years
+    gdf["date_start"] = [d.isoformat() for d in starts]
+    gdf["date_end"] = [(d + dt.timedelta(days=30 * (i % 3))).isoformat() for i, d in enumerate(starts)]
+    gdf["independent_works"] = [json.dumps([f"Monitor {i % 4} ({gdf['date_end'][i]})"] + ([HOSTILE[i % len(HOSTILE)]] if i % 7 == 0 else [])) for i in range(n)]
+    entry = json.loads(base.gdf["evidence"].dropna().iloc[0])[0]
+    gdf["evidence"] = [json.dumps([{**entry, "locator": f"para {i}"}]) for i in range(n)]  # one distinct entry a row
     one = [Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)]
     text = compact_payload(one, dataset, built="x").text()
     want = page_data(one, dataset, built="x")
     header, strings = _document(text)
     kinds = {c[0]: c[1] for c in header["layers"][0]["p"]}
+    extras = {c[0]: c[3] for c in header["layers"][0]["p"]}
+    keys = [c[0] for c in header["layers"][0]["p"]]
+    assert kinds["date_start"] == "D"
+    assert extras["date_start"] is None
+    assert (kinds["date_end"], extras["date_end"]) == ("D", keys.index("date_start"))  # days after the start
+    assert kinds["independent_works"] == "m"
+    assert kinds["ev"] == "r"
+    assert not any(re.fullmatch(r"Monitor \d \(\d{4}-\d\d-\d\d\)", s) for s in strings)  # items are templates
     assert kinds["name"] == "t"
     assert kinds["coord_source"] == "t"
     assert kinds["place_names"] == "p"  # a prefix (8 forms) and a number

@@ -39,6 +39,7 @@ var militiaMapDecode = (function () {
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
     if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, readers); }
     var nums = sums(ints, column[2]);
+    if (kind === 'D') { return dayReader(nums, extra === null ? null : readers[extra].days); }
     if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
       var forms = extra.forms, numbers = sums(ints, extra.numbers);
       return function (k) {
@@ -85,6 +86,19 @@ var militiaMapDecode = (function () {
       lists.push(list);
     }
     return function (k) { return lists[k]; };
+  }
+
+  // ISO dates from days since 1970-01-01 (plus the base column's days when there is one); one text per distinct day.
+  function dayReader(nums, base) {
+    var days = base === null ? nums : new Int32Array(nums.length), texts = new Map();
+    if (base !== null) { for (var k = 0; k < nums.length; k += 1) { days[k] = nums[k] + base[k]; } }
+    var read = function (k) {
+      var d = days[k], text = texts.get(d);
+      if (text === undefined) { text = new Date(d * 86400000).toISOString().slice(0, 10); texts.set(d, text); }
+      return text;
+    };
+    read.days = days;
+    return read;
   }
 
   // The text of template pieces for row k: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row.
