@@ -13,7 +13,11 @@ the start of the navigation):
   ``L.Map`` and holds all ``n`` features (folium adds it in the page's inline script).
 - **tooltip**: the map is set (no animation) to zoom 12 on one synthetic feature, then the
   mouse moves onto that spot; from the ``mousemove`` event's time stamp until a
-  ``.leaflet-tooltip`` is in the DOM, plus one painted frame.
+  ``.leaflet-tooltip`` is in the DOM, plus one painted frame. On this project's page the map
+  is set to its top zoom (13) instead, centred on the point drawn alone (not inside a cluster)
+  that is nearest that feature (:data:`_PREPARE_ALONE`): under a cluster the hover would time
+  the cluster's tooltip, and a click on a cluster below the top zoom zooms in, opening no popup
+  (the 1M page's first point is still clustered at zoom 12).
 - **popup**: a click on the same spot; from the ``mousedown`` time stamp until a
   ``.leaflet-popup`` with content is in the DOM, plus one painted frame. ``explore()`` binds
   no popup by default, so it is not measured there.
@@ -161,6 +165,51 @@ _PREPARE = """
     }, 0); });
   }
   setTimeout(settle, 0);
+  ['mousemove', 'mousedown'].forEach(function (type) {
+    document.addEventListener(type, function (e) { if (!window.__ev[type]) { window.__ev[type] = e.timeStamp; } }, true);
+  });
+  return true;
+}
+"""
+# This project's page: the top zoom, centred on the point drawn alone nearest the target (a click on a
+# cluster below the top zoom zooms in and opens no popup); sets window.__prep as _PREPARE does, with
+# the point's layer and id.
+_PREPARE_ALONE = """
+([lat, lon]) => {
+  window.__prep = null;
+  window.__ev = {};
+  var app = window.militiaMap, map = app.map;
+  function nearest() {
+    var best = null, bestD = Infinity, at = L.latLng(lat, lon);
+    Object.keys(app.layers).forEach(function (id) {
+      var entry = app.layers[id];
+      if (entry.spec.geometry !== 'point' || !app.isVisible(id)) { return; }
+      entry.shown.forEach(function (f) {
+        if (!f.inGroup || !f.latlng) { return; }
+        var d = at.distanceTo(f.latlng);
+        if (d < bestD) { bestD = d; best = f; }
+      });
+    });
+    return best;
+  }
+  function settle(step) {
+    if (map._animatingZoom) { setTimeout(function () { settle(step); }, 50); return; }
+    map.closePopup();
+    var top = map.getMaxZoom(), f = step ? nearest() : null;
+    map.setView(f ? f.latlng : [lat, lon], top, { animate: false });
+    // Twice: the points drawn alone are known once the view is at the top zoom (after its redraw).
+    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(function () {
+      if (!step) { settle(1); return; }
+      var g = nearest() || f;
+      if (!g) { window.__prep = { error: 'no point drawn alone at the top zoom' }; return; }
+      var p = map.latLngToContainerPoint(g.latlng), box = map.getContainer().getBoundingClientRect();
+      var x = box.left + p.x, y = box.top + p.y, hit = document.elementFromPoint(x, y);
+      window.__prep = { x: x, y: y, zoom: map.getZoom(), layer: g.layerId, id: String(g.id),
+        metres_from_target: Math.round(L.latLng(lat, lon).distanceTo(g.latlng)),
+        hit: hit ? hit.tagName.toLowerCase() + '.' + String(hit.getAttribute('class') || '') : '' };
+    }, 0); }); });
+  }
+  setTimeout(function () { settle(0); }, 0);
   ['mousemove', 'mousedown'].forEach(function (type) {
     document.addEventListener(type, function (e) { if (!window.__ev[type]) { window.__ev[type] = e.timeStamp; } }, true);
   });
@@ -428,7 +477,9 @@ def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: floa
     """Hover (tooltip) and, on this project's page, click (popup) the target; emit each time."""
     leaflet = kind in LEAFLET_KINDS
     try:
-        if leaflet:
+        if kind in ("ours", "compact"):
+            page.evaluate(_PREPARE_ALONE, [target[0], target[1]])
+        elif leaflet:
             page.evaluate(_PREPARE % {"find": _FIND}, [target[0], target[1], INTERACTION_ZOOM])
         else:
             page.evaluate(_DECK_PREPARE, [target[0], target[1], INTERACTION_ZOOM])
@@ -436,6 +487,10 @@ def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: floa
     except Exception as exc:  # noqa: BLE001
         emit({"phase": "tooltip", "status": "timeout", "error": f"setting the view: {str(exc).splitlines()[0][:200]}"})
         return
+    if prep.get("error"):
+        emit({"phase": "tooltip", "status": "error", "error": prep["error"]})
+        return
+    where = {k: prep[k] for k in ("layer", "id", "metres_from_target") if k in prep}
     steps = [("tooltip", ".leaflet-tooltip" if leaflet else _DECK_TOOLTIP, "mousemove")]
     if kind in ("ours", "compact"):
         steps.append(("popup", ".leaflet-popup .leaflet-popup-content", "mousedown"))
@@ -455,4 +510,5 @@ def _interact(page: Any, kind: str, target: tuple[float, float], timeout_s: floa
             emit({"phase": phase, "status": "error", "error": f"no {event} event reached the page", "hit": prep.get("hit", "")})
             continue
         seconds = (got["shown"]["painted"] - got["start"]) / 1000
-        emit({"phase": phase, "status": "ok", f"{phase}_s": seconds, "zoom": prep["zoom"], "hit": prep.get("hit", ""), "text": got["shown"].get("text", "")})
+        shown = got["shown"].get("text", "")
+        emit({"phase": phase, "status": "ok", f"{phase}_s": seconds, "zoom": prep["zoom"], "hit": prep.get("hit", ""), "text": shown, **where})

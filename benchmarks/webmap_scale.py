@@ -381,7 +381,8 @@ Criteria (see benchmarks/README.md):
   cluster marker in Leaflet's overlay or marker pane), seen by an init script, then setTimeout(0). "blank offline": no such call ever.
 - redraw ms: median of three programmatic moves without animation (zoom in 1, pan 350 px east, zoom out 1: Leaflet setZoom/panBy,
   deck.gl setProps({initialViewState})), each from the call to the setTimeout(0) after the second animation frame after it.
-- tooltip s / popup s: map set to zoom 12 on the first synthetic point; mouse moved there (tooltip) / clicked there (popup), from the
+- tooltip s / popup s: map set to zoom 12 on the first synthetic point (this project's page: its top zoom 13, on the point drawn alone
+  nearest it, since a clustered point has no popup of its own); mouse moved there (tooltip) / clicked there (popup), from the
   input event's time stamp to the .leaflet-tooltip / .deck-tooltip / .leaflet-popup in the DOM plus one painted frame. explore() and
   pydeck have no popup by default: n/a.
 - JS heap MB: CDP Performance.getMetrics JSHeapUsedSize after load and a forced GC; DOM nodes: CDP 'Nodes'.
