@@ -752,15 +752,24 @@ var militiaMapControls = (function () {
     // Python's csv module (QUOTE_MINIMAL): quote a field holding a comma, quote or line break.
     function csvField(text) { return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text; }
 
+    // Each row's record (null where the row's layer draws no claim or has no such feature), found once.
+    var rowRecords = null;
+    function recordsOfRows(exp) {
+      if (rowRecords) { return rowRecords; }
+      var layerCol = exp.columns.indexOf('layer'), idCol = exp.columns.indexOf('feature_id');
+      rowRecords = exp.rows.map(function (row) {
+        var layer = row[layerCol];
+        return CLAIM_LAYERS.indexOf(layer) >= 0 ? u.findFeature(ctx, layer, row[idCol]) : null;
+      });
+      return rowRecords;
+    }
+
+    // The rows of the claims shown: their layer is on and their record passes the filters and date.
     function shownRows() {
       var exp = ctx.data.export;
-      if (!exp) { return []; }
-      var layerCol = exp.columns.indexOf('layer'), idCol = exp.columns.indexOf('feature_id'), shown = Object.create(null);
-      CLAIM_LAYERS.forEach(function (id) {
-        if (!ctx.layers[id] || !ctx.layerOn[id]) { return; }
-        ctx.layers[id].shown.forEach(function (f) { shown[id + '\u0000' + f.id] = true; });
-      });
-      return exp.rows.filter(function (row) { return shown[row[layerCol] + '\u0000' + row[idCol]]; });
+      if (!exp || !exp.rows || !exp.rows.length) { return []; }
+      var records = recordsOfRows(exp);
+      return exp.rows.filter(function (row, i) { var f = records[i]; return f !== null && ctx.layerOn[f.layerId] && f.phase !== 'hidden'; });
     }
 
     function csvText(rows) {
@@ -803,8 +812,9 @@ var militiaMapControls = (function () {
       return a.download;
     }
 
+    // The note is read in the open panel only: counting 1M rows on every change would cost seconds.
     function updateDownloads() {
-      if (!downloadNote) { return; }
+      if (!downloadNote || !compareBox || !compareBox.open) { return; }
       var rows = shownRows(), claims = Object.create(null), col = ctx.data.export ? ctx.data.export.columns.indexOf('claim_id') : -1;
       rows.forEach(function (r) { claims[r[col]] = true; });
       if (ctx.data.export && ctx.data.export.problem) { downloadNote.textContent = ctx.data.export.problem; return; }
@@ -907,6 +917,7 @@ var militiaMapControls = (function () {
           body.appendChild(el('div', 'mm-about-line', 'Run it in the repository: the snapshot draws every claim on that date inside the map\u2019s visible extent (the date B when comparing); layer switches and filters are not snapshot options.'));
           box.appendChild(body);
           compareBox = box;
+          box.addEventListener('toggle', function () { if (box.open) { updateDownloads(); } });
           return box;
         }
       });

@@ -684,18 +684,26 @@ var militiaMapApp = (function () {
     return f.ck;
   }
 
-  function clusterPoint(f) {
-    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: f }; }
+  // A point of the index: its record is `rec`; its properties are the one shared, frozen count
+  // object of its key ({k3: 1}), which supercluster's default map passes to reduce as it is and
+  // copies only to start a cluster's counts, so loading allocates nothing per point and merge.
+  function clusterPoint(ctx, f, counted) {
+    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: null, rec: f }; }
+    f.sc.properties = counted ? countOf(ctx, clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
+  var NO_COUNTS = Object.freeze({});
+  function countOf(ctx, key) {
+    var counts = ctx.clusterKeys.counts || (ctx.clusterKeys.counts = {});
+    if (!counts[key]) { var one = {}; one[key] = 1; counts[key] = Object.freeze(one); }
+    return counts[key];
+  }
+  function addCounts(acc, p) { for (var k in p) { acc[k] = (acc[k] || 0) + p[k]; } }
 
   function newIndex(ctx, counted) {
     var zooms = clusterZoomRange(ctx.map);
     var options = { radius: CLUSTER_RADIUS, extent: 256, nodeSize: 64, minZoom: zooms[0], maxZoom: zooms[1] };
-    if (counted) {
-      options.map = function (f) { var o = {}; o[clusterKey(ctx, f)] = 1; return o; };
-      options.reduce = function (acc, p) { Object.keys(p).forEach(function (k) { acc[k] = (acc[k] || 0) + p[k]; }); };
-    }
+    if (counted) { options.reduce = addCounts; }
     return new Supercluster(options);
   }
 
@@ -706,8 +714,8 @@ var militiaMapApp = (function () {
       var entry = ctx.layers[id];
       entry.clustered = false;
       if (!entry.clusterable || !ctx.layerOn[id]) { return; }
-      var target = entry.spec.geometry === 'point' ? sets.points : sets.areas;
-      entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(f)); } });
+      var counted = entry.spec.geometry === 'point', target = counted ? sets.points : sets.areas;
+      entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(ctx, f, counted)); } });
     });
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
@@ -788,7 +796,7 @@ var militiaMapApp = (function () {
   // The members of a cluster that does not split further, grouped by layer with counts.
   function clusterPopup(ctx, set, cluster, parts) {
     var n = cluster.properties.point_count, leaves = set.index.getLeaves(cluster.properties.cluster_id, 2000), byLayer = {};
-    leaves.forEach(function (leaf) { var f = leaf.properties; (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
+    leaves.forEach(function (leaf) { var f = leaf.rec; (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
     var root = el('div', 'mm-popup mm-cluster-list');
     root.appendChild(el('div', 'mm-title', n + ' features at this spot'));
     parts.forEach(function (part) {
@@ -847,21 +855,29 @@ var militiaMapApp = (function () {
     if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
     // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
     var kept = (ctx.clusterMarkers || []).filter(function (m) { return m.mmPopup && m.mmPopup.isOpen() && m.clusterInfo.zoom === zoom && m.clusterInfo.set === ctx.clusterSets[0]; })[0];
-    ctx.clusterGroup.clearLayers();
+    // A cluster still drawn after a pan (same index, zoom and id) keeps its marker: no new DOM, nothing to paint again.
+    var before = ctx.clusterByKey || {}, byKey = {};
     ctx.clusterMarkers = kept ? [kept] : [];
-    if (kept) { ctx.clusterGroup.addLayer(kept); }
+    if (kept) { byKey[kept.clusterKey] = kept; }
     ctx.clusterStamp = stamp;
     var alone = [];
     (ctx.clusterSets || []).forEach(function (set) {
       if (!set.index) { return; }
       set.index.getClusters(bbox, zoom).forEach(function (item) {
-        if (!item.properties.cluster) { item.properties.scStamp = stamp; alone.push(item.properties); return; }
+        if (!item.properties.cluster) { item.rec.scStamp = stamp; alone.push(item.rec); return; }
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
-        var marker = clusterMarker(ctx, set, item, zoom);
-        ctx.clusterGroup.addLayer(marker);
+        var key = zoom + ':' + item.properties.cluster_id, marker = before[key];
+        if (!marker || marker.clusterInfo.set !== set) {
+          marker = clusterMarker(ctx, set, item, zoom);
+          marker.clusterKey = key;
+          ctx.clusterGroup.addLayer(marker);
+        }
+        byKey[key] = marker;
         ctx.clusterMarkers.push(marker);
       });
     });
+    Object.keys(before).forEach(function (key) { if (byKey[key] !== before[key]) { ctx.clusterGroup.removeLayer(before[key]); } });
+    ctx.clusterByKey = byKey;
     // After a refresh every shown feature of a clustered layer is looked at; after a move only those drawn alone before or now.
     var before = ctx.clusterAlone;
     ctx.order.forEach(function (id) {
@@ -951,33 +967,17 @@ var militiaMapApp = (function () {
     }
   });
 
-  function drawDense(ctx, canvas, bounds) {
-    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
-    var x0 = (bounds.min.x + origin.x) / scale, y0 = (bounds.min.y + origin.y) / scale, x1 = (bounds.max.x + origin.x) / scale, y1 = (bounds.max.y + origin.y) / scale;
-    var batches = {}, keys = [], vertices = 0, lines = 0;
-    ctx.denseDrawn = [];
-    ctx.order.forEach(function (id) {
-      var entry = ctx.layers[id];
-      if (!entry.denseOn) { return; }
-      entry.shown.forEach(function (f) {
-        if (f.inGroup) { return; }
-        var d = denseParts(ctx, f), b = d.box;
-        if (b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) { return; }
-        var key = f.strokeKey || (f.strokeKey = denseStroke(ctx, entry.spec, f));
-        if (!batches[key]) { batches[key] = []; keys.push(key); }
-        batches[key].push(f);
-        ctx.denseDrawn.push(f);
-      });
-    });
+  // The plain strokes, batched by style: stroked on `canvas` at (global px) - (ox, oy); returns the vertices drawn.
+  function strokeDense(canvas, batches, keys, level, scale, ox, oy) {
+    var vertices = 0;
     keys.forEach(function (key) {
       var style = key.split('|');
       canvas.beginPath();
       batches[key].forEach(function (f) {
-        lines += 1;
         f.dense.parts.forEach(function (part) {
           var kept = partAtZoom(part, level), xy = part.xy;
           kept.forEach(function (i, j) {
-            var x = xy[2 * i] * scale - origin.x, y = xy[2 * i + 1] * scale - origin.y;
+            var x = xy[2 * i] * scale - ox, y = xy[2 * i + 1] * scale - oy;
             if (j === 0) { canvas.moveTo(x, y); } else { canvas.lineTo(x, y); }
           });
           vertices += kept.length;
@@ -993,7 +993,67 @@ var militiaMapApp = (function () {
     });
     canvas.globalAlpha = 1;
     canvas.setLineDash([]);
-    ctx.denseStats = { lines: lines, vertices: vertices, level: level };
+    return vertices;
+  }
+
+  // The plain strokes of the dense layers, by style; only those whose box meets `box` (zoom-0 px) when given.
+  function denseBatches(ctx, box) {
+    var out = { batches: {}, keys: [], lines: [], extent: [Infinity, Infinity, -Infinity, -Infinity], width: 0 };
+    ctx.order.forEach(function (id) {
+      var entry = ctx.layers[id];
+      if (!entry.denseOn) { return; }
+      entry.shown.forEach(function (f) {
+        if (f.inGroup) { return; }
+        var d = denseParts(ctx, f), b = d.box;
+        if (box && (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3])) { return; }
+        var key = f.strokeKey || (f.strokeKey = denseStroke(ctx, entry.spec, f));
+        if (!out.batches[key]) { out.batches[key] = []; out.keys.push(key); out.width = Math.max(out.width, +key.split('|')[1]); }
+        out.batches[key].push(f);
+        out.lines.push(f);
+        var e = out.extent;
+        e[0] = Math.min(e[0], b[0]); e[1] = Math.min(e[1], b[1]); e[2] = Math.max(e[2], b[2]); e[3] = Math.max(e[3], b[3]);
+      });
+    });
+    return out;
+  }
+
+  // Below this many pixels the plain strokes of a zoom are drawn once into a picture of all of them,
+  // which every later repaint at that zoom (a pan, a return to it) copies: 20k dashed strokes cost far
+  // more to paint again than one picture. Two zooms are kept (the one left and the one entered).
+  var DENSE_CACHE_PX = 2048 * 2048;
+
+  function denseCache(ctx, zoom, level, scale) {
+    // The zoom to 1e-6 (a zoom out after a zoom in may differ from the first zoom in its last bits; a
+    // millionth of a level is 1e-4 px across 100,000 px).
+    var version = ctx.denseVersion || 0, key = Math.round(zoom * 1e6), kept = (ctx.denseCaches || []).filter(function (c) { return c.key === key && c.version === version; })[0];
+    if (kept) { return kept; }
+    var all = denseBatches(ctx, null), e = all.extent, pad = Math.ceil(all.width) + 2;
+    if (!all.lines.length) { return null; }
+    var x = Math.floor(e[0] * scale) - pad, y = Math.floor(e[1] * scale) - pad, w = Math.ceil(e[2] * scale) + pad - x, h = Math.ceil(e[3] * scale) + pad - y;
+    if (w * h > DENSE_CACHE_PX) { return null; }
+    var m = L.Browser.retina ? 2 : 1, picture = document.createElement('canvas');
+    picture.width = w * m;
+    picture.height = h * m;
+    var c = picture.getContext('2d');
+    if (m !== 1) { c.scale(m, m); }
+    var cache = { key: key, version: version, canvas: picture, x: x, y: y, w: w, h: h, vertices: strokeDense(c, all.batches, all.keys, level, scale, x, y) };
+    ctx.denseCaches = (ctx.denseCaches || []).filter(function (old) { return old.version === version; }).slice(-1).concat([cache]);
+    ctx.denseCacheBuilds = (ctx.denseCacheBuilds || 0) + 1;
+    return cache;
+  }
+
+  function drawDense(ctx, canvas, bounds) {
+    var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
+    var box = [(bounds.min.x + origin.x) / scale, (bounds.min.y + origin.y) / scale, (bounds.max.x + origin.x) / scale, (bounds.max.y + origin.y) / scale];
+    var shown = denseBatches(ctx, box), cache = shown.lines.length ? denseCache(ctx, zoom, level, scale) : null, vertices;
+    ctx.denseDrawn = shown.lines;
+    if (cache) {
+      canvas.drawImage(cache.canvas, cache.x - origin.x, cache.y - origin.y, cache.w, cache.h);
+      vertices = cache.vertices;
+    } else {
+      vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
+    }
+    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0 };
   }
 
   // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
@@ -1022,8 +1082,9 @@ var militiaMapApp = (function () {
       ctx.map.getPane('mm-dense-lines').style.pointerEvents = 'none';
       // A small margin (10 % of the view each side): 20k dashed strokes cost raster time by the pixel.
       ctx.denseCanvas = new DenseCanvas({ pane: 'mm-dense-lines', padding: 0.1 });
-      ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
+      // Drawing starts after it is added (adding draws at once, before the lines below are sorted).
       ctx.denseCanvas.addTo(ctx.map);
+      ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
       ctx.map.on('click', function (e) {
         var f = denseHit(ctx, e.latlng);
         if (f) { ctx.app.openPopup(f.layerId, f.id); }
@@ -1064,6 +1125,7 @@ var militiaMapApp = (function () {
       });
     });
     // The canvas repainted itself on moveend; again only when the plain strokes changed.
+    if (restyle || changed) { ctx.denseVersion = (ctx.denseVersion || 0) + 1; ctx.denseCaches = []; }
     if (restyle || changed || !any) {
       ctx.denseCanvas._redrawBounds = null;
       ctx.denseCanvas._redraw();
@@ -1281,11 +1343,11 @@ var militiaMapApp = (function () {
 
   // Apply the layer switches, filters and date to every layer; keep the drawing order.
   function refresh(ctx) {
-    ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); });
-    buildClusterIndex(ctx);
-    drawClusters(ctx);
-    redrawDense(ctx, true);
-    ctx.order.forEach(function (id) { if (!ctx.layers[id].panel) { addLabels(ctx, ctx.layers[id]); } });
+    timed('apply', function () { ctx.order.forEach(function (id) { applyLayer(ctx, ctx.layers[id]); }); });
+    timed('index', function () { buildClusterIndex(ctx); });
+    timed('clusters', function () { drawClusters(ctx); });
+    timed('dense', function () { redrawDense(ctx, true); });
+    timed('labels', function () { ctx.order.forEach(function (id) { if (!ctx.layers[id].panel) { addLabels(ctx, ctx.layers[id]); } }); });
     keepOrder(ctx);
     drawHalos(ctx);
     ctx.map.getContainer().classList.toggle('mm-comparing', Boolean(ctx.state.compare));
@@ -1296,9 +1358,10 @@ var militiaMapApp = (function () {
       item.node.textContent = !ctx.layerOn[id] || shown === n ? '(' + n + ')' : '(' + shown + ' of ' + n + ')';
     });
     ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { renderClaimsPanel(ctx, ctx.layers[id]); } });
-    declutter(ctx);
-    if (ctx.onRefresh) { ctx.onRefresh(); }
+    timed('declutter', function () { declutter(ctx); });
+    timed('onRefresh', function () { if (ctx.onRefresh) { ctx.onRefresh(); } });
   }
+  function timed(name, fn) { var t0 = performance.now(), r = fn(); performance.measure('mm:' + name, { start: t0, end: performance.now() }); return r; }
 
   function reclusterOnMove(ctx) {
     var pending = false;
@@ -1796,7 +1859,7 @@ var militiaMapApp = (function () {
       clusterMembers: function (clusterId) {
         var set = (ctx.clusterSets || [])[0];
         if (!set || !set.index) { return []; }
-        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { return [leaf.properties.layerId, leaf.properties.id]; });
+        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { return [leaf.rec.layerId, leaf.rec.id]; });
       },
       haloIds: function () { return (ctx.haloIds || []).map(function (pair) { return pair.join('/'); }); },
       openPopup: function (layerId, featureId) {
@@ -1841,19 +1904,20 @@ var militiaMapApp = (function () {
     makePanes(map);
     map.getContainer().classList.add('mm-map');
     map.setMaxBounds(L.latLngBounds(data.basemap.bounds).pad(0.1));
-    buildBasemap(ctx);
-    data.layers.forEach(function (spec) {
+    performance.mark('mm:start');
+    timed('basemap', function () { buildBasemap(ctx); });
+    timed('buildLayers', function () { data.layers.forEach(function (spec) {
       ctx.layers[spec.id] = buildLayer(ctx, spec);
       ctx.order.push(spec.id);
       ctx.layerOn[spec.id] = Boolean(spec.visible);
-    });
+    }); });
     var app = makeApp(ctx);
     ctx.app = app;
     titleControl(ctx).addTo(map);
     layerControl(ctx).addTo(map);
     legendControl(ctx).addTo(map);
     ctx.order.forEach(function (id) { if (ctx.layers[id].panel) { claimsControl(ctx, ctx.layers[id]).addTo(map); } });
-    if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); }
+    timed('controls', function () { if (window.militiaMapControls) { window.militiaMapControls.attach(ctx, util); } });
     dockPanels(ctx);
     fitLegend(ctx);
     map.on('resize', function () { dockPanels(ctx); fitLegend(ctx); });
@@ -1863,7 +1927,7 @@ var militiaMapApp = (function () {
       if (content) { focusableScroller(content, 'Details of the mark'); }
     });
     if (!(ctx.restore && ctx.restore())) { app.fitView(); }
-    refresh(ctx);
+    timed('refresh', function () { refresh(ctx); });
     reclusterOnMove(ctx);
     app.ready = true;
     if (ctx.onReady) { ctx.onReady(); }
