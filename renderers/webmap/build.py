@@ -209,6 +209,7 @@ def digest_meta(data_sha256: str) -> str:
     return f'\n<meta name="militia-map:data-sha256" content="{data_sha256}">'
 
 
+@collector_paused()  # the page data and the writing of their packed text (see collector_paused)
 def render_webmap(layers: list[Layer], ds: Dataset, out_dir: Path, *, compact: bool = True) -> list[Path]:
     """Write ``out_dir/index.html``, the offline web map (``compact``: see :func:`build_webmap`); return its path.
 

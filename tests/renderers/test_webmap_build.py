@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -225,7 +226,9 @@ def test_evidence_table_parses_each_distinct_evidence_text_once(monkeypatch: pyt
     assert table.add(text, "f2") == first == [0, 1]
 
 
-def test_collector_paused_while_page_data_is_made_and_restored_after(layers: list[Layer], dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_collector_paused_while_page_data_is_made_and_restored_after(
+    layers: list[Layer], dataset: Dataset, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """The cyclic collector is off while the page data are built, back on afterwards, also after a failure; left off if it was off."""
     import gc  # noqa: PLC0415
 
@@ -248,6 +251,16 @@ def test_collector_paused_while_page_data_is_made_and_restored_after(layers: lis
     def broken(*_: object, **__: object) -> dict[str, object]:
         raise RuntimeError("boom")
 
+    chunks = build_module.CompactPayload.base64_chunks
+
+    def writing(self: object) -> Iterator[str]:
+        seen.append(gc.isenabled())
+        yield from chunks(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module.CompactPayload, "base64_chunks", writing)
+    build_module.render_webmap(layers, dataset, tmp_path)
+    assert seen == [False, False, False, False], "the page is written with the collector paused too"
+    assert gc.isenabled()
     monkeypatch.setattr(build_module, "page_rest", broken)
     with pytest.raises(RuntimeError, match="boom"):
         build_module.compact_payload(layers, dataset, built="x")
