@@ -93,6 +93,8 @@ def _inside(p: dict[str, Any], bbox: list[float]) -> bool:
 def _check_partition(view: OfflinePage, points: dict[str, dict[str, Any]], keep: set[str]) -> dict[str, Any]:
     """Each kept point in the view is in exactly one cluster or drawn alone; the counts match the members."""
     state = view.page.evaluate(STATE)
+    # The counts below were summed from the index's own arrays (the fast path), not by supercluster's reduce.
+    assert view.page.evaluate("() => window.militiaMap.clusterCounting()") == "levels"
     seen: Counter[str] = Counter()
     for cluster in state["clusters"]:
         members = view.page.evaluate("(id) => window.militiaMap.clusterMembers(id)", cluster["id"])

@@ -707,6 +707,61 @@ var militiaMapApp = (function () {
     return new Supercluster(options);
   }
 
+  // The counts of every cluster of an index loaded without reduce (Map clusterId -> Int32Array of
+  // counts by key number), summed from its members level by level through the index's own arrays
+  // (supercluster 8: per zoom a flat array of [x, y, zoom, id, parent, count] per item; a point's id
+  // is its index in the input, a merged item's parent the id of the cluster it went into). `keys`
+  // holds each point's key number (of `width`). Null if the arrays are not so shaped or the counts
+  // do not add up to every point; the caller then loads with reduce instead.
+  var ITEM = 6, ITEM_ID = 3, ITEM_PARENT = 4, ITEM_COUNT = 5;
+  function countsFromLevels(index, keys, width) {
+    var o = index.options, trees = index.trees, counts = new Map(), z, k;
+    if (index.stride !== ITEM || !trees || !trees[o.maxZoom + 1] || !trees[o.minZoom]) { return null; }
+    for (z = o.maxZoom + 1; z > o.minZoom; z -= 1) {
+      var data = trees[z].data;
+      for (var i = 0; i < data.length; i += ITEM) {
+        var parent = data[i + ITEM_PARENT];
+        if (parent === -1) { continue; }
+        var into = counts.get(parent);
+        if (!into) { into = new Int32Array(width); counts.set(parent, into); }
+        if (data[i + ITEM_COUNT] === 1) { into[keys[data[i + ITEM_ID]]] += 1; continue; }
+        var from = counts.get(data[i + ITEM_ID]);
+        if (!from) { return null; }
+        for (k = 0; k < width; k += 1) { into[k] += from[k]; }
+      }
+    }
+    // Every point is counted once at the lowest level: in a cluster's counts or standing alone.
+    var top = trees[o.minZoom].data, total = 0;
+    for (var j = 0; j < top.length; j += ITEM) {
+      if (top[j + ITEM_COUNT] === 1) { total += 1; continue; }
+      var c = counts.get(top[j + ITEM_ID]), sum = 0;
+      if (!c) { return null; }
+      for (k = 0; k < width; k += 1) { sum += c[k]; }
+      if (sum !== top[j + ITEM_COUNT]) { return null; }
+      total += sum;
+    }
+    return total === keys.length ? counts : null;
+  }
+
+  // The points' index, loaded without reduce (reduce calls per merge cost more than the clustering
+  // itself), its clusters' counts summed after; loaded with reduce where that cannot be done.
+  function countedIndex(ctx, points) {
+    var keys = new Int32Array(points.length), i;
+    for (i = 0; i < points.length; i += 1) { keys[i] = +clusterKey(ctx, points[i].rec).slice(1); }
+    var width = ctx.clusterKeys.list.length, index = newIndex(ctx, false).load(points), counts = countsFromLevels(index, keys, width);
+    if (counts) { index.mmCounts = counts; return index; }
+    return newIndex(ctx, true).load(points);
+  }
+
+  // A cluster's counts ({k3: 5, ...}): from the index's table, or its own properties (loaded with reduce).
+  function countsOf(set, props) {
+    var table = set.index.mmCounts;
+    if (!table) { return props; }
+    var row = table.get(props.cluster_id), out = {};
+    for (var k = 0; row && k < row.length; k += 1) { if (row[k]) { out['k' + k] = row[k]; } }
+    return out;
+  }
+
   // Rebuild the indexes from the shown features of the layers that are on (after a filter, date or switch change).
   function buildClusterIndex(ctx) {
     var sets = { points: [], areas: [] };
@@ -720,7 +775,7 @@ var militiaMapApp = (function () {
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
       var points = sets[kind], set = { kind: kind, count: points.length, index: null };
-      if (points.length > CLUSTER_MIN) { set.index = newIndex(ctx, kind === 'points').load(points); }
+      if (points.length > CLUSTER_MIN) { set.index = kind === 'points' ? countedIndex(ctx, points) : newIndex(ctx, false).load(points); }
       return set;
     });
     ctx.order.forEach(function (id) {
@@ -822,7 +877,7 @@ var militiaMapApp = (function () {
 
   function clusterMarker(ctx, set, cluster, zoom) {
     var map = ctx.map, props = cluster.properties, c = cluster.geometry.coordinates, n = props.point_count;
-    var parts = clusterParts(ctx, props), at = L.latLng(c[1], c[0]);
+    var parts = clusterParts(ctx, countsOf(set, props)), at = L.latLng(c[1], c[0]);
     var marker = L.marker(at, { icon: clusterIcon(parts, n, n + ' features (' + breakdownText(parts) + ')'), keyboard: false, riseOnHover: true });
     marker.clusterInfo = { id: props.cluster_id, count: n, parts: parts, latlng: at, zoom: zoom, set: set };
     // On hover: how many of each layer, one line each, in the layer's colour.
@@ -1133,13 +1188,21 @@ var militiaMapApp = (function () {
   }
 
   function applyLayer(ctx, entry) {
-    var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [];
-    entry.features.forEach(function (f) {
-      // The claim filters (actors, types, statuses) are about claims: overlay events only follow their switch and the date.
-      f.cls = timeClass(f.properties, state);
-      f.phase = on && (entry.spec.overlay || passesFilters(f.properties, state)) ? (state.compare ? compareVisibility(f.cls) : phaseOf(f.properties, state)) : 'hidden';
-      if (f.phase !== 'hidden') { shown.push(f); }
-    });
+    var state = ctx.state, on = ctx.layerOn[entry.spec.id], shown = [], features = entry.features, i, f;
+    if (!state.date && !state.compare && !state.corroborated && !state.statuses && !state.types && !state.actors) {
+      // No date and no filter (the page's start): every feature of a layer that is on shows, as 'all'
+      // (what timeClass, passesFilters and phaseOf give then), without a call per feature.
+      for (i = 0; i < features.length; i += 1) { f = features[i]; f.cls = 'all'; f.phase = on ? 'current' : 'hidden'; }
+      if (on) { shown = features.slice(); }
+    } else {
+      for (i = 0; i < features.length; i += 1) {
+        f = features[i];
+        // The claim filters (actors, types, statuses) are about claims: overlay events only follow their switch and the date.
+        f.cls = timeClass(f.properties, state);
+        f.phase = on && (entry.spec.overlay || passesFilters(f.properties, state)) ? (state.compare ? compareVisibility(f.cls) : phaseOf(f.properties, state)) : 'hidden';
+        if (f.phase !== 'hidden') { shown.push(f); }
+      }
+    }
     entry.shown = shown;
     if (entry.panel) { return; }  // listed in its panel (claimsPanel), never drawn
     entry.denseOn = Boolean(on) && entry.spec.geometry === 'line' && shown.length > DENSE_LINES;
@@ -1852,6 +1915,11 @@ var militiaMapApp = (function () {
           denseParts(ctx, f).parts.forEach(function (part) { kept += partAtZoom(part, level).length; all += part.xy.length / 2; });
         });
         return [kept, all];
+      },
+      // How the points' clusters were counted: 'levels' (from the index's arrays, countsFromLevels), 'reduce' or null (no index).
+      clusterCounting: function () {
+        var set = (ctx.clusterSets || [])[0];
+        return set && set.index ? (set.index.mmCounts ? 'levels' : 'reduce') : null;
       },
       // The zoom from which clusters no longer split (the index's top level; the map itself may have no maximum).
       clusterMaxZoom: function () { return clusterZoomRange(map)[1]; },
