@@ -569,6 +569,7 @@ _TEMPLATE_MIN_VALUE = 3
 # Columns of at most this many distinct values key the templates tried first for a row, and how many are tried.
 _TEMPLATE_KEY_DISTINCT = 64
 _TEMPLATE_TRIES = 4
+_TEMPLATE_KEY_SAMPLE = 2048  # items the key columns are chosen on
 
 
 _DIGITS = re.compile(r"([0-9]+)\Z")
@@ -673,8 +674,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
     targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n]
     targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
     sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
-    low = [j for j, (_key, _codes, distinct) in enumerate(raw) if len(distinct) <= _TEMPLATE_KEY_DISTINCT]
-    keys: list[Any] = list(zip(*[raw[j][1].tolist() for j in low], strict=True)) if low else [()] * n
+    keys = [raw[j][1] for j, (_key, _codes, distinct) in enumerate(raw) if 1 < len(distinct) <= _TEMPLATE_KEY_DISTINCT]
     out: dict[int, tuple[str, np.ndarray, Any]] = {}
     frozen: set[int] = set()  # columns a template refers to: they stay plain
     done: list[tuple[int, tuple[str, np.ndarray, Any]]] = []
@@ -723,7 +723,12 @@ def _referred(templates: list[list[int]]) -> set[int]:
 
 
 def _list_target(
-    column: tuple[str, np.ndarray, list[Any]], text_columns: list[int], texts: dict[int, np.ndarray], sample: np.ndarray, keys: list[Any], table: StringTable
+    column: tuple[str, np.ndarray, list[Any]],
+    text_columns: list[int],
+    texts: dict[int, np.ndarray],
+    sample: np.ndarray,
+    keys: list[np.ndarray],
+    table: StringTable,
 ) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"m"`` column of a column of lists of texts built from the (plain) ``text_columns``, or None."""
     _key, codes, distinct = column
@@ -749,8 +754,51 @@ def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ..
 Pieces = tuple[str | int, ...]
 
 
+def _row_template(text: str, row: tuple[Any, ...], order: list[tuple[int, int]]) -> Pieces | None:
+    """Return the pieces of ``text`` split at the row's values (``order``: column, index into ``row``), or None when none stands in it."""
+    found = [(column, row[i]) for column, i in order if row[i] and len(row[i]) >= _TEMPLATE_MIN_VALUE]
+    if not found:
+        return None
+    pieces = _split_row(text, found)
+    return None if len(pieces) == 1 and type(pieces[0]) is str else pieces
+
+
+def _template_keys(items: list[tuple[int, str]], per_row: list[tuple[Any, ...]], order: list[tuple[int, int]], low: list[np.ndarray], n: int) -> list[Any]:
+    """Return per row the key its recent templates are kept under: the codes of up to 3 low-cardinality columns.
+
+    The columns are chosen on the first items: the ones with which the fewest rows would miss
+    the recent templates of their key (each miss splits the text again).
+    """
+    sample = items[:_TEMPLATE_KEY_SAMPLE]
+    templates = [_row_template(text, per_row[r], order) for r, text in sample]
+    rows = [r for r, _text in sample]
+
+    def misses(key: list[np.ndarray]) -> int:
+        recent: dict[Any, list[Any]] = {}
+        count = 0
+        for r, t in zip(rows, templates, strict=True):
+            tried = recent.setdefault(tuple(int(c[r]) for c in key), [])
+            if t not in tried:
+                count += 1
+                tried.insert(0, t)
+                del tried[_TEMPLATE_TRIES:]
+        return count
+
+    chosen: list[int] = []
+    best = misses([])
+    for _ in range(3):
+        scores = [(misses([low[j] for j in [*chosen, j]]), j) for j in range(len(low)) if j not in chosen]
+        if not scores or min(scores)[0] >= best:
+            break
+        best, pick = min(scores)
+        chosen.append(pick)
+    if not chosen:
+        return [()] * n
+    return list(zip(*[low[j].tolist() for j in chosen], strict=True))
+
+
 def _match_templates(
-    items: list[tuple[int, str]], sources: list[np.ndarray], columns: list[int], keys: list[Any]
+    items: list[tuple[int, str]], sources: list[np.ndarray], columns: list[int], low: list[np.ndarray]
 ) -> tuple[list[Pieces | None], dict[Pieces, int], bool]:
     """Return the template of each ``(row, text)`` item (None: stays plain), the templates kept (numbered), and whether they are worth it.
 
@@ -764,6 +812,8 @@ def _match_templates(
     # Longest values first (on average), so a value holding another is taken whole.
     by_length = sorted(range(len(columns)), key=lambda i: (-np.mean([len(v) for v in sources[i][:512].tolist() if v] or [0]), columns[i]))
     per_row = list(zip(*[s.tolist() for s in sources], strict=True))
+    order = [(columns[i], i) for i in by_length]
+    keys = _template_keys(items, per_row, order, low, len(per_row))
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
     recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
@@ -772,11 +822,8 @@ def _match_templates(
         tried = recent.setdefault(keys[r], [])
         pieces = _known_template(tried, row, text)
         if pieces is None:
-            found = [(columns[i], row[i]) for i in by_length if row[i] and len(row[i]) >= _TEMPLATE_MIN_VALUE]
-            if not found:
-                continue
-            pieces = _split_row(text, found)
-            if len(pieces) == 1 and type(pieces[0]) is str:
+            pieces = _row_template(text, row, order)
+            if pieces is None:
                 continue
             tried.insert(0, (pieces, tuple(p if type(p) is str else local[p] for p in pieces)))
             del tried[_TEMPLATE_TRIES:]
@@ -801,7 +848,7 @@ def _pieces_json(number: dict[Pieces, int], table: StringTable) -> list[list[int
 
 
 def _template_column(
-    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+    values: np.ndarray, codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[np.ndarray], table: StringTable
 ) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"t"`` column of ``values`` built from the columns ``columns`` (their texts ``sources``), or None when it saves little."""
     items = [(r, text) for r, text in enumerate(values.tolist()) if text is not None]
@@ -817,7 +864,7 @@ def _template_column(
 
 
 def _template_list_column(
-    lists: list[list[str] | None], codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[Any], table: StringTable
+    lists: list[list[str] | None], codes: np.ndarray, sources: list[np.ndarray], columns: list[int], keys: list[np.ndarray], table: StringTable
 ) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"m"`` column of lists of texts whose items are built from ``columns``, or None when it saves little.
 
