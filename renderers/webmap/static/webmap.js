@@ -1074,13 +1074,35 @@ var militiaMapApp = (function () {
 
   // Below this many pixels the plain strokes of a zoom are drawn once into a picture of all of them,
   // which every later repaint at that zoom (a pan, a return to it) copies: 20k dashed strokes cost far
-  // more to paint again than one picture. Two zooms are kept (the one left and the one entered).
+  // more to paint again than one picture. Two zooms are kept (the one left and the one entered). The
+  // picture is drawn when the page is idle after the first paint at that zoom (which strokes the lines
+  // itself), so neither the first frame nor a zoom waits for it.
   var DENSE_CACHE_PX = 2048 * 2048;
 
+  // The zoom to 1e-6 (a zoom out after a zoom in may differ from the first zoom in its last bits; a
+  // millionth of a level is 1e-4 px across 100,000 px).
+  function denseKey(zoom) { return Math.round(zoom * 1e6); }
+
+  function cachedDense(ctx, zoom) {
+    var version = ctx.denseVersion || 0, key = denseKey(zoom);
+    return (ctx.denseCaches || []).filter(function (c) { return c.key === key && c.version === version; })[0] || null;
+  }
+
+  // Draw the picture of this zoom once the page is idle, if the view is still at it with the same lines.
+  function laterDense(ctx, zoom, level, scale) {
+    var version = ctx.denseVersion || 0, key = denseKey(zoom) + ':' + version;
+    if (ctx.densePending === key) { return; }
+    ctx.densePending = key;
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+    idle(function () {
+      if (ctx.densePending !== key) { return; }
+      ctx.densePending = null;
+      if ((ctx.denseVersion || 0) === version && denseKey(ctx.map.getZoom()) === denseKey(zoom)) { denseCache(ctx, zoom, level, scale); }
+    }, { timeout: 2000 });
+  }
+
   function denseCache(ctx, zoom, level, scale) {
-    // The zoom to 1e-6 (a zoom out after a zoom in may differ from the first zoom in its last bits; a
-    // millionth of a level is 1e-4 px across 100,000 px).
-    var version = ctx.denseVersion || 0, key = Math.round(zoom * 1e6), kept = (ctx.denseCaches || []).filter(function (c) { return c.key === key && c.version === version; })[0];
+    var version = ctx.denseVersion || 0, key = denseKey(zoom), kept = cachedDense(ctx, zoom);
     if (kept) { return kept; }
     var all = denseBatches(ctx, null), e = all.extent, pad = Math.ceil(all.width) + 2;
     if (!all.lines.length) { return null; }
@@ -1100,13 +1122,14 @@ var militiaMapApp = (function () {
   function drawDense(ctx, canvas, bounds) {
     var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
     var box = [(bounds.min.x + origin.x) / scale, (bounds.min.y + origin.y) / scale, (bounds.max.x + origin.x) / scale, (bounds.max.y + origin.y) / scale];
-    var shown = denseBatches(ctx, box), cache = shown.lines.length ? denseCache(ctx, zoom, level, scale) : null, vertices;
+    var shown = denseBatches(ctx, box), cache = shown.lines.length ? cachedDense(ctx, zoom) : null, vertices;
     ctx.denseDrawn = shown.lines;
     if (cache) {
       canvas.drawImage(cache.canvas, cache.x - origin.x, cache.y - origin.y, cache.w, cache.h);
       vertices = cache.vertices;
     } else {
       vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
+      if (shown.lines.length) { laterDense(ctx, zoom, level, scale); }
     }
     ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0 };
   }
