@@ -60,10 +60,10 @@ class FileCanvas(FigureCanvasAgg):
         options = dict(pil_kwargs or {})
         level = options.pop("compress_level", 6)  # Pillow's default
         if options or any(v is not None for v in (metadata or {}).values()):
-            super().print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
+            super().print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)  # type: ignore[no-untyped-call]
             return
-        FigureCanvasAgg.draw(self)
-        png = unfiltered_png(np.asarray(self.buffer_rgba()), self.figure.dpi, level)
+        FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]
+        png = unfiltered_png(np.asarray(self.buffer_rgba()), self.figure.dpi, level)  # type: ignore[no-untyped-call]
         with cbook.open_file_cm(filename_or_obj, "wb") as fh:
             fh.write(png)
 
@@ -165,10 +165,10 @@ def _glyphs_without_boxes(self: RendererAgg, gc: Any, x: float, y: float, angle:
     with rule boxes (mathtext, which the snapshots never draw) goes to matplotlib's own loop.
     """
     if boxes:
-        _ORIGINAL_GLYPHS(self, gc, x, y, angle, glyphs, boxes)
+        _ORIGINAL_GLYPHS(self, gc, x, y, angle, glyphs, boxes)  # type: ignore[no-untyped-call]
         return
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    load_flags = get_hinting_flag()
+    load_flags = get_hinting_flag()  # type: ignore[no-untyped-call]
     antialiased = gc.get_antialiased()
     mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
     height, dpi, draw_image = self.height, self.dpi, self._renderer.draw_text_image
