@@ -125,7 +125,7 @@ def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], 
             if code >= len(forms):
                 return strings[code - len(forms)]
             prefix, width = forms[code]
-            return strings[prefix] + str(numbers[row]).zfill(width)
+            return str(strings[prefix] + str(numbers[row]).zfill(width))
 
         return [numbered(row, c - 2) if c >= 2 else None if c == 1 else absent for row, c in enumerate(nums)]
     raise AssertionError(kind)
@@ -150,6 +150,7 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
         return [(_EPOCH + dt.timedelta(days=d)).isoformat() for d in days], absent, days
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
+    values: list[Any]
     if kind == "s":
         values = strings[extra or 0 :]
     elif kind == "l":

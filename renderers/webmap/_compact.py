@@ -172,7 +172,7 @@ class _Buffers:
         if known is not None:  # the same values as an earlier buffer (actors and their label): one copy, two refs
             return list(known)
         ref = [self.size, int(array.size)]
-        self._seen[key] = tuple(ref)
+        self._seen[key] = (ref[0], ref[1])
         self.arrays.append(array)
         self.size += int(array.size)
         return ref
@@ -298,11 +298,14 @@ def _fits(values: np.ndarray) -> bool:
     return not values.size or bool(values.min() >= _INT32.min and values.max() <= _INT32.max)
 
 
-def _add_column(columns: list[list[Any]], kept: list[tuple[str, np.ndarray, Any]], key: str, column: tuple[str, np.ndarray, Any], buffers: _Buffers) -> None:
+def _add_column(
+    columns: list[list[Any]], kept: list[tuple[str, np.ndarray | None, Any]], key: str, column: tuple[str, np.ndarray | None, Any], buffers: _Buffers
+) -> None:
     """Append a column descriptor; a column equal to an earlier one of the table becomes ``[key, "=", its index, None]``."""
     kind, values, extra = column
     for index, (other_kind, other_values, other_extra) in enumerate(kept):
-        if other_kind == kind and other_extra == extra and (np.array_equal(other_values, values) if values is not None else other_values is None):
+        same = other_values is None if values is None else other_values is not None and np.array_equal(other_values, values)
+        if other_kind == kind and other_extra == extra and same:
             columns.append([key, "=", index, None])
             kept.append(column)
             return
@@ -733,7 +736,7 @@ def _list_target(
     """Return the ``"m"`` column of a column of lists of texts built from the (plain) ``text_columns``, or None."""
     _key, codes, distinct = column
     lists: list[list[str] | None] = [distinct[c] if c >= 0 else None for c in codes.tolist()]
-    firsts = [(r, lists[r][0]) for r in sample.tolist() if lists[r]]  # type: ignore[index]
+    firsts = [(r, lists[r][0]) for r in sample.tolist() if lists[r]]
     candidates = [j for j in text_columns if firsts and sum(1 for r, item in firsts if _inside(texts[j][r], item)) >= _TEMPLATE_HITS * len(firsts)]
     if not candidates:
         return None
@@ -744,7 +747,7 @@ def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ..
     """Return the first of ``tried`` (templates, and their pieces with refs as indices into ``row``) that gives ``text`` for this row."""
     for pieces, compiled in tried:
         try:
-            if "".join([p if type(p) is str else row[p] for p in compiled]) == text:
+            if "".join([row[p] if isinstance(p, int) else p for p in compiled]) == text:
                 return pieces
         except TypeError:  # a null value: this template does not fit the row
             continue
@@ -825,7 +828,7 @@ def _match_templates(
             pieces = _row_template(text, row, order)
             if pieces is None:
                 continue
-            tried.insert(0, (pieces, tuple(p if type(p) is str else local[p] for p in pieces)))
+            tried.insert(0, (pieces, tuple(local[p] if isinstance(p, int) else p for p in pieces)))
             del tried[_TEMPLATE_TRIES:]
         t = index.get(pieces)
         if t is None:
@@ -844,7 +847,7 @@ def _match_templates(
 
 def _pieces_json(number: dict[Pieces, int], table: StringTable) -> list[list[int]]:
     """Return the templates as lists of string codes (literal text) and ``-1 - j`` (column ``j``), in their numbers' order."""
-    return [[table.code(p) if type(p) is str else -1 - p for p in pieces] for pieces in number]
+    return [[-1 - p if isinstance(p, int) else table.code(p) for p in pieces] for pieces in number]
 
 
 def _template_column(

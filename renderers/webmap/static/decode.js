@@ -28,16 +28,16 @@ var militiaMapDecode = (function () {
   }
 
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
-  // readers: the table's readers by column index (a template's pieces read other columns of the row).
+  // readers: the table's readers by column index; cell(j, k): the filled value of column j in row k (template pieces).
   var ABSENT = {};
-  function reader(column, ints, strings, readers, first) {
+  function reader(column, ints, strings, readers, first, cell) {
     var kind = column[1], extra = column[3];
     if (kind === 'g') {  // the feature's first position on axis extra (0: x, 1: y), the same number as its geometry's
       var axis = first[extra];
       return function (k) { return axis[k]; };
     }
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
-    if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, readers); }
+    if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, cell); }
     var nums = sums(ints, column[2]);
     if (kind === 'D') { return dayReader(nums, extra === null ? null : readers[extra].days); }
     if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
@@ -47,9 +47,7 @@ var militiaMapDecode = (function () {
         if (c < 2) { return c === 1 ? null : ABSENT; }
         c -= 2;
         if (c >= forms.length) { return strings[c - forms.length]; }
-        var digits = String(numbers[k]);
-        while (digits.length < forms[c][1]) { digits = '0' + digits; }
-        return strings[forms[c][0]] + digits;
+        return strings[forms[c][0]] + String(numbers[k]).padStart(forms[c][1], '0');
       };
     }
     if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table
@@ -68,7 +66,7 @@ var militiaMapDecode = (function () {
         if (c < 2) { return c === 1 ? null : ABSENT; }
         c -= 2;
         if (c >= count) { return strings[c - count]; }
-        return joined(extra[c], strings, readers, k);
+        return joined(extra[c], strings, cell, k);
       };
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
@@ -102,17 +100,17 @@ var militiaMapDecode = (function () {
   }
 
   // The text of template pieces for row k: a piece >= 0 is literal text (a string code), -1 - j the text of column j of the row.
-  function joined(pieces, strings, readers, k) {
+  function joined(pieces, strings, cell, k) {
     var text = '';
     for (var i = 0; i < pieces.length; i += 1) {
       var p = pieces[i];
-      text += p >= 0 ? strings[p] : readers[-1 - p](k);
+      text += p >= 0 ? strings[p] : cell(-1 - p, k);
     }
     return text;
   }
 
   // Lists of texts: per row its length (-1 null, -2 absent), then each item: a template (< count) or a string code + count.
-  function textLists(buffer, templates, strings, readers) {
+  function textLists(buffer, templates, strings, cell) {
     var starts = [], at = 0, count = templates.length;
     while (at < buffer.length) { starts.push(at); at += 1 + Math.max(buffer[at], 0); }
     return function (k) {
@@ -121,7 +119,7 @@ var militiaMapDecode = (function () {
       var list = new Array(length);
       for (var i = 0; i < length; i += 1) {
         var c = buffer[start + 1 + i];
-        list[i] = c < count ? joined(templates[c], strings, readers, k) : strings[c - count];
+        list[i] = c < count ? joined(templates[c], strings, cell, k) : strings[c - count];
       }
       return list;
     };
@@ -131,17 +129,26 @@ var militiaMapDecode = (function () {
   // copy of a template holding every key, so it is allocated once at its full size (no growing).
   function rows(n, columns, ints, strings, first) {
     var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
+    var cell = function (j, k) { return out[k][keys[j]]; };  // a filled cell of the row (template pieces)
     for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first));
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell));
       keys.push(columns[j][0]);
       template[columns[j][0]] = null;
     }
     for (k = 0; k < n; k += 1) { out[k] = { ...template }; }
-    for (j = 0; j < keys.length; j += 1) {
-      var key = keys[j], read = readers[j];
-      for (k = 0; k < n; k += 1) {
-        var v = read(k);
-        if (v === ABSENT) { absent = true; } else { out[k][key] = v; }
+    // Fill plain columns first, then templates (their pieces read the row's filled cells); an
+    // equal column copies its column's cells (one text per row, not one per key).
+    var kinds = columns.map(function (col) { return col[1] === '=' ? columns[col[2]][1] : col[1]; });
+    for (var pass = 0; pass < 4; pass += 1) {
+      for (j = 0; j < keys.length; j += 1) {
+        var late = kinds[j] === 't' || kinds[j] === 'm', copy = columns[j][1] === '=';
+        if (pass !== (late ? 2 : 0) + (copy ? 1 : 0)) { continue; }
+        var key = keys[j], read = readers[j], from = copy ? keys[columns[j][2]] : null;
+        for (k = 0; k < n; k += 1) {
+          if (copy) { out[k][key] = out[k][from]; continue; }
+          var v = read(k);
+          if (v === ABSENT) { absent = true; } else { out[k][key] = v; }
+        }
       }
     }
     if (absent) {  // rare (evidence records without a key): take the absent keys out again
