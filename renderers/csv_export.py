@@ -198,7 +198,7 @@ def _stop_columns(layer: Layer, ds: Dataset, *, movement: bool) -> Columns:
         raise _unknown_place(layer.name, feature_ids[row], pid)
     common = _common(gdf, layer.name)
     cells = {name: [values[row] for row in rows] for name, values in common.items()}
-    found = [places[pid] for pid in pids]
+    found = [place for pid in pids if (place := places[pid]) is not None]  # every place is known (checked above)
     if movement:
         counts = [len(ids_of[row]) for row in rows]
         cells["event_id_cnty"] = [f"{feature_ids[row]}#{n}" for row, n in zip(rows, stops, strict=True)]
