@@ -253,4 +253,6 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         columns = header["rest"]["export"]["columns"]
         records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings)
         data["export"] = {**header["rest"]["export"], "rows": [[record[c] for c in columns] for record in records]}
+    if "places" in header:
+        data["controls"] = {**header["rest"]["controls"], "places": _rows(header["places"]["n"], header["places"]["p"], ints, strings)}
     return data

@@ -136,7 +136,7 @@ class WebmapApp(MacroElement):
 
 
 class CompactWebmapApp(WebmapApp):
-    """:class:`WebmapApp` whose data block holds the compact document (``renderers.webmap._compact``, v3).
+    """:class:`WebmapApp` whose data block holds the compact document (``renderers.webmap._compact``, v4).
 
     The block is still ``<script type="application/json">`` (never executed) and holds only base64
     text, put in by ``renderers.webmap.build`` (streamed to the file); ``decode.js`` decompresses

@@ -107,7 +107,7 @@ def page_rest(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
 
 @collector_paused()
 def compact_payload(layers: list[Layer], ds: Dataset, *, built: str) -> CompactPayload:
-    """Return the compact document (``_compact``, v3) whose decoding is :func:`page_data`, built by column."""
+    """Return the compact document (``_compact``, v4) whose decoding is :func:`page_data`, built by column."""
     return encode(layers, page_rest(layers, ds, built=built))
 
 

@@ -22,6 +22,7 @@ import shapely
 
 from dataset.model import Dataset
 from layers import Layer
+from renderers.webmap import _compact
 from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
 from tests.webmap_data import _varints, decode_block
@@ -279,3 +280,24 @@ def test_text_built_from_other_columns_is_stored_as_templates(layers: list[Layer
         assert names == [f["properties"]["name"] for f in want["layers"][0]["geojson"]["features"]]
         assert names[5] is None
         assert names[6] == "a curated summary that names no column"
+
+
+def test_place_search_records_go_by_column_and_decode_to_the_same_places(
+    layers: list[Layer], dataset: Dataset, plain: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From _PLACES_TABLE_MIN_ROWS places on, the place search is a records table (codes into the one string table), not a JSON copy."""
+    want = plain["controls"]["places"]
+    assert 10 < len(want) < _compact._PLACES_TABLE_MIN_ROWS  # the real gazetteer: stays JSON (smaller so)
+    header, _ = _document(compact_payload(layers, dataset, built="2026-01-01").text())
+    assert "places" not in header
+    assert header["rest"]["controls"]["places"] == want
+    monkeypatch.setattr(_compact, "_PLACES_TABLE_MIN_ROWS", len(want))
+    packed = compact_payload(layers, dataset, built="2026-01-01").text()
+    header, strings = _document(packed)
+    assert header["rest"]["controls"]["places"] == []
+    assert header["places"]["n"] == len(want)
+    assert {column[0] for column in header["places"]["p"]} == {key for place in want for key in place}
+    assert want[0]["coord_source"] in strings  # its texts are in the string table, stored once
+    for got in (decode_block(packed), _decode_in_node(packed)):
+        assert got["controls"]["places"] == want
+        assert {k: v for k, v in got["controls"].items() if k != "places"} == {k: v for k, v in plain["controls"].items() if k != "places"}

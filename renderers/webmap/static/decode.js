@@ -234,6 +234,9 @@ var militiaMapDecode = (function () {
         return cols.map(function (c) { return r[c]; });
       }) });
     }
+    if (header.places) {  // the place search's records, stored by column like the evidence
+      data.controls = Object.assign({}, header.rest.controls, { places: rows(header.places.n, header.places.p, ints, strings) });
+    }
     return data;
   }
 
