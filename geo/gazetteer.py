@@ -113,6 +113,15 @@ class Gazetteer:
         keys = difflib.get_close_matches(normalize_name(name), known, n=n, cutoff=0.6)
         return [self._display[k] for k in keys]
 
+    def keys_by_place(self) -> dict[str, set[str]]:
+        """Return ``{place id: its lookup keys}``: ``normalize_name`` of every spelling it is indexed under, empty keys left out."""
+        out: dict[str, set[str]] = {pid: set() for pid in self._by_id}
+        for index in self._by_key:
+            for key, ids in index.items():
+                for pid in ids:
+                    out[pid].add(key)
+        return out
+
     def search_index(self) -> dict[str, list[str]]:
         """Return ``{place id: [every spelling]}`` for client-side search."""
         out: dict[str, list[str]] = {pid: [] for pid in self._by_id}

@@ -13,7 +13,6 @@ from dataset._timeline import story_claims
 from dataset.lifespan import DEFAULT_WINDOW_DAYS, METHOD_TIME
 from dataset.model import Claim, Dataset
 from geo.gazetteer import Gazetteer
-from geo.names import normalize_name
 from layers import STATUS_STYLES, Layer
 from layers._features import evidence_record
 from layers.credits import credits_and_exclusions
@@ -72,27 +71,10 @@ def feature_refs(
     return by_claim, by_place
 
 
-def search_keys(gazetteer: Gazetteer) -> dict[str, set[str]]:
-    """Return ``{place id: its lookup keys}``: ``normalize_name`` of each of its spellings (``Gazetteer.names_of``), empty keys left out.
-
-    Read from the index the gazetteer built from exactly those keys, so no name is normalised
-    twice (a gazetteer without that index has them computed here).
-    """
-    index = getattr(gazetteer, "_by_key", None)
-    if not (isinstance(index, tuple) and all(isinstance(tier, dict) for tier in index)):
-        return {place.id: {k for n in Gazetteer.names_of(place) if (k := normalize_name(n))} for place in gazetteer}
-    keys: dict[str, set[str]] = {place.id: set() for place in gazetteer}
-    for tier in index:
-        for key, ids in tier.items():
-            for pid in ids:
-                keys[pid].add(key)
-    return keys
-
-
 def places_payload(gazetteer: Gazetteer, by_place: dict[str, list[list[str]]]) -> list[dict[str, Any]]:
     """Return every gazetteer place with all its spellings and their lookup keys, for search."""
     out = []
-    keys = search_keys(gazetteer)
+    keys = gazetteer.keys_by_place()  # the keys the gazetteer itself looks names up by
     for place in gazetteer:
         names = Gazetteer.names_of(place)
         out.append(

@@ -13,7 +13,7 @@ from geo.gazetteer import Gazetteer
 from geo.names import normalize_name
 from geo.place import Place
 from layers import Layer
-from renderers.webmap._controls import _choices, _scanned_code_points, feature_refs, places_payload, search_keys
+from renderers.webmap._controls import _choices, _scanned_code_points, feature_refs, places_payload
 
 
 def test_restricted_feature_refs_are_the_full_ones_for_those_ids(layers: list[Layer], dataset: Dataset) -> None:
@@ -68,7 +68,7 @@ def test_search_keys_are_the_normalised_spellings_of_each_place(dataset: Dataset
     ]
     gazetteer = Gazetteer([*dataset.gazetteer, *odd])
     expected = {p.id: {k for n in Gazetteer.names_of(p) if (k := normalize_name(n))} for p in gazetteer}
-    assert search_keys(gazetteer) == expected
+    assert gazetteer.keys_by_place() == expected
     assert expected["odd-1"] >= {"bukamal", "deirezzor", "the"}, "the odd names should give keys shared with others"
     payload = {p["id"]: p for p in places_payload(gazetteer, {})}
     assert all(payload[pid]["keys"] == sorted(keys) for pid, keys in expected.items())
