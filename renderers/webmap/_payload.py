@@ -52,18 +52,13 @@ def check_colour(colour: str, where: str) -> str:
 
 def _same_json(value: Any) -> Any:  # noqa: ANN401 - a JSON value
     """Return a hashable key equal for two values exactly when their JSON texts (keys sorted) are equal; cheaper than writing the text."""
-    kind = type(value)
-    # Plain dicts and lists (what json.loads makes) inline their text and null items: no call per item.
-    if kind is dict:
-        return ("{", tuple(sorted([(k, v if type(v) is str or v is None else _same_json(v)) for k, v in value.items()])))
-    if kind is list:
-        return ("[", tuple([v if type(v) is str or v is None else _same_json(v) for v in value]))
     if isinstance(value, str) or value is None:
         return value
+    # Text and null items are their own key: inlined, no call per item.
     if isinstance(value, dict):
-        return ("{", tuple(sorted((k, _same_json(v)) for k, v in value.items())))
+        return ("{", tuple(sorted([(k, v if type(v) is str or v is None else _same_json(v)) for k, v in value.items()])))
     if isinstance(value, list):
-        return ("[", tuple(_same_json(v) for v in value))
+        return ("[", tuple([v if type(v) is str or v is None else _same_json(v) for v in value]))
     return (type(value).__name__, repr(value))
 
 
