@@ -1074,9 +1074,9 @@ var militiaMapApp = (function () {
 
   // Below this many pixels the plain strokes of a zoom are drawn once into a picture of all of them,
   // which every later repaint at that zoom (a pan, a return to it) copies: 20k dashed strokes cost far
-  // more to paint again than one picture. Two zooms are kept (the one left and the one entered). The
-  // picture is drawn when the page is idle after the first paint at that zoom (which strokes the lines
-  // itself), so neither the first frame nor a zoom waits for it.
+  // more to paint again than one picture. The picture is drawn when the page is idle after the first
+  // paint at that zoom (which strokes the lines itself, unless the picture was drawn before), so the
+  // first frame waits for none; the zooms one step in and out follow (see laterDense).
   var DENSE_CACHE_PX = 2048 * 2048;
 
   // The zoom to 1e-6 (a zoom out after a zoom in may differ from the first zoom in its last bits; a
@@ -1088,18 +1088,36 @@ var militiaMapApp = (function () {
     return (ctx.denseCaches || []).filter(function (c) { return c.key === key && c.version === version; })[0] || null;
   }
 
-  // Draw the picture of this zoom once the page is idle, if the view is still at it with the same lines.
-  function laterDense(ctx, zoom, level, scale) {
+  // The zooms a zoom in or out from `zoom` lands on (Leaflet's zoom snap and limits, as setZoom applies them).
+  function zoomAfter(map, zoom) {
+    var limit = map._limitZoom ? function (z) { return map._limitZoom(z); } : function (z) { return Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(), z)); };
+    var delta = map.options.zoomDelta || 1;
+    return [limit(zoom + delta), limit(zoom - delta)].filter(function (z) { return denseKey(z) !== denseKey(zoom); });
+  }
+
+  // Once the page is idle, draw the picture of this zoom, then those of the zooms one step in and out
+  // (one picture per idle slice, each only while the view is still at `zoom` with the same lines), so
+  // the next zoom in or out copies a picture instead of stroking every line in its frame.
+  function laterDense(ctx, zoom) {
     var version = ctx.denseVersion || 0, key = denseKey(zoom) + ':' + version;
     if (ctx.densePending === key) { return; }
     ctx.densePending = key;
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
-    idle(function () {
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); }, todo = [zoom].concat(zoomAfter(ctx.map, zoom));
+    ctx.denseWanted = todo.map(denseKey);
+    function next() {
       if (ctx.densePending !== key) { return; }
-      ctx.densePending = null;
-      if ((ctx.denseVersion || 0) === version && denseKey(ctx.map.getZoom()) === denseKey(zoom)) { denseCache(ctx, zoom, level, scale); }
-    }, { timeout: 2000 });
+      if ((ctx.denseVersion || 0) !== version || denseKey(ctx.map.getZoom()) !== denseKey(zoom)) { ctx.densePending = null; return; }
+      while (todo.length && (cachedDense(ctx, todo[0]) || (ctx.denseTooBig || {})[denseKey(todo[0]) + ':' + version])) { todo.shift(); }
+      if (!todo.length) { ctx.densePending = null; return; }
+      var z = todo.shift();
+      timed('denseCache', function () { denseCache(ctx, z, Math.max(0, Math.round(z)), Math.pow(2, z)); });
+      idle(next, { timeout: 2000 });
+    }
+    idle(next, { timeout: 2000 });
   }
+
+  // Pictures kept: those of the current lines, the zoom shown and the zooms one step from it first.
+  var DENSE_PICTURES = 3;
 
   function denseCache(ctx, zoom, level, scale) {
     var version = ctx.denseVersion || 0, key = denseKey(zoom), kept = cachedDense(ctx, zoom);
@@ -1107,14 +1125,16 @@ var militiaMapApp = (function () {
     var all = denseBatches(ctx, null), e = all.extent, pad = Math.ceil(all.width) + 2;
     if (!all.lines.length) { return null; }
     var x = Math.floor(e[0] * scale) - pad, y = Math.floor(e[1] * scale) - pad, w = Math.ceil(e[2] * scale) + pad - x, h = Math.ceil(e[3] * scale) + pad - y;
-    if (w * h > DENSE_CACHE_PX) { return null; }
+    if (w * h > DENSE_CACHE_PX) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[key + ':' + version] = true; return null; }
     var m = L.Browser.retina ? 2 : 1, picture = document.createElement('canvas');
     picture.width = w * m;
     picture.height = h * m;
     var c = picture.getContext('2d');
     if (m !== 1) { c.scale(m, m); }
     var cache = { key: key, version: version, canvas: picture, x: x, y: y, w: w, h: h, vertices: strokeDense(c, all.batches, all.keys, level, scale, x, y) };
-    ctx.denseCaches = (ctx.denseCaches || []).filter(function (old) { return old.version === version; }).slice(-1).concat([cache]);
+    var wanted = ctx.denseWanted || [], rank = function (c) { var i = wanted.indexOf(c.key); return i < 0 ? wanted.length : i; };
+    ctx.denseCaches = (ctx.denseCaches || []).filter(function (old) { return old.version === version; }).concat([cache])
+      .sort(function (a, b) { return rank(a) - rank(b); }).slice(0, DENSE_PICTURES);
     ctx.denseCacheBuilds = (ctx.denseCacheBuilds || 0) + 1;
     return cache;
   }
@@ -1129,9 +1149,9 @@ var militiaMapApp = (function () {
       vertices = cache.vertices;
     } else {
       vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
-      if (shown.lines.length) { laterDense(ctx, zoom, level, scale); }
     }
-    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0 };
+    if (shown.lines.length) { laterDense(ctx, zoom); }
+    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0, kept: (ctx.denseCaches || []).map(function (c) { return [c.key / 1e6, c.w, c.h]; }) };
   }
 
   // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
@@ -1458,11 +1478,11 @@ var militiaMapApp = (function () {
         pending = false;
         var any = (ctx.clusterSets || []).some(function (set) { return set.index; });
         var dense = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
-        if (any) { drawClusters(ctx); }
-        if (dense) { redrawDense(ctx, false); }
+        if (any) { timed('move:clusters', function () { drawClusters(ctx); }); }
+        if (dense) { timed('move:dense', function () { redrawDense(ctx, false); }); }
         if (any || dense) { keepOrder(ctx); drawHalos(ctx); }
-        edgeLabels(ctx);
-        declutter(ctx);
+        timed('move:edges', function () { edgeLabels(ctx); });
+        timed('move:declutter', function () { declutter(ctx); });
       });
     });
   }
