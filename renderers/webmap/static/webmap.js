@@ -903,10 +903,43 @@ var militiaMapApp = (function () {
     return marker;
   }
 
+  // The cluster zoom of a map zoom, and the box (lon/lat, the view's 30 % margin each side) clusters are drawn for.
+  function clusterZoomOf(map, zoom) { var range = clusterZoomRange(map); return Math.max(range[0], Math.min(range[1], Math.floor(zoom))); }
+  function clusterBox(b) { b = b.pad(0.3); return [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())]; }
+
+  // Once the page is idle after a draw, make the cluster markers (not yet on the map) of the view
+  // one zoom step in and out, one zoom per idle slice, so a zoom adds them instead of building
+  // every symbol in its frame. Only the last round's markers are kept.
+  function laterClusters(ctx) {
+    var map = ctx.map, zoom = map.getZoom(), center = map.getCenter(), sets = ctx.clusterSets, round = (ctx.clusterRound || 0) + 1;
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); };
+    var todo = zoomAfter(map, zoom).map(function (z) { return clusterZoomOf(map, z); }).filter(function (cz, i, all) { return cz !== clusterZoomOf(map, zoom) && all.indexOf(cz) === i; });
+    var spare = {}, have = Object.assign({}, ctx.clusterSpare || {}, ctx.clusterByKey || {});
+    ctx.clusterRound = round;
+    function next() {
+      if (ctx.clusterRound !== round || ctx.clusterSets !== sets || map.getZoom() !== zoom || !map.getCenter().equals(center)) { return; }
+      if (!todo.length) { return; }
+      var cz = todo.shift(), z = zoomAfter(map, zoom).filter(function (v) { return clusterZoomOf(map, v) === cz; })[0];
+      var px = map.getPixelBounds(center, z), box = clusterBox(L.latLngBounds(map.unproject(px.getBottomLeft(), z), map.unproject(px.getTopRight(), z)));
+      (sets || []).forEach(function (set) {
+        if (!set.index || set.kind !== 'points') { return; }
+        set.index.getClusters(box, cz).forEach(function (item) {
+          if (!item.properties.cluster) { return; }
+          var key = cz + ':' + item.properties.cluster_id, marker = have[key];
+          if (!marker || marker.clusterInfo.set !== set) { marker = clusterMarker(ctx, set, item, cz); marker.clusterKey = key; }
+          spare[key] = marker;
+        });
+      });
+      ctx.clusterSpare = spare;
+      idle(next, { timeout: 2000 });
+    }
+    if (todo.length) { idle(next, { timeout: 2000 }); }
+  }
+
   // Draw the clusters and lone features of the view from the indexes (on every refresh and move).
   function drawClusters(ctx) {
-    var map = ctx.map, range = clusterZoomRange(map), zoom = Math.max(range[0], Math.min(range[1], Math.floor(map.getZoom()))), b = map.getBounds().pad(0.3), stamp = (ctx.clusterStamp || 0) + 1;
-    var bbox = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
+    var map = ctx.map, zoom = clusterZoomOf(map, map.getZoom()), stamp = (ctx.clusterStamp || 0) + 1;
+    var bbox = clusterBox(map.getBounds()), spare = ctx.clusterSpare || {};
     if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
     // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
     var kept = (ctx.clusterMarkers || []).filter(function (m) { return m.mmPopup && m.mmPopup.isOpen() && m.clusterInfo.zoom === zoom && m.clusterInfo.set === ctx.clusterSets[0]; })[0];
@@ -923,7 +956,7 @@ var militiaMapApp = (function () {
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
         var key = zoom + ':' + item.properties.cluster_id, marker = before[key];
         if (!marker || marker.clusterInfo.set !== set) {
-          marker = clusterMarker(ctx, set, item, zoom);
+          marker = spare[key] && spare[key].clusterInfo.set === set ? spare[key] : clusterMarker(ctx, set, item, zoom);
           marker.clusterKey = key;
           ctx.clusterGroup.addLayer(marker);
         }
@@ -946,6 +979,7 @@ var militiaMapApp = (function () {
     alone.forEach(function (f) { addFeature(ctx.layers[f.layerId], f); });
     ctx.clusterAlone = alone;
     ctx.clusterDirty = false;
+    laterClusters(ctx);
   }
 
   /* ---------- Dense line layers: one canvas, each line simplified for the zoom (issue 14 §5) ---------- */
