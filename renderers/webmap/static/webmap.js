@@ -936,15 +936,24 @@ var militiaMapApp = (function () {
     if (todo.length) { idle(next, { timeout: 2000 }); }
   }
 
+  // A cluster symbol this close (px) to the view or in it is put on the map in the frame of a move.
+  var CLUSTER_NEAR_PX = 60;
+
   // Draw the clusters and lone features of the view from the indexes (on every refresh and move).
-  function drawClusters(ctx) {
+  // After a move (`moving`) the symbols of the margin around the view (off screen) are added and
+  // removed once the page is idle: the frame the user sees holds every symbol on screen.
+  function drawClusters(ctx, moving) {
     var map = ctx.map, zoom = clusterZoomOf(map, map.getZoom()), stamp = (ctx.clusterStamp || 0) + 1;
-    var bbox = clusterBox(map.getBounds()), spare = ctx.clusterSpare || {};
+    var bbox = clusterBox(map.getBounds()), spare = ctx.clusterSpare || {}, size = map.getSize(), later = [], stale = {};
+    function near(marker) {
+      var p = map.latLngToContainerPoint(marker.getLatLng());
+      return p.x > -CLUSTER_NEAR_PX && p.y > -CLUSTER_NEAR_PX && p.x < size.x + CLUSTER_NEAR_PX && p.y < size.y + CLUSTER_NEAR_PX;
+    }
     if (!ctx.clusterGroup) { ctx.clusterGroup = L.layerGroup().addTo(map); }
     // A cluster whose member list is open stays (the popup's own pan must not close it) while the zoom and index are the same.
     var kept = (ctx.clusterMarkers || []).filter(function (m) { return m.mmPopup && m.mmPopup.isOpen() && m.clusterInfo.zoom === zoom && m.clusterInfo.set === ctx.clusterSets[0]; })[0];
     // A cluster still drawn after a pan (same index, zoom and id) keeps its marker: no new DOM, nothing to paint again.
-    var before = ctx.clusterByKey || {}, byKey = {};
+    var before = Object.assign({}, ctx.clusterStale || {}, ctx.clusterByKey || {}), byKey = {};
     ctx.clusterMarkers = kept ? [kept] : [];
     if (kept) { byKey[kept.clusterKey] = kept; }
     ctx.clusterStamp = stamp;
@@ -958,14 +967,27 @@ var militiaMapApp = (function () {
         if (!marker || marker.clusterInfo.set !== set) {
           marker = spare[key] && spare[key].clusterInfo.set === set ? spare[key] : clusterMarker(ctx, set, item, zoom);
           marker.clusterKey = key;
-          ctx.clusterGroup.addLayer(marker);
         }
+        if (!ctx.clusterGroup.hasLayer(marker)) { if (moving && !near(marker)) { later.push(marker); } else { ctx.clusterGroup.addLayer(marker); } }
         byKey[key] = marker;
         ctx.clusterMarkers.push(marker);
       });
     });
-    Object.keys(before).forEach(function (key) { if (byKey[key] !== before[key]) { ctx.clusterGroup.removeLayer(before[key]); } });
+    Object.keys(before).forEach(function (key) {
+      var old = before[key];
+      if (byKey[key] === old || !ctx.clusterGroup.hasLayer(old)) { return; }
+      if (moving && !near(old)) { stale[key] = old; } else { ctx.clusterGroup.removeLayer(old); }
+    });
     ctx.clusterByKey = byKey;
+    ctx.clusterStale = stale;
+    if (later.length || Object.keys(stale).length) {
+      (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(function () {
+        if (ctx.clusterStamp !== stamp) { return; }
+        Object.keys(stale).forEach(function (key) { ctx.clusterGroup.removeLayer(stale[key]); });
+        ctx.clusterStale = {};
+        later.forEach(function (m) { if (byKey[m.clusterKey] === m && !ctx.clusterGroup.hasLayer(m)) { ctx.clusterGroup.addLayer(m); } });
+      }, { timeout: 1000 });
+    }
     // After a refresh every shown feature of a clustered layer is looked at; after a move only those drawn alone before or now.
     var before = ctx.clusterAlone;
     ctx.order.forEach(function (id) {
@@ -1512,7 +1534,7 @@ var militiaMapApp = (function () {
         pending = false;
         var any = (ctx.clusterSets || []).some(function (set) { return set.index; });
         var dense = ctx.order.some(function (id) { return ctx.layers[id].denseOn; });
-        if (any) { timed('move:clusters', function () { drawClusters(ctx); }); }
+        if (any) { timed('move:clusters', function () { drawClusters(ctx, true); }); }
         if (dense) { timed('move:dense', function () { redrawDense(ctx, false); }); }
         if (any || dense) { keepOrder(ctx); drawHalos(ctx); }
         timed('move:edges', function () { edgeLabels(ctx); });
