@@ -1108,7 +1108,18 @@ var militiaMapApp = (function () {
   }
 
   // The plain strokes of the dense layers, by style; only those whose box meets `box` (zoom-0 px) when given.
+  // The styles are stroked in one order for the current lines (that of their first line), whatever the box:
+  // where strokes of two styles cross, the view drawn afresh and a picture of all lines then agree.
   function denseBatches(ctx, box) {
+    var out = denseBatchesIn(ctx, box), version = ctx.denseVersion || 0;
+    if (!box) { ctx.denseRank = { version: version, rank: out.keys.reduce(function (r, key, i) { r[key] = i; return r; }, {}) }; return out; }
+    if (!ctx.denseRank || ctx.denseRank.version !== version) { denseBatches(ctx, null); }
+    var rank = ctx.denseRank.rank;
+    out.keys.sort(function (a, b) { return rank[a] - rank[b]; });
+    return out;
+  }
+
+  function denseBatchesIn(ctx, box) {
     var out = { batches: {}, keys: [], lines: [], extent: [Infinity, Infinity, -Infinity, -Infinity], width: 0 };
     ctx.order.forEach(function (id) {
       var entry = ctx.layers[id];
@@ -1207,7 +1218,7 @@ var militiaMapApp = (function () {
       vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
     }
     if (shown.lines.length) { laterDense(ctx, zoom); }
-    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0, kept: (ctx.denseCaches || []).map(function (c) { return [c.key / 1e6, c.w, c.h]; }) };
+    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0 };
   }
 
   // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
@@ -2006,7 +2017,11 @@ var militiaMapApp = (function () {
         });
       },
       // The plain strokes of the dense line layers drawn now: {lines, vertices, level}.
-      denseStats: function () { return Object.assign({}, ctx.denseStats || {}); },
+      // ... and the pictures of them kept for the current lines: [[zoom, width, height], ...].
+      denseStats: function () {
+        var version = ctx.denseVersion || 0, kept = (ctx.denseCaches || []).filter(function (c) { return c.version === version; });
+        return Object.assign({}, ctx.denseStats || {}, { kept: kept.map(function (c) { return [c.key / 1e6, c.w, c.h]; }) });
+      },
       // [kept, all] vertices of a layer's shown lines, simplified for a zoom level.
       lineVertices: function (layerId, level) {
         var entry = own(ctx.layers, layerId), kept = 0, all = 0;
