@@ -1174,7 +1174,7 @@ var militiaMapApp = (function () {
     function next() {
       if (ctx.densePending !== key) { return; }
       if ((ctx.denseVersion || 0) !== version || denseKey(ctx.map.getZoom()) !== denseKey(zoom)) { ctx.densePending = null; return; }
-      while (todo.length && (cachedDense(ctx, todo[0]) || (ctx.denseTooBig || {})[denseKey(todo[0]) + ':' + version])) { todo.shift(); }
+      while (todo.length && (cachedDense(ctx, todo[0]) || (ctx.denseTooBig || {})[denseKey(todo[0]) + ':' + version] || (ctx.denseTooBig || {})[key + '>' + denseKey(todo[0])])) { todo.shift(); }
       if (!todo.length) { ctx.densePending = null; return; }
       var z = todo.shift();
       timed('denseCache', function () { denseCache(ctx, z, Math.max(0, Math.round(z)), Math.pow(2, z)); });
@@ -1183,8 +1183,11 @@ var militiaMapApp = (function () {
     idle(next, { timeout: 2000 });
   }
 
-  // Pictures kept: those of the current lines, the zoom shown and the zooms one step from it first.
+  // Pictures kept: those of the current lines, the zoom shown and the zooms one step from it first,
+  // at most this many, of at most DENSE_BUDGET_PX device pixels together (a phone's screen has 4 or 9
+  // per CSS pixel: a neighbour's picture that does not fit is not drawn).
   var DENSE_PICTURES = 3;
+  var DENSE_BUDGET_PX = 3 * DENSE_CACHE_PX;
 
   function denseCache(ctx, zoom, level, scale) {
     var version = ctx.denseVersion || 0, key = denseKey(zoom), kept = cachedDense(ctx, zoom);
@@ -1193,13 +1196,15 @@ var militiaMapApp = (function () {
     if (!all.lines.length) { return null; }
     var x = Math.floor(e[0] * scale) - pad, y = Math.floor(e[1] * scale) - pad, w = Math.ceil(e[2] * scale) + pad - x, h = Math.ceil(e[3] * scale) + pad - y;
     if (w * h > DENSE_CACHE_PX) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[key + ':' + version] = true; return null; }
-    var m = L.Browser.retina ? 2 : 1, picture = document.createElement('canvas');
+    var m = L.Browser.retina ? 2 : 1, wanted = ctx.denseWanted || [], rank = function (c) { var i = wanted.indexOf(c.key); return i < 0 ? wanted.length : i; };
+    var mine = rank({ key: key }), used = (ctx.denseCaches || []).filter(function (c) { return c.version === version && rank(c) < mine; }).reduce(function (n, c) { return n + c.w * c.h * m * m; }, 0);
+    if (mine > 0 && used + w * h * m * m > DENSE_BUDGET_PX) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[wanted[0] + ':' + version + '>' + key] = true; return null; }
+    var picture = document.createElement('canvas');
     picture.width = w * m;
     picture.height = h * m;
     var c = picture.getContext('2d');
     if (m !== 1) { c.scale(m, m); }
     var cache = { key: key, version: version, canvas: picture, x: x, y: y, w: w, h: h, vertices: strokeDense(c, all.batches, all.keys, level, scale, x, y) };
-    var wanted = ctx.denseWanted || [], rank = function (c) { var i = wanted.indexOf(c.key); return i < 0 ? wanted.length : i; };
     ctx.denseCaches = (ctx.denseCaches || []).filter(function (old) { return old.version === version; }).concat([cache])
       .sort(function (a, b) { return rank(a) - rank(b); }).slice(0, DENSE_PICTURES);
     ctx.denseCacheBuilds = (ctx.denseCacheBuilds || 0) + 1;
