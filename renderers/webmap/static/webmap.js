@@ -986,7 +986,7 @@ var militiaMapApp = (function () {
         Object.keys(stale).forEach(function (key) { ctx.clusterGroup.removeLayer(stale[key]); });
         ctx.clusterStale = {};
         later.forEach(function (m) { if (byKey[m.clusterKey] === m && !ctx.clusterGroup.hasLayer(m)) { ctx.clusterGroup.addLayer(m); } });
-      }, { timeout: 1000 });
+      }, { timeout: 150 });
     }
     // After a refresh every shown feature of a clustered layer is looked at; after a move only those drawn alone before or now.
     var before = ctx.clusterAlone;
