@@ -644,19 +644,22 @@ def _split_row(text: str, sources: list[tuple[int, str]]) -> tuple[str | int, ..
     """Return ``text`` as pieces: literal text, or the index of a column whose value stands there (longest values first)."""
     pieces: list[str | int] = [text]
     for column, value in sources:
-        if not any(type(p) is str and value in p for p in pieces):
-            continue
         split: list[str | int] = []
+        hit = False
         for piece in pieces:
             if type(piece) is not str or value not in piece:
                 split.append(piece)
                 continue
-            for i, part in enumerate(piece.split(value)):
-                if i:
-                    split.append(column)
+            hit = True
+            parts = piece.split(value)
+            if parts[0]:
+                split.append(parts[0])
+            for part in parts[1:]:
+                split.append(column)
                 if part:
                     split.append(part)
-        pieces = split
+        if hit:
+            pieces = split
     return tuple(pieces)
 
 
@@ -743,17 +746,6 @@ def _list_target(
     return _template_list_column(lists, codes, [texts[j] for j in candidates], candidates, keys, table)
 
 
-def _known_template(tried: list[tuple[tuple[str | int, ...], tuple[str | int, ...]]], row: tuple[Any, ...], text: str) -> tuple[str | int, ...] | None:
-    """Return the first of ``tried`` (templates, and their pieces with refs as indices into ``row``) that gives ``text`` for this row."""
-    for pieces, compiled in tried:
-        try:
-            if "".join([row[p] if isinstance(p, int) else p for p in compiled]) == text:
-                return pieces
-        except TypeError:  # a null value: this template does not fit the row
-            continue
-    return None
-
-
 Pieces = tuple[str | int, ...]
 
 
@@ -820,21 +812,36 @@ def _match_templates(
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
     recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
+    # No more than half the items can be templated once this many have gone without one: not worth it.
+    misses_left = len(items) - (len(items) + 1) // 2
     for at, (r, text) in enumerate(items):
         row = per_row[r]
-        tried = recent.setdefault(keys[r], [])
-        pieces = _known_template(tried, row, text)
+        tried = recent.get(keys[r])
+        if tried is None:
+            tried = recent[keys[r]] = []
+        pieces = None
+        for known, compiled in tried:  # _known_template, inlined
+            try:
+                if "".join([row[p] if type(p) is int else p for p in compiled]) == text:
+                    pieces = known
+                    break
+            except TypeError:  # a null value: this template does not fit the row
+                continue
         if pieces is None:
             pieces = _row_template(text, row, order)
             if pieces is None:
+                misses_left -= 1
+                if misses_left < 0:
+                    return [None] * len(items), {}, False
                 continue
             tried.insert(0, (pieces, tuple(local[p] if isinstance(p, int) else p for p in pieces)))
             del tried[_TEMPLATE_TRIES:]
         t = index.get(pieces)
         if t is None:
             t = index[pieces] = len(uses)
-            uses.append(0)
-        uses[t] += 1
+            uses.append(1)
+        else:
+            uses[t] += 1
         found_pieces[at] = pieces
     shared = [pieces for pieces, t in index.items() if uses[t] > 1]
     number = {pieces: t for t, pieces in enumerate(shared)}

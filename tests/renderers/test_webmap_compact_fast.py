@@ -1,0 +1,129 @@
+"""The fast template search of ``_compact`` against a plain reference (issue 14 §6 (a)): same templates, same choice per row."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from renderers.webmap import _compact
+
+
+def _reference_split(text: str, sources: list[tuple[int, str]]) -> tuple[str | int, ...]:
+    """``_split_row`` as it was: each value, longest first, cuts every literal piece holding it."""
+    pieces: list[str | int] = [text]
+    for column, value in sources:
+        if not any(type(p) is str and value in p for p in pieces):
+            continue
+        split: list[str | int] = []
+        for piece in pieces:
+            if type(piece) is not str or value not in piece:
+                split.append(piece)
+                continue
+            for i, part in enumerate(piece.split(value)):
+                if i:
+                    split.append(column)
+                if part:
+                    split.append(part)
+        pieces = split
+    return tuple(pieces)
+
+
+def _reference_match(items: list[tuple[int, str]], sources: list[np.ndarray], columns: list[int], low: list[np.ndarray]) -> tuple[Any, Any, bool]:
+    """The per-row search as it was before the fast path: the key's recent templates tried in turn, no early stop."""
+    found: list[Any] = [None] * len(items)
+    index: dict[Any, int] = {}
+    uses: list[int] = []
+    local = {c: i for i, c in enumerate(columns)}
+    by_length = sorted(range(len(columns)), key=lambda i: (-np.mean([len(v) for v in sources[i][:512].tolist() if v] or [0]), columns[i]))
+    per_row = list(zip(*[s.tolist() for s in sources], strict=True))
+    order = [(columns[i], i) for i in by_length]
+    keys = _compact._template_keys(items, per_row, order, low, len(per_row))
+    recent: dict[Any, list[Any]] = {}
+    for at, (r, text) in enumerate(items):
+        row = per_row[r]
+        tried = recent.setdefault(keys[r], [])
+        pieces = None
+        for known, compiled in tried:
+            try:
+                if "".join([row[p] if isinstance(p, int) else p for p in compiled]) == text:
+                    pieces = known
+                    break
+            except TypeError:
+                continue
+        if pieces is None:
+            hits = [(column, row[i]) for column, i in order if row[i] and len(row[i]) >= _compact._TEMPLATE_MIN_VALUE]
+            pieces = _reference_split(text, hits) if hits else None
+            if pieces is None or (len(pieces) == 1 and type(pieces[0]) is str):
+                continue
+            tried.insert(0, (pieces, tuple(local[p] if isinstance(p, int) else p for p in pieces)))
+            del tried[_compact._TEMPLATE_TRIES :]
+        t = index.setdefault(pieces, len(uses))
+        if t == len(uses):
+            uses.append(0)
+        uses[t] += 1
+        found[at] = pieces
+    shared = [pieces for pieces, t in index.items() if uses[t] > 1]
+    number = {pieces: t for t, pieces in enumerate(shared)}
+    kept = [p if p is not None and p in number else None for p in found]
+    templated = sum(p is not None for p in kept)
+    saved = sum(len(text) for (_r, text), p in zip(items, kept, strict=True) if p is not None)
+    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
+    return kept, number, templated * 2 >= len(items) and saved >= 2 * cost
+
+
+def _table(seed: int, n: int, templated_share: float) -> tuple[list[tuple[int, str]], list[np.ndarray], list[int], list[np.ndarray]]:
+    rng = random.Random(seed)  # noqa: S311 - test data
+    names = [rng.choice(["Abu", "Kafr", "Tell", "Deir"]) + f" {rng.choice(['Nur', 'Sham', 'Ali'])}{i % 37}" for i in range(n)]
+    ids = [f"syn-{i:06d}" if rng.random() > 0.05 else None for i in range(n)]  # some nulls: a template must not fit them
+    kinds = [rng.choice(["raid", "checkpoint", "patrol"]) for _ in range(n)]
+    texts = []
+    for name, ident, kind in zip(names, ids, kinds, strict=True):
+        if rng.random() < templated_share and ident is not None:
+            form = rng.choice(["{k} near {n} ({i})", "{n}: {k}", "{i} {k} {n} {k}", "{n}{n} x"])
+            texts.append(form.format(k=kind, n=name, i=ident))
+        else:
+            texts.append(f"free text {rng.random():.6f} {kind[:2]}")
+    sources = [np.array(names, dtype=object), np.array(ids, dtype=object), np.array(kinds, dtype=object)]
+    low = [np.array([["raid", "checkpoint", "patrol"].index(k) for k in kinds]), np.array([i % 5 for i in range(n)])]
+    return list(enumerate(texts)), sources, [4, 7, 9], low
+
+
+@pytest.mark.parametrize(("seed", "share"), [(0, 0.9), (1, 0.6), (2, 0.5), (3, 0.3), (4, 0.0)])
+def test_template_search_matches_the_reference(seed: int, share: float) -> None:
+    items, sources, columns, low = _table(seed, 3000, share)
+    kept, number, worth = _compact._match_templates(items, sources, columns, low)
+    want_kept, want_number, want_worth = _reference_match(items, sources, columns, low)
+    assert worth == want_worth
+    if want_worth:  # the templates (and their numbers) are used only when worth it
+        assert kept == want_kept
+        assert list(number.items()) == list(want_number.items())
+    if share >= 0.6:
+        assert want_worth  # the case does exercise the templates
+        assert len(want_number) >= 4
+
+
+def test_split_row_matches_the_reference() -> None:
+    rng = random.Random(5)  # noqa: S311 - test data
+    alphabet = "ab c"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        sources = [(j, "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))) for j in range(rng.randint(1, 4))]
+        assert _compact._split_row(text, sources) == _reference_split(text, sources)
+
+
+@pytest.mark.parametrize(("n", "templated"), [(1000, 500), (1000, 499), (1001, 501), (1001, 500)])
+def test_template_search_stops_early_only_when_half_cannot_be_reached(n: int, templated: int) -> None:
+    # The templated rows come last, so a search that gives up too soon misses them.
+    names = np.array([f"place-name-{i}" for i in range(n)], dtype=object)
+    kinds = np.array([["raid", "patrol"][i % 2] for i in range(n)], dtype=object)
+    items = [(r, f"unrelated {r}" if r < n - templated else f"{kinds[r]} near {names[r]}") for r in range(n)]
+    low = [np.array([i % 2 for i in range(n)])]
+    got = _compact._match_templates(items, [names, kinds], [1, 2], low)
+    want = _reference_match(items, [names, kinds], [1, 2], low)
+    assert got[2] is want[2] is (templated * 2 >= n)
+    if want[2]:
+        assert got[0] == want[0]
+        assert list(got[1].items()) == list(want[1].items())
