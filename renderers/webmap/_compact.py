@@ -593,13 +593,24 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
     forms: dict[tuple[str, int], int] = {}
     form_of = np.full(len(distinct), -1, dtype=np.int64)
     number_of = np.zeros(len(distinct), dtype=np.int64)
+    unmatched = 0
     for i, text in enumerate(distinct):
-        found = _DIGITS.search(text)
-        if found is None or len(found.group(1)) > _MAX_DIGITS:
+        # the trailing run of ASCII digits (what _DIGITS finds), without a regex
+        prefix = text.rstrip("0123456789")
+        size = len(text) - len(prefix)
+        if not size or size > _MAX_DIGITS:
+            unmatched += 1
+            if unmatched * 2 > len(distinct):  # fewer than half can be numbered: not a "p" column
+                return None
             continue
-        digits = found.group(1)
-        width = len(digits) if digits[0] == "0" and len(digits) > 1 else 0
-        form_of[i] = forms.setdefault((text[: found.start()], width), len(forms))
+        digits = text[len(prefix) :]
+        width = size if digits[0] == "0" and size > 1 else 0
+        form = forms.get((prefix, width))
+        if form is None:
+            form = forms[prefix, width] = len(forms)
+            if len(forms) * _TEMPLATE_DISTINCT > len(distinct):  # too many forms (they only grow)
+                return None
+        form_of[i] = form
         number_of[i] = int(digits)
     if len(forms) * _TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
         return None

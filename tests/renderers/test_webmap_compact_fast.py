@@ -127,3 +127,62 @@ def test_template_search_stops_early_only_when_half_cannot_be_reached(n: int, te
     if want[2]:
         assert got[0] == want[0]
         assert list(got[1].items()) == list(want[1].items())
+
+
+def _reference_numbered(codes: np.ndarray, distinct: list[Any], table: _compact.StringTable) -> Any:
+    """``_numbered`` as it was: the regex per distinct text, the limits checked at the end."""
+    n = len(codes)
+    if n < _compact._TEMPLATE_MIN_ROWS or len(distinct) * _compact._TEMPLATE_DISTINCT <= n or not all(type(v) is str for v in distinct):
+        return None
+    forms: dict[tuple[str, int], int] = {}
+    form_of = np.full(len(distinct), -1, dtype=np.int64)
+    number_of = np.zeros(len(distinct), dtype=np.int64)
+    for i, text in enumerate(distinct):
+        found = _compact._DIGITS.search(text)
+        if found is None or len(found.group(1)) > _compact._MAX_DIGITS:
+            continue
+        digits = found.group(1)
+        width = len(digits) if digits[0] == "0" and len(digits) > 1 else 0
+        form_of[i] = forms.setdefault((text[: found.start()], width), len(forms))
+        number_of[i] = int(digits)
+    if len(forms) * _compact._TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
+        return None
+    valid = codes >= 0
+    row_form = np.where(valid, form_of[np.maximum(codes, 0)], -1)
+    numbered = valid & (row_form >= 0)
+    kinds = np.where(codes == _compact._ABSENT, 0, 1).astype(np.int64)
+    kinds[numbered] = 2 + row_form[numbered]
+    plain = valid & ~numbered
+    if plain.any():
+        kinds[plain] = 2 + len(forms) + table.codes([distinct[c] for c in codes[plain].tolist()])
+    numbers = np.where(numbered, number_of[np.maximum(codes, 0)], 0)
+    return "p", np.concatenate([kinds, numbers]), [[table.code(prefix), width] for prefix, width in forms]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_numbered_matches_the_reference(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - test data
+    prefixes = ["syn-", "id ", "x٣", "", "a\n", "ev-0"][: 2 + seed % 5]
+    tails = ["", "7", "0012", "1234567890", "٣٤", "12\n", "00"]
+    share = [0.95, 0.7, 0.5, 0.45][seed % 4]
+    distinct = []
+    for i in range(600):
+        if rng.random() < share:
+            distinct.append(f"{rng.choice(prefixes)}{i:0{rng.choice([0, 3, 6])}d}")
+        else:
+            distinct.append(f"{rng.choice(prefixes)}{rng.choice(tails)}{i}x" if i % 3 else f"{i}{rng.choice(tails)}")
+    if seed >= 8:  # at the limits: half the texts numbered (seed 8: 300, 9: 299), forms one too many (10) or at most (11)
+        distinct = [f"syn-{i}" if i < [300, 299, 600, 600][seed - 8] else f"n{i}x" for i in range(600)]
+        if seed >= 10:
+            distinct = [f"f{i % [76, 75][seed - 10]}-{i}" for i in range(600)]
+    distinct = list(dict.fromkeys(distinct))
+    codes = np.array([rng.randrange(-2, len(distinct)) for _ in range(2000)], dtype=np.int64)
+    got_table, want_table = _compact.StringTable(), _compact.StringTable()
+    got = _compact._numbered(codes, distinct, got_table)
+    want = _reference_numbered(codes, distinct, want_table)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got[0] == want[0]
+        assert np.array_equal(got[1], want[1])
+        assert got[2] == want[2]
+        assert got_table.strings == want_table.strings
