@@ -131,7 +131,40 @@ def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], 
     raise AssertionError(kind)
 
 
-def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None) -> Any:
+def _derive(source: list[Any], feature: dict[str, Any] | None) -> Any:
+    """Return what a derived column's source gives for a row's feature (see ``_CONVERSIONS`` in the encoder's docs)."""
+    kind, what, conv = source
+    value: Any = None
+    if feature is not None and kind == "p":
+        value = feature["properties"].get(what)
+    elif feature is not None and kind == "g" and feature["geometry"] and feature["geometry"]["type"] in ("Point", "LineString"):
+        coords = feature["geometry"]["coordinates"]
+        position = coords if feature["geometry"]["type"] == "Point" else coords[0 if what < 2 else -1]
+        value = position[what % 2]
+    if conv == "v":
+        return value
+    if conv in ("f", "i"):  # the page writes a number as JavaScript's String (shortest digits), a float's integral value with ".0"
+        if value is None:
+            return ""
+        number = float(value)
+        return [repr(number) if conv == "f" else str(int(number))]
+    if conv == "t":
+        return value if isinstance(value, str) else ""
+    if not isinstance(value, list):
+        return ""
+    return value[0] if conv == "0" else "; ".join(value[1:] if conv == "1" else value)
+
+
+def _derived(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None, link: Any) -> list[Any]:
+    """Return the values of a derived column: per row one of the sources (a value of the row's feature), or past them the column's own value."""
+    key, _kind, ref, extra = column
+    choice = _plain(ints, ref)
+    own = _reader([key, *extra["else"]], ints, strings, value_of, first, link)[0] if extra["else"] else None
+    sources = extra["from"]
+    return [_derive(sources[c], link(row)) if c < len(sources) else own[row] for row, c in enumerate(choice)]
+
+
+def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, first: list[list[float]] | None, link: Any = None) -> Any:
     _key, kind, ref, extra = column
     absent = object()
     if kind == "g":  # the feature's first position on axis ``extra``
@@ -161,7 +194,9 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
     return [values[c - 2] if c >= 2 else None if c == 1 else absent for c in nums], absent
 
 
-def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str], first: list[list[float]] | None = None) -> list[dict[str, Any]]:
+def _rows(
+    n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list[str], first: list[list[float]] | None = None, link: Any = None
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in range(n)]
     done: dict[int, Any] = {}
 
@@ -174,7 +209,10 @@ def _rows(n: int, columns: list[list[Any]], ints: tuple[int, ...], strings: list
             else:
                 if column[1] == "t":
                     assert all(columns[-1 - p][1] != "t" for t in column[3] for p in t if p < 0), "a template names a template column"
-                done[index] = _reader(column, ints, strings, value_of, first)
+                if column[1] == "f":  # derived from the row's feature
+                    done[index] = (_derived(column, ints, strings, value_of, first, link), object())
+                else:
+                    done[index] = _reader(column, ints, strings, value_of, first, link)
         return done[index]
 
     for index, column in enumerate(columns):
@@ -229,6 +267,14 @@ def _first_position(coords: Any) -> list[float]:
     return coords  # type: ignore[no-any-return]
 
 
+def _linker(table: dict[str, Any], ints: tuple[int, ...], layers: list[dict[str, Any]]) -> Any:
+    """Return row -> the feature a linked table's row belongs to (None where none)."""
+    if "link" not in table:
+        return lambda _row: None
+    layer, row = _plain(ints, table["link"]["layer"]), _plain(ints, table["link"]["row"])
+    return lambda k: layers[layer[k]]["geojson"]["features"][row[k]] if layer[k] >= 0 else None
+
+
 def decode_bytes(raw: bytes) -> dict[str, Any]:
     """Return the page data of the decompressed compact document."""
     head, table, buffers = _frames(raw)
@@ -251,7 +297,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
     if "export_rows" in header:
         columns = header["rest"]["export"]["columns"]
-        records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings)
+        records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings, link=_linker(header["export_rows"], ints, layers))
         data["export"] = {**header["rest"]["export"], "rows": [[record[c] for c in columns] for record in records]}
     if "places" in header:
         data["controls"] = {**header["rest"]["controls"], "places": _rows(header["places"]["n"], header["places"]["p"], ints, strings)}

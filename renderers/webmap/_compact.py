@@ -56,7 +56,22 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
   each the previous item of the column (0 before the first) plus the stored step;
 - ``"g"``: (no buffer) the feature's first position on axis ``extra`` (0: x, 1: y), the same
   number as its geometry's (``lon``, ``lat`` of points);
-- ``"="``: the same values as the column at index ``buffer`` of the same list (no buffer of its own).
+- ``"="``: the same values as the column at index ``buffer`` of the same list (no buffer of its own);
+- ``"f"``: derived from the row's feature (tables with a ``link``, below): ``extra`` is ``{"from":
+  [SOURCE, ...], "else": [kind, buffer, extra] | null}``; the number ``c`` of a row is source ``c``
+  of ``from`` or, past them, the value of the ``else`` column (a column as above, its own rows
+  absent elsewhere). A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null
+  when it has none) or ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first
+  position, 2/3: of its last); ``conv``: ``"v"`` the value, ``"t"`` text ("" for null), ``"f"``
+  and ``"i"`` a number as the download's cell, ``[its text]`` ("" for null): JavaScript's
+  ``String`` of it, with ``".0"`` after an integral ``"f"`` (the encoder derives a cell only
+  where that is Python's text), ``"0"`` the first item of a list of texts, ``"1"`` the others
+  joined by ``"; "``, ``"j"`` all of them joined by ``"; "``.
+
+A records table may have ``"link": {"layer": BUFFER, "row": BUFFER}``: per record the index of a
+layer in ``layers`` (-1: none) and the place of the record's feature in that layer (numbers as
+in a column: stored or deltas). The encoder keeps a source for a row only where it gives exactly
+the stored value.
 
 No piece of text is ever parsed or evaluated: templates and prefixes are joined as strings.
 """
@@ -66,9 +81,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 import re
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -413,7 +429,9 @@ def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray)
     return order, deltas
 
 
-def _property_columns(layer: Layer, first: np.ndarray | None, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> list[list[Any]]:
+def _property_columns(
+    layer: Layer, first: np.ndarray | None, evidence: EvidenceTable, table: StringTable, buffers: _Buffers, keep: list[Any] | None = None
+) -> list[list[Any]]:
     """Return the layer's property columns in the layer's row order, as ``_payload._properties`` makes each feature's properties.
 
     ``first`` is each feature's first position as the page decodes it (degrees, shape (n, 2)), or
@@ -447,21 +465,34 @@ def _property_columns(layer: Layer, first: np.ndarray | None, evidence: Evidence
     add("ev", codes, distinct)
     if "url" not in names:
         add("url", np.zeros(len(gdf), dtype=np.int64), [""])
+    if keep is not None:  # the columns as values, for the records tables that refer to them (_LayerSource)
+        keep.extend(raw)
     return _table_columns(raw, table, buffers, first=first)
 
 
-def _table_columns(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, buffers: _Buffers, *, first: np.ndarray | None = None) -> list[list[Any]]:
+def _table_columns(
+    raw: list[tuple[str, np.ndarray, list[Any]]],
+    table: StringTable,
+    buffers: _Buffers,
+    *,
+    first: np.ndarray | None = None,
+    fixed: dict[int, list[Any]] | None = None,
+) -> list[list[Any]]:
     """Return the column descriptors of one table given as ``(key, codes, distinct values)`` per column.
 
     Text columns of many distinct values that are mostly built from the row's other text values
     become ``"t"`` columns (:func:`_templated`); float columns equal to the features' first
     positions ``first`` become ``"g"``; the rest go through :func:`_column`.
     """
-    templated = _templated(raw, table)
+    templated = _templated(raw, table, skip=set(fixed or ()))
     columns: list[list[Any]] = []
     kept: list[tuple[str, np.ndarray | None, Any]] = []
     dates: dict[int, np.ndarray] = {}  # the day numbers of the "D" columns stored as they are (bases of others)
     for index, (key, codes, distinct) in enumerate(raw):
+        if fixed and index in fixed:  # a derived column (_derived_columns), built already
+            columns.append(fixed[index])
+            kept.append(("f", None, object()))  # never equal to another column
+            continue
         column = (
             templated.get(index)
             or _position_column(codes, distinct, first)
@@ -525,8 +556,14 @@ def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Cal
     return np.where(codes < 0, len(distinct), codes), [*distinct, value]
 
 
-def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _Buffers) -> dict[str, Any]:
-    """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2."""
+def _records_table(
+    records: list[dict[str, Any]], table: StringTable, buffers: _Buffers, link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None
+) -> dict[str, Any]:
+    """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2.
+
+    ``link`` (the layers' sources, and per record a layer index and feature row) lets columns
+    that repeat the features be derived from them (:func:`_derived_columns`).
+    """
     keys = list(dict.fromkeys(k for record in records for k in record))
     raw: list[tuple[str, np.ndarray, list[Any]]] = []
     for key in keys:
@@ -557,7 +594,12 @@ def _records_table(records: list[dict[str, Any]], table: StringTable, buffers: _
                 distinct.append(value)
             codes[row] = found
         raw.append((key, codes, distinct))
-    return {"n": len(records), "p": _table_columns(raw, table, buffers)}
+    fixed = _derived_columns(raw, link[0], link[1], link[2], table, buffers) if link is not None else {}
+    out: dict[str, Any] = {"n": len(records)}
+    if fixed and link is not None:
+        out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
+    out["p"] = _table_columns(raw, table, buffers, fixed=fixed)
+    return out
 
 
 # A text column is tried as a template column when it has more distinct values than rows / this.
@@ -674,8 +716,10 @@ def _split_row(text: str, sources: list[tuple[int, str]]) -> tuple[str | int, ..
     return tuple(pieces)
 
 
-def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable) -> dict[int, tuple[str, np.ndarray, Any]]:
+def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable, skip: Collection[int] = ()) -> dict[int, tuple[str, np.ndarray, Any]]:
     """Return the ``"t"`` columns of a table: text columns whose rows are mostly other columns' values of the row joined with literal text.
+
+    Columns in ``skip`` (stored otherwise) are not tried, but may be pieces of a template.
 
     A ``"t"`` column's number per row is 0 absent, 1 null, ``2 + t`` for the template ``t`` of
     ``extra`` (a list of pieces: a string code ``>= 0`` is literal text, ``-1 - j`` the value of
@@ -688,7 +732,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
         return {}
     text_columns = [j for j, (_key, _codes, distinct) in enumerate(raw) if distinct and all(type(v) is str for v in distinct)]
     texts = {j: _texts(raw[j][1], raw[j][2]) for j in text_columns}
-    targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n]
+    targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n and j not in skip]
     targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
     sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
     keys = [raw[j][1] for j, (_key, _codes, distinct) in enumerate(raw) if 1 < len(distinct) <= _TEMPLATE_KEY_DISTINCT]
@@ -724,7 +768,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable)
         frozen.update(_referred(found[2]))
     list_targets = [
         j for j, (_key, _codes, distinct) in enumerate(raw)
-        if len(distinct) * _TEMPLATE_DISTINCT > n and all(type(v) is list and all(type(i) is str for i in v) for v in distinct)
+        if j not in skip and len(distinct) * _TEMPLATE_DISTINCT > n and all(type(v) is list and all(type(i) is str for i in v) for v in distinct)
     ]  # fmt: skip
     sources = [j for j in text_columns if j not in out]
     for target in list_targets:
@@ -912,8 +956,8 @@ def _template_list_column(
     return "m", np.array(out, dtype=np.int64), extra
 
 
-def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers) -> dict[str, Any]:
-    """Return the header entry of one layer (its buffers go into ``buffers``)."""
+def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers, sources: list[_LayerSource] | None = None) -> dict[str, Any]:
+    """Return the header entry of one layer (its buffers go into ``buffers``; what records tables may refer to into ``sources``)."""
     kinds, parts, counts, coords = _geometry(layer)
     order, deltas = _order_and_stream(kinds, counts, coords)
     first = None
@@ -921,14 +965,19 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         # each feature's first position exactly as the decoder computes it: integer units / SCALE
         first = np.rint(coords[np.cumsum(counts) - counts] * SCALE) / SCALE
     shapes = [c for row in order for c in parts[row]]
+    spec = layer_spec(layer)
+    keep: list[Any] | None = [] if sources is not None else None
+    props = _property_columns(layer, first, evidence, table, buffers, keep)
+    if sources is not None and keep is not None:
+        sources.append(_LayerSource.of(spec["id"], kinds, counts, coords, keep))
     return {
-        "spec": layer_spec(layer),
+        "spec": spec,
         "n": len(order),
         "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
         "c": buffers.add(deltas),
-        "p": _property_columns(layer, first, evidence, table, buffers),
+        "p": props,
     }
 
 
@@ -1047,6 +1096,233 @@ def _json_list_frame(items: list[str], batch: int = 20_000) -> Iterator[bytes]:
     yield b" " * pad
 
 
+# ---------- Records that repeat the layers: derived columns ("f") ----------
+# A records table (the download's rows, the place search's records) mostly repeats what its
+# features carry. Such a table has a ``link``: per row the layer (index into ``layers``, -1
+# none) and the feature (its place in the layer) it belongs to. A derived column gives per row
+# which of its sources holds the row's value (or its own stored value), each source a value of
+# the linked feature converted by one of _CONVERSIONS. The encoder keeps a source for a row only
+# when the conversion gives exactly the stored value.
+
+_NO_MATCH = ("no match",)  # a predicted cell no stored cell equals
+# Most sources one derived column tries, the share of sampled rows a source must match to be
+# tried on all rows, and the share of rows the sources must cover for the column to be derived.
+_DERIVED_SOURCES = 4
+_DERIVED_SAMPLE = 512
+_DERIVED_TRY = 0.05
+_DERIVED_COVER = 0.5
+# Columns of at most this many distinct values stay codes (they cost about as much as a choice).
+_DERIVED_MIN_DISTINCT = 16
+_EXACT_FIXED = (1e-4, 1e16)  # where Python's repr of a float and JavaScript's String agree (but for the ".0")
+
+
+def _tag(value: Any) -> Any:  # noqa: ANN401 - a JSON value
+    """Return a hashable key of a JSON value that keeps its type (1, 1.0, True and "1" differ; [x] is not x)."""
+    if type(value) is list:
+        return ("list", tuple(_tag(v) for v in value))
+    if type(value) is dict:
+        return ("dict", json.dumps(value, sort_keys=True))
+    return (type(value).__name__, value)
+
+
+def _number_text(value: Any, integral: bool) -> Any:  # noqa: ANN401
+    """Return the cell the page writes for a number (``_export.export_cell``'s ``[text]``), or _NO_MATCH where its conversion may differ from Python's."""
+    if value is None:
+        return ("str", "")
+    if type(value) not in (int, float):
+        return _NO_MATCH
+    x = float(value)
+    if integral:
+        return ("list", (("str", str(int(x))),)) if x.is_integer() and abs(x) < 2**53 else _NO_MATCH
+    if (x == 0.0 and math.copysign(1.0, x) > 0) or _EXACT_FIXED[0] <= abs(x) < _EXACT_FIXED[1]:
+        return ("list", (("str", repr(x)),))
+    return _NO_MATCH
+
+
+def _texts_of(value: Any) -> list[str] | None:  # noqa: ANN401
+    return value if type(value) is list and all(type(v) is str for v in value) else None
+
+
+def _convert_text(value: Any) -> Any:  # noqa: ANN401
+    return ("str", value) if type(value) is str else ("str", "") if value is None else _NO_MATCH
+
+
+def _convert_first(value: Any) -> Any:  # noqa: ANN401
+    items = _texts_of(value)
+    return ("str", items[0]) if items else _NO_MATCH
+
+
+def _convert_rest(value: Any) -> Any:  # noqa: ANN401
+    items = _texts_of(value)
+    return ("str", "; ".join(items[1:])) if items is not None else _NO_MATCH
+
+
+def _convert_join(value: Any) -> Any:  # noqa: ANN401
+    items = _texts_of(value)
+    return ("str", "; ".join(items)) if items is not None else _NO_MATCH
+
+
+# What a derived column's source makes of the feature's value (the decoders do the same):
+# "v" the value itself; "t" text ("" for null); "f"/"i" a float/integer as the download's cell
+# [Python's text]; "0" the first text of a list, "1" the others joined by "; ", "j" all joined.
+_CONVERSIONS: dict[str, Callable[[Any], Any]] = {
+    "v": _tag,
+    "t": _convert_text,
+    "f": lambda v: _number_text(v, integral=False),
+    "i": lambda v: _number_text(v, integral=True),
+    "0": _convert_first,
+    "1": _convert_rest,
+    "j": _convert_join,
+}
+
+
+@dataclass
+class _LayerSource:
+    """What a records table can refer to in one encoded layer: its id, its features' rows by id, their values and end positions."""
+
+    name: Any
+    n: int
+    ids: dict[str, int]
+    raw: dict[str, tuple[np.ndarray, list[Any]]]
+    # (n, 4): the first position's x, y and the last one's, as the page decodes them; NaN but for points and lines
+    ends: np.ndarray
+    _values: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, name: Any, kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, raw: list[Any]) -> _LayerSource:  # noqa: ANN401
+        n = len(kinds)
+        ends = np.full((n, 4), np.nan)
+        ok = ((kinds == 0) | (kinds == 1)) & (counts > 0)
+        if ok.any():
+            decoded = np.rint(coords * SCALE) / SCALE  # as the decoder: integer units / SCALE
+            starts = np.cumsum(counts) - counts
+            ends[ok, 0:2] = decoded[starts[ok]]
+            ends[ok, 2:4] = decoded[starts[ok] + counts[ok] - 1]
+        columns = {key: (codes, distinct) for key, codes, distinct in raw}
+        ids: dict[str, int] = {}
+        if "id" in columns:
+            codes, distinct = columns["id"]
+            for row, code in enumerate(codes.tolist()):
+                if code >= 0 and type(distinct[code]) is str:
+                    ids.setdefault(distinct[code], row)
+        return cls(name, n, ids, columns, ends)
+
+    def values(self, source: tuple[str, Any]) -> list[Any]:
+        """Return the value of a source (``("p", key)`` a property, ``("g", i)`` an end coordinate) in each feature (None where it has none)."""
+        kind, what = source
+        key = f"{kind}:{what}"
+        found = self._values.get(key)
+        if found is None:
+            if kind == "g":
+                found = [None if v != v else v for v in self.ends[:, what].tolist()]  # noqa: PLR0124 - NaN check
+            elif what in self.raw:
+                codes, distinct = self.raw[what]
+                found = [distinct[c] if c >= 0 else None for c in codes.tolist()]
+            else:
+                found = [None] * self.n
+            self._values[key] = found
+        return found
+
+
+def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return per row the layer index and feature row named by ``(layer id, feature id)`` (-1, -1 where there is none)."""
+    by_name = {}
+    for i, src in enumerate(sources):
+        by_name.setdefault(src.name, i)
+    layer = np.full(len(pairs), -1, dtype=np.int64)
+    row = np.full(len(pairs), -1, dtype=np.int64)
+    for k, (name, fid) in enumerate(pairs):
+        i = by_name.get(name) if type(name) is str else None
+        if i is not None and type(fid) is str:
+            r = sources[i].ids.get(fid)
+            if r is not None:
+                layer[k], row[k] = i, r
+    return layer, row
+
+
+def _predict(sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, rows: list[int], source: tuple[str, Any], conv: str) -> list[Any]:
+    """Return what a source gives (tagged as _tag does) for each of ``rows`` of a linked table."""
+    convert = _CONVERSIONS[conv]
+    values = [src.values(source) for src in sources]
+    out = []
+    for k in rows:
+        i = int(layer[k])
+        if i < 0:
+            out.append(_NO_MATCH)
+            continue
+        value = values[i][int(row[k])]
+        out.append(_NO_MATCH if value is None and source[0] == "g" else convert(value))
+    return out
+
+
+def _derived_sources(
+    cells: list[Any], sample: list[int], candidates: list[tuple[str, Any]], sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray
+) -> list[tuple[tuple[str, Any], str, np.ndarray]]:
+    """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does."""
+    kinds = {cells[k][0] for k in sample}
+    convs = [c for c in _CONVERSIONS if c == "v" or ("list" in kinds and c in "fi") or ("str" in kinds and c in "fi01jt")]
+    tried = []
+    for source in candidates:
+        for conv in convs:
+            got = _predict(sources, layer, row, sample, source, conv)
+            hits = sum(1 for k, g in zip(sample, got, strict=True) if g is not _NO_MATCH and g == cells[k])
+            if hits >= _DERIVED_TRY * len(sample):
+                tried.append((hits, source, conv))
+    tried.sort(key=lambda t: -t[0])
+    n = len(cells)
+    matches = []
+    for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]:
+        got = _predict(sources, layer, row, list(range(n)), source, conv)
+        matches.append((source, conv, np.array([g is not _NO_MATCH and g == c for g, c in zip(got, cells, strict=True)], dtype=bool)))
+    left = np.ones(n, dtype=bool)
+    chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
+    while len(chosen) < _DERIVED_SOURCES and matches:
+        best = max(matches, key=lambda m: int((m[2] & left).sum()))
+        gain = best[2] & left
+        if gain.sum() < max(16, 0.01 * n):
+            break
+        chosen.append((best[0], best[1], gain))
+        left &= ~gain
+        matches.remove(best)
+    return chosen
+
+
+def _derived_columns(
+    raw: list[tuple[str, np.ndarray, list[Any]]], sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, table: StringTable, buffers: _Buffers
+) -> dict[int, list[Any]]:
+    """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index."""
+    n = len(layer)
+    linked = np.flatnonzero(layer >= 0)
+    if n < _TEMPLATE_MIN_ROWS or len(linked) * 2 < n:
+        return {}
+    sample = linked[np.unique(np.linspace(0, len(linked) - 1, min(len(linked), _DERIVED_SAMPLE)).astype(np.int64))].tolist()
+    names = list(dict.fromkeys(key for src in sources for key in src.raw))
+    candidates = [("p", key) for key in names] + [("g", i) for i in range(4)]
+    out: dict[int, list[Any]] = {}
+    for index, (key, codes, distinct) in enumerate(raw):
+        if len(distinct) <= _DERIVED_MIN_DISTINCT:
+            continue
+        tags = [_tag(v) for v in distinct]
+        cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
+        chosen = _derived_sources(cells, sample, candidates, sources, layer, row)
+        left = np.ones(n, dtype=bool)
+        for _source, _conv, rows_of in chosen:
+            left &= ~rows_of
+        if (~left).sum() < _DERIVED_COVER * n:
+            continue
+        choice = np.full(n, len(chosen), dtype=np.int64)
+        for s, (_source, _conv, rows_of) in enumerate(chosen):
+            choice[rows_of] = s
+        other: list[Any] | None = None
+        if left.any():
+            rest, rest_distinct = _renumber(np.where(left, codes, _ABSENT), distinct)
+            nested: list[list[Any]] = []
+            _add_column(nested, [], key, _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
+            other = nested[0][1:]
+        out[index] = [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": other}]
+    return out
+
+
 # From this many places the place search's records go as a table (the real gazetteer's 31 are 1.7 KB smaller as JSON).
 _PLACES_TABLE_MIN_ROWS = 256
 
@@ -1060,7 +1336,8 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     table = StringTable()
     buffers = _Buffers()
     evidence = evidence if evidence is not None else EvidenceTable()
-    encoded = [encode_layer(layer, evidence, table, buffers) for layer in layers]
+    sources: list[_LayerSource] = []
+    encoded = [encode_layer(layer, evidence, table, buffers, sources) for layer in layers]
     entries = _records_table(evidence.entries, table, buffers)
     header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
@@ -1070,7 +1347,9 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
         columns = export["columns"]
         records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
         header["rest"] = {**rest, "export": {**export, "rows": []}}
-        header["export_rows"] = _records_table(records, table, buffers)
+        # each row belongs to the feature its layer and feature_id name: columns repeating it are derived
+        layer, row = _link(sources, [(record.get("layer"), record.get("feature_id")) for record in records])
+        header["export_rows"] = _records_table(records, table, buffers, (sources, layer, row))
     controls = header["rest"].get("controls")
     places = controls.get("places") if isinstance(controls, dict) else None
     if isinstance(places, list) and len(places) >= _PLACES_TABLE_MIN_ROWS and all(type(place) is dict for place in places):

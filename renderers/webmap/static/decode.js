@@ -30,8 +30,13 @@ var militiaMapDecode = (function () {
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
   // readers: the table's readers by column index; cell(j, k): the filled value of column j in row k (template pieces).
   var ABSENT = {};
-  function reader(column, ints, strings, readers, first, cell) {
+  function reader(column, ints, strings, readers, first, cell, link) {
     var kind = column[1], extra = column[3];
+    if (kind === 'f') {  // derived: per row a source (a value of the row's feature, converted) or, past them, the column's own value
+      var from = extra.from, choice = sums(ints, column[2]);
+      var own = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readers, first, cell, link) : null;
+      return function (k) { var c = choice[k]; return c < from.length ? derive(from[c], link(k)) : own(k); };
+    }
     if (kind === 'g') {  // the feature's first position on axis extra (0: x, 1: y), the same number as its geometry's
       var axis = first[extra];
       return function (k) { return axis[k]; };
@@ -71,6 +76,32 @@ var militiaMapDecode = (function () {
     }
     var values = kind === 'l' ? extra.map(function (list) { return list.map(function (c) { return strings[c]; }); }) : extra;
     return function (k) { var c = nums[k]; return c >= 2 ? values[c - 2] : c === 1 ? null : ABSENT; };
+  }
+
+  // A source of a derived column: ['p', key, conv] the feature's property key, ['g', i, conv] its first (i 0: x, 1: y)
+  // or last (2: x, 3: y) position; conv: 'v' the value, 't' text ('' for none), 'f'/'i' a float/integer as the
+  // download's cell [Python's text of it], '0' the first text of a list, '1' the others joined by '; ', 'j' all joined.
+  function derive(src, feature) {
+    var v = null, conv = src[2];
+    if (feature && src[0] === 'p') {
+      v = feature.properties[src[1]];
+      if (v === undefined) { v = null; }
+    } else if (feature && feature.geometry && (feature.geometry.type === 'Point' || feature.geometry.type === 'LineString')) {
+      var c = feature.geometry.coordinates, p = feature.geometry.type === 'Point' ? c : c[src[1] < 2 ? 0 : c.length - 1];
+      v = p[src[1] % 2];
+    }
+    if (conv === 'v') { return v; }
+    if (conv === 'f' || conv === 'i') { return v === null ? '' : [String(v) + (conv === 'f' && Number.isInteger(v) ? '.0' : '')]; }
+    if (conv === 't') { return typeof v === 'string' ? v : ''; }
+    if (!Array.isArray(v)) { return ''; }
+    return conv === '0' ? v[0] : (conv === '1' ? v.slice(1) : v).join('; ');
+  }
+
+  // A linked table's feature of row k (null where none): its layer index and place in the layer.
+  function linker(table, ints, layers) {
+    if (!table.link) { return function () { return null; }; }
+    var layer = sums(ints, table.link.layer), row = sums(ints, table.link.row);
+    return function (k) { var i = layer[k]; return i >= 0 ? layers[i].geojson.features[row[k]] : null; };
   }
 
   // Lists of integers: per row its length, then its items, each the previous item of the column plus the stored step.
@@ -127,11 +158,11 @@ var militiaMapDecode = (function () {
 
   // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
   // copy of a template holding every key, so it is allocated once at its full size (no growing).
-  function rows(n, columns, ints, strings, first) {
+  function rows(n, columns, ints, strings, first, link) {
     var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
     var cell = function (j, k) { return out[k][keys[j]]; };  // a filled cell of the row (template pieces)
     for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell));
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell, link));
       keys.push(columns[j][0]);
       template[columns[j][0]] = null;
     }
@@ -230,7 +261,8 @@ var militiaMapDecode = (function () {
     data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
     if (header.export_rows) {  // the download's rows, stored by column: back to lists of cells in the columns' order
       var cols = header.rest.export.columns;
-      data.export = Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings).map(function (r) {
+      var link = linker(header.export_rows, ints, data.layers);
+      data.export = Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
         return cols.map(function (c) { return r[c]; });
       }) });
     }
