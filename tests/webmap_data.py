@@ -300,5 +300,6 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings, link=_linker(header["export_rows"], ints, layers))
         data["export"] = {**header["rest"]["export"], "rows": [[record[c] for c in columns] for record in records]}
     if "places" in header:
-        data["controls"] = {**header["rest"]["controls"], "places": _rows(header["places"]["n"], header["places"]["p"], ints, strings)}
+        linked = _linker(header["places"], ints, layers)
+        data["controls"] = {**header["rest"]["controls"], "places": _rows(header["places"]["n"], header["places"]["p"], ints, strings, link=linked)}
     return data

@@ -1357,6 +1357,9 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
         # naming it) by column like the evidence; the decoder puts the records back in
         # rest.controls.places.
         header["rest"] = {**header["rest"], "controls": {**controls, "places": []}}
-        header["places"] = _records_table(places, table, buffers)
+        # each place is linked to the first mark naming it: its name, position and radius are mostly that mark's
+        firsts = [f[0] if type(f := place.get("features")) is list and f and type(f[0]) is list else [] for place in places]
+        layer, row = _link(sources, [(f[0], f[1]) if len(f) == 2 else (None, None) for f in firsts])  # noqa: PLR2004 - [layer, feature id]
+        header["places"] = _records_table(places, table, buffers, (sources, layer, row))
     header["ints"] = buffers.size
     return CompactPayload(header, table.strings, buffers.arrays, level)

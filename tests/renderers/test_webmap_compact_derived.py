@@ -11,6 +11,7 @@ import pytest
 import geopandas as gpd
 import shapely
 
+from benchmarks.distinct import distinct_layers, with_places
 from dataset.model import Dataset
 from layers import Layer
 from renderers.webmap.build import compact_payload, page_data
@@ -81,3 +82,22 @@ def test_derived_numbers_are_python_text_or_stored(layers: list[Layer], dataset:
     text = compact_payload([one], dataset, built="x").text()
     for got in (decode_block(text), _decode_in_node(text)):
         assert got["export"] == want["export"]
+
+
+def test_generated_data_download_and_place_search_decode_equal_and_derive(layers: list[Layer], dataset: Dataset) -> None:
+    """The benchmark's generated claims and places (distinct, not resampled): download rows and places derive from the marks, and decode equal."""
+    gen = distinct_layers(600, 150, seed=5, base=layers)
+    ds = with_places(dataset, gen)
+    want = page_data(gen, ds, built="x")
+    assert len(want["export"]["rows"]) > 600
+    assert len(want["controls"]["places"]) > 600
+    text = compact_payload(gen, ds, built="x").text()
+    header, _strings = _document(text)
+    assert "link" in header["places"]
+    kinds = {c[0]: c[1] for c in header["places"]["p"]}
+    assert kinds["lat"] == kinds["lon"] == "f"  # the marks' positions
+    export_kinds = {c[0]: c[1] for c in header["export_rows"]["p"]}
+    assert export_kinds["latitude"] == export_kinds["location"] == "f"
+    for got in (decode_block(text), _decode_in_node(text)):
+        assert got["export"] == want["export"]
+        assert got["controls"] == want["controls"]

@@ -267,7 +267,7 @@ var militiaMapDecode = (function () {
       }) });
     }
     if (header.places) {  // the place search's records, stored by column like the evidence
-      data.controls = Object.assign({}, header.rest.controls, { places: rows(header.places.n, header.places.p, ints, strings) });
+      data.controls = Object.assign({}, header.rest.controls, { places: rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers)) });
     }
     return data;
   }
