@@ -877,7 +877,7 @@ def _match_templates(
         pieces = None
         for known, compiled in tried:  # _known_template, inlined
             try:
-                if "".join([row[p] if type(p) is int else p for p in compiled]) == text:
+                if "".join([row[p] if type(p) is int else p for p in compiled]) == text:  # type: ignore[misc]  # p is str there
                     pieces = known
                     break
             except TypeError:  # a null value: this template does not fit the row
@@ -1226,17 +1226,17 @@ class _LayerSource:
 
 def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
     """Return per row the layer index and feature row named by ``(layer id, feature id)`` (-1, -1 where there is none)."""
-    by_name = {}
+    by_name: dict[str, int] = {}
     for i, src in enumerate(sources):
         by_name.setdefault(src.name, i)
     layer = np.full(len(pairs), -1, dtype=np.int64)
     row = np.full(len(pairs), -1, dtype=np.int64)
     for k, (name, fid) in enumerate(pairs):
-        i = by_name.get(name) if type(name) is str else None
-        if i is not None and type(fid) is str:
-            r = sources[i].ids.get(fid)
+        j = by_name.get(name) if type(name) is str else None
+        if j is not None and type(fid) is str:
+            r = sources[j].ids.get(fid)
             if r is not None:
-                layer[k], row[k] = i, r
+                layer[k], row[k] = j, r
     return layer, row
 
 
