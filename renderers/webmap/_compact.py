@@ -1207,6 +1207,10 @@ class _LayerSource:
                     ids.setdefault(distinct[code], row)
         return cls(name, n, ids, columns, ends)
 
+    def forget(self) -> None:
+        """Drop the value lists made by :meth:`values` (they are made again when asked)."""
+        self._values.clear()
+
     def values(self, source: tuple[str, Any]) -> list[Any]:
         """Return the value of a source (``("p", key)`` a property, ``("g", i)`` an end coordinate) in each feature (None where it has none)."""
         kind, what = source
@@ -1274,6 +1278,7 @@ def _derived_sources(
     for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]:
         got = _predict(sources, layer, row, list(range(n)), source, conv)
         matches.append((source, conv, np.array([g is not _NO_MATCH and g == c for g, c in zip(got, cells, strict=True)], dtype=bool)))
+        del got  # one candidate's tagged values at a time
     left = np.ones(n, dtype=bool)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
     while len(chosen) < _DERIVED_SOURCES and matches:
@@ -1299,28 +1304,56 @@ def _derived_columns(
     names = list(dict.fromkeys(key for src in sources for key in src.raw))
     candidates = [("p", key) for key in names] + [("g", i) for i in range(4)]
     out: dict[int, list[Any]] = {}
-    for index, (key, codes, distinct) in enumerate(raw):
-        if len(distinct) <= _DERIVED_MIN_DISTINCT:
-            continue
-        tags = [_tag(v) for v in distinct]
-        cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
-        chosen = _derived_sources(cells, sample, candidates, sources, layer, row)
-        left = np.ones(n, dtype=bool)
-        for _source, _conv, rows_of in chosen:
-            left &= ~rows_of
-        if (~left).sum() < _DERIVED_COVER * n:
-            continue
-        choice = np.full(n, len(chosen), dtype=np.int64)
-        for s, (_source, _conv, rows_of) in enumerate(chosen):
-            choice[rows_of] = s
-        other: list[Any] | None = None
-        if left.any():
-            rest, rest_distinct = _renumber(np.where(left, codes, _ABSENT), distinct)
-            nested: list[list[Any]] = []
-            _add_column(nested, [], key, _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
-            other = nested[0][1:]
-        out[index] = [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": other}]
+    try:
+        for index, (key, codes, distinct) in enumerate(raw):
+            found = _derived_column(
+                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, table=table, buffers=buffers
+            )
+            if found is not None:
+                out[index] = found
+    finally:
+        for src in sources:  # the sources' value lists (one per property, a Python list per feature) are not needed after the table
+            src.forget()
     return out
+
+
+def _derived_column(
+    key: str,
+    codes: np.ndarray,
+    distinct: list[Any],
+    *,
+    sample: list[int],
+    candidates: list[tuple[str, Any]],
+    sources: list[_LayerSource],
+    layer: np.ndarray,
+    row: np.ndarray,
+    table: StringTable,
+    buffers: _Buffers,
+) -> list[Any] | None:
+    """Return one column of a linked table as a derived column, or None when its sources give too few of its rows."""
+    n = len(layer)
+    if len(distinct) <= _DERIVED_MIN_DISTINCT:
+        return None
+    tags = [_tag(v) for v in distinct]
+    cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
+    del tags
+    chosen = _derived_sources(cells, sample, candidates, sources, layer, row)
+    del cells
+    left = np.ones(n, dtype=bool)
+    for _source, _conv, rows_of in chosen:
+        left &= ~rows_of
+    if (~left).sum() < _DERIVED_COVER * n:
+        return None
+    choice = np.full(n, len(chosen), dtype=np.int64)
+    for s, (_source, _conv, rows_of) in enumerate(chosen):
+        choice[rows_of] = s
+    other: list[Any] | None = None
+    if left.any():
+        rest, rest_distinct = _renumber(np.where(left, codes, _ABSENT), distinct)
+        nested: list[list[Any]] = []
+        _add_column(nested, [], key, _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
+        other = nested[0][1:]
+    return [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": other}]
 
 
 # From this many places the place search's records go as a table (the real gazetteer's 31 are 1.7 KB smaller as JSON).
