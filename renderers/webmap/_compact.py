@@ -898,6 +898,16 @@ def _match_templates(
         else:
             uses[t] += 1
         found_pieces[at] = pieces
+    return _kept_templates(items, found_pieces, index, uses)
+
+
+def _kept_templates(
+    items: list[tuple[int, str]], found_pieces: list[Pieces | None], index: dict[Pieces, int], uses: list[int]
+) -> tuple[list[Pieces | None], dict[Pieces, int], bool]:
+    """Return the items' templates without those used once, the kept ones numbered in order of first use, and whether they are worth it.
+
+    ``index`` numbers each template found in order of first use, ``uses`` counts its items.
+    """
     shared = [pieces for pieces, t in index.items() if uses[t] > 1]
     number = {pieces: t for t, pieces in enumerate(shared)}
     kept = [p if p is not None and p in number else None for p in found_pieces]

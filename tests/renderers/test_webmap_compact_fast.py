@@ -65,13 +65,7 @@ def _reference_match(items: list[tuple[int, str]], sources: list[np.ndarray], co
             uses.append(0)
         uses[t] += 1
         found[at] = pieces
-    shared = [pieces for pieces, t in index.items() if uses[t] > 1]
-    number = {pieces: t for t, pieces in enumerate(shared)}
-    kept = [p if p is not None and p in number else None for p in found]
-    templated = sum(p is not None for p in kept)
-    saved = sum(len(text) for (_r, text), p in zip(items, kept, strict=True) if p is not None)
-    cost = sum(8 + sum(len(p) + 3 if type(p) is str else 4 for p in pieces) for pieces in shared)
-    return kept, number, templated * 2 >= len(items) and saved >= 2 * cost
+    return _compact._kept_templates(items, found, index, uses)  # the scoring the fast path shares (not what it changed)
 
 
 def _table(seed: int, n: int, templated_share: float) -> tuple[list[tuple[int, str]], list[np.ndarray], list[int], list[np.ndarray]]:
