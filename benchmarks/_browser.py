@@ -42,8 +42,13 @@ the start of the navigation):
   This project's page prepares, once it is idle, what a zoom one step in or out needs (the plain
   strokes' picture of that zoom, the cluster symbols of that view) and adds the symbols of the
   off-screen margin after the frame: the moves follow the load's garbage collection and screenshot,
-  which leave it that idle time. Without it (moves straight after the load, no screenshot) the
-  first zoom strokes every line in its frame (about 0.6 s at 100,000 points + 20,000 lines).
+  which leave it that idle time. A move is done when the page says its picture is exact
+  (``window.militiaMap.settled()``, if the page has it; :data:`_SETTLED`): a scaled copy shown first
+  does not count.
+- **first zoom**: in a load of its own (``first_zoom=True``), a zoom in one level started in the
+  task in which the first frame is seen (:data:`FIRST_ZOOM`), so the page has had no idle time;
+  timed as a redraw move. Before 2026-12-07 (session 13) this project's 100k page took 0.9-1.3 s
+  for it (all lines stroked in its frame), against 0.1 s for the redraw moves after idle time.
 - **screenshot**: a PNG of the page after the load (``page.png``), with its number of distinct
   colours (1 means blank).
 """
@@ -95,7 +100,7 @@ PROBE = """
     if (P.firstDraw !== null) { return; }
     P.firstDraw = performance.now();
     P.how = how;
-    requestAnimationFrame(function () { setTimeout(function () { P.firstFrame = performance.now(); }, 0); });
+    requestAnimationFrame(function () { setTimeout(function () { P.firstFrame = performance.now(); if (P.onFirstFrame) { P.onFirstFrame(); } }, 0); });
   }
   function wrap(proto, names, how) {
     if (!proto) { return; }
@@ -233,12 +238,34 @@ _WAIT_SHOWN = """
 }
 """
 
+# Calls done(frames) once the frame the user sees after a move is final: the second animation frame
+# after the call, then setTimeout(0); if the page says its picture is not yet exact then (this
+# project's page may show a scaled copy first: window.militiaMap.settled() is false until the exact
+# drawing is on its canvas), every later frame is looked at until it is, and the frame after it is
+# waited for too. `frames` is the number of animation frames waited for.
+_SETTLED = """
+function __benchSettled(done) {
+  var frames = 0;
+  function exact() { var app = window.militiaMap; return !(app && typeof app.settled === 'function') || app.settled(); }
+  function check(waited) {
+    if (exact()) {
+      if (waited) { requestAnimationFrame(function () { frames += 1; setTimeout(function () { done(frames); }, 0); }); return; }
+      setTimeout(function () { done(frames); }, 0);
+      return;
+    }
+    requestAnimationFrame(function () { frames += 1; check(true); });
+  }
+  requestAnimationFrame(function () { frames += 1; requestAnimationFrame(function () { frames += 1; check(false); }); });
+}
+"""
+
 REDRAW_MOVES = ("zoom in", "pan", "zoom out")
 PAN_PX = 350
 # Runs the moves one after another (see the module docstring); sets window.__redraw to the list of timings.
 _REDRAW = """
 ([moves, pan]) => {
   %(find)s
+  %(settled)s
   window.__redraw = null;
   var leaflet = __benchFind().map, deck = (typeof deckInstance !== 'undefined') ? deckInstance : null, out = [];
   function move(name) {
@@ -262,16 +289,42 @@ _REDRAW = """
     var t0 = performance.now();
     move(moves[i]);
     var sync = performance.now() - t0;
-    requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(function () {
-      out.push({ move: moves[i], ms: performance.now() - t0, sync_ms: sync, moveend: leaflet ? ended : null, draws: window.__probe.draws - before });
+    __benchSettled(function (frames) {
+      var ms = performance.now() - t0;
+      out.push({ move: moves[i], ms: ms, sync_ms: sync, moveend: leaflet ? ended : null, draws: window.__probe.draws - before, frames: frames });
       setTimeout(function () { run(i + 1); }, 300);
-    }, 0); }); });
+    });
   }
   if (!leaflet && !deck) { window.__redraw = { error: 'no Leaflet map and no deckInstance on the page' }; return true; }
   setTimeout(function () { run(0); }, 0);
   return true;
 }
 """
+# An init script for the first-zoom load: a zoom in one level (as the redraw's first move) started
+# in the same task in which PROBE records the first frame, so the page has had no idle time; timed
+# from the call until the frame the user sees is final (_SETTLED). Sets window.__firstZoom.
+FIRST_ZOOM = """
+(() => {
+  %(find)s
+  %(settled)s
+  function go() {
+    var leaflet = __benchFind().map, deck = (typeof deckInstance !== 'undefined') ? deckInstance : null, before = window.__probe.draws;
+    if (!leaflet && !deck) { window.__firstZoom = { error: 'no Leaflet map and no deckInstance on the page' }; return; }
+    var t0 = performance.now();
+    if (leaflet) { leaflet.setZoom(leaflet.getZoom() + 1, { animate: false }); }
+    else {
+      var vp = deck.getViewports()[0];
+      deck.setProps({ initialViewState: { longitude: vp.longitude, latitude: vp.latitude, zoom: vp.zoom + 1, pitch: 0, bearing: 0 } });
+    }
+    var sync = performance.now() - t0;
+    __benchSettled(function (frames) {
+      window.__firstZoom = { started_ms: t0, ms: performance.now() - t0, sync_ms: sync, draws: window.__probe.draws - before, frames: frames };
+    });
+  }
+  window.__probe.onFirstFrame = go;
+})();
+"""
+
 # deck.gl (pydeck): view the target at zoom 12, then tell where it is on the screen.
 _DECK_PREPARE = """
 ([lat, lon, zoom]) => {
@@ -359,6 +412,7 @@ def measure_page(
     emit: Callable[[dict[str, Any]], None],
     profile_to: Path | None = None,
     screenshot_to: Path | None = None,
+    first_zoom: bool = False,
 ) -> None:
     """Open ``html`` offline and ``emit`` one record per measured phase.
 
@@ -386,10 +440,15 @@ def measure_page(
         (the profiler slows the page: use a separate run for the timings).
     screenshot_to
         If given, write a PNG of the page after the load there.
+    first_zoom
+        Measure only the first zoom (:data:`FIRST_ZOOM`, a load of its own: the other phases
+        follow idle time, which this one must not have) and emit it as phase ``"first_zoom"``.
     """
     with offline_page(chromium) as view:
         page = view.page
         page.add_init_script(PROBE)
+        if first_zoom:
+            page.add_init_script(FIRST_ZOOM % {"find": _FIND, "settled": _SETTLED})
         served: list[str] = []
         if kind == "explore":
             page.route(_LEAFLET_CDN, lambda route: _serve_leaflet(route, served))
@@ -411,6 +470,9 @@ def measure_page(
                 _emit_profile(cdp, profile_to, emit, note="load did not finish; profile up to the timeout")
             return
         wall_s = time.perf_counter() - wall
+        if first_zoom:
+            _emit_first_zoom(page, interaction_timeout_s, emit)
+            return
         # The first frame can follow the load (a canvas drawn in the next animation frame); a page
         # that draws nothing (lonboard offline) is given a few seconds.
         wait_ms = 5000 if kind == "lonboard" else interaction_timeout_s * 1000
@@ -463,10 +525,29 @@ def _screenshot(page: Any, path: Path) -> dict[str, Any]:  # noqa: ANN401 - play
     return {"screenshot": str(path), "screenshot_colours": len(colours) if colours is not None else 1 << 16}
 
 
+def _emit_first_zoom(page: Any, timeout_s: float, emit: Callable[[dict[str, Any]], None]) -> None:  # noqa: ANN401
+    """Wait for the zoom :data:`FIRST_ZOOM` started at the first frame; emit it with the page's mm:move entries."""
+    try:
+        got = page.wait_for_function("() => window.__firstZoom", timeout=timeout_s * 1000).json_value()
+    except Exception as exc:  # noqa: BLE001 - no first frame, or the zoom never settled
+        emit({"phase": "first_zoom", "status": "timeout", "error": str(exc).splitlines()[0][:300]})
+        return
+    if got.get("error"):
+        emit({"phase": "first_zoom", "status": "error", "error": got["error"]})
+        return
+    entries = page.evaluate(
+        "(t) => performance.getEntriesByType('measure').filter(function (e) { return e.startTime >= t; })"
+        ".map(function (e) { return { name: e.name, start: e.startTime, duration: e.duration }; })",
+        got["started_ms"],
+    )
+    first = page.evaluate("() => window.__probe.firstFrame")
+    emit({"phase": "first_zoom", "status": "ok", "first_zoom_ms": got["ms"], "first_frame_s": first / 1000, **got, "measures": entries})
+
+
 def _redraw(page: Any, timeout_s: float, emit: Callable[[dict[str, Any]], None]) -> None:  # noqa: ANN401
     """Time the programmatic moves of :data:`REDRAW_MOVES`; emit their median and each one."""
     try:
-        page.evaluate(_REDRAW % {"find": _FIND}, [list(REDRAW_MOVES), PAN_PX])
+        page.evaluate(_REDRAW % {"find": _FIND, "settled": _SETTLED}, [list(REDRAW_MOVES), PAN_PX])
         got = page.wait_for_function("() => window.__redraw", timeout=timeout_s * 1000 * len(REDRAW_MOVES)).json_value()
     except Exception as exc:  # noqa: BLE001
         emit({"phase": "redraw", "status": "timeout", "error": str(exc).splitlines()[0][:300]})

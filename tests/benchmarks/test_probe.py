@@ -57,3 +57,40 @@ def test_a_page_that_never_draws_has_no_first_frame(chromium: str, tmp_path: Pat
     assert got["load"]["first_frame_s"] is None
     assert got["load"]["timings_ms"]["draws"] == 0
     assert "redraw" not in got
+
+
+SETTLE_MS = 400
+# The canvas page, whose deck stand-in also says (as this project's militiaMap.settled() does) that
+# its picture is exact only SETTLE_MS after each setProps: the frames before show a stand-in.
+SETTLING_PAGE = CANVAS_PAGE.replace(
+    "</script></body>",
+    f"var exactAt = 0, setProps = deckInstance.setProps;\n"
+    f"deckInstance.setProps = function (p) {{ exactAt = performance.now() + {SETTLE_MS}; setProps(p); }};\n"
+    "window.militiaMap = { settled: function () { return performance.now() >= exactAt; } };\n</script></body>",
+)
+
+
+def test_the_first_zoom_starts_at_the_first_frame_and_waits_until_the_picture_is_exact(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "settling.html"
+    page.write_text(SETTLING_PAGE, encoding="utf-8")
+    records: list[dict[str, Any]] = []
+    measure_page(chromium, page, "pydeck", 1, None, timeout_s=60, interaction_timeout_s=20, emit=records.append, first_zoom=True)
+    got = {r["phase"]: r for r in records}
+    assert set(got) == {"first_zoom"}  # a load of its own: nothing else measured after idle time
+    zoom = got["first_zoom"]
+    assert zoom["status"] == "ok"
+    # Started in the task that saw the first frame, before any idle time.
+    assert 0 <= zoom["started_ms"] - zoom["first_frame_s"] * 1000 < 5
+    assert zoom["sync_ms"] >= 5  # the fake setProps busy-waits 5 ms
+    # Not done before the page said its picture was exact, and then one more frame.
+    assert zoom["ms"] >= SETTLE_MS
+    assert zoom["frames"] >= 3
+    assert zoom["draws"] >= 1
+
+
+def test_redraw_moves_wait_until_the_picture_is_exact(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "settling.html"
+    page.write_text(SETTLING_PAGE, encoding="utf-8")
+    moves = _measure(chromium, page, "pydeck")["redraw"]["moves"]
+    assert [m["move"] for m in moves] == ["zoom in", "pan", "zoom out"]
+    assert all(m["ms"] >= SETTLE_MS and m["frames"] >= 3 for m in moves)
