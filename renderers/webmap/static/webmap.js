@@ -1150,6 +1150,13 @@ var militiaMapApp = (function () {
   // millionth of a level is 1e-4 px across 100,000 px).
   function denseKey(zoom) { return Math.round(zoom * 1e6); }
 
+  // ctx.denseTooBig remembers the pictures not drawn for the lines of `version`: that of zoom key
+  // `zoomKey` alone (bigger than DENSE_CACHE_PX), or, given `shownKey`, as a neighbour of the zoom shown
+  // (past DENSE_BUDGET_PX beside the pictures of that zoom and its nearer neighbours).
+  function tooBigKey(version, zoomKey, shownKey) { return shownKey === undefined ? zoomKey + ':' + version : shownKey + ':' + version + '>' + zoomKey; }
+  function denseTooBig(ctx, version, zoomKey, shownKey) { return Boolean((ctx.denseTooBig || {})[tooBigKey(version, zoomKey, shownKey)]); }
+  function markTooBig(ctx, version, zoomKey, shownKey) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[tooBigKey(version, zoomKey, shownKey)] = true; }
+
   function cachedDense(ctx, zoom) {
     var version = ctx.denseVersion || 0, key = denseKey(zoom);
     return (ctx.denseCaches || []).filter(function (c) { return c.key === key && c.version === version; })[0] || null;
@@ -1174,7 +1181,7 @@ var militiaMapApp = (function () {
     function next() {
       if (ctx.densePending !== key) { return; }
       if ((ctx.denseVersion || 0) !== version || denseKey(ctx.map.getZoom()) !== denseKey(zoom)) { ctx.densePending = null; return; }
-      while (todo.length && (cachedDense(ctx, todo[0]) || (ctx.denseTooBig || {})[denseKey(todo[0]) + ':' + version] || (ctx.denseTooBig || {})[key + '>' + denseKey(todo[0])])) { todo.shift(); }
+      while (todo.length && (cachedDense(ctx, todo[0]) || denseTooBig(ctx, version, denseKey(todo[0])) || denseTooBig(ctx, version, denseKey(todo[0]), denseKey(zoom)))) { todo.shift(); }
       if (!todo.length) { ctx.densePending = null; return; }
       var z = todo.shift();
       timed('denseCache', function () { denseCache(ctx, z, Math.max(0, Math.round(z)), Math.pow(2, z)); });
@@ -1195,10 +1202,10 @@ var militiaMapApp = (function () {
     var all = denseBatches(ctx, null), e = all.extent, pad = Math.ceil(all.width) + 2;
     if (!all.lines.length) { return null; }
     var x = Math.floor(e[0] * scale) - pad, y = Math.floor(e[1] * scale) - pad, w = Math.ceil(e[2] * scale) + pad - x, h = Math.ceil(e[3] * scale) + pad - y;
-    if (w * h > DENSE_CACHE_PX) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[key + ':' + version] = true; return null; }
+    if (w * h > DENSE_CACHE_PX) { markTooBig(ctx, version, key); return null; }
     var m = L.Browser.retina ? 2 : 1, wanted = ctx.denseWanted || [], rank = function (c) { var i = wanted.indexOf(c.key); return i < 0 ? wanted.length : i; };
     var mine = rank({ key: key }), used = (ctx.denseCaches || []).filter(function (c) { return c.version === version && rank(c) < mine; }).reduce(function (n, c) { return n + c.w * c.h * m * m; }, 0);
-    if (mine > 0 && used + w * h * m * m > DENSE_BUDGET_PX) { ctx.denseTooBig = ctx.denseTooBig || {}; ctx.denseTooBig[wanted[0] + ':' + version + '>' + key] = true; return null; }
+    if (mine > 0 && used + w * h * m * m > DENSE_BUDGET_PX) { markTooBig(ctx, version, key, wanted[0]); return null; }
     var picture = document.createElement('canvas');
     picture.width = w * m;
     picture.height = h * m;
