@@ -221,3 +221,27 @@ def test_fonts_read_from_memory_give_the_same_files() -> None:
     assert b"/FontFile2" in lean["pdf"], "the fonts are embedded"
     assert b"DejaVuSans-BoldOblique" in lean["pdf"]
     assert b"Damascus [1,2]" in lean["svg"], "SVG text stays text"
+
+
+def _repeated_text_png(*, antialiased: bool) -> np.ndarray:
+    """Return a PNG of one label written 40 times, at positions a fraction of a pixel apart, upright and rotated."""
+    fig = Figure(figsize=(3.0, 2.0), dpi=150)
+    FileCanvas(fig)
+    for i in range(40):
+        fig.text(0.02 + 0.0231 * (i % 8) + 0.0007 * i, 0.9 - 0.11 * (i // 8) - 0.0013 * i, "Mezzeh [12]", fontsize=6.5, antialiased=antialiased,
+                 rotation=(0, 0, 0, 33)[i % 4], weight=("normal", "bold")[i % 2])  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return np.asarray(Image.open(buf))
+
+
+@pytest.mark.parametrize("antialiased", [True, False])
+def test_glyph_bitmaps_rendered_once_are_drawn_at_matplotlibs_pixels(antialiased: bool) -> None:
+    plain = _repeated_text_png(antialiased=antialiased)
+    canvas._GLYPH_BITMAPS.clear()
+    with canvas.lean_agg_glyphs():
+        lean = _repeated_text_png(antialiased=antialiased)
+    kept = len(canvas._GLYPH_BITMAPS)
+    assert 0 < kept < 40 * len("Mezzeh [12]"), "repeated glyphs at the same fraction of a pixel were rendered once"
+    assert (plain[..., :3] < 128).any(), "text is drawn"
+    assert np.array_equal(plain, lean), f"{int((plain != lean).any(axis=2).sum())} pixels differ"
