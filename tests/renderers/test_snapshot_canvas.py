@@ -8,6 +8,7 @@ import re
 import zlib
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 import pytest
 from fontTools import subset
@@ -181,3 +182,66 @@ def test_lean_agg_glyph_loop_draws_matplotlibs_pixels(antialiased: bool) -> None
     assert RendererAgg._draw_text_glyphs_and_boxes is canvas._ORIGINAL_GLYPHS, "matplotlib's loop again after the block"
     assert (plain[..., :3] < 128).any(), "text is drawn"
     assert np.array_equal(plain, lean)
+
+
+def _text_files() -> dict[str, bytes]:
+    """Return a small figure with plain, bold-italic, haloed and multi-line text as PNG, SVG and PDF bytes, in the snapshots' settings."""
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    files = {}
+    with mpl.rc_context(figure.RC):
+        fig = Figure(figsize=(2.4, 1.6), dpi=150)
+        FileCanvas(fig)
+        for i, text in enumerate(TEXTS[:3]):
+            fig.text(0.05 + 0.1 * i, 0.8 - 0.3 * i, text, fontsize=7 + i, rotation=(0, 17, 0)[i], style=("normal", "italic", "normal")[i],
+                     weight=("normal", "bold", "normal")[i], path_effects=halo if i == 2 else None)  # fmt: skip
+        for fmt in figure.FORMATS:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, metadata=figure.METADATA[fmt])
+            files[fmt] = buf.getvalue()
+    return files
+
+
+def test_fonts_read_from_memory_give_the_same_files() -> None:
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    path = findfont(PROPS[1])
+    on_disk = get_font(path)
+    plain = _text_files()
+    with canvas.fonts_in_memory():
+        in_memory = get_font(path)
+        lean = _text_files()
+    assert font_manager._get_font is canvas._ORIGINAL_GET_FONT, "matplotlib's font cache again after the block"
+    assert isinstance(in_memory.fname, canvas.FontBytes), "FreeType reads this face from memory, not from the file"
+    assert not isinstance(on_disk.fname, canvas.FontBytes)
+    assert str(in_memory.fname) == str(on_disk.fname) == str(Path(path).resolve())
+    assert FontPath(in_memory.fname, 0) == FontPath(on_disk.fname, 0), "the PDF backend names and embeds the face by its file"
+    assert in_memory.postscript_name == on_disk.postscript_name
+    for fmt in figure.FORMATS:
+        assert lean[fmt] == plain[fmt], fmt
+    assert b"/FontFile2" in lean["pdf"], "the fonts are embedded"
+    assert b"DejaVuSans-BoldOblique" in lean["pdf"]
+    assert b"Damascus [1,2]" in lean["svg"], "SVG text stays text"
+
+
+def _repeated_text_png(*, antialiased: bool) -> np.ndarray:
+    """Return a PNG of one label written 40 times, at positions a fraction of a pixel apart, upright and rotated."""
+    fig = Figure(figsize=(3.0, 2.0), dpi=150)
+    FileCanvas(fig)
+    for i in range(40):
+        fig.text(0.02 + 0.0231 * (i % 8) + 0.0007 * i, 0.9 - 0.11 * (i // 8) - 0.0013 * i, "Mezzeh [12]", fontsize=6.5, antialiased=antialiased,
+                 rotation=(0, 0, 0, 33)[i % 4], weight=("normal", "bold")[i % 2])  # fmt: skip
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return np.asarray(Image.open(buf))
+
+
+@pytest.mark.parametrize("antialiased", [True, False])
+def test_glyph_bitmaps_rendered_once_are_drawn_at_matplotlibs_pixels(antialiased: bool) -> None:
+    plain = _repeated_text_png(antialiased=antialiased)
+    canvas._GLYPH_BITMAPS.clear()
+    with canvas.lean_agg_glyphs():
+        lean = _repeated_text_png(antialiased=antialiased)
+    kept = len(canvas._GLYPH_BITMAPS)
+    assert 0 < kept < 40 * len("Mezzeh [12]"), "repeated glyphs at the same fraction of a pixel were rendered once"
+    assert (plain[..., :3] < 128).any(), "text is drawn"
+    assert np.array_equal(plain, lean), f"{int((plain != lean).any(axis=2).sum())} pixels differ"
