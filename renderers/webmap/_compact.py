@@ -208,6 +208,10 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
         return np.asarray(codes, dtype=np.int64), list(uniques)
     if series.dtype != object:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if isinstance(series.dtype, pd.StringDtype) or (isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"):
+            # texts, or numbers and booleans without NaN (the sentinel takes it): tolist() gives the
+            # same Python values as json_value of each, without a Python call per distinct value
+            return np.asarray(codes, dtype=np.int64), uniques.tolist()
         return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
     values = series.to_numpy()
     seen: dict[Any, int] = {}
@@ -933,8 +937,14 @@ def _template_column(
     extra = _pieces_json(number, table)
     count = len(number)
     nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
-    for (r, text), pieces in zip(items, kept, strict=True):
-        nums[r] = 2 + number[pieces] if pieces is not None else 2 + count + table.code(text)
+    if items:
+        # per item 2 + its template's number, or 2 + T + the code of its text (plain texts coded in item order, as one by one)
+        rows = np.fromiter((r for r, _text in items), dtype=np.int64, count=len(items))
+        templated = np.fromiter((pieces is not None for pieces in kept), dtype=bool, count=len(items))
+        got = np.empty(len(items), dtype=np.int64)
+        got[templated] = np.fromiter((number[pieces] for pieces in kept if pieces is not None), dtype=np.int64, count=int(templated.sum()))
+        got[~templated] = count + table.codes([text for (_r, text), pieces in zip(items, kept, strict=True) if pieces is None])
+        nums[rows] = 2 + got
     return "t", _deltas(nums), extra
 
 

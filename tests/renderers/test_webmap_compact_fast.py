@@ -180,3 +180,43 @@ def test_numbered_matches_the_reference(seed: int) -> None:
         assert np.array_equal(got[1], want[1])
         assert got[2] == want[2]
         assert got_table.strings == want_table.strings
+
+
+def _reference_factorize(series: Any) -> tuple[np.ndarray, list[Any]]:
+    """``_compact._factorize`` before the fast path (session 13): json_value of each distinct value pandas found."""
+    import pandas as pd  # noqa: PLC0415
+
+    from renderers.geojson import json_value  # noqa: PLC0415
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
+
+
+_HOSTILE = ["", " ", "a\u0000b", "</script>", "\u2028", "ﷺ", "\ud7ff", "1", "1.0", "true", "null", "NaN", "-0", "😀" * 3, "a\nb"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [*_HOSTILE, None, *_HOSTILE[::-1], float("nan")],
+        [1.5, -0.0, 0.0, float("nan"), None, 1e300, -1e-300, 2.0, 1.5, float("inf"), -float("inf")],
+        [3, -(2**40), 0, 3, 7],
+        [True, False, True],
+        [],
+        [None, None],
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", None, "float32", "Int64"])
+def test_factorize_matches_the_reference(values: list[Any], dtype: str | None) -> None:
+    import pandas as pd  # noqa: PLC0415
+
+    try:
+        series = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError, RuntimeWarning):  # 1e300 overflows float32 and Int64
+        pytest.skip("pandas does not hold these values in this dtype")
+    got = _compact._factorize(series)
+    want = _reference_factorize(series) if series.dtype != object else got  # object columns take the unchanged loop
+    assert np.array_equal(got[0], want[0])
+    assert [(type(v), v) for v in got[1]] == [(type(v), v) for v in want[1]]
+    if isinstance(series.dtype, pd.StringDtype):
+        assert all(type(v) is str for v in got[1])
