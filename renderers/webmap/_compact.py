@@ -881,7 +881,7 @@ def _match_templates(
     keys = _template_keys(items, per_row, order, low, len(per_row))
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
-    recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
+    recent: dict[Any, list[tuple[Pieces, Pieces, str | int]]] = {}
     # No more than half the items can be templated once this many have gone without one: not worth it.
     misses_left = len(items) - (len(items) + 1) // 2
     for at, (r, text) in enumerate(items):
@@ -890,8 +890,11 @@ def _match_templates(
         if tried is None:
             tried = recent[keys[r]] = []
         pieces = None
-        for known, compiled in tried:  # _known_template, inlined
+        for known, compiled, head in tried:  # _known_template, inlined
             try:
+                # the joined text starts with the first piece: a cheap no first (a null raises TypeError, as in the join)
+                if not text.startswith(row[head] if type(head) is int else head):  # type: ignore[arg-type]  # head is str there
+                    continue
                 if "".join([row[p] if type(p) is int else p for p in compiled]) == text:  # type: ignore[misc]  # p is str there
                     pieces = known
                     break
@@ -904,7 +907,8 @@ def _match_templates(
                 if misses_left < 0:
                     return [None] * len(items), {}, False
                 continue
-            tried.insert(0, (pieces, tuple(local[p] if isinstance(p, int) else p for p in pieces)))
+            compiled = tuple(local[p] if isinstance(p, int) else p for p in pieces)
+            tried.insert(0, (pieces, compiled, compiled[0]))
             del tried[_TEMPLATE_TRIES:]
         t = index.get(pieces)
         if t is None:
