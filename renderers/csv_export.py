@@ -125,9 +125,24 @@ def _cell(value: Any) -> str:  # noqa: ANN401
     return spreadsheet_cell(value)
 
 
+class _ColumnLists(dict[str, list[Any]]):
+    """The columns of a layer's frame as Python lists, each made when first asked for (the CSV reads about half of them)."""
+
+    def __init__(self, gdf: Any) -> None:  # noqa: ANN401 - a layer's GeoDataFrame
+        super().__init__()
+        self._gdf = gdf
+
+    def __missing__(self, name: str) -> list[Any]:
+        if name == self._gdf.geometry.name or name not in self._gdf.columns:
+            raise KeyError(name)
+        values: list[Any] = self._gdf[name].tolist()
+        self[name] = values
+        return values
+
+
 def _common(gdf: Any, layer: str) -> Columns:  # noqa: ANN401 - a layer's GeoDataFrame
     """Return, column by column, the CSV cells every row of each feature of ``gdf`` shares (one list item per feature)."""
-    col = {name: gdf[name].tolist() for name in gdf.columns if name != gdf.geometry.name}
+    col = _ColumnLists(gdf)
     for name in _TEXT_FIELDS:
         col[name] = _texts(col[name])
     actors = _parsed(col["actors"], lambda a: (a[0] if a else "", "; ".join(a[1:])))

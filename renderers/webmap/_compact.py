@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 import math
 import re
@@ -163,11 +164,11 @@ class StringTable:
 
     def codes(self, texts: Sequence[str]) -> np.ndarray:
         """Return the indices of ``texts`` (int64), adding new ones."""
-        index = self._index
-        found = [index.get(t) for t in texts]
-        for i, known in enumerate(found):
-            if known is None:
-                found[i] = self.code(texts[i])
+        found = list(map(self._index.get, texts))
+        if None in found:  # new texts: added in order, one at a time (a text twice gets one code)
+            for i, known in enumerate(found):
+                if known is None:
+                    found[i] = self.code(texts[i])
         return np.array(found, dtype=np.int64)
 
 
@@ -208,6 +209,10 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
         return np.asarray(codes, dtype=np.int64), list(uniques)
     if series.dtype != object:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if isinstance(series.dtype, pd.StringDtype) or (isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"):
+            # texts, or numbers and booleans without NaN (the sentinel takes it): tolist() gives the
+            # same Python values as json_value of each, without a Python call per distinct value
+            return np.asarray(codes, dtype=np.int64), uniques.tolist()
         return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
     values = series.to_numpy()
     seen: dict[Any, int] = {}
@@ -231,6 +236,16 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     return out, distinct
 
 
+def _all_of(values: Collection[Any], kind: type) -> bool:
+    """Return whether every value's type is exactly ``kind`` (``all(type(v) is kind ...)``, True for none) without a Python step per value."""
+    return set(map(type, values)) <= {kind}
+
+
+def _all_lists_of(values: Collection[Any], kind: type) -> bool:
+    """Return whether every value is a list (exactly) whose items' types are all exactly ``kind``."""
+    return _all_of(values, list) and set(map(type, itertools.chain.from_iterable(values))) <= {kind}
+
+
 def _renumber(codes: np.ndarray, distinct: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Return codes renumbered by first appearance in ``codes`` (markers below 0 kept) and the distinct values in that order."""
     valid = codes >= 0
@@ -248,13 +263,13 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple
     absent key 0) or, for ``"i"`` and ``"d"``, the number itself.
     """
     codes, distinct = _renumber(codes, distinct)
-    if all(isinstance(v, str) for v in distinct):
+    if _all_of(distinct, str) or all(isinstance(v, str) for v in distinct):
         lut = table.codes(distinct)
         if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
             # the distinct values are consecutive in the string table: the column's own codes + an offset
             return "s", _deltas(codes + 2), int(lut[0])
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
-    if all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
+    if _all_lists_of(distinct, str) or all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
     if not (codes < 0).any():  # numbers in every row (a records table too: no absent key in this column)
         found = _number_column(codes, distinct)
@@ -265,13 +280,13 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple
 
 def _number_column(codes: np.ndarray, distinct: list[Any]) -> tuple[str, np.ndarray, Any] | None:
     """Return an ``"i"``, ``"d"`` or ``"r"`` column of values without nulls, or None."""
-    if all(type(v) is int for v in distinct):
+    if _all_of(distinct, int):
         lut = np.array(distinct, dtype=object)
         if len(lut) and min(distinct) >= _INT32.min and max(distinct) <= _INT32.max:
             values = _deltas(lut.astype(np.int64)[codes])
             if _fits(values):
                 return "i", values, None
-    if len(distinct) > _FLOATS_AS_VALUES and all(type(v) is float for v in distinct):
+    if len(distinct) > _FLOATS_AS_VALUES and _all_of(distinct, float):
         floats = np.array(distinct, dtype=np.float64)
         for digits in range(8):
             scaled = np.rint(floats * 10.0**digits)
@@ -282,7 +297,7 @@ def _number_column(codes: np.ndarray, distinct: list[Any]) -> tuple[str, np.ndar
                 if _fits(values):
                     return "d", values, digits
                 break
-    if len(distinct) * 2 > len(codes) and all(type(v) is list and all(type(i) is int for i in v) for v in distinct):
+    if len(distinct) * 2 > len(codes) and _all_lists_of(distinct, int):
         ragged = _ragged([distinct[c] for c in codes.tolist()])
         if ragged is not None:
             return "r", ragged, None
@@ -630,7 +645,7 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
     string), then the number of each row (0 where it has none).
     """
     n = len(codes)
-    if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not all(type(v) is str for v in distinct):
+    if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not _all_of(distinct, str):
         return None
     forms: dict[tuple[str, int], int] = {}
     form_of = np.full(len(distinct), -1, dtype=np.int64)
@@ -670,7 +685,7 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
 
 def _position_column(codes: np.ndarray, distinct: list[Any], first: np.ndarray | None) -> tuple[str, None, int] | None:
     """Return ``("g", None, axis)`` when the column is, row for row, the same number as the feature's first position on ``axis`` (0: x, 1: y)."""
-    if first is None or not len(codes) or (codes < 0).any() or not all(type(v) is float for v in distinct):
+    if first is None or not len(codes) or (codes < 0).any() or not _all_of(distinct, float):
         return None
     values = np.array(distinct, dtype=np.float64)[codes]
     for axis in (0, 1):
@@ -730,10 +745,10 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable,
     n = len(raw[0][1]) if raw else 0
     if n < _TEMPLATE_MIN_ROWS:
         return {}
-    text_columns = [j for j, (_key, _codes, distinct) in enumerate(raw) if distinct and all(type(v) is str for v in distinct)]
+    text_columns = [j for j, (_key, _codes, distinct) in enumerate(raw) if distinct and _all_of(distinct, str)]
     texts = {j: _texts(raw[j][1], raw[j][2]) for j in text_columns}
     targets = [j for j in text_columns if len(raw[j][2]) * _TEMPLATE_DISTINCT > n and j not in skip]
-    targets.sort(key=lambda j: sum(len(v) for v in raw[j][2]) / len(raw[j][2]))
+    targets.sort(key=lambda j: sum(map(len, raw[j][2])) / len(raw[j][2]))
     sample = np.unique(np.linspace(0, n - 1, min(n, _TEMPLATE_SAMPLE)).astype(np.int64))
     keys = [raw[j][1] for j, (_key, _codes, distinct) in enumerate(raw) if 1 < len(distinct) <= _TEMPLATE_KEY_DISTINCT]
     out: dict[int, tuple[str, np.ndarray, Any]] = {}
@@ -768,7 +783,7 @@ def _templated(raw: list[tuple[str, np.ndarray, list[Any]]], table: StringTable,
         frozen.update(_referred(found[2]))
     list_targets = [
         j for j, (_key, _codes, distinct) in enumerate(raw)
-        if j not in skip and len(distinct) * _TEMPLATE_DISTINCT > n and all(type(v) is list and all(type(i) is str for i in v) for v in distinct)
+        if j not in skip and len(distinct) * _TEMPLATE_DISTINCT > n and _all_lists_of(distinct, str)
     ]  # fmt: skip
     sources = [j for j in text_columns if j not in out]
     for target in list_targets:
@@ -866,7 +881,7 @@ def _match_templates(
     keys = _template_keys(items, per_row, order, low, len(per_row))
     # Rows of one key (their low-cardinality columns' codes) mostly share a template: try the
     # key's recent templates first (a join and a compare), split the text only when none fits.
-    recent: dict[Any, list[tuple[Pieces, Pieces]]] = {}
+    recent: dict[Any, list[tuple[Pieces, Pieces, str | int]]] = {}
     # No more than half the items can be templated once this many have gone without one: not worth it.
     misses_left = len(items) - (len(items) + 1) // 2
     for at, (r, text) in enumerate(items):
@@ -875,8 +890,11 @@ def _match_templates(
         if tried is None:
             tried = recent[keys[r]] = []
         pieces = None
-        for known, compiled in tried:  # _known_template, inlined
+        for known, compiled, head in tried:  # _known_template, inlined
             try:
+                # the joined text starts with the first piece: a cheap no first (a null raises TypeError, as in the join)
+                if not text.startswith(row[head] if type(head) is int else head):  # type: ignore[arg-type]  # head is str there
+                    continue
                 if "".join([row[p] if type(p) is int else p for p in compiled]) == text:  # type: ignore[misc]  # p is str there
                     pieces = known
                     break
@@ -889,7 +907,8 @@ def _match_templates(
                 if misses_left < 0:
                     return [None] * len(items), {}, False
                 continue
-            tried.insert(0, (pieces, tuple(local[p] if isinstance(p, int) else p for p in pieces)))
+            compiled = tuple(local[p] if isinstance(p, int) else p for p in pieces)
+            tried.insert(0, (pieces, compiled, compiled[0]))
             del tried[_TEMPLATE_TRIES:]
         t = index.get(pieces)
         if t is None:
@@ -933,8 +952,14 @@ def _template_column(
     extra = _pieces_json(number, table)
     count = len(number)
     nums = np.where(codes == _ABSENT, 0, 1).astype(np.int64)
-    for (r, text), pieces in zip(items, kept, strict=True):
-        nums[r] = 2 + number[pieces] if pieces is not None else 2 + count + table.code(text)
+    if items:
+        # per item 2 + its template's number, or 2 + T + the code of its text (plain texts coded in item order, as one by one)
+        rows = np.fromiter((r for r, _text in items), dtype=np.int64, count=len(items))
+        templated = np.fromiter((pieces is not None for pieces in kept), dtype=bool, count=len(items))
+        got = np.empty(len(items), dtype=np.int64)
+        got[templated] = np.fromiter((number[pieces] for pieces in kept if pieces is not None), dtype=np.int64, count=int(templated.sum()))
+        got[~templated] = count + table.codes([text for (_r, text), pieces in zip(items, kept, strict=True) if pieces is None])
+        nums[rows] = 2 + got
     return "t", _deltas(nums), extra
 
 
@@ -952,18 +977,20 @@ def _template_list_column(
         return None
     extra = _pieces_json(number, table)
     count = len(number)
-    out: list[int] = []
-    at = 0
-    for r, lst in enumerate(lists):
-        if lst is None:
-            out.append(int(codes[r]))  # -1 null, -2 absent
-            continue
-        out.append(len(lst))
-        for text in lst:
-            pieces = kept[at]
-            out.append(number[pieces] if pieces is not None else count + table.code(text))
-            at += 1
-    return "m", np.array(out, dtype=np.int64), extra
+    # per row its number of items (-1 null, -2 absent: the row's code), then its items' numbers
+    heads = np.array([len(lst) if lst is not None else int(c) for lst, c in zip(lists, codes.tolist(), strict=True)], dtype=np.int64)
+    templated = np.fromiter((pieces is not None for pieces in kept), dtype=bool, count=len(items))
+    got = np.empty(len(items), dtype=np.int64)
+    got[templated] = np.fromiter((number[pieces] for pieces in kept if pieces is not None), dtype=np.int64, count=int(templated.sum()))
+    got[~templated] = count + table.codes([text for (_r, text), pieces in zip(items, kept, strict=True) if pieces is None])
+    sizes = np.maximum(heads, 0) + 1
+    out = np.empty(int(sizes.sum()), dtype=np.int64)
+    at = np.cumsum(sizes) - sizes  # where each row's head goes
+    is_head = np.zeros(len(out), dtype=bool)
+    is_head[at] = True
+    out[at] = heads
+    out[~is_head] = got
+    return "m", out, extra
 
 
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers, sources: list[_LayerSource] | None = None) -> dict[str, Any]:

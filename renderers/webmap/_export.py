@@ -39,9 +39,14 @@ def export_cell(value: Any) -> str | list[str]:  # noqa: ANN401 - any cell of th
 
 
 def export_cells(values: list[Any]) -> list[str | list[str]]:
-    """Return :func:`export_cell` of each value of one column (a column of text as it is)."""
-    if all(type(v) is str for v in values):
+    """Return :func:`export_cell` of each value of one column (a column of text as it is, one of numbers in one pass)."""
+    kinds = set(map(type, values))  # the exact types (bool is not int here), without a Python step per value
+    if kinds <= {str}:
         return list(values)
+    if kinds == {int}:
+        return [[text] for text in map(str, values)]
+    if kinds == {float}:
+        return ["" if v != v else [text] for v, text in zip(values, map(str, values), strict=True)]  # noqa: PLR0124 - NaN check
     return [_cell(v) for v in values]
 
 

@@ -180,3 +180,138 @@ def test_numbered_matches_the_reference(seed: int) -> None:
         assert np.array_equal(got[1], want[1])
         assert got[2] == want[2]
         assert got_table.strings == want_table.strings
+
+
+def _reference_factorize(series: Any) -> tuple[np.ndarray, list[Any]]:
+    """``_compact._factorize`` before the fast path (session 13): json_value of each distinct value pandas found."""
+    import pandas as pd  # noqa: PLC0415
+
+    from renderers.geojson import json_value  # noqa: PLC0415
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [json_value(u) for u in uniques]
+
+
+_HOSTILE = ["", " ", "a\u0000b", "</script>", "\u2028", "ﷺ", "\ud7ff", "1", "1.0", "true", "null", "NaN", "-0", "😀" * 3, "a\nb"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [*_HOSTILE, None, *_HOSTILE[::-1], float("nan")],
+        [1.5, -0.0, 0.0, float("nan"), None, 1e300, -1e-300, 2.0, 1.5, float("inf"), -float("inf")],
+        [3, -(2**40), 0, 3, 7],
+        [True, False, True],
+        [],
+        [None, None],
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", None, "float32", "Int64"])
+def test_factorize_matches_the_reference(values: list[Any], dtype: str | None) -> None:
+    import pandas as pd  # noqa: PLC0415
+
+    try:
+        series = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError, RuntimeWarning):  # 1e300 overflows float32 and Int64
+        pytest.skip("pandas does not hold these values in this dtype")
+    got = _compact._factorize(series)
+    want = _reference_factorize(series) if series.dtype != object else got  # object columns take the unchanged loop
+    assert np.array_equal(got[0], want[0])
+    assert [(type(v), v) for v in got[1]] == [(type(v), v) for v in want[1]]
+    if isinstance(series.dtype, pd.StringDtype):
+        assert all(type(v) is str for v in got[1])
+
+
+def _reference_template_numbers(items: list[tuple[int, str]], kept: list[Any], number: dict[Any, int], codes: np.ndarray, table: Any) -> np.ndarray:
+    """The ``"t"`` column's numbers as ``_template_column`` made them one row at a time (before session 13)."""
+    count = len(number)
+    nums = np.where(codes == _compact._ABSENT, 0, 1).astype(np.int64)
+    for (r, text), pieces in zip(items, kept, strict=True):
+        nums[r] = 2 + number[pieces] if pieces is not None else 2 + count + table.code(text)
+    return _compact._deltas(nums)
+
+
+def _reference_list_numbers(lists: list[Any], kept: list[Any], number: dict[Any, int], codes: np.ndarray, table: Any) -> np.ndarray:
+    """The ``"m"`` column's buffer as ``_template_list_column`` made it one item at a time (before session 13)."""
+    count = len(number)
+    out: list[int] = []
+    at = 0
+    for r, lst in enumerate(lists):
+        if lst is None:
+            out.append(int(codes[r]))
+            continue
+        out.append(len(lst))
+        for text in lst:
+            pieces = kept[at]
+            out.append(number[pieces] if pieces is not None else count + table.code(text))
+            at += 1
+    return np.array(out, dtype=np.int64)
+
+
+@pytest.mark.parametrize(("seed", "share"), [(0, 0.9), (1, 0.6), (6, 0.75)])
+def test_template_columns_number_rows_as_the_reference(seed: int, share: float) -> None:
+    items, sources, columns, low = _table(seed, 1200, share)
+    rng = random.Random(seed)  # noqa: S311 - test data
+    # odd rows: absent (-2) and null (-1) among the texts, hostile plain texts repeated (one string code each)
+    codes = np.array([rng.choice([-2, -1]) if rng.random() < 0.1 else r for r, _text in items], dtype=np.int64)
+    values = np.array(
+        [None if c < 0 else (rng.choice(_HOSTILE) if rng.random() < 0.05 else text) for c, (_r, text) in zip(codes, items, strict=True)], dtype=object
+    )
+    kept_items = [(r, text) for r, text in enumerate(values.tolist()) if text is not None]
+    kept, number, worth = _compact._match_templates(kept_items, sources, columns, low)
+    assert worth  # the case exercises the templates
+    got_table, want_table = _compact.StringTable(), _compact.StringTable()
+    for table in (got_table, want_table):
+        table.code("already")  # codes start after strings already in the table
+        table.code(_HOSTILE[3])
+    got = _compact._template_column(values, codes, sources, columns, low, got_table)
+    assert got is not None
+    want_extra = _compact._pieces_json(number, want_table)
+    want = _reference_template_numbers(kept_items, kept, number, codes, want_table)
+    assert got[0] == "t"
+    assert np.array_equal(got[1], want)
+    assert got[2] == want_extra
+    assert got_table.strings == want_table.strings
+    # each row's text 0-3 times as a list (empty lists too), null and absent rows kept
+    lists: list[Any] = [None if text is None else [text] * rng.randint(0, 3) for text in values.tolist()]
+    list_items = [(r, item) for r, lst in enumerate(lists) if lst is not None for item in lst]
+    kept, number, worth = _compact._match_templates(list_items, sources, columns, low)
+    got_table, want_table = _compact.StringTable(), _compact.StringTable()
+    got_m = _compact._template_list_column(lists, codes, sources, columns, low, got_table)
+    assert (got_m is not None) == worth
+    assert worth or share < 0.7  # the list case too exercises the templates (most items templated)
+    if got_m is not None:
+        want_extra = _compact._pieces_json(number, want_table)
+        assert np.array_equal(got_m[1], _reference_list_numbers(lists, kept, number, codes, want_table))
+        assert got_m[2] == want_extra
+        assert got_table.strings == want_table.strings
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], ["a", ""], ["a", None], [1, True], [1, 2], [1.0, float("nan")], [1.0, 1], [_Text("x"), "y"], [np.str_("x")], [np.float64(1.0)],
+     [[]], [["a"], []], [["a"], None], [["a", 1]], [[1, 2], [3]], [[True]], [("a",)], [[_Text("a")]], [["a"], ["b", ["c"]]]],
+)  # fmt: skip
+@pytest.mark.parametrize("kind", [str, int, float, list])
+def test_type_checks_match_all(values: list[Any], kind: type) -> None:
+    assert _compact._all_of(values, kind) == all(type(v) is kind for v in values)
+    assert _compact._all_lists_of(values, kind) == all(type(v) is list and all(type(i) is kind for i in v) for v in values)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_string_codes_match_one_at_a_time(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - test data
+    got, want = _compact.StringTable(), _compact.StringTable()
+    for table in (got, want):
+        for text in _HOSTILE[:seed]:
+            table.code(text)
+    for _ in range(5):
+        texts = [rng.choice([*_HOSTILE, f"x{rng.randrange(50)}"]) for _ in range(rng.randrange(0, 40))]
+        codes = got.codes(texts)
+        assert codes.dtype == np.int64
+        assert codes.tolist() == [want.code(t) for t in texts]
+        assert got.strings == want.strings
