@@ -1187,6 +1187,13 @@ var militiaMapApp = (function () {
     function next() {
       if (ctx.densePending !== key) { return; }
       if ((ctx.denseVersion || 0) !== version || denseKey(ctx.map.getZoom()) !== denseKey(zoom)) { ctx.densePending = null; return; }
+      // The canvas's margin still shows a preview (laterExact drew the view only): its picture, then the whole canvas from it.
+      if (ctx.denseMargin && !ctx.denseExact) {
+        if (!cachedDense(ctx, zoom) && !denseTooBig(ctx, version, denseKey(zoom))) { timed('denseCache', function () { denseCache(ctx, zoom, Math.max(0, Math.round(zoom)), Math.pow(2, zoom)); }); }
+        else { timed('denseMargin', function () { ctx.denseCanvas._redrawBounds = null; ctx.denseCanvas._redraw(); }); }
+        idle(next, { timeout: 2000 });
+        return;
+      }
       while (todo.length && (cachedDense(ctx, todo[0]) || denseTooBig(ctx, version, denseKey(todo[0])) || denseTooBig(ctx, version, denseKey(todo[0]), denseKey(zoom)))) { todo.shift(); }
       if (!todo.length) { ctx.densePending = null; return; }
       var z = todo.shift();
@@ -1253,7 +1260,13 @@ var militiaMapApp = (function () {
       setTimeout(function () {
         if (ctx.denseExact !== token) { return; }
         ctx.denseExact = null;
-        timed('denseExact', function () { ctx.denseCanvas._redrawBounds = null; ctx.denseCanvas._redraw(); });
+        // The view first (its margin keeps the preview until the page is idle, see laterDense): a
+        // third fewer pixels to stroke than the whole canvas.
+        var map = ctx.map, px = map.getPixelBounds(), origin = map.getPixelOrigin(), r = ctx.denseCanvas;
+        ctx.denseClip = L.bounds(px.min.subtract(origin), px.max.subtract(origin));
+        timed('denseExact', function () { r._redrawBounds = ctx.denseClip; r._redraw(); });
+        ctx.denseClip = null;
+        ctx.denseMargin = true;
       }, 0);
     });
   }
@@ -1264,11 +1277,19 @@ var militiaMapApp = (function () {
     var shown = denseBatches(ctx, box), cache = shown.lines.length ? cachedDense(ctx, zoom) : null, vertices, preview = ctx.densePreview;
     ctx.densePreview = null;
     ctx.denseDrawn = shown.lines;
+    var clip = !cache && ctx.denseClip, full = bounds;
+    if (clip) {
+      bounds = clip;
+      box = [(bounds.min.x + origin.x) / scale, (bounds.min.y + origin.y) / scale, (bounds.max.x + origin.x) / scale, (bounds.max.y + origin.y) / scale];
+      shown = denseBatches(ctx, box);
+    } else {
+      ctx.denseMargin = false;
+    }
     if (preview && !cache && shown.lines.length) {
       // The last drawing, its top left corner (layer px at its zoom) taken to this zoom's layer px.
       var last = preview.last, k = scale / Math.pow(2, last.zoom);
       canvas.drawImage(preview.canvas, (last.min.x + last.origin.x) * k - origin.x, (last.min.y + last.origin.y) * k - origin.y, last.w * k, last.h * k);
-      ctx.denseLast = { zoom: zoom, origin: origin, min: bounds.min, w: bounds.max.x - bounds.min.x, h: bounds.max.y - bounds.min.y, version: ctx.denseVersion || 0, vertices: last.vertices };
+      ctx.denseLast = { zoom: zoom, origin: origin, min: full.min, w: full.max.x - full.min.x, h: full.max.y - full.min.y, version: ctx.denseVersion || 0, vertices: last.vertices };
       ctx.denseStats = { lines: shown.lines.length, vertices: 0, level: level, cached: false, preview: true, pictures: ctx.denseCacheBuilds || 0 };
       laterExact(ctx);
       return;
@@ -1277,11 +1298,18 @@ var militiaMapApp = (function () {
     if (cache) {
       canvas.drawImage(cache.canvas, cache.x - origin.x, cache.y - origin.y, cache.w, cache.h);
       vertices = cache.vertices;
+    } else if (clip) {
+      canvas.save();
+      canvas.beginPath();
+      canvas.rect(clip.min.x, clip.min.y, clip.max.x - clip.min.x, clip.max.y - clip.min.y);
+      canvas.clip();
+      vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
+      canvas.restore();
     } else {
       vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
     }
     if (shown.lines.length) { laterDense(ctx, zoom); }
-    ctx.denseLast = { zoom: zoom, origin: origin, min: bounds.min, w: bounds.max.x - bounds.min.x, h: bounds.max.y - bounds.min.y, version: ctx.denseVersion || 0, vertices: vertices };
+    ctx.denseLast = { zoom: zoom, origin: origin, min: full.min, w: full.max.x - full.min.x, h: full.max.y - full.min.y, version: ctx.denseVersion || 0, vertices: vertices };
     ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), preview: false, pictures: ctx.denseCacheBuilds || 0 };
   }
 
