@@ -1262,11 +1262,11 @@ var militiaMapApp = (function () {
         ctx.denseExact = null;
         // The view first (its margin keeps the preview until the page is idle, see laterDense): a
         // third fewer pixels to stroke than the whole canvas.
-        var map = ctx.map, px = map.getPixelBounds(), origin = map.getPixelOrigin(), r = ctx.denseCanvas;
-        ctx.denseClip = L.bounds(px.min.subtract(origin), px.max.subtract(origin));
+        var map = ctx.map, px = map.getPixelBounds(), origin = map.getPixelOrigin(), r = ctx.denseCanvas, whole = Boolean(cachedDense(ctx, map.getZoom()));
+        ctx.denseClip = whole ? null : L.bounds(px.min.subtract(origin), px.max.subtract(origin));
         timed('denseExact', function () { r._redrawBounds = ctx.denseClip; r._redraw(); });
+        ctx.denseMargin = !whole;
         ctx.denseClip = null;
-        ctx.denseMargin = true;
       }, 0);
     });
   }
