@@ -1072,6 +1072,12 @@ var militiaMapApp = (function () {
   }
 
   var DenseCanvas = L.Canvas.extend({
+    // After a move Leaflet clears the canvas and draws it again (its `update`): a zoom that has no
+    // picture of its strokes first keeps what was drawn (see densePreview).
+    _update: function () {
+      if (this.mmBeforeUpdate && this._map && this._bounds && !this._map._animatingZoom) { this.mmBeforeUpdate(this); }
+      L.Canvas.prototype._update.call(this);
+    },
     _draw: function () {
       L.Canvas.prototype._draw.call(this);
       if (this.mmDraw && this._map && this._bounds) { this.mmDraw(this._ctx, this._bounds); }
@@ -1181,6 +1187,13 @@ var militiaMapApp = (function () {
     function next() {
       if (ctx.densePending !== key) { return; }
       if ((ctx.denseVersion || 0) !== version || denseKey(ctx.map.getZoom()) !== denseKey(zoom)) { ctx.densePending = null; return; }
+      // The canvas's margin still shows a preview (laterExact drew the view only): its picture, then the whole canvas from it.
+      if (ctx.denseMargin && !ctx.denseExact) {
+        if (!cachedDense(ctx, zoom) && !denseTooBig(ctx, version, denseKey(zoom))) { timed('denseCache', function () { denseCache(ctx, zoom, Math.max(0, Math.round(zoom)), Math.pow(2, zoom)); }); }
+        else { timed('denseMargin', function () { ctx.denseCanvas._redrawBounds = null; ctx.denseCanvas._redraw(); }); }
+        idle(next, { timeout: 2000 });
+        return;
+      }
       while (todo.length && (cachedDense(ctx, todo[0]) || denseTooBig(ctx, version, denseKey(todo[0])) || denseTooBig(ctx, version, denseKey(todo[0]), denseKey(zoom)))) { todo.shift(); }
       if (!todo.length) { ctx.densePending = null; return; }
       var z = todo.shift();
@@ -1218,19 +1231,86 @@ var militiaMapApp = (function () {
     return cache;
   }
 
+  // A zoom with no picture of its strokes, after a drawing of more than this many vertices: its frame
+  // shows the last drawing scaled to the new zoom (a copy, no stroke), and the exact strokes follow
+  // in a task of their own after that frame (militiaMap.settled() is false until they are drawn).
+  // Stroking ~50,000 vertices of dashed lines costs ~0.5 s of raster on a CPU: the zoom's frame, its
+  // cluster symbols and labels come first.
+  var DENSE_PREVIEW_VERTICES = 20000;
+
+  // Before Leaflet clears the canvas after a move: keep a copy of the last drawing if the new zoom
+  // is to show it scaled while its exact strokes wait (see DENSE_PREVIEW_VERTICES).
+  function densePreview(ctx, renderer) {
+    var last = ctx.denseLast, map = ctx.map, zoom = map.getZoom();
+    // A setZoom updates the canvas twice (moveend, then viewreset) before it draws: the copy is of the first.
+    if (ctx.densePreview) { return; }
+    if (!last || last.version !== (ctx.denseVersion || 0) || denseKey(last.zoom) === denseKey(zoom) || last.vertices <= DENSE_PREVIEW_VERTICES || cachedDense(ctx, zoom)) { return; }
+    var from = renderer._container, copy = document.createElement('canvas');
+    copy.width = from.width;
+    copy.height = from.height;
+    copy.getContext('2d').drawImage(from, 0, 0);
+    ctx.densePreview = { canvas: copy, last: last };
+  }
+
+  // The exact strokes after a preview, once the frame that shows the preview has been drawn.
+  function laterExact(ctx) {
+    var token = {};
+    ctx.denseExact = token;
+    L.Util.requestAnimFrame(function () {
+      setTimeout(function () {
+        if (ctx.denseExact !== token) { return; }
+        ctx.denseExact = null;
+        // The view first (its margin keeps the preview until the page is idle, see laterDense): a
+        // third fewer pixels to stroke than the whole canvas.
+        var map = ctx.map, px = map.getPixelBounds(), origin = map.getPixelOrigin(), r = ctx.denseCanvas, whole = Boolean(cachedDense(ctx, map.getZoom()));
+        ctx.denseClip = whole ? null : L.bounds(px.min.subtract(origin), px.max.subtract(origin));
+        timed('denseExact', function () { r._redrawBounds = ctx.denseClip; r._redraw(); });
+        ctx.denseMargin = !whole;
+        ctx.denseClip = null;
+      }, 0);
+    });
+  }
+
   function drawDense(ctx, canvas, bounds) {
     var map = ctx.map, zoom = map.getZoom(), level = Math.max(0, Math.round(zoom)), scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
     var box = [(bounds.min.x + origin.x) / scale, (bounds.min.y + origin.y) / scale, (bounds.max.x + origin.x) / scale, (bounds.max.y + origin.y) / scale];
-    var shown = denseBatches(ctx, box), cache = shown.lines.length ? cachedDense(ctx, zoom) : null, vertices;
+    var shown = denseBatches(ctx, box), cache = shown.lines.length ? cachedDense(ctx, zoom) : null, vertices, preview = ctx.densePreview;
+    ctx.densePreview = null;
     ctx.denseDrawn = shown.lines;
+    var clip = !cache && ctx.denseClip, full = bounds;
+    if (clip) {
+      bounds = clip;
+      box = [(bounds.min.x + origin.x) / scale, (bounds.min.y + origin.y) / scale, (bounds.max.x + origin.x) / scale, (bounds.max.y + origin.y) / scale];
+      shown = denseBatches(ctx, box);
+    } else {
+      ctx.denseMargin = false;
+    }
+    if (preview && !cache && shown.lines.length) {
+      // The last drawing, its top left corner (layer px at its zoom) taken to this zoom's layer px.
+      var last = preview.last, k = scale / Math.pow(2, last.zoom);
+      canvas.drawImage(preview.canvas, (last.min.x + last.origin.x) * k - origin.x, (last.min.y + last.origin.y) * k - origin.y, last.w * k, last.h * k);
+      ctx.denseLast = { zoom: zoom, origin: origin, min: full.min, w: full.max.x - full.min.x, h: full.max.y - full.min.y, version: ctx.denseVersion || 0, vertices: last.vertices };
+      ctx.denseStats = { lines: shown.lines.length, vertices: 0, level: level, cached: false, preview: true, pictures: ctx.denseCacheBuilds || 0 };
+      laterExact(ctx);
+      return;
+    }
+    ctx.denseExact = null;
     if (cache) {
       canvas.drawImage(cache.canvas, cache.x - origin.x, cache.y - origin.y, cache.w, cache.h);
       vertices = cache.vertices;
+    } else if (clip) {
+      canvas.save();
+      canvas.beginPath();
+      canvas.rect(clip.min.x, clip.min.y, clip.max.x - clip.min.x, clip.max.y - clip.min.y);
+      canvas.clip();
+      vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
+      canvas.restore();
     } else {
       vertices = strokeDense(canvas, shown.batches, shown.keys, level, scale, origin.x, origin.y);
     }
     if (shown.lines.length) { laterDense(ctx, zoom); }
-    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), pictures: ctx.denseCacheBuilds || 0 };
+    ctx.denseLast = { zoom: zoom, origin: origin, min: full.min, w: full.max.x - full.min.x, h: full.max.y - full.min.y, version: ctx.denseVersion || 0, vertices: vertices };
+    ctx.denseStats = { lines: shown.lines.length, vertices: vertices, level: level, cached: Boolean(cache), preview: false, pictures: ctx.denseCacheBuilds || 0 };
   }
 
   // The shown line nearest a click (within DENSE_CLICK_PX), among the plain strokes drawn now.
@@ -1262,6 +1342,7 @@ var militiaMapApp = (function () {
       // Drawing starts after it is added (adding draws at once, before the lines below are sorted).
       ctx.denseCanvas.addTo(ctx.map);
       ctx.denseCanvas.mmDraw = function (canvas, bounds) { drawDense(ctx, canvas, bounds); };
+      ctx.denseCanvas.mmBeforeUpdate = function (renderer) { densePreview(ctx, renderer); };
       ctx.map.on('click', function (e) {
         var f = denseHit(ctx, e.latlng);
         if (f) { ctx.app.openPopup(f.layerId, f.id); }
@@ -1303,7 +1384,9 @@ var militiaMapApp = (function () {
     });
     // The canvas repainted itself on moveend; again only when the plain strokes changed.
     if (restyle || changed) { ctx.denseVersion = (ctx.denseVersion || 0) + 1; ctx.denseCaches = []; }
-    if (restyle || changed || !any) {
+    // While a preview waits for its exact strokes (after a move), those draw the lines as they are now.
+    if ((restyle || changed || !any) && !(ctx.denseExact && !restyle)) {
+      ctx.densePreview = null;
       ctx.denseCanvas._redrawBounds = null;
       ctx.denseCanvas._redraw();
     }
@@ -2082,7 +2165,9 @@ var militiaMapApp = (function () {
         map.fitBounds(view, { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 8, animate: false });
         map.options.zoomSnap = snap;
       },
-      refresh: function () { refresh(ctx); }
+      refresh: function () { refresh(ctx); },
+      // False while the lines' canvas shows a scaled copy of an earlier drawing and its exact strokes wait (DENSE_PREVIEW_VERTICES).
+      settled: function () { return !ctx.denseExact; }
     };
     return app;
   }
