@@ -254,21 +254,25 @@ def _ft2font_from_memory(path: Any, *args: Any, **kwargs: Any) -> ft2font.FT2Fon
     return ft2font.FT2Font(FontBytes(path), *args, **kwargs)
 
 
-_ORIGINAL_GET_FONT = font_manager._get_font  # noqa: SLF001 - the cached font factory behind font_manager.get_font
+_FONT_MANAGER: Any = font_manager  # its private _get_font and ft2font, which the stubs do not declare
+_ORIGINAL_GET_FONT = _FONT_MANAGER._get_font  # noqa: SLF001 - the cached font factory behind font_manager.get_font
 _FT2FONT_FROM_MEMORY = types.SimpleNamespace(FT2Font=_ft2font_from_memory)
 
 
 @lru_cache(maxsize=64)
 def _get_font_from_memory(font_filepaths: Any, *, _kerning_factor: Any, thread_id: int, enable_last_resort: bool) -> ft2font.FT2Font:  # noqa: ANN401
     """Return matplotlib's ``_get_font(...)`` (the font and its fallbacks) with every face read from memory."""
-    module = font_manager.ft2font
-    font_manager.ft2font = _FT2FONT_FROM_MEMORY  # type: ignore[assignment] # _get_font only calls ft2font.FT2Font
+    module = _FONT_MANAGER.ft2font
+    _FONT_MANAGER.ft2font = _FT2FONT_FROM_MEMORY  # _get_font only calls ft2font.FT2Font
     try:
         return _ORIGINAL_GET_FONT.__wrapped__(  # type: ignore[no-any-return]
-            font_filepaths, _kerning_factor=_kerning_factor, thread_id=thread_id, enable_last_resort=enable_last_resort,
+            font_filepaths,
+            _kerning_factor=_kerning_factor,
+            thread_id=thread_id,
+            enable_last_resort=enable_last_resort,
         )
     finally:
-        font_manager.ft2font = module
+        _FONT_MANAGER.ft2font = module
 
 
 if hasattr(os, "register_at_fork"):  # as matplotlib does for its own cache: a forked child opens its fonts again
@@ -278,8 +282,8 @@ if hasattr(os, "register_at_fork"):  # as matplotlib does for its own cache: a f
 @contextmanager
 def fonts_in_memory() -> Iterator[None]:
     """Within the block, the fonts matplotlib opens read their glyphs from memory (see the module docstring)."""
-    font_manager._get_font = _get_font_from_memory  # type: ignore[assignment]  # noqa: SLF001
+    _FONT_MANAGER._get_font = _get_font_from_memory  # noqa: SLF001
     try:
         yield
     finally:
-        font_manager._get_font = _ORIGINAL_GET_FONT  # noqa: SLF001
+        _FONT_MANAGER._get_font = _ORIGINAL_GET_FONT  # noqa: SLF001
