@@ -23,28 +23,31 @@ var militiaMapControls = (function () {
   var ARABIC_ARTICLE = '\u0627\u0644';
   var SEPARATORS = /[\s\-\u2010\u2011\u2012\u2013\u2014_'\u2019\u2018`\u02bc\u02bf\u02be.,()]+/;
   var ARABIC_NOISE = /[\u064b-\u065f\u0670\u0640\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-  // Python's combining characters and case folds, from the page's data (see _controls.name_rules).
-  var COMBINING = /\p{Mn}/gu, FOLDS = {};
-
-  function setNameRules(rules) {
-    if (!rules) { return; }
-    try { COMBINING = new RegExp(rules.combining, 'gu'); } catch (e) { COMBINING = /\p{Mn}/gu; }
-    FOLDS = rules.casefold || {};
+  // The key function under Python's combining characters and case folds, from the page's data
+  // (see _controls.name_rules); decode.js keys the place search's names with it too.
+  function nameKeyer(rules) {
+    var combining = /\p{Mn}/gu, folds = {};
+    if (rules) {
+      try { combining = new RegExp(rules.combining, 'gu'); } catch (e) { combining = /\p{Mn}/gu; }
+      folds = rules.casefold || {};
+    }
+    function casefold(text) {
+      var lower = text.toLowerCase(), out = '';
+      for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch; }
+      return out;
+    }
+    return function (name) {
+      var text = casefold(String(name).normalize('NFKD').replace(combining, '')).replace(ARABIC_NOISE, '');
+      var tokens = text.split(SEPARATORS).filter(Boolean);
+      return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
+        return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
+      }).join('');
+    };
   }
 
-  function casefold(text) {
-    var lower = text.toLowerCase(), out = '';
-    for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(FOLDS, ch) ? FOLDS[ch] : ch; }
-    return out;
-  }
-
-  function normalizeName(name) {
-    var text = casefold(String(name).normalize('NFKD').replace(COMBINING, '')).replace(ARABIC_NOISE, '');
-    var tokens = text.split(SEPARATORS).filter(Boolean);
-    return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
-      return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
-    }).join('');
-  }
+  var currentKey = nameKeyer(null);
+  function setNameRules(rules) { if (rules) { currentKey = nameKeyer(rules); } }
+  function normalizeName(name) { return currentKey(name); }
 
   // Places matching a query, best first: a whole spelling, then the start of one, then a part of one.
   function searchPlaces(places, query) {
@@ -1037,5 +1040,6 @@ var militiaMapControls = (function () {
     app.figureCommand = figureCommand;
   }
 
-  return { attach: attach, normalizeName: normalizeName, searchPlaces: searchPlaces, decodeView: decodeView };
+  return { attach: attach, normalizeName: normalizeName, nameKeyer: nameKeyer, searchPlaces: searchPlaces, decodeView: decodeView };
 }());
+if (typeof module !== 'undefined') { module.exports = militiaMapControls; }
