@@ -159,3 +159,31 @@ def test_generated_places_derive_names_keys_and_marks(layers: list[Layer], datas
     assert not any(k in stored for p in generated for k in p["keys"])
     for got in (decode_block(text), _decode_in_node(text)):
         assert got["controls"]["places"] == want
+
+
+def test_download_rows_and_places_are_decoded_on_first_read(layers: list[Layer], dataset: Dataset) -> None:
+    """decode.js leaves the download's rows and the places undecoded until read (not before the first frame), then keeps them; the values equal page_data."""
+    gen = distinct_layers(300, 60, seed=4, base=layers)
+    ds = with_places(dataset, gen)
+    want = page_data(gen, ds, built="x")
+    text = compact_payload(gen, ds, built="x").text()
+    decoder = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
+    script = (
+        f"const d = require({json.dumps(str(decoder))});"
+        "let s = ''; process.stdin.on('data', c => s += c);"
+        "process.stdin.on('end', () => d.unpack(s.trim()).then(x => {"
+        "  const kind = (o, k) => { const p = Object.getOwnPropertyDescriptor(o, k); return p.get ? 'getter' : 'value'; };"
+        "  const before = [kind(x, 'export'), kind(x.controls, 'places'), kind(x, 'layers')];"
+        "  const places = x.controls.places, rows = x.export.rows;"
+        "  const after = [kind(x, 'export'), kind(x.controls, 'places'), x.controls.places === places, x.export.rows === rows];"
+        "  x.controls.places = []; const written = x.controls.places.length;"
+        "  process.stdout.write(JSON.stringify({before, after, written, places, rows}));"
+        "}));"
+    )
+    done = subprocess.run([_node(), "-e", script], input=text, capture_output=True, text=True, check=True, timeout=120)
+    got = json.loads(done.stdout)
+    assert got["before"] == ["getter", "getter", "value"]
+    assert got["after"] == ["value", "value", True, True]
+    assert got["written"] == 0
+    assert got["places"] == want["controls"]["places"]
+    assert got["rows"] == want["export"]["rows"]

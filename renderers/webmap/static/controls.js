@@ -126,7 +126,8 @@ var militiaMapControls = (function () {
       return box;
     }
     var timeline = controls.timeline || { min: '2000-01-01', max: '2030-01-01', stops: [], story: null };
-    var places = controls.places || [];
+    // The places are read when first searched or listed (the compact page decodes them then, decode.js).
+    function allPlaces() { return controls.places || []; }
     setNameRules(controls.name_rules);
     ctx.storyIndex = null;
 
@@ -331,7 +332,7 @@ var militiaMapControls = (function () {
           results.setAttribute('aria-label', 'Places found');
           function show() {
             results.textContent = '';
-            var found = searchPlaces(places, input.value).slice(0, 8);
+            var found = searchPlaces(allPlaces(), input.value).slice(0, 8);
             found.forEach(function (place) {
               var li = el('li'), b = button('mm-linklike', null, function () { goToPlace(place); });
               var name = el('span', 'mm-result-name', place.name);
@@ -347,7 +348,7 @@ var militiaMapControls = (function () {
           }
           input.addEventListener('input', show);
           input.addEventListener('keydown', function (e) {
-            if (e.key === 'Enter') { var first = searchPlaces(places, input.value)[0]; if (first) { goToPlace(first); } }
+            if (e.key === 'Enter') { var first = searchPlaces(allPlaces(), input.value)[0]; if (first) { goToPlace(first); } }
           });
           var about = button('mm-button mm-about-open', 'About \u00b7 method \u00b7 sources', openAbout);
           var top = el('div', 'mm-search-row');
@@ -629,7 +630,7 @@ var militiaMapControls = (function () {
       }
       var placeSection = section(card, 'Places and their Arabic names');
       var table = el('table', 'mm-about-places');
-      places.forEach(function (p) {
+      allPlaces().forEach(function (p) {
         var tr = el('tr');
         var name = el('td', null, p.name);
         name.dir = 'auto';
@@ -1024,8 +1025,8 @@ var militiaMapControls = (function () {
     ctx.onReady = function () { if (ctx.afterReady) { ctx.afterReady(); ctx.afterReady = null; } writeUrl(); };
     map.on('moveend', writeUrl);
     map.on('moveend', updateFigure);
-    app.search = function (query) { return searchPlaces(places, query).map(function (p) { return p.id; }); };
-    app.goToPlace = function (id) { var p = places.filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
+    app.search = function (query) { return searchPlaces(allPlaces(), query).map(function (p) { return p.id; }); };
+    app.goToPlace = function (id) { var p = allPlaces().filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
     app.normalizeName = normalizeName;
     app.story = { start: startStory, show: showStep, stop: stopStory, index: function () { return ctx.storyIndex; }, steps: timeline.story ? timeline.story.steps : [] };
     app.permalink = linkText;

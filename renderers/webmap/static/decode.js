@@ -290,17 +290,31 @@ var militiaMapDecode = (function () {
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
     data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
+    // The download's rows and the place search's records are decoded when first read (Compare,
+    // Download, search, About), not before the first frame: the page never writes into the features
+    // they are derived from.
     if (header.export_rows) {  // the download's rows, stored by column: back to lists of cells in the columns' order
-      var cols = header.rest.export.columns;
-      var link = linker(header.export_rows, ints, data.layers);
-      data.export = Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
-        return cols.map(function (c) { return r[c]; });
-      }) });
+      lazy(data, 'export', function () {
+        var cols = header.rest.export.columns;
+        var link = linker(header.export_rows, ints, data.layers);
+        return Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
+          return cols.map(function (c) { return r[c]; });
+        }) });
+      });
     }
     if (header.places) {  // the place search's records, stored by column like the evidence
-      data.controls = Object.assign({}, header.rest.controls, { places: rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers), nameKeyer(header.rest.controls.name_rules)) });
+      data.controls = Object.assign({}, header.rest.controls);
+      lazy(data.controls, 'places', function () {
+        return rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers), nameKeyer(header.rest.controls.name_rules));
+      });
     }
     return data;
+  }
+
+  // A property whose value is made on first read, then kept as a plain property (so is a value written to it).
+  function lazy(object, key, make) {
+    function keep(value) { Object.defineProperty(object, key, { value: value, writable: true, enumerable: true, configurable: true }); return value; }
+    Object.defineProperty(object, key, { get: function () { return keep(make()); }, set: keep, enumerable: true, configurable: true });
   }
 
   function base64Bytes(base64) {
