@@ -60,7 +60,7 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 - ``"f"``: derived from the row's feature (tables with a ``link``, below): ``extra`` is ``{"from":
   [SOURCE, ...], "else": [kind, buffer, extra] | null}``; the number ``c`` of a row is source ``c``
   of ``from`` or, past them, the value of the ``else`` column (a column as above, its own rows
-  absent elsewhere). A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null
+  absent elsewhere; a ``"t"`` one's pieces are ``"f"`` columns without ``else``, filled first). A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null
   when it has none) or ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first
   position, 2/3: of its last) or ``["r", 0, conv]`` (``[[layer id, feature id]]``: the ``id`` of
   the layer in ``layers`` and the feature's property ``id``, null when that is not text); ``conv``: ``"v"`` the value, ``"t"`` text ("" for null), ``"f"``
@@ -1447,18 +1447,35 @@ def _derived_columns(
     names = list(dict.fromkeys(key for src in sources for key in src.raw))
     candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
+    left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
     try:
         for index, (key, codes, distinct) in enumerate(raw):
             if index in skip:
                 continue
             found = _derived_column(
-                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, table=table, buffers=buffers
+                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, buffers=buffers
             )
             if found is not None:
-                out[index] = found
+                out[index], left[index] = found
     finally:
         for src in sources:  # the sources' value lists (one per property, a Python list per feature) are not needed after the table
             src.forget()
+    # Each column's own values where no source gives them: a template of the fully derived text
+    # columns of the row where that pays (the movements' "id#stop"), else a plain column.
+    whole = [j for j in out if not left[j].any() and raw[j][2] and all(type(v) is str for v in raw[j][2])]
+    texts = {j: _texts(raw[j][1], raw[j][2]) for j in whole}
+    for index, rest_rows in left.items():
+        if not rest_rows.any():
+            continue
+        key, codes, distinct = raw[index]
+        rest, rest_distinct = _renumber(np.where(rest_rows, codes, _ABSENT), distinct)
+        own = None
+        many = len(rest_distinct) * _TEMPLATE_DISTINCT > rest_rows.sum() >= _TEMPLATE_MIN_ROWS
+        if whole and many and all(type(v) is str for v in rest_distinct):
+            own = _template_column(_texts(rest, rest_distinct), rest, [texts[j] for j in whole], whole, [], table)
+        nested: list[list[Any]] = []
+        _add_column(nested, [], key, own or _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
+        out[index][3]["else"] = nested[0][1:]
     return out
 
 
@@ -1472,10 +1489,9 @@ def _derived_column(
     sources: list[_LayerSource],
     layer: np.ndarray,
     row: np.ndarray,
-    table: StringTable,
     buffers: _Buffers,
-) -> list[Any] | None:
-    """Return one column of a linked table as a derived column, or None when its sources give too few of its rows."""
+) -> tuple[list[Any], np.ndarray] | None:
+    """Return one column of a linked table as a derived column (``else`` still null) and the rows no source gives, or None when they give too few."""
     n = len(layer)
     if len(distinct) <= _DERIVED_MIN_DISTINCT:
         return None
@@ -1492,13 +1508,8 @@ def _derived_column(
     choice = np.full(n, len(chosen), dtype=np.int64)
     for s, (_source, _conv, rows_of) in enumerate(chosen):
         choice[rows_of] = s
-    other: list[Any] | None = None
-    if left.any():
-        rest, rest_distinct = _renumber(np.where(left, codes, _ABSENT), distinct)
-        nested: list[list[Any]] = []
-        _add_column(nested, [], key, _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
-        other = nested[0][1:]
-    return [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": other}]
+    # the "else" column (the rows in ``left``) is made by _derived_columns once every column is known
+    return [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": None}], left
 
 
 # From this many places the place search's records go as a table (the real gazetteer's 31 are 1.7 KB smaller as JSON).

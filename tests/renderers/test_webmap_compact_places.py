@@ -187,3 +187,21 @@ def test_download_rows_and_places_are_decoded_on_first_read(layers: list[Layer],
     assert got["written"] == 0
     assert got["places"] == want["controls"]["places"]
     assert got["rows"] == want["export"]["rows"]
+
+
+def test_movement_rows_event_ids_are_templates_of_the_derived_feature_id(layers: list[Layer], dataset: Dataset) -> None:
+    """A movement's download rows are ``id#stop``: the derived column's own values are templates of the row's feature_id, not stored texts."""
+    gen = distinct_layers(600, 150, seed=6, base=layers)
+    ds = with_places(dataset, gen)
+    want = page_data(gen, ds, built="x")["export"]
+    column = want["columns"].index("event_id_cnty")
+    stops = [row[column] for row in want["rows"] if "#" in row[column]]
+    assert len(stops) >= 300
+    text = compact_payload(gen, ds, built="x").text()
+    header, strings = _document(text)
+    event = next(c for c in header["export_rows"]["p"] if c[0] == "event_id_cnty")
+    assert event[1] == "f"
+    assert event[3]["else"][0] == "t"
+    assert not set(stops) & set(strings)  # no "id#stop" text is stored
+    for got in (decode_block(text), _decode_in_node(text)):
+        assert got["export"] == want

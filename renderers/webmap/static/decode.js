@@ -198,13 +198,17 @@ var militiaMapDecode = (function () {
       template[columns[j][0]] = null;
     }
     for (k = 0; k < n; k += 1) { out[k] = { ...template }; }
-    // Fill plain columns first, then templates (their pieces read the row's filled cells), then
-    // joined lists, then keys; an equal column copies its column's cells (one text per row, not one per key).
-    var kinds = columns.map(function (col) { return col[1] === '=' ? columns[col[2]][1] : col[1]; });
-    for (var pass = 0; pass < 6; pass += 1) {
+    // Fill plain columns first, then derived columns whose own values are templates of them, then
+    // templates (their pieces read the row's filled cells), then joined lists, then keys; an equal
+    // column copies its column's cells (one text per row, not one per key), in the pass after its column.
+    var levels = columns.map(function (col) {
+      var own = col[1] === '=' ? columns[col[2]] : col, kind = own[1], other = kind === 'f' && own[3]['else'] ? own[3]['else'][0] : null;
+      return kind === 'c' ? 3 : kind === 'k' ? 4 : kind === 't' || kind === 'm' ? 2 : other === 't' || other === 'm' ? 1 : 0;
+    });
+    for (var pass = 0; pass < 10; pass += 1) {
       for (j = 0; j < keys.length; j += 1) {
-        var late = kinds[j] === 't' || kinds[j] === 'm', copy = columns[j][1] === '=';
-        if (pass !== (kinds[j] === 'c' ? 4 : kinds[j] === 'k' ? 5 : (late ? 2 : 0) + (copy ? 1 : 0))) { continue; }
+        var copy = columns[j][1] === '=';
+        if (pass !== levels[j] * 2 + (copy ? 1 : 0)) { continue; }
         var key = keys[j], read = readers[j], from = copy ? keys[columns[j][2]] : null;
         for (k = 0; k < n; k += 1) {
           if (copy) { out[k][key] = out[k][from]; continue; }
