@@ -60,11 +60,12 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 - ``"f"``: derived from the row's feature (tables with a ``link``, below): ``extra`` is ``{"from":
   [SOURCE, ...], "else": [kind, buffer, extra] | null}``; the number ``c`` of a row is source ``c``
   of ``from`` or, past them, the value of the ``else`` column (a column as above, its own rows
-  absent elsewhere; a ``"t"`` one's pieces are ``"f"`` columns without ``else``, filled first). A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null
-  when it has none) or ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first
-  position, 2/3: of its last) or ``["r", 0, conv]`` (``[[layer id, feature id]]``: the ``id`` of
-  the layer in ``layers`` and the feature's property ``id``, null when that is not text); ``conv``: ``"v"`` the value, ``"t"`` text ("" for null), ``"f"``
-  and ``"i"`` a number as the download's cell, ``[its text]`` ("" for null): JavaScript's
+  absent elsewhere; a ``"t"`` one's pieces are ``"f"`` columns without ``else``, filled first).
+  A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null when it has none),
+  ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first position, 2/3: of its
+  last) or ``["r", 0, conv]`` (``[[layer id, feature id]]``: the ``id`` of the layer in
+  ``layers`` and the feature's property ``id``, null when that is not text); ``conv``: ``"v"``
+  the value, ``"t"`` text ("" for null), ``"f"`` and ``"i"`` a number as the download's cell, ``[its text]`` ("" for null): JavaScript's
   ``String`` of it, with ``".0"`` after an integral ``"f"`` (the encoder derives a cell only
   where that is Python's text), ``"0"`` the first item of a list of texts, ``"1"`` the others
   joined by ``"; "``, ``"j"`` all of them joined by ``"; "``;
