@@ -1398,9 +1398,18 @@ def _predict(sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, ro
 
 
 def _derived_sources(
-    cells: list[Any], sample: list[int], candidates: list[tuple[str, Any]], sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray
+    cells: list[Any],
+    sample: list[int],
+    candidates: list[tuple[str, Any]],
+    sources: list[_LayerSource],
+    layer: np.ndarray,
+    row: np.ndarray,
+    share: float = 0.05,
 ) -> list[tuple[tuple[str, Any], str, np.ndarray]]:
-    """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does."""
+    """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does.
+
+    A source is tried on every row when it gives at least ``share`` of the sampled rows.
+    """
     kinds = {cells[k][0] for k in sample}
     convs = [c for c in _CONVERSIONS if c == "v" or ("list" in kinds and c in "fi") or ("str" in kinds and c in "fi01jt")]
     tried = []
@@ -1408,7 +1417,7 @@ def _derived_sources(
         for conv in convs:
             got = _predict(sources, layer, row, sample, source, conv)
             hits = sum(1 for k, g in zip(sample, got, strict=True) if g is not _NO_MATCH and g == cells[k])
-            if hits >= _DERIVED_TRY * len(sample):
+            if hits >= share * len(sample):
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
     n = len(cells)
@@ -1494,17 +1503,18 @@ def _derived_column(
 ) -> tuple[list[Any], np.ndarray] | None:
     """Return one column of a linked table as a derived column (``else`` still null) and the rows no source gives, or None when they give too few."""
     n = len(layer)
-    if len(distinct) <= _DERIVED_MIN_DISTINCT:
-        return None
+    # A column of few distinct values is derived only when one source gives all its rows (its
+    # choices are then one repeated number, stored once for all such columns).
+    few = len(distinct) <= _DERIVED_MIN_DISTINCT
     tags = [_tag(v) for v in distinct]
     cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
     del tags
-    chosen = _derived_sources(cells, sample, candidates, sources, layer, row)
+    chosen = _derived_sources(cells, sample, candidates, sources, layer, row, share=1.0 if few else _DERIVED_TRY)
     del cells
     left = np.ones(n, dtype=bool)
     for _source, _conv, rows_of in chosen:
         left &= ~rows_of
-    if (~left).sum() < _DERIVED_COVER * n:
+    if (~left).sum() < _DERIVED_COVER * n or (few and (len(chosen) != 1 or left.any())):
         return None
     choice = np.full(n, len(chosen), dtype=np.int64)
     for s, (_source, _conv, rows_of) in enumerate(chosen):
