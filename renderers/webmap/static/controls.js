@@ -31,8 +31,11 @@ var militiaMapControls = (function () {
       try { combining = new RegExp(rules.combining, 'gu'); } catch (e) { combining = /\p{Mn}/gu; }
       folds = rules.casefold || {};
     }
+    // No fold of an ASCII text (Python's: none): such a text is its lower case, without the loop.
+    var asciiFolds = Object.keys(folds).some(function (k) { return /^[\x00-\x7f]+$/.test(k); });
     function casefold(text) {
       var lower = text.toLowerCase(), out = '';
+      if (!asciiFolds && /^[\x00-\x7f]*$/.test(lower)) { return lower; }
       for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch; }
       return out;
     }
