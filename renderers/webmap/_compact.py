@@ -1527,7 +1527,7 @@ def _derived_column(
 _PLACES_TABLE_MIN_ROWS = 256
 # A place's spellings (_controls.places_payload: Gazetteer.names_of) are mostly its name, id and
 # Arabic names, each once; its search keys the lookup keys of its spellings.
-_PLACE_NAMES = {"names": ("name", "id", "arabic")}
+_PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
 _PLACE_KEYS = {"keys": "names"}
 
 
