@@ -1,7 +1,8 @@
 """Read the web map's data block in tests: plain JSON, or the compact document (v4) decoded here.
 
 This is a second decoder of the format of ``renderers/webmap/_compact.py``, written from its
-module docstring and independent of the encoder (nothing from ``renderers`` is imported), so a
+module docstring and independent of the encoder (nothing from ``renderers`` is imported; the
+place search's keys are ``geo.names.normalize_name``, which the page's ``normalizeName`` equals), so a
 test that reads the page through it checks what the page itself would decode (``decode.js``).
 """
 
@@ -15,6 +16,8 @@ import json
 import re
 import struct
 from typing import Any
+
+from geo.names import normalize_name
 
 DATA_BLOCK = re.compile(r'<script type="application/json" id="militia-map-data">(.*?)</script>', re.DOTALL)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]+")
@@ -131,11 +134,15 @@ def _built_texts(kind: str, nums: list[int], extra: Any, ints: tuple[int, ...], 
     raise AssertionError(kind)
 
 
-def _derive(source: list[Any], feature: dict[str, Any] | None) -> Any:
-    """Return what a derived column's source gives for a row's feature (see ``_CONVERSIONS`` in the encoder's docs)."""
+def _derive(source: list[Any], linked: tuple[dict[str, Any], str] | None) -> Any:
+    """Return what a derived column's source gives for a row's feature and its layer's id (see ``_CONVERSIONS`` in the encoder's docs)."""
     kind, what, conv = source
     value: Any = None
-    if feature is not None and kind == "p":
+    feature = linked[0] if linked is not None else None
+    if linked is not None and kind == "r":  # the feature's reference
+        fid = linked[0]["properties"].get("id")
+        value = [[linked[1], fid]] if isinstance(fid, str) else None
+    elif feature is not None and kind == "p":
         value = feature["properties"].get(what)
     elif feature is not None and kind == "g" and feature["geometry"] and feature["geometry"]["type"] in ("Point", "LineString"):
         coords = feature["geometry"]["coordinates"]
@@ -211,6 +218,8 @@ def _rows(
                     assert all(columns[-1 - p][1] != "t" for t in column[3] for p in t if p < 0), "a template names a template column"
                 if column[1] == "f":  # derived from the row's feature
                     done[index] = (_derived(column, ints, strings, value_of, first, link), object())
+                elif column[1] in ("c", "k"):  # from the row's other columns
+                    done[index] = (_from_row(column, ints, strings, value_of, link), object())
                 else:
                     done[index] = _reader(column, ints, strings, value_of, first, link)
         return done[index]
@@ -268,11 +277,35 @@ def _first_position(coords: Any) -> list[float]:
 
 
 def _linker(table: dict[str, Any], ints: tuple[int, ...], layers: list[dict[str, Any]]) -> Any:
-    """Return row -> the feature a linked table's row belongs to (None where none)."""
+    """Return row -> the feature a linked table's row belongs to and its layer's id (None where none)."""
     if "link" not in table:
         return lambda _row: None
     layer, row = _plain(ints, table["link"]["layer"]), _plain(ints, table["link"]["row"])
-    return lambda k: layers[layer[k]]["geojson"]["features"][row[k]] if layer[k] >= 0 else None
+    return lambda k: (layers[layer[k]]["geojson"]["features"][row[k]], layers[layer[k]]["id"]) if layer[k] >= 0 else None
+
+
+def _joined_list(values: list[Any]) -> list[str]:
+    """Return a ``"c"`` row: the items of its parts (a text itself, a list its items, null none), each once."""
+    items: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            items.append(value)
+        elif isinstance(value, list):
+            items.extend(value)
+    return list(dict.fromkeys(items))
+
+
+def _from_row(column: list[Any], ints: tuple[int, ...], strings: list[str], value_of: Any, link: Any) -> list[Any]:
+    """Return a ``"c"`` (lists joined from the row's columns) or ``"k"`` (the lookup keys of a column's names) column."""
+    key, kind, ref, extra = column
+    choice = _plain(ints, ref)
+    own = _reader([key, *extra["else"]], ints, strings, value_of, None, link)[0] if extra["else"] else None
+    if kind == "c":
+        parts = [value_of(j)[0] for j in extra["of"]]
+        made = [_joined_list([part[row] for part in parts]) for row in range(len(choice))]
+    else:
+        made = [sorted({k for k in map(normalize_name, names) if k}) for names in value_of(extra["of"])[0]]
+    return [made[row] if c == 0 else own[row] for row, c in enumerate(choice)]
 
 
 def decode_bytes(raw: bytes) -> dict[str, Any]:

@@ -60,13 +60,25 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 - ``"f"``: derived from the row's feature (tables with a ``link``, below): ``extra`` is ``{"from":
   [SOURCE, ...], "else": [kind, buffer, extra] | null}``; the number ``c`` of a row is source ``c``
   of ``from`` or, past them, the value of the ``else`` column (a column as above, its own rows
-  absent elsewhere). A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null
-  when it has none) or ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first
-  position, 2/3: of its last); ``conv``: ``"v"`` the value, ``"t"`` text ("" for null), ``"f"``
-  and ``"i"`` a number as the download's cell, ``[its text]`` ("" for null): JavaScript's
+  absent elsewhere; a ``"t"`` one's pieces are ``"f"`` columns without ``else``, filled first).
+  A ``SOURCE`` is ``["p", key, conv]`` (the feature's property ``key``, null when it has none),
+  ``["g", i, conv]`` (of a Point or LineString, i 0/1: x/y of its first position, 2/3: of its
+  last) or ``["r", 0, conv]`` (``[[layer id, feature id]]``: the ``id`` of the layer in
+  ``layers`` and the feature's property ``id``, null when that is not text); ``conv``: ``"v"``
+  the value, ``"t"`` text ("" for null), ``"f"`` and ``"i"`` a number as the download's cell, ``[its text]`` ("" for null): JavaScript's
   ``String`` of it, with ``".0"`` after an integral ``"f"`` (the encoder derives a cell only
   where that is Python's text), ``"0"`` the first item of a list of texts, ``"1"`` the others
-  joined by ``"; "``, ``"j"`` all of them joined by ``"; "``.
+  joined by ``"; "``, ``"j"`` all of them joined by ``"; "``;
+- ``"c"``: lists of texts joined from other columns of the row (records tables): ``extra`` is
+  ``{"of": [j, ...], "else": [kind, buffer, extra] | null}``; the number 0 is the list of the
+  items of columns ``j`` in order (a text: itself; a list: its items; null: none), each item kept
+  once (the first); 1 is the value of the ``else`` column;
+- ``"k"``: the place search's lookup keys (records tables): ``extra`` is ``{"of": j, "else": ...}``;
+  0 is the distinct non-empty keys of the texts of list column ``j`` (``"c"`` or plain), each
+  keyed by the page's ``normalizeName`` under ``rest.controls.name_rules``, sorted by UTF-16 code
+  units (the encoder derives only names of characters where that is ``geo.names.normalize_name``
+  in code point order); 1 is the ``else`` column's value. ``"c"`` and ``"k"`` columns are filled
+  after all others (``"k"`` last), so they may read any other column of the row.
 
 A records table may have ``"link": {"layer": BUFFER, "row": BUFFER}``: per record the index of a
 layer in ``layers`` (-1: none) and the place of the record's feature in that layer (numbers as
@@ -94,6 +106,7 @@ import pandas as pd
 
 import shapely
 
+from geo.names import normalize_name
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
@@ -572,12 +585,19 @@ def _remap(codes: np.ndarray, distinct: list[Any], *, null: Any, null_value: Cal
 
 
 def _records_table(
-    records: list[dict[str, Any]], table: StringTable, buffers: _Buffers, link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None
+    records: list[dict[str, Any]],
+    table: StringTable,
+    buffers: _Buffers,
+    link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
+    lists: dict[str, tuple[str, ...]] | None = None,
+    name_keys: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2.
 
     ``link`` (the layers' sources, and per record a layer index and feature row) lets columns
-    that repeat the features be derived from them (:func:`_derived_columns`).
+    that repeat the features be derived from them (:func:`_derived_columns`). ``lists`` names
+    list columns that mostly are other columns of the row joined (``"c"``, :func:`_joined_lists`),
+    ``name_keys`` list columns that mostly are the lookup keys of a list column's names (``"k"``).
     """
     keys = list(dict.fromkeys(k for record in records for k in record))
     raw: list[tuple[str, np.ndarray, list[Any]]] = []
@@ -609,11 +629,112 @@ def _records_table(
                 distinct.append(value)
             codes[row] = found
         raw.append((key, codes, distinct))
-    fixed = _derived_columns(raw, link[0], link[1], link[2], table, buffers) if link is not None else {}
+    fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
+    if link is not None:
+        fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
     out: dict[str, Any] = {"n": len(records)}
     if fixed and link is not None:
         out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
     out["p"] = _table_columns(raw, table, buffers, fixed=fixed)
+    return out
+
+
+# Characters on which the page's normalizeName (controls.js, driven by _controls.name_rules) and
+# geo.names.normalize_name provably agree (a test runs each through both): printable ASCII (not
+# \x1c-\x1f, which Python's \s splits at and JavaScript's does not), Latin-1 letters and Latin
+# Extended-A/B, the combining diacritics, the Arabic block's letters, marks and digits, and the
+# separators and bidi marks both drop. A place with any other character in a name keeps its keys.
+_KEY_SAFE_RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x2BC, 0x2BF),
+    (0x300, 0x36F),
+    (0x621, 0x65F),
+    (0x660, 0x6FF),
+    (0x200E, 0x200F),
+    (0x2010, 0x2014),
+    (0x2018, 0x2019),
+    (0x202A, 0x202E),
+)
+_KEY_SAFE = frozenset(chr(c) for a, b in _KEY_SAFE_RANGES for c in range(a, b + 1))
+
+
+def _lookup_keys(names: list[str]) -> list[str] | None:
+    """Return the sorted distinct non-empty lookup keys of ``names`` as the page derives them, or None where the page might key a name otherwise."""
+    if not all(_KEY_SAFE.issuperset(name) for name in names):
+        return None
+    return sorted({key for key in map(normalize_name, names) if key})
+
+
+def _joined_items(values: tuple[Any, ...]) -> list[str] | None:
+    """Return the items of a ``"c"`` row from its parts' values (a text: itself, a list of texts: its items, null: none), each once; None for other values."""
+    items: list[str] = []
+    for v in values:
+        if type(v) is str:
+            items.append(v)
+        elif type(v) is list and all(type(i) is str for i in v):
+            items.extend(v)
+        elif v is not None:
+            return None
+    return list(dict.fromkeys(items))
+
+
+def _joined_lists(
+    raw: list[tuple[str, np.ndarray, list[Any]]], lists: dict[str, tuple[str, ...]], name_keys: dict[str, str], table: StringTable, buffers: _Buffers
+) -> dict[int, list[Any]]:
+    """Return the ``"c"`` and ``"k"`` columns of a records table, by column index.
+
+    ``lists`` maps a column of lists of texts to the columns whose texts (one item each, null
+    none) and lists (their items) joined, each item kept once, give its rows; ``name_keys`` a
+    column of lists to the ``lists`` column whose names' lookup keys (:func:`_lookup_keys`) give
+    its rows. A row either way is kept only where that gives exactly its value; the others stay
+    in the column's ``else``. A column is kept as such when that covers half its rows.
+    """
+    n = len(raw[0][1]) if raw else 0
+    at = {key: j for j, (key, _codes, _distinct) in enumerate(raw)}
+    out: dict[int, list[Any]] = {}
+    if n < _TEMPLATE_MIN_ROWS:
+        return out
+    joined: dict[str, list[Any]] = {}  # a "c" column's value per row (None where not a list of texts)
+
+    def values(j: int) -> list[Any]:
+        codes, distinct = raw[j][1], raw[j][2]
+        return [distinct[c] if c >= 0 else None for c in codes.tolist()]
+
+    def column(j: int, kind: str, derived: np.ndarray, extra: dict[str, Any]) -> list[Any] | None:
+        key, codes, distinct = raw[j]
+        if derived.sum() * 2 < n:
+            return None
+        other: list[Any] | None = None
+        if not derived.all():
+            rest, rest_distinct = _renumber(np.where(derived, _ABSENT, codes), distinct)
+            nested: list[list[Any]] = []
+            _add_column(nested, [], key, _column(rest, rest_distinct, table), buffers)
+            other = nested[0][1:]
+        return [key, kind, _numbers_ref(_deltas((~derived).astype(np.int64)), buffers), {**extra, "else": other}]
+
+    for key, parts in lists.items():
+        if key not in at or not all(p in at and p != key for p in parts):
+            continue
+        j = at[key]
+        mine = values(j)
+        part_values = [values(at[p]) for p in parts]
+        rows = zip(zip(*part_values, strict=True), mine, strict=True)
+        derived = np.array([want is not None and _joined_items(row) == want for row, want in rows], dtype=bool)
+        found = column(j, "c", derived, {"of": [at[p] for p in parts]})
+        if found is not None:
+            out[j] = found
+            joined[key] = mine
+    for key, of in name_keys.items():
+        if key not in at or of not in joined:
+            continue
+        j = at[key]
+        mine = values(j)
+        names = joined[of]
+        derived = np.array([type(v) is list and type(m) is list and _lookup_keys(v) == m for v, m in zip(names, mine, strict=True)], dtype=bool)
+        found = column(j, "k", derived, {"of": at[of]})
+        if found is not None:
+            out[j] = found
     return out
 
 
@@ -1249,13 +1370,20 @@ class _LayerSource:
         self._values.clear()
 
     def values(self, source: tuple[str, Any]) -> list[Any]:
-        """Return the value of a source (``("p", key)`` a property, ``("g", i)`` an end coordinate) in each feature (None where it has none)."""
+        """Return the value of a source in each feature (None where it has none).
+
+        ``("p", key)`` a property, ``("g", i)`` an end coordinate, ``("r", 0)`` the feature's reference.
+        """
         kind, what = source
         key = f"{kind}:{what}"
         found = self._values.get(key)
         if found is None:
             if kind == "g":
                 found = [None if v != v else v for v in self.ends[:, what].tolist()]  # noqa: PLR0124 - NaN check
+            elif kind == "r":  # the feature's reference [[layer id, feature id]] (null without a text id)
+                codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
+                refs = [[[self.name, v]] if type(v) is str else None for v in distinct]
+                found = [refs[c] if c >= 0 else None for c in codes.tolist()]
             elif what in self.raw:
                 codes, distinct = self.raw[what]
                 found = [distinct[c] if c >= 0 else None for c in codes.tolist()]
@@ -1297,9 +1425,18 @@ def _predict(sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, ro
 
 
 def _derived_sources(
-    cells: list[Any], sample: list[int], candidates: list[tuple[str, Any]], sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray
+    cells: list[Any],
+    sample: list[int],
+    candidates: list[tuple[str, Any]],
+    sources: list[_LayerSource],
+    layer: np.ndarray,
+    row: np.ndarray,
+    share: float = 0.05,
 ) -> list[tuple[tuple[str, Any], str, np.ndarray]]:
-    """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does."""
+    """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does.
+
+    A source is tried on every row when it gives at least ``share`` of the sampled rows.
+    """
     kinds = {cells[k][0] for k in sample}
     convs = [c for c in _CONVERSIONS if c == "v" or ("list" in kinds and c in "fi") or ("str" in kinds and c in "fi01jt")]
     tried = []
@@ -1307,7 +1444,7 @@ def _derived_sources(
         for conv in convs:
             got = _predict(sources, layer, row, sample, source, conv)
             hits = sum(1 for k, g in zip(sample, got, strict=True) if g is not _NO_MATCH and g == cells[k])
-            if hits >= _DERIVED_TRY * len(sample):
+            if hits >= share * len(sample):
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
     n = len(cells)
@@ -1330,7 +1467,13 @@ def _derived_sources(
 
 
 def _derived_columns(
-    raw: list[tuple[str, np.ndarray, list[Any]]], sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, table: StringTable, buffers: _Buffers
+    raw: list[tuple[str, np.ndarray, list[Any]]],
+    sources: list[_LayerSource],
+    layer: np.ndarray,
+    row: np.ndarray,
+    table: StringTable,
+    buffers: _Buffers,
+    skip: Collection[int] = (),
 ) -> dict[int, list[Any]]:
     """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index."""
     n = len(layer)
@@ -1339,18 +1482,37 @@ def _derived_columns(
         return {}
     sample = linked[np.unique(np.linspace(0, len(linked) - 1, min(len(linked), _DERIVED_SAMPLE)).astype(np.int64))].tolist()
     names = list(dict.fromkeys(key for src in sources for key in src.raw))
-    candidates = [("p", key) for key in names] + [("g", i) for i in range(4)]
+    candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
+    left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
     try:
         for index, (key, codes, distinct) in enumerate(raw):
+            if index in skip:
+                continue
             found = _derived_column(
-                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, table=table, buffers=buffers
+                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, buffers=buffers
             )
             if found is not None:
-                out[index] = found
+                out[index], left[index] = found
     finally:
         for src in sources:  # the sources' value lists (one per property, a Python list per feature) are not needed after the table
             src.forget()
+    # Each column's own values where no source gives them: a template of the fully derived text
+    # columns of the row where that pays (the movements' "id#stop"), else a plain column.
+    whole = [j for j in out if not left[j].any() and raw[j][2] and all(type(v) is str for v in raw[j][2])]
+    texts = {j: _texts(raw[j][1], raw[j][2]) for j in whole}
+    for index, rest_rows in left.items():
+        if not rest_rows.any():
+            continue
+        key, codes, distinct = raw[index]
+        rest, rest_distinct = _renumber(np.where(rest_rows, codes, _ABSENT), distinct)
+        own = None
+        many = len(rest_distinct) * _TEMPLATE_DISTINCT > rest_rows.sum() >= _TEMPLATE_MIN_ROWS
+        if whole and many and all(type(v) is str for v in rest_distinct):
+            own = _template_column(_texts(rest, rest_distinct), rest, [texts[j] for j in whole], whole, [], table)
+        nested: list[list[Any]] = []
+        _add_column(nested, [], key, own or _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
+        out[index][3]["else"] = nested[0][1:]
     return out
 
 
@@ -1364,37 +1526,36 @@ def _derived_column(
     sources: list[_LayerSource],
     layer: np.ndarray,
     row: np.ndarray,
-    table: StringTable,
     buffers: _Buffers,
-) -> list[Any] | None:
-    """Return one column of a linked table as a derived column, or None when its sources give too few of its rows."""
+) -> tuple[list[Any], np.ndarray] | None:
+    """Return one column of a linked table as a derived column (``else`` still null) and the rows no source gives, or None when they give too few."""
     n = len(layer)
-    if len(distinct) <= _DERIVED_MIN_DISTINCT:
-        return None
+    # A column of few distinct values is derived only when one source gives all its rows (its
+    # choices are then one repeated number, stored once for all such columns).
+    few = len(distinct) <= _DERIVED_MIN_DISTINCT
     tags = [_tag(v) for v in distinct]
     cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
     del tags
-    chosen = _derived_sources(cells, sample, candidates, sources, layer, row)
+    chosen = _derived_sources(cells, sample, candidates, sources, layer, row, share=1.0 if few else _DERIVED_TRY)
     del cells
     left = np.ones(n, dtype=bool)
     for _source, _conv, rows_of in chosen:
         left &= ~rows_of
-    if (~left).sum() < _DERIVED_COVER * n:
+    if (~left).sum() < _DERIVED_COVER * n or (few and (len(chosen) != 1 or left.any())):
         return None
     choice = np.full(n, len(chosen), dtype=np.int64)
     for s, (_source, _conv, rows_of) in enumerate(chosen):
         choice[rows_of] = s
-    other: list[Any] | None = None
-    if left.any():
-        rest, rest_distinct = _renumber(np.where(left, codes, _ABSENT), distinct)
-        nested: list[list[Any]] = []
-        _add_column(nested, [], key, _numbered(rest, rest_distinct, table) or _column(rest, rest_distinct, table), buffers)
-        other = nested[0][1:]
-    return [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": other}]
+    # the "else" column (the rows in ``left``) is made by _derived_columns once every column is known
+    return [key, "f", _numbers_ref(_deltas(choice), buffers), {"from": [[src[0], src[1], conv] for src, conv, _r in chosen], "else": None}], left
 
 
 # From this many places the place search's records go as a table (the real gazetteer's 31 are 1.7 KB smaller as JSON).
 _PLACES_TABLE_MIN_ROWS = 256
+# A place's spellings (_controls.places_payload: Gazetteer.names_of) are mostly its name, id and
+# Arabic names, each once; its search keys the lookup keys of its spellings.
+_PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
+_PLACE_KEYS = {"keys": "names"}
 
 
 def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | None = None, *, level: int = GZIP_LEVEL) -> CompactPayload:
@@ -1430,6 +1591,6 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
         # each place is linked to the first mark naming it: its name, position and radius are mostly that mark's
         firsts = [f[0] if type(f := place.get("features")) is list and f and type(f[0]) is list else [] for place in places]
         layer, row = _link(sources, [(f[0], f[1]) if len(f) == 2 else (None, None) for f in firsts])  # noqa: PLR2004 - [layer, feature id]
-        header["places"] = _records_table(places, table, buffers, (sources, layer, row))
+        header["places"] = _records_table(places, table, buffers, (sources, layer, row), lists=_PLACE_NAMES, name_keys=_PLACE_KEYS)
     header["ints"] = buffers.size
     return CompactPayload(header, table.strings, buffers.arrays, level)

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.distinct import distinct_layers, with_places
 from dataset import Dataset
 from layers import Layer
-from renderers.webmap.build import render_webmap
+from renderers.webmap.build import page_data, render_webmap
 from renderers.webmap.screenshot import offline_page
 
 FEATURES = """
@@ -55,3 +56,30 @@ def test_compact_page_holds_the_geojson_features(chromium: str, compact_page: Pa
             assert feature["properties"]["name"] == want["properties"]["name"]
             checked += 1
     assert checked > 0
+
+
+LAZY = """
+() => { const d = window.militiaMap.data, kind = (o, k) => (Object.getOwnPropertyDescriptor(o, k).get ? 'getter' : 'value');
+  return [kind(d, 'export'), kind(d.controls, 'places')]; }
+"""
+
+
+def test_generated_places_are_searched_with_keys_made_in_the_page(chromium: str, tmp_path: Path, layers: list[Layer], dataset: Dataset) -> None:
+    """Generated places (a records table, keys made by the page's normalizeName): undecoded at start, found by a search, equal to page_data when read."""
+    gen = distinct_layers(600, 150, seed=2, base=layers)
+    ds = with_places(dataset, gen)
+    want = page_data(gen, ds, built="x")
+    page = render_webmap(gen, ds, tmp_path)[0]
+    target = next(p for p in want["controls"]["places"] if p["id"].startswith("syn-") and p["features"])
+    with offline_page(chromium) as view:
+        view.open(page)
+        assert view.page.evaluate(LAZY) == ["getter", "getter"]  # nothing read them before the first frame
+        found = view.page.evaluate("(q) => window.militiaMap.search(q)", target["name"].upper())
+        assert target["id"] in found
+        places = view.page.evaluate("() => window.militiaMap.data.controls.places")
+        rows = view.page.evaluate("() => window.militiaMap.data.export.rows")
+        assert view.page.evaluate(LAZY) == ["value", "value"]
+        assert view.page_errors == []
+        assert view.console_errors == []
+    assert places == want["controls"]["places"]
+    assert len(rows) == len(want["export"]["rows"])

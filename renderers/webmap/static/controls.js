@@ -23,28 +23,34 @@ var militiaMapControls = (function () {
   var ARABIC_ARTICLE = '\u0627\u0644';
   var SEPARATORS = /[\s\-\u2010\u2011\u2012\u2013\u2014_'\u2019\u2018`\u02bc\u02bf\u02be.,()]+/;
   var ARABIC_NOISE = /[\u064b-\u065f\u0670\u0640\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-  // Python's combining characters and case folds, from the page's data (see _controls.name_rules).
-  var COMBINING = /\p{Mn}/gu, FOLDS = {};
-
-  function setNameRules(rules) {
-    if (!rules) { return; }
-    try { COMBINING = new RegExp(rules.combining, 'gu'); } catch (e) { COMBINING = /\p{Mn}/gu; }
-    FOLDS = rules.casefold || {};
+  // The key function under Python's combining characters and case folds, from the page's data
+  // (see _controls.name_rules); decode.js keys the place search's names with it too.
+  function nameKeyer(rules) {
+    var combining = /\p{Mn}/gu, folds = {};
+    if (rules) {
+      try { combining = new RegExp(rules.combining, 'gu'); } catch (e) { combining = /\p{Mn}/gu; }
+      folds = rules.casefold || {};
+    }
+    // No fold of an ASCII text (Python's: none): such a text is its lower case, without the loop.
+    var asciiFolds = Object.keys(folds).some(function (k) { return /^[\x00-\x7f]+$/.test(k); });
+    function casefold(text) {
+      var lower = text.toLowerCase(), out = '';
+      if (!asciiFolds && /^[\x00-\x7f]*$/.test(lower)) { return lower; }
+      for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch; }
+      return out;
+    }
+    return function (name) {
+      var text = casefold(String(name).normalize('NFKD').replace(combining, '')).replace(ARABIC_NOISE, '');
+      var tokens = text.split(SEPARATORS).filter(Boolean);
+      return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
+        return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
+      }).join('');
+    };
   }
 
-  function casefold(text) {
-    var lower = text.toLowerCase(), out = '';
-    for (var ch of lower) { out += Object.prototype.hasOwnProperty.call(FOLDS, ch) ? FOLDS[ch] : ch; }
-    return out;
-  }
-
-  function normalizeName(name) {
-    var text = casefold(String(name).normalize('NFKD').replace(COMBINING, '')).replace(ARABIC_NOISE, '');
-    var tokens = text.split(SEPARATORS).filter(Boolean);
-    return tokens.filter(function (t) { return !(LATIN_ARTICLES[t] && tokens.length > 1); }).map(function (t) {
-      return t.indexOf(ARABIC_ARTICLE) === 0 && t.length > ARABIC_ARTICLE.length + 1 ? t.slice(ARABIC_ARTICLE.length) : t;
-    }).join('');
-  }
+  var currentKey = nameKeyer(null);
+  function setNameRules(rules) { if (rules) { currentKey = nameKeyer(rules); } }
+  function normalizeName(name) { return currentKey(name); }
 
   // Places matching a query, best first: a whole spelling, then the start of one, then a part of one.
   function searchPlaces(places, query) {
@@ -123,7 +129,8 @@ var militiaMapControls = (function () {
       return box;
     }
     var timeline = controls.timeline || { min: '2000-01-01', max: '2030-01-01', stops: [], story: null };
-    var places = controls.places || [];
+    // The places are read when first searched or listed (the compact page decodes them then, decode.js).
+    function allPlaces() { return controls.places || []; }
     setNameRules(controls.name_rules);
     ctx.storyIndex = null;
 
@@ -328,7 +335,7 @@ var militiaMapControls = (function () {
           results.setAttribute('aria-label', 'Places found');
           function show() {
             results.textContent = '';
-            var found = searchPlaces(places, input.value).slice(0, 8);
+            var found = searchPlaces(allPlaces(), input.value).slice(0, 8);
             found.forEach(function (place) {
               var li = el('li'), b = button('mm-linklike', null, function () { goToPlace(place); });
               var name = el('span', 'mm-result-name', place.name);
@@ -344,7 +351,7 @@ var militiaMapControls = (function () {
           }
           input.addEventListener('input', show);
           input.addEventListener('keydown', function (e) {
-            if (e.key === 'Enter') { var first = searchPlaces(places, input.value)[0]; if (first) { goToPlace(first); } }
+            if (e.key === 'Enter') { var first = searchPlaces(allPlaces(), input.value)[0]; if (first) { goToPlace(first); } }
           });
           var about = button('mm-button mm-about-open', 'About \u00b7 method \u00b7 sources', openAbout);
           var top = el('div', 'mm-search-row');
@@ -626,7 +633,7 @@ var militiaMapControls = (function () {
       }
       var placeSection = section(card, 'Places and their Arabic names');
       var table = el('table', 'mm-about-places');
-      places.forEach(function (p) {
+      allPlaces().forEach(function (p) {
         var tr = el('tr');
         var name = el('td', null, p.name);
         name.dir = 'auto';
@@ -1021,8 +1028,8 @@ var militiaMapControls = (function () {
     ctx.onReady = function () { if (ctx.afterReady) { ctx.afterReady(); ctx.afterReady = null; } writeUrl(); };
     map.on('moveend', writeUrl);
     map.on('moveend', updateFigure);
-    app.search = function (query) { return searchPlaces(places, query).map(function (p) { return p.id; }); };
-    app.goToPlace = function (id) { var p = places.filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
+    app.search = function (query) { return searchPlaces(allPlaces(), query).map(function (p) { return p.id; }); };
+    app.goToPlace = function (id) { var p = allPlaces().filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
     app.normalizeName = normalizeName;
     app.story = { start: startStory, show: showStep, stop: stopStory, index: function () { return ctx.storyIndex; }, steps: timeline.story ? timeline.story.steps : [] };
     app.permalink = linkText;
@@ -1037,5 +1044,6 @@ var militiaMapControls = (function () {
     app.figureCommand = figureCommand;
   }
 
-  return { attach: attach, normalizeName: normalizeName, searchPlaces: searchPlaces, decodeView: decodeView };
+  return { attach: attach, normalizeName: normalizeName, nameKeyer: nameKeyer, searchPlaces: searchPlaces, decodeView: decodeView };
 }());
+if (typeof module !== 'undefined') { module.exports = militiaMapControls; }

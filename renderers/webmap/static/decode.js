@@ -30,12 +30,28 @@ var militiaMapDecode = (function () {
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
   // readers: the table's readers by column index; cell(j, k): the filled value of column j in row k (template pieces).
   var ABSENT = {};
-  function reader(column, ints, strings, readers, first, cell, link) {
+  function reader(column, ints, strings, readers, first, cell, link, keyer) {
     var kind = column[1], extra = column[3];
     if (kind === 'f') {  // derived: per row a source (a value of the row's feature, converted) or, past them, the column's own value
       var from = extra.from, choice = sums(ints, column[2]);
       var own = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readers, first, cell, link) : null;
-      return function (k) { var c = choice[k]; return c < from.length ? derive(from[c], link(k)) : own(k); };
+      return function (k) { var c = choice[k]; return c < from.length ? derive(from[c], link(k), link.layerId(k)) : own(k); };
+    }
+    if (kind === 'c' || kind === 'k') {  // 0: joined from the row's other columns (lists) or their names' keys; 1: the column's own value
+      var made = sums(ints, column[2]), mine = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readers, first, cell, link) : null;
+      var of = extra.of, key = kind === 'k' ? keyer() : null;
+      return function (k) {
+        if (made[k] !== 0) { return mine(k); }
+        var items = [], seen = new Set();
+        (kind === 'c' ? of : [of]).forEach(function (j) {
+          var v = cell(j, k);
+          (typeof v === 'string' ? [v] : Array.isArray(v) ? v : []).forEach(function (item) {
+            var text = kind === 'k' ? key(item) : item;
+            if ((kind === 'c' || text) && !seen.has(text)) { seen.add(text); items.push(text); }
+          });
+        });
+        return kind === 'k' ? items.sort() : items;
+      };
     }
     if (kind === 'g') {  // the feature's first position on axis extra (0: x, 1: y), the same number as its geometry's
       var axis = first[extra];
@@ -81,9 +97,11 @@ var militiaMapDecode = (function () {
   // A source of a derived column: ['p', key, conv] the feature's property key, ['g', i, conv] its first (i 0: x, 1: y)
   // or last (2: x, 3: y) position; conv: 'v' the value, 't' text ('' for none), 'f'/'i' a float/integer as the
   // download's cell [Python's text of it], '0' the first text of a list, '1' the others joined by '; ', 'j' all joined.
-  function derive(src, feature) {
+  function derive(src, feature, layerId) {
     var v = null, conv = src[2];
-    if (feature && src[0] === 'p') {
+    if (feature && src[0] === 'r') {  // the feature's reference [[layer id, feature id]]
+      v = typeof feature.properties.id === 'string' ? [[layerId, feature.properties.id]] : null;
+    } else if (feature && src[0] === 'p') {
       v = feature.properties[src[1]];
       if (v === undefined) { v = null; }
     } else if (feature && feature.geometry && (feature.geometry.type === 'Point' || feature.geometry.type === 'LineString')) {
@@ -98,10 +116,23 @@ var militiaMapDecode = (function () {
   }
 
   // A linked table's feature of row k (null where none): its layer index and place in the layer.
+  // link.layerId(k): the id of that feature's layer.
   function linker(table, ints, layers) {
-    if (!table.link) { return function () { return null; }; }
+    var none = function () { return null; };
+    if (!table.link) { none.layerId = none; return none; }
     var layer = sums(ints, table.link.layer), row = sums(ints, table.link.row);
-    return function (k) { var i = layer[k]; return i >= 0 ? layers[i].geojson.features[row[k]] : null; };
+    var link = function (k) { var i = layer[k]; return i >= 0 ? layers[i].geojson.features[row[k]] : null; };
+    link.layerId = function (k) { var i = layer[k]; return i >= 0 ? layers[i].id : null; };
+    return link;
+  }
+
+  // The page's place-name key (controls.js normalizeName) under the page's rules, for "k" columns.
+  function nameKeyer(rules) {
+    return function () {
+      var controls = typeof militiaMapControls !== 'undefined' ? militiaMapControls : (typeof require === 'function' ? require('./controls.js') : null);
+      if (!controls || !controls.nameKeyer) { throw new Error('militia-map: the place search keys need controls.js'); }
+      return controls.nameKeyer(rules);
+    };
   }
 
   // Lists of integers: per row its length, then its items, each the previous item of the column plus the stored step.
@@ -158,22 +189,26 @@ var militiaMapDecode = (function () {
 
   // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
   // copy of a template holding every key, so it is allocated once at its full size (no growing).
-  function rows(n, columns, ints, strings, first, link) {
+  function rows(n, columns, ints, strings, first, link, keyer) {
     var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
     var cell = function (j, k) { return out[k][keys[j]]; };  // a filled cell of the row (template pieces)
     for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell, link));
+      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell, link, keyer));
       keys.push(columns[j][0]);
       template[columns[j][0]] = null;
     }
     for (k = 0; k < n; k += 1) { out[k] = { ...template }; }
-    // Fill plain columns first, then templates (their pieces read the row's filled cells); an
-    // equal column copies its column's cells (one text per row, not one per key).
-    var kinds = columns.map(function (col) { return col[1] === '=' ? columns[col[2]][1] : col[1]; });
-    for (var pass = 0; pass < 4; pass += 1) {
+    // Fill plain columns first, then derived columns whose own values are templates of them, then
+    // templates (their pieces read the row's filled cells), then joined lists, then keys; an equal
+    // column copies its column's cells (one text per row, not one per key), in the pass after its column.
+    var levels = columns.map(function (col) {
+      var own = col[1] === '=' ? columns[col[2]] : col, kind = own[1], other = kind === 'f' && own[3]['else'] ? own[3]['else'][0] : null;
+      return kind === 'c' ? 3 : kind === 'k' ? 4 : kind === 't' || kind === 'm' ? 2 : other === 't' || other === 'm' ? 1 : 0;
+    });
+    for (var pass = 0; pass < 10; pass += 1) {
       for (j = 0; j < keys.length; j += 1) {
-        var late = kinds[j] === 't' || kinds[j] === 'm', copy = columns[j][1] === '=';
-        if (pass !== (late ? 2 : 0) + (copy ? 1 : 0)) { continue; }
+        var copy = columns[j][1] === '=';
+        if (pass !== levels[j] * 2 + (copy ? 1 : 0)) { continue; }
         var key = keys[j], read = readers[j], from = copy ? keys[columns[j][2]] : null;
         for (k = 0; k < n; k += 1) {
           if (copy) { out[k][key] = out[k][from]; continue; }
@@ -259,17 +294,31 @@ var militiaMapDecode = (function () {
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
     data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
+    // The download's rows and the place search's records are decoded when first read (Compare,
+    // Download, search, About), not before the first frame: the page never writes into the features
+    // they are derived from.
     if (header.export_rows) {  // the download's rows, stored by column: back to lists of cells in the columns' order
-      var cols = header.rest.export.columns;
-      var link = linker(header.export_rows, ints, data.layers);
-      data.export = Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
-        return cols.map(function (c) { return r[c]; });
-      }) });
+      lazy(data, 'export', function () {
+        var cols = header.rest.export.columns;
+        var link = linker(header.export_rows, ints, data.layers);
+        return Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
+          return cols.map(function (c) { return r[c]; });
+        }) });
+      });
     }
     if (header.places) {  // the place search's records, stored by column like the evidence
-      data.controls = Object.assign({}, header.rest.controls, { places: rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers)) });
+      data.controls = Object.assign({}, header.rest.controls);
+      lazy(data.controls, 'places', function () {
+        return rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers), nameKeyer(header.rest.controls.name_rules));
+      });
     }
     return data;
+  }
+
+  // A property whose value is made on first read, then kept as a plain property (so is a value written to it).
+  function lazy(object, key, make) {
+    function keep(value) { Object.defineProperty(object, key, { value: value, writable: true, enumerable: true, configurable: true }); return value; }
+    Object.defineProperty(object, key, { get: function () { return keep(make()); }, set: keep, enumerable: true, configurable: true });
   }
 
   function base64Bytes(base64) {
