@@ -163,15 +163,20 @@ def test_png_with_text_chunks_is_left_to_matplotlib() -> None:
     assert Image.open(buf).info["Title"] == "Damascus"
 
 
+def _png_pixels(fig: Figure) -> np.ndarray:
+    """Return the pixels of ``fig`` saved as PNG (no software stamp)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return np.asarray(Image.open(buf))
+
+
 def _text_png(*, antialiased: bool = True) -> np.ndarray:
     fig = Figure(figsize=(2.4, 1.2), dpi=150)
     FileCanvas(fig)
     for i, text in enumerate(TEXTS[:3]):
         fig.text(0.05 + 0.1 * i, 0.75 - 0.3 * i, text, fontsize=7 + i, rotation=(0, 17, 90)[i], style=("normal", "italic", "normal")[i],
                  antialiased=antialiased)  # fmt: skip
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return np.asarray(Image.open(buf))
+    return _png_pixels(fig)
 
 
 @pytest.mark.parametrize("antialiased", [True, False])
@@ -230,9 +235,7 @@ def _repeated_text_png(*, antialiased: bool) -> np.ndarray:
     for i in range(40):
         fig.text(0.02 + 0.0231 * (i % 8) + 0.0007 * i, 0.9 - 0.11 * (i // 8) - 0.0013 * i, "Mezzeh [12]", fontsize=6.5, antialiased=antialiased,
                  rotation=(0, 0, 0, 33)[i % 4], weight=("normal", "bold")[i % 2])  # fmt: skip
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return np.asarray(Image.open(buf))
+    return _png_pixels(fig)
 
 
 @pytest.mark.parametrize("antialiased", [True, False])
