@@ -259,6 +259,11 @@ def _all_lists_of(values: Collection[Any], kind: type) -> bool:
     return _all_of(values, list) and set(map(type, itertools.chain.from_iterable(values))) <= {kind}
 
 
+def _row_values(codes: np.ndarray, distinct: list[Any]) -> list[Any]:
+    """Return each row's value of a factorised column (None where its code is negative: null or absent)."""
+    return [distinct[c] if c >= 0 else None for c in codes.tolist()]
+
+
 def _renumber(codes: np.ndarray, distinct: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Return codes renumbered by first appearance in ``codes`` (markers below 0 kept) and the distinct values in that order."""
     valid = codes >= 0
@@ -698,8 +703,7 @@ def _joined_lists(
     joined: dict[str, list[Any]] = {}  # a "c" column's value per row (None where not a list of texts)
 
     def values(j: int) -> list[Any]:
-        codes, distinct = raw[j][1], raw[j][2]
-        return [distinct[c] if c >= 0 else None for c in codes.tolist()]
+        return _row_values(raw[j][1], raw[j][2])
 
     def column(j: int, kind: str, derived: np.ndarray, extra: dict[str, Any]) -> list[Any] | None:
         key, codes, distinct = raw[j]
@@ -929,7 +933,7 @@ def _list_target(
 ) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"m"`` column of a column of lists of texts built from the (plain) ``text_columns``, or None."""
     _key, codes, distinct = column
-    lists: list[list[str] | None] = [distinct[c] if c >= 0 else None for c in codes.tolist()]
+    lists: list[list[str] | None] = _row_values(codes, distinct)
     firsts = [(r, lists[r][0]) for r in sample.tolist() if lists[r]]
     candidates = [j for j in text_columns if firsts and sum(1 for r, item in firsts if _inside(texts[j][r], item)) >= _TEMPLATE_HITS * len(firsts)]
     if not candidates:
@@ -1383,10 +1387,9 @@ class _LayerSource:
             elif kind == "r":  # the feature's reference [[layer id, feature id]] (null without a text id)
                 codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
                 refs = [[[self.name, v]] if type(v) is str else None for v in distinct]
-                found = [refs[c] if c >= 0 else None for c in codes.tolist()]
+                found = _row_values(codes, refs)
             elif what in self.raw:
-                codes, distinct = self.raw[what]
-                found = [distinct[c] if c >= 0 else None for c in codes.tolist()]
+                found = _row_values(*self.raw[what])
             else:
                 found = [None] * self.n
             self._values[key] = found
