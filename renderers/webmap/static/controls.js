@@ -694,6 +694,9 @@ var militiaMapControls = (function () {
       return rows;
     }
 
+    // The change list is a summary: a longer text shows its start (the popup and the downloads hold it all).
+    var CHANGE_TEXT_MAX = 400;
+
     function changeKind(row) { return row.started && row.ended ? 'started and ended' : (row.started ? 'started' : 'ended'); }
 
     function renderChanges() {
@@ -714,11 +717,11 @@ var militiaMapControls = (function () {
         var when = row.started && row.ended ? 'Started and ended between A and B: ' + u.textOf(p.span_label) :
           (row.started ? 'Started ' + humanDate(p.date_start) : 'Ended: ' + u.textOf(p.span_label));
         li.appendChild(el('div', 'mm-kicker', when + ' \u00b7 ' + u.textOf(p.type_label)));
-        var title = el('div', 'mm-title', p.summary || p.name);
+        var title = u.longText('div', 'mm-title', p.summary || p.name, CHANGE_TEXT_MAX);
         title.dir = 'auto';
         li.appendChild(title);
         u.evidenceOf(ctx, p).forEach(function (entry) {
-          var q = el('blockquote', 'mm-quote', '\u201c' + u.textOf(entry.quote) + '\u201d');
+          var q = u.longText('blockquote', 'mm-quote', entry.quote, CHANGE_TEXT_MAX, '\u201c', '\u201d');
           q.dir = 'auto';
           li.appendChild(q);
           li.appendChild(u.citationNode(entry));

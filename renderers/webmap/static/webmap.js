@@ -25,6 +25,30 @@ var militiaMapApp = (function () {
     return String(value);
   }
 
+  // A text from the data, shown whole up to `limit` characters; a longer one shows its start and a
+  // button that puts the whole text in (its length in characters). Chromium lays out a 100,000-character
+  // word of mixed scripts for seconds, and a popup or list of them would freeze the page when opened.
+  var TEXT_LIMIT = 2000;
+  function longText(tag, className, text, limit, before, after) {
+    var whole = textOf(text), max = limit || TEXT_LIMIT, open = before || '', close = after || '';
+    if (whole.length <= max) { return el(tag, className, open + whole + close); }
+    var cut = max, code = whole.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) { cut -= 1; }
+    var count = 0;
+    for (var ch of whole) { count += 1; }  // characters, not UTF-16 units
+    var node = el(tag, className, open + whole.slice(0, cut) + '\u2026 ');
+    node.setAttribute('data-clipped', String(count));
+    var more = el('button', 'mm-linklike mm-show-all', '[show all ' + count.toLocaleString('en') + ' characters]');
+    more.type = 'button';
+    more.addEventListener('click', function (e) {
+      e.stopPropagation();
+      node.textContent = open + whole + close;
+      node.removeAttribute('data-clipped');
+    });
+    node.appendChild(more);
+    return node;
+  }
+
   function safeUrl(url) {
     if (typeof url !== 'string' || !url) { return ''; }
     var parsed;
@@ -261,7 +285,7 @@ var militiaMapApp = (function () {
     var text = textOf(value);
     if (!text) { return; }
     list.appendChild(el('dt', null, term));
-    var dd = el('dd', null, text);
+    var dd = longText('dd', null, text);
     dd.dir = 'auto';
     list.appendChild(dd);
   }
@@ -316,7 +340,7 @@ var militiaMapApp = (function () {
     var list = el('ol');
     evidence.forEach(function (entry) {
       var item = el('li');
-      var quote = el('blockquote', 'mm-quote', '\u201c' + textOf(entry.quote) + '\u201d');
+      var quote = longText('blockquote', 'mm-quote', entry.quote, 0, '\u201c', '\u201d');
       quote.dir = 'auto';
       item.appendChild(quote);
       item.appendChild(citationNode(entry));
@@ -342,7 +366,7 @@ var militiaMapApp = (function () {
     var root = el('div', 'mm-popup mm-overlay-popup');
     root.dir = 'auto';
     root.appendChild(el('div', 'mm-kicker', [props.event_type, props.sub_event_type].filter(Boolean).map(textOf).join(' \u00b7 ')));
-    var title = el('div', 'mm-title', props.location);
+    var title = longText('div', 'mm-title', props.location);
     title.dir = 'auto';
     root.appendChild(title);
     root.appendChild(el('div', 'mm-status mm-status-overlay', textOf(props.provenance)));
@@ -375,7 +399,7 @@ var militiaMapApp = (function () {
     var root = el('div', 'mm-popup');
     root.dir = 'auto';
     root.appendChild(el('div', 'mm-kicker', [props.type_label, spec.title].filter(Boolean).map(textOf).join(' \u00b7 ')));
-    var title = el('div', 'mm-title', props.name || props.summary);
+    var title = longText('div', 'mm-title', props.name || props.summary);
     title.dir = 'auto';
     root.appendChild(title);
     var status = statusOf(ctx.styles, props);
@@ -2215,7 +2239,7 @@ var militiaMapApp = (function () {
 
   // What controls.js uses.
   var util = { focusableScroller: focusableScroller, isPhone: isPhone, popupOptions: popupOptions, buildPopup: buildPopup, lineParts: lineParts, el: el, safeUrl: safeUrl, panel: panel, findFeature: findFeature, assignState: assignState,
-    passesFilters: passesFilters, coversDay: coversDay, timeClass: timeClass, humanDate: humanDate, citationNode: citationNode, evidenceOf: evidenceOf, textOf: textOf };
+    passesFilters: passesFilters, coversDay: coversDay, timeClass: timeClass, humanDate: humanDate, citationNode: citationNode, evidenceOf: evidenceOf, textOf: textOf, longText: longText };
 
   return { start: start, safeUrl: safeUrl, escapeHtml: escapeHtml, shapeRings: shapeRings, util: util };
 }());
