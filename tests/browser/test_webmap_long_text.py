@@ -38,8 +38,9 @@ def long_page(layers: list[Layer], dataset: Dataset, tmp_path_factory: pytest.Te
             evidence = json.loads(gdf.iloc[ROW]["evidence"])
             evidence[0]["quote"] = LONG_QUOTE
             gdf.loc[gdf.index[ROW], ["name", "summary", "evidence"]] = [LONG_SUMMARY, LONG_SUMMARY, json.dumps(evidence)]
-            layer = Layer(gdf, layer.style)
-        changed.append(layer)
+            changed.append(Layer(gdf, layer.style))
+        else:
+            changed.append(layer)
     assert fid, f"no {LAYER} layer"
     page = render_webmap(changed, dataset, tmp_path_factory.mktemp("long"))[0]
     return page, fid
@@ -55,7 +56,8 @@ def _clipped_then_whole(page, selector: str, whole: str, limit: int) -> None:  #
     assert node["clipped"] == str(len(whole)), "data-clipped should give the whole text's length"
     assert node["button"]
     head = node["text"].split("\u2026", 1)[0].lstrip("\u201c")
-    assert 0 < len(head) <= limit and whole.startswith(head)
+    assert 0 < len(head) <= limit
+    assert whole.startswith(head)
     assert f"{len(whole):,} characters" in node["text"]
     page.click(f"{selector}[data-clipped] .mm-show-all")
     texts = [n["text"].strip("\u201c\u201d") for n in page.evaluate(SHOWN, selector)]
