@@ -126,6 +126,39 @@ def test_every_shown_label_lies_inside_the_map(chromium: str, built_dist: Path, 
         assert view.page_errors == []
 
 
+def _overlaps(page: Any) -> tuple[int, list[str]]:
+    """How many map labels (not tooltips) are seen, and each pair of them whose boxes overlap, read afresh from the page."""
+    got = [item for item in page.evaluate(LABEL_BOXES)["labels"] if item["text"]]
+    bad = []
+    for i, a in enumerate(got):
+        for b in got[i + 1 :]:
+            (al, at, ar, ab), (bl, bt, br, bb) = a["box"], b["box"]
+            if al < br - 0.5 and bl < ar - 0.5 and at < bb - 0.5 and bt < ab - 0.5:
+                bad.append(f"{a['text']!r} and {b['text']!r}")
+    return len(got), bad
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["390x844", "1400x900"])
+def test_no_two_shown_labels_overlap_after_moves(chromium: str, built_dist: Path, phone: bool) -> None:
+    """The declutter keeps each label's offsets from its first reading: after pans and zooms, the boxes read afresh still do not overlap."""
+    with offline_page(chromium, phone=phone) as view:
+        view.open(built_dist / "index.html")
+        page = view.page
+        view.page.evaluate("() => document.querySelectorAll('.leaflet-tooltip').forEach((t) => t.remove())")
+        shown, bad = _overlaps(page)
+        assert shown >= 10, "the opening view shows labels"
+        assert bad == [], f"labels overlap as the page opens: {bad}"
+        moves = ["panBy([250, 0]", "setZoom(militiaMap.map.getZoom() + 1", "panBy([-400, 200]", "setZoom(militiaMap.map.getZoom() + 1", "panBy([0, -500]", "setZoom(militiaMap.map.getZoom() - 2"]
+        for move in moves:
+            page.evaluate(f"() => void militiaMap.map.{move}, {{animate: false}})")
+            page.evaluate(REDRAWN)
+            page.evaluate(REDRAWN)
+            shown, bad = _overlaps(page)
+            assert shown >= 3, f"labels are shown after {move}"
+            assert bad == [], f"labels overlap after {move}: {bad}"
+        assert view.page_errors == []
+
+
 def test_phone_dock_tabs_share_one_row(chromium: str, built_dist: Path) -> None:
     with offline_page(chromium, phone=True) as view:
         view.open(built_dist / "index.html")

@@ -1556,6 +1556,7 @@ var militiaMapApp = (function () {
         });
         marker.labelPriority = 3.5;
         marker.edgeText = text;
+        marker.boxKey = exit.side + '|' + text;
         marker.addTo(ctx.edgeGroup);
         ctx.edgeMarkers.push(marker);
       });
@@ -1563,8 +1564,11 @@ var militiaMapApp = (function () {
   }
 
   // Hide a label that would overlap one of higher priority (movements, then sites, then towns).
-  // The boxes are read in two batches (as placed, then flipped), so the page is laid out twice
-  // per call, not once per label.
+  // Boxes are in map-container pixels: where Leaflet put the label's marker plus the box's offset
+  // from it. A label's text, font and classes do not change while it lives, so its offsets (as
+  // placed, and flipped) are read from the page once, in two batches for all new labels, and kept
+  // with its node (an edge label, made anew on every move, by its side and text): a move that
+  // brings no new label reads no layout.
   function declutter(ctx) {
     var placed = [], map = ctx.map, labels = [], zoom = map.getZoom();
     ctx.order.forEach(function (id) { labels = labels.concat(ctx.layers[id].labelMarkers || []); });
@@ -1579,19 +1583,41 @@ var militiaMapApp = (function () {
       live.push(m);
     });
     function inner(m) { var node = m.getElement(); return node.firstChild || node; }
-    function box(m) { return inner(m).getBoundingClientRect(); }
     live.forEach(function (m) { var t = inner(m); if (t.style.position) { t.style.position = ''; t.style.left = ''; t.style.top = ''; } });
-    var rects = live.map(box);
-    // A town's name may sit left of its dot instead, before it gives way: its flipped box, read in one batch.
-    var flippable = live.filter(function (m) { return m.flippable; });
-    flippable.forEach(function (m) { m.getElement().classList.add('mm-flip'); });
-    var flipped = flippable.map(box);
-    flippable.forEach(function (m, i) { m.getElement().classList.remove('mm-flip'); m.flippedBox = flipped[i]; });
+    var edgeBoxes = ctx.edgeBoxes || (ctx.edgeBoxes = new Map());
+    function kept(m) { return m.boxKey ? edgeBoxes.get(m.boxKey) : inner(m).mmBoxes; }
+    function anchor(m) { return map.layerPointToContainerPoint(L.DomUtil.getPosition(m.getElement())); }
+    var fresh = live.filter(function (m) { return !kept(m); });
+    if (fresh.length) {
+      var origin = map.getContainer().getBoundingClientRect();
+      var offset = function (m) {
+        var r = inner(m).getBoundingClientRect(), a = anchor(m), x = origin.left + a.x, y = origin.top + a.y;
+        return { left: r.left - x, right: r.right - x, top: r.top - y, bottom: r.bottom - y, empty: !r.width && !r.height };
+      };
+      var plain = fresh.map(offset);
+      // A town's name may sit left of its dot instead, before it gives way: its flipped box, read in one batch.
+      var flips = fresh.filter(function (m) { return m.flippable; });
+      flips.forEach(function (m) { m.getElement().classList.add('mm-flip'); });
+      var flipped = flips.map(offset);
+      flips.forEach(function (m) { m.getElement().classList.remove('mm-flip'); });
+      var j = 0;
+      fresh.forEach(function (m, i) {
+        var boxes = { placed: plain[i], flipped: m.flippable ? flipped[j++] : null };
+        if (boxes.placed.empty) { m.mmOnce = boxes; return; }  // not laid out (a hidden pane): read again next time
+        if (m.boxKey) { edgeBoxes.set(m.boxKey, boxes); } else { inner(m).mmBoxes = boxes; }
+      });
+    }
+    function at(m, b) { var a = anchor(m); return { left: a.x + b.left, right: a.x + b.right, top: a.y + b.top, bottom: a.y + b.bottom }; }
+    var rects = live.map(function (m) {
+      var boxes = kept(m) || m.mmOnce;
+      m.mmOnce = null;
+      if (m.flippable) { m.flippedBox = at(m, boxes.flipped); }
+      return at(m, boxes.placed);
+    });
     function clashes(r) { return placed.some(function (q) { return r.left < q.right + 2 && r.right > q.left - 2 && r.top < q.bottom + 1 && r.bottom > q.top - 1; }); }
     // Every label shown lies wholly inside the map: one that sticks out past an edge is flipped
     // (a town, whose name stays by its dot) or moved inward; one that fits nowhere is hidden.
-    var edge = map.getContainer().getBoundingClientRect(), bounds = [edge.left + LABEL_INSET, edge.top + LABEL_INSET, edge.right - LABEL_INSET, edge.bottom - LABEL_INSET];
-    var size = map.getSize();
+    var size = map.getSize(), bounds = [LABEL_INSET, LABEL_INSET, size.x - LABEL_INSET, size.y - LABEL_INSET];
     live.forEach(function (m, i) {
       var node = m.getElement(), r = rects[i], flip = false, at = map.latLngToContainerPoint(m.getLatLng());
       if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) { node.style.display = 'none'; return; }  // its place is off screen
