@@ -1029,7 +1029,13 @@ var militiaMapControls = (function () {
     ctx.onRefresh = function () { updateTime(); syncFilterBoxes(); writeUrl(); };
     ctx.onPopup = function () { writeUrl(); };
     ctx.onReady = function () { if (ctx.afterReady) { ctx.afterReady(); ctx.afterReady = null; } writeUrl(); };
-    map.on('moveend', writeUrl);
+    // A move writes the address once the moves stop, after the map is drawn: replaceState costs a few
+    // ms in the frame, and Chromium throttles a page that calls it too often.
+    var urlTimer = null;
+    map.on('moveend', function () {
+      if (urlTimer) { clearTimeout(urlTimer); }
+      urlTimer = setTimeout(function () { urlTimer = null; writeUrl(); }, 250);
+    });
     map.on('moveend', updateFigure);
     app.search = function (query) { return searchPlaces(allPlaces(), query).map(function (p) { return p.id; }); };
     app.goToPlace = function (id) { var p = allPlaces().filter(function (x) { return x.id === id; })[0]; return p ? goToPlace(p) : false; };
