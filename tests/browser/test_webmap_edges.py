@@ -148,7 +148,8 @@ def test_no_two_shown_labels_overlap_after_moves(chromium: str, built_dist: Path
         shown, bad = _overlaps(page)
         assert shown >= 10, "the opening view shows labels"
         assert bad == [], f"labels overlap as the page opens: {bad}"
-        moves = ["panBy([250, 0]", "setZoom(militiaMap.map.getZoom() + 1", "panBy([-400, 200]", "setZoom(militiaMap.map.getZoom() + 1", "panBy([0, -500]", "setZoom(militiaMap.map.getZoom() - 2"]
+        zoom = "setZoom(militiaMap.map.getZoom() %+d"
+        moves = ["panBy([250, 0]", zoom % 1, "panBy([-400, 200]", zoom % 1, "panBy([0, -500]", zoom % -2]
         for move in moves:
             page.evaluate(f"() => void militiaMap.map.{move}, {{animate: false}})")
             page.evaluate(REDRAWN)
