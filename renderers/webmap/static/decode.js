@@ -368,16 +368,23 @@ var militiaMapDecode = (function () {
     Object.defineProperty(object, key, { get: function () { return keep(make()); }, set: keep, enumerable: true, configurable: true });
   }
 
+  // The bytes of base64 text: the browser's own decoder where it has one (Uint8Array.fromBase64), else atob.
   function base64Bytes(base64) {
-    var binary = atob(base64.trim()), bytes = new Uint8Array(binary.length);
+    var text = base64.trim();
+    if (typeof Uint8Array.fromBase64 === 'function') { return Uint8Array.fromBase64(text); }
+    var binary = atob(text), bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
     return bytes;
   }
 
   /** Return a promise of the page data from the base64 gzip text of the data block. */
   function unpack(base64) {
-    var stream = new Blob([base64Bytes(base64)]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
+    // The bytes go into the decompressor in one write (no Blob stream of small chunks); a failure
+    // (not gzip, truncated) rejects the read of its output, so the write's own promises are let go.
+    var gunzip = new DecompressionStream('gzip'), writer = gunzip.writable.getWriter(), ignore = function () {};
+    writer.write(base64Bytes(base64)).catch(ignore);
+    writer.close().catch(ignore);
+    return new Response(gunzip.readable).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
   }
 
   return { decodeBytes: decodeBytes, unpack: unpack };
