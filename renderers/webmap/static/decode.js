@@ -28,17 +28,17 @@ var militiaMapDecode = (function () {
   }
 
   // Return a function row -> value of one column [key, kind, [offset, length], extra]; ABSENT for an absent key.
-  // readers: the table's readers by column index; cell(j, k): the filled value of column j in row k (template pieces).
+  // readerOf(j): the table's reader of column j; cell(j, k): the value of column j in row k (template pieces).
   var ABSENT = {};
-  function reader(column, ints, strings, readers, first, cell, link, keyer) {
+  function reader(column, ints, strings, readerOf, first, cell, link, keyer) {
     var kind = column[1], extra = column[3];
     if (kind === 'f') {  // derived: per row a source (a value of the row's feature, converted) or, past them, the column's own value
       var from = extra.from, choice = sums(ints, column[2]);
-      var own = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readers, first, cell, link) : null;
+      var own = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readerOf, first, cell, link) : null;
       return function (k) { var c = choice[k]; return c < from.length ? derive(from[c], link(k), link.layerId(k)) : own(k); };
     }
     if (kind === 'c' || kind === 'k') {  // 0: joined from the row's other columns (lists) or their names' keys; 1: the column's own value
-      var made = sums(ints, column[2]), mine = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readers, first, cell, link) : null;
+      var made = sums(ints, column[2]), mine = extra['else'] ? reader([column[0]].concat(extra['else']), ints, strings, readerOf, first, cell, link) : null;
       var of = extra.of, key = kind === 'k' ? keyer() : null;
       return function (k) {
         if (made[k] !== 0) { return mine(k); }
@@ -60,7 +60,7 @@ var militiaMapDecode = (function () {
     if (kind === 'r') { return ragged(ints.subarray(column[2][0], column[2][0] + column[2][1])); }
     if (kind === 'm') { return textLists(ints.subarray(column[2][0], column[2][0] + column[2][1]), extra, strings, cell); }
     var nums = sums(ints, column[2]);
-    if (kind === 'D') { return dayReader(nums, extra === null ? null : readers[extra].days); }
+    if (kind === 'D') { return dayReader(nums, extra === null ? null : readerOf(extra).days); }
     if (kind === 'p') {  // a prefix then a number, written with at least width digits: [prefix code, width] per form
       var forms = extra.forms, numbers = sums(ints, extra.numbers);
       return function (k) {
@@ -187,41 +187,83 @@ var militiaMapDecode = (function () {
     };
   }
 
-  // Objects of n rows from the columns, keys in column order (absent keys left out). Each row is a
-  // copy of a template holding every key, so it is allocated once at its full size (no growing).
-  function rows(n, columns, ints, strings, first, link, keyer) {
-    var readers = [], keys = [], template = {}, out = new Array(n), absent = false, k, j;
-    var cell = function (j, k) { return out[k][keys[j]]; };  // a filled cell of the row (template pieces)
-    for (j = 0; j < columns.length; j += 1) {
-      readers.push(columns[j][1] === '=' ? readers[columns[j][2]] : reader(columns[j], ints, strings, readers, first, cell, link, keyer));
-      keys.push(columns[j][0]);
-      template[columns[j][0]] = null;
-    }
-    for (k = 0; k < n; k += 1) { out[k] = { ...template }; }
-    // Fill plain columns first, then derived columns whose own values are templates of them, then
-    // templates (their pieces read the row's filled cells), then joined lists, then keys; an equal
-    // column copies its column's cells (one text per row, not one per key), in the pass after its column.
-    var levels = columns.map(function (col) {
-      var own = col[1] === '=' ? columns[col[2]] : col, kind = own[1], other = kind === 'f' && own[3]['else'] ? own[3]['else'][0] : null;
-      return kind === 'c' ? 3 : kind === 'k' ? 4 : kind === 't' || kind === 'm' ? 2 : other === 't' || other === 'm' ? 1 : 0;
-    });
-    for (var pass = 0; pass < 10; pass += 1) {
-      for (j = 0; j < keys.length; j += 1) {
-        var copy = columns[j][1] === '=';
-        if (pass !== levels[j] * 2 + (copy ? 1 : 0)) { continue; }
-        var key = keys[j], read = readers[j], from = copy ? keys[columns[j][2]] : null;
-        for (k = 0; k < n; k += 1) {
-          if (copy) { out[k][key] = out[k][from]; continue; }
-          var v = read(k);
-          if (v === ABSENT) { absent = true; } else { out[k][key] = v; }
+  // The columns of a table of n rows (a layer's properties or a records table), read by row on demand.
+  // A column's reader is made on its first read; values that a read would make anew (texts joined
+  // from templates or prefixes, lists, derived cells) are kept per row once made, so every read of a
+  // cell gives the same value. An equal column ('=') reads its column (one value per row, not per key).
+  var KEPT = { t: true, p: true, m: true, c: true, k: true, f: true };
+  // keep: whether to keep the values made anew per read (views read a cell many times, records once).
+  function table(n, columns, ints, strings, first, link, keyer, keep) {
+    var readers = new Array(columns.length), keys = columns.map(function (c) { return c[0]; });
+    function cell(j, k) { return readerOf(j)(k); }
+    function readerOf(j) {
+      var read = readers[j];
+      if (read === undefined) {
+        var column = columns[j];
+        if (column[1] === '=') {
+          read = readerOf(column[2]);
+        } else {
+          read = reader(column, ints, strings, readerOf, first, cell, link, keyer);
+          if (keep && KEPT[column[1]]) { read = kept(n, read); }
         }
+        readers[j] = read;
       }
+      return read;
     }
-    if (absent) {  // rare (evidence records without a key): take the absent keys out again
-      for (j = 0; j < keys.length; j += 1) {
-        for (k = 0; k < n; k += 1) { if (readers[j](k) === ABSENT) { delete out[k][keys[j]]; } }
+    // Row k as a plain object, keys in column order (absent keys left out).
+    function record(k) {
+      var out = {};
+      for (var j = 0; j < keys.length; j += 1) {
+        var v = readerOf(j)(k);
+        if (v !== ABSENT) { out[keys[j]] = v; }
       }
+      return out;
     }
+    return { n: n, keys: keys, reader: readerOf, record: record };
+  }
+
+  // A reader that keeps each row's value once read (undefined, never a value, is read again).
+  function kept(n, read) {
+    var values = new Array(n);
+    return function (k) {
+      var v = values[k];
+      if (v === undefined) { v = values[k] = read(k); }
+      return v;
+    };
+  }
+
+  // The rows of a table as views: one small object per row (its row number, under a symbol), whose
+  // keys are getters on one prototype shared by the table's rows, each reading its column on demand.
+  // A view reads like the plain record (absent keys read undefined), its JSON is the record (toJSON),
+  // it has no own keys and cannot be written to. A table with a key "toJSON" gets plain records.
+  var ROW = Symbol('militia-map row');
+  function views(t) {
+    var out = new Array(t.n), k;
+    if (t.keys.indexOf('toJSON') >= 0) {
+      for (k = 0; k < t.n; k += 1) { out[k] = t.record(k); }
+      return out;
+    }
+    function Row(row) { this[ROW] = row; }
+    t.keys.forEach(function (key, j) {
+      var read = null;
+      Object.defineProperty(Row.prototype, key, {
+        enumerable: true,
+        get: function () {
+          if (read === null) { read = t.reader(j); }
+          var v = read(this[ROW]);
+          return v === ABSENT ? undefined : v;
+        }
+      });
+    });
+    Object.defineProperty(Row.prototype, 'toJSON', { value: function () { return t.record(this[ROW]); } });
+    for (k = 0; k < t.n; k += 1) { out[k] = new Row(k); }
+    return out;
+  }
+
+  // The rows of a table as plain objects (keys in column order, absent keys left out).
+  function rows(n, columns, ints, strings, first, link, keyer) {
+    var t = table(n, columns, ints, strings, first, link, keyer, false), out = new Array(n);
+    for (var k = 0; k < n; k += 1) { out[k] = t.record(k); }
     return out;
   }
 
@@ -265,7 +307,7 @@ var militiaMapDecode = (function () {
       geometries[f] = geometry;
       if (at0 < ci) { lead[0][o[f]] = c0x; lead[1][o[f]] = c0y; }
     }
-    var props = rows(n, layer.p, ints, strings, lead);  // properties are stored in the layer's order
+    var props = views(table(n, layer.p, ints, strings, lead, null, null, true));  // properties are stored in the layer's order
     for (f = 0; f < n; f += 1) { features[o[f]] = { type: 'Feature', geometry: geometries[f], properties: props[o[f]] }; }
     spec.geojson = { type: 'FeatureCollection', features: features };
     return spec;
@@ -293,17 +335,22 @@ var militiaMapDecode = (function () {
     var data = {};
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
-    data.evidence = rows(header.evidence.n, header.evidence.p, ints, strings);
-    // The download's rows and the place search's records are decoded when first read (Compare,
-    // Download, search, About), not before the first frame: the page never writes into the features
-    // they are derived from.
-    if (header.export_rows) {  // the download's rows, stored by column: back to lists of cells in the columns' order
+    // The evidence records are views (read at popups, Compare); the download's rows and the place
+    // search's records are decoded when first read (Compare, Download, search, About), not before the
+    // first frame: the page never writes into the features they are derived from.
+    var evidence = table(header.evidence.n, header.evidence.p, ints, strings, null, null, null, true);
+    lazy(data, 'evidence', function () { return views(evidence); });
+    if (header.export_rows) {  // the download's rows, stored by column: lists of cells in the columns' order
       lazy(data, 'export', function () {
-        var cols = header.rest.export.columns;
-        var link = linker(header.export_rows, ints, data.layers);
-        return Object.assign({}, header.rest.export, { rows: rows(header.export_rows.n, header.export_rows.p, ints, strings, null, link).map(function (r) {
-          return cols.map(function (c) { return r[c]; });
-        }) });
+        var t = table(header.export_rows.n, header.export_rows.p, ints, strings, null, linker(header.export_rows, ints, data.layers), null, false);
+        var read = header.rest.export.columns.map(function (c) { var j = t.keys.indexOf(c); return j < 0 ? null : t.reader(j); });
+        var out = new Array(t.n);
+        for (var k = 0; k < t.n; k += 1) {
+          var row = new Array(read.length);
+          for (var i = 0; i < read.length; i += 1) { var v = read[i] === null ? ABSENT : read[i](k); row[i] = v === ABSENT ? undefined : v; }
+          out[k] = row;
+        }
+        return Object.assign({}, header.rest.export, { rows: out });
       });
     }
     if (header.places) {  // the place search's records, stored by column like the evidence
@@ -321,16 +368,23 @@ var militiaMapDecode = (function () {
     Object.defineProperty(object, key, { get: function () { return keep(make()); }, set: keep, enumerable: true, configurable: true });
   }
 
+  // The bytes of base64 text: the browser's own decoder where it has one (Uint8Array.fromBase64), else atob.
   function base64Bytes(base64) {
-    var binary = atob(base64.trim()), bytes = new Uint8Array(binary.length);
+    var text = base64.trim();
+    if (typeof Uint8Array.fromBase64 === 'function') { return Uint8Array.fromBase64(text); }
+    var binary = atob(text), bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
     return bytes;
   }
 
   /** Return a promise of the page data from the base64 gzip text of the data block. */
   function unpack(base64) {
-    var stream = new Blob([base64Bytes(base64)]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
+    // The bytes go into the decompressor in one write (no Blob stream of small chunks); a failure
+    // (not gzip, truncated) rejects the read of its output, so the write's own promises are let go.
+    var gunzip = new DecompressionStream('gzip'), writer = gunzip.writable.getWriter(), ignore = function () {};
+    writer.write(base64Bytes(base64)).catch(ignore);
+    writer.close().catch(ignore);
+    return new Response(gunzip.readable).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
   }
 
   return { decodeBytes: decodeBytes, unpack: unpack };
