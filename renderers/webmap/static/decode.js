@@ -1,7 +1,9 @@
 /* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v4) into the
  * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
  * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
- * the page reads feature properties and never writes into them. */
+ * the page reads feature properties and never writes into them. A feature's properties and an
+ * evidence record are views over the columns (see views): each cell is made on its first read, so
+ * the first frame pays only for the columns it reads; JSON.stringify of a view gives the record. */
 var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
