@@ -1,21 +1,45 @@
 /* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v4) into the
  * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
  * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
- * the page reads feature properties and never writes into them. */
+ * the page reads feature properties and never writes into them. A feature's properties and an
+ * evidence record are views over the columns (see views): each cell is made on its first read, so
+ * the first frame pays only for the columns it reads; JSON.stringify of a view gives the record. */
 var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
-  // The buffers frame: zigzag LEB128 varints (7 bits a byte, low first, high bit = more) of count int32 values.
+  // The buffers frame: zigzag LEB128 varints (7 bits a byte, low first, high bit = more) of count int32 values,
+  // decoded as far as asked: more(end) decodes values up to end (at least) into ints and returns ints;
+  // more(count) checks that the frame holds exactly count values.
   function varints(bytes, offset, length, count) {
-    var out = new Int32Array(count), at = offset, end = offset + length, i = 0;
-    while (i < count && at < end) {
-      var b = bytes[at++], v = b & 0x7f, shift = 7;
-      while (b & 0x80) { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; }
-      out[i++] = (v >>> 1) ^ -(v & 1);
+    var ints = new Int32Array(count), at = offset, stop = offset + length, i = 0;
+    function more(end) {
+      var n = Math.min(end, count);
+      while (i < n && at < stop) {
+        var b = bytes[at++], v = b & 0x7f, shift = 7;
+        while (b & 0x80) { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; }
+        ints[i++] = (v >>> 1) ^ -(v & 1);
+      }
+      if (i < n || (i === count && at !== stop)) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
+      return ints;
     }
-    if (i !== count || at !== end) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
-    return out;
+    return { ints: ints, more: more };
+  }
+
+  // How far into the buffers the layers reach: past the end of every [offset, length] pair of
+  // integers in their columns (the buffers; any other such pair only makes the reach longer).
+  function reach(layers) {
+    var end = 0;
+    function walk(x) {
+      if (!Array.isArray(x)) {
+        if (x && typeof x === 'object') { Object.keys(x).forEach(function (k) { walk(x[k]); }); }
+        return;
+      }
+      if ((x.length === 2 || x.length === 3) && typeof x[0] === 'number' && typeof x[1] === 'number') { end = Math.max(end, x[0] + x[1]); }
+      x.forEach(walk);
+    }
+    layers.forEach(function (layer) { walk([layer.g, layer.o, layer.s, layer.c, layer.p]); });
+    return end;
   }
 
   // The numbers of one column: its buffer as stored ([offset, length, 0]) or the running sum of its deltas.
@@ -331,18 +355,20 @@ var militiaMapDecode = (function () {
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
     if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
-    var ints = varints(bytes, parts[2][0], parts[2][1], header.ints);
+    // The layers' buffers are decoded before the first frame, the rest (evidence, download rows,
+    // place search: stored after them) when first read.
+    var buffers = varints(bytes, parts[2][0], parts[2][1], header.ints), ints = buffers.more(reach(header.layers));
+    whenIdle(buffers, header.ints);
     var data = {};
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
     data.layers = header.layers.map(function (layer) { return decodeLayer(layer, ints, strings); });
     // The evidence records are views (read at popups, Compare); the download's rows and the place
     // search's records are decoded when first read (Compare, Download, search, About), not before the
     // first frame: the page never writes into the features they are derived from.
-    var evidence = table(header.evidence.n, header.evidence.p, ints, strings, null, null, null, true);
-    lazy(data, 'evidence', function () { return views(evidence); });
+    lazy(data, 'evidence', function () { return views(table(header.evidence.n, header.evidence.p, buffers.more(header.ints), strings, null, null, null, true)); });
     if (header.export_rows) {  // the download's rows, stored by column: lists of cells in the columns' order
       lazy(data, 'export', function () {
-        var t = table(header.export_rows.n, header.export_rows.p, ints, strings, null, linker(header.export_rows, ints, data.layers), null, false);
+        var all = buffers.more(header.ints), t = table(header.export_rows.n, header.export_rows.p, all, strings, null, linker(header.export_rows, all, data.layers), null, false);
         var read = header.rest.export.columns.map(function (c) { var j = t.keys.indexOf(c); return j < 0 ? null : t.reader(j); });
         var out = new Array(t.n);
         for (var k = 0; k < t.n; k += 1) {
@@ -356,10 +382,25 @@ var militiaMapDecode = (function () {
     if (header.places) {  // the place search's records, stored by column like the evidence
       data.controls = Object.assign({}, header.rest.controls);
       lazy(data.controls, 'places', function () {
-        return rows(header.places.n, header.places.p, ints, strings, null, linker(header.places, ints, data.layers), nameKeyer(header.rest.controls.name_rules));
+        var all = buffers.more(header.ints);
+        return rows(header.places.n, header.places.p, all, strings, null, linker(header.places, all, data.layers), nameKeyer(header.rest.controls.name_rules));
       });
     }
     return data;
+  }
+
+  // Decode the rest of the buffers while the page is idle (after the first frame), one slice of a few
+  // milliseconds per idle callback, so a first popup, search or download finds them ready; a read
+  // before then decodes what it needs itself.
+  var SLICE = 1 << 18;
+  function whenIdle(buffers, count) {
+    if (typeof requestIdleCallback !== 'function') { return; }
+    var done = 0;
+    function step(deadline) {
+      if (deadline.timeRemaining() > 4) { done = Math.min(count, done + SLICE); buffers.more(done); }
+      if (done < count) { requestIdleCallback(step); }
+    }
+    requestIdleCallback(step);
   }
 
   // A property whose value is made on first read, then kept as a plain property (so is a value written to it).
