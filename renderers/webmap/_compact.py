@@ -1348,7 +1348,6 @@ class _LayerSource:
     raw: dict[str, tuple[np.ndarray, list[Any]]]
     # (n, 4): the first position's x, y and the last one's, as the page decodes them; NaN but for points and lines
     ends: np.ndarray
-    _values: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, name: Any, kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, raw: list[Any]) -> _LayerSource:  # noqa: ANN401
@@ -1364,36 +1363,32 @@ class _LayerSource:
         ids: dict[str, int] = {}
         if "id" in columns:
             codes, distinct = columns["id"]
-            for row, code in enumerate(codes.tolist()):
-                if code >= 0 and type(distinct[code]) is str:
-                    ids.setdefault(distinct[code], row)
+            text = np.array([type(v) is str for v in distinct] + [False], dtype=bool)  # [-1]: a null id
+            rows = np.flatnonzero(text[codes])
+            firsts, at = np.unique(codes[rows], return_index=True)  # each text id's first row
+            ids = dict(zip([distinct[c] for c in firsts.tolist()], rows[at].tolist(), strict=True))
         return cls(name, n, ids, columns, ends)
 
-    def forget(self) -> None:
-        """Drop the value lists made by :meth:`values` (they are made again when asked)."""
-        self._values.clear()
+    def codes(self, source: tuple[str, Any]) -> tuple[np.ndarray, list[Any]]:
+        """Return a source's value in each feature as codes into distinct values (negative: none, null).
 
-    def values(self, source: tuple[str, Any]) -> list[Any]:
-        """Return the value of a source in each feature (None where it has none).
-
-        ``("p", key)`` a property, ``("g", i)`` an end coordinate, ``("r", 0)`` the feature's reference.
+        ``("p", key)`` a property, ``("g", i)`` an end coordinate (distinct by its bits: -0.0 is
+        not 0.0), ``("r", 0)`` the feature's reference ``[[layer id, feature id]]`` (null without a text id).
         """
         kind, what = source
-        key = f"{kind}:{what}"
-        found = self._values.get(key)
-        if found is None:
-            if kind == "g":
-                found = [None if v != v else v for v in self.ends[:, what].tolist()]  # noqa: PLR0124 - NaN check
-            elif kind == "r":  # the feature's reference [[layer id, feature id]] (null without a text id)
-                codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
-                refs = [[[self.name, v]] if type(v) is str else None for v in distinct]
-                found = _row_values(codes, refs)
-            elif what in self.raw:
-                found = _row_values(*self.raw[what])
-            else:
-                found = [None] * self.n
-            self._values[key] = found
-        return found
+        if kind == "g":
+            axis = self.ends[:, what]
+            codes = np.full(self.n, _NULL, dtype=np.int64)
+            known = ~np.isnan(axis)
+            found, uniques = pd.factorize(axis[known].view(np.int64))
+            codes[known] = found
+            return codes, np.asarray(uniques, dtype=np.int64).view(np.float64).tolist()
+        if kind == "r":
+            codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
+            return codes, [[[self.name, v]] if type(v) is str else None for v in distinct]
+        if what in self.raw:
+            return self.raw[what]
+        return np.full(self.n, _NULL, dtype=np.int64), []
 
 
 def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -1412,50 +1407,183 @@ def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np
     return layer, row
 
 
-def _predict(sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, rows: list[int], source: tuple[str, Any], conv: str) -> list[Any]:
-    """Return what a source gives (tagged as _tag does) for each of ``rows`` of a linked table."""
+def _keys(values: list[Any], conv: str) -> list[Any]:
+    """Return the key of what conversion ``conv`` makes of each value (None where it gives no match).
+
+    A key is the value's tag (:func:`_tag`) or, for a text's tag ``("str", text)``, the text: two
+    keys are equal exactly when the tags are.
+    """
+    if _all_of(values, str):  # a text is itself ("v", "t"); no number, no list
+        return list(values) if conv in ("v", "t") else [None] * len(values)
     convert = _CONVERSIONS[conv]
-    values = [src.values(source) for src in sources]
-    out = []
-    for k in rows:
-        i = int(layer[k])
-        if i < 0:
-            out.append(_NO_MATCH)
-            continue
-        value = values[i][int(row[k])]
-        out.append(_NO_MATCH if value is None and source[0] == "g" else convert(value))
+    out: list[Any] = []
+    for value in values:
+        tag = convert(value)
+        out.append(None if tag is _NO_MATCH else tag[1] if tag[0] == "str" else tag)
     return out
 
 
+class _Interned:
+    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Any, int] = {None: -1}
+        self._odd: list[Any] = []  # keys that cannot be hashed (compared one by one)
+
+    def _slow(self, key: Any, add: bool, missing: int) -> int:  # noqa: ANN401
+        try:
+            found = self._ids.get(key)
+        except TypeError:
+            for i, other in enumerate(self._odd):
+                if other == key:
+                    return -3 - i
+            if not add:
+                return missing
+            self._odd.append(key)
+            return -2 - len(self._odd)
+        if found is None:
+            if not add:
+                return missing
+            found = self._ids[key] = len(self._ids) - 1
+        return found
+
+    def numbers(self, keys: list[Any], *, add: bool = True, missing: int = -2) -> np.ndarray:
+        """Return the number of each key (int64), adding new ones, or ``missing`` for a key not added before."""
+        ids = self._ids
+        try:
+            found = list(map(ids.get, keys))
+        except TypeError:
+            return np.array([self._slow(k, add, missing) for k in keys], dtype=np.int64)
+        if None in found:
+            if not add:
+                return np.array([missing if f is None else f for f in found], dtype=np.int64)
+            for k, f in zip(keys, found, strict=True):
+                if f is None:
+                    ids.setdefault(k, len(ids) - 1)
+            found = list(map(ids.__getitem__, keys))
+        return np.array(found, dtype=np.int64)
+
+
+def _matches(predicted: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Return where a predicted number (-1 none, below -2 an unhashable key) equals the cell's (-2 where it has none)."""
+    same: np.ndarray = (predicted != -1) & (predicted == cells)
+    return same
+
+
+class _Derive:
+    """The derived search of one linked table: every source's value per row, numbered so that rows compare as whole arrays.
+
+    A source's number in a row is that of the key of its converted value (:func:`_keys`) in the
+    table's :class:`_Interned`, -1 where it gives none; a column's cell is numbered the same
+    way (-2 where it has none), so a source gives a row's cell exactly where the numbers are equal.
+    """
+
+    def __init__(self, sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, sample: list[int]) -> None:
+        self.sources = sources
+        self.n = len(layer)
+        self.sample = np.asarray(sample, dtype=np.int64)
+        self.interned = _Interned()
+        starts = np.cumsum([0] + [src.n for src in sources])
+        linked = layer >= 0
+        self._linked = linked
+        self._feature = starts[layer[linked]] + row[linked]  # the row's feature among all layers' features
+        self._rows: dict[tuple[str, Any], tuple[np.ndarray, list[Any]]] = {}
+        self._luts: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
+        self._sampled: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
+
+    def _source(self, source: tuple[str, Any]) -> tuple[np.ndarray, list[Any]]:
+        """Return per row the index of its value among the source's values (all layers' distinct values), ``len`` for none, ``len + 1`` unlinked."""
+        found = self._rows.get(source)
+        if found is None:
+            values: list[Any] = []
+            parts = []
+            for src in self.sources:
+                codes, distinct = src.codes(source)
+                parts.append(np.where(codes >= 0, codes + len(values), -1))
+                values.extend(distinct)
+            every = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            every[every < 0] = len(values)
+            at = np.full(self.n, len(values) + 1, dtype=np.int64)
+            at[self._linked] = every[self._feature]
+            found = self._rows[source] = (at, values)
+        return found
+
+    def _lut(self, source: tuple[str, Any], conv: str, which: np.ndarray | None = None) -> np.ndarray:
+        """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1); only those at ``which`` when given."""
+        _at, values = self._source(source)
+        lut = np.full(len(values) + 2, -1, dtype=np.int64)
+        if which is None:
+            lut[: len(values)] = self.interned.numbers(_keys(values, conv))
+        else:
+            which = which[which < len(values)]
+            lut[which] = self.interned.numbers(_keys([values[i] for i in which.tolist()], conv))
+        if source[0] != "g":  # a feature without the property (or a null one): what conv makes of null; no position: no match
+            lut[len(values)] = self.interned.numbers(_keys([None], conv))[0]
+        return lut
+
+    def sampled(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the source's numbers in the sampled rows."""
+        key = (source, conv)
+        found = self._sampled.get(key)
+        if found is None:
+            at = self._source(source)[0][self.sample]
+            lut = self._luts.get(key)
+            if lut is None:
+                lut = self._lut(source, conv, np.unique(at))
+            found = self._sampled[key] = lut[at]
+        return found
+
+    def predicted(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the source's number in every row."""
+        key = (source, conv)
+        lut = self._luts.get(key)
+        if lut is None:
+            lut = self._luts[key] = self._lut(source, conv)
+        numbers: np.ndarray = lut[self._source(source)[0]]
+        return numbers
+
+    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
+        """Return the number of each row's cell (of ``rows`` only, when given), -2 where it has none; keys no source gave are -2 too."""
+        picked = codes if rows is None else codes[rows]
+        valid = picked >= 0
+        out = np.full(len(picked), -2, dtype=np.int64)
+        if valid.any():
+            used, inverse = np.unique(picked[valid], return_inverse=True)
+            lut = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"), add=rows is not None)
+            out[valid] = lut[inverse]
+        return out
+
+
 def _derived_sources(
-    cells: list[Any],
-    sample: list[int],
+    derive: _Derive,
+    codes: np.ndarray,
+    distinct: list[Any],
     candidates: list[tuple[str, Any]],
-    sources: list[_LayerSource],
-    layer: np.ndarray,
-    row: np.ndarray,
     share: float = 0.05,
 ) -> list[tuple[tuple[str, Any], str, np.ndarray]]:
     """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does.
 
     A source is tried on every row when it gives at least ``share`` of the sampled rows.
     """
-    kinds = {cells[k][0] for k in sample}
+    sample = derive.sample
+    sampled_codes = codes[sample].tolist()
+    kinds = {type(distinct[c]).__name__ if c >= 0 else _NO_MATCH[0] for c in sampled_codes}  # the cells' tags' kinds
     convs = [c for c in _CONVERSIONS if c == "v" or ("list" in kinds and c in "fi") or ("str" in kinds and c in "fi01jt")]
     tried = []
+    predicted = {(source, conv): derive.sampled(source, conv) for source in candidates for conv in convs}
+    cells = derive.cells(codes, distinct, sample)
     for source in candidates:
         for conv in convs:
-            got = _predict(sources, layer, row, sample, source, conv)
-            hits = sum(1 for k, g in zip(sample, got, strict=True) if g is not _NO_MATCH and g == cells[k])
+            hits = int(np.count_nonzero(_matches(predicted[source, conv], cells)))
             if hits >= share * len(sample):
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
-    n = len(cells)
-    matches = []
-    for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]:
-        got = _predict(sources, layer, row, list(range(n)), source, conv)
-        matches.append((source, conv, np.array([g is not _NO_MATCH and g == c for g, c in zip(got, cells, strict=True)], dtype=bool)))
-        del got  # one candidate's tagged values at a time
+    n = len(codes)
+    chosen_tried = tried[: 4 * _DERIVED_SOURCES]
+    got = [derive.predicted(source, conv) for _hits, source, conv in chosen_tried]
+    every = derive.cells(codes, distinct) if got else np.zeros(0, dtype=np.int64)
+    matches = [(source, conv, _matches(g, every)) for (_hits, source, conv), g in zip(chosen_tried, got, strict=True)]
+    del got
     left = np.ones(n, dtype=bool)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
     while len(chosen) < _DERIVED_SOURCES and matches:
@@ -1488,18 +1616,14 @@ def _derived_columns(
     candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
     left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
-    try:
-        for index, (key, codes, distinct) in enumerate(raw):
-            if index in skip:
-                continue
-            found = _derived_column(
-                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, buffers=buffers
-            )
-            if found is not None:
-                out[index], left[index] = found
-    finally:
-        for src in sources:  # the sources' value lists (one per property, a Python list per feature) are not needed after the table
-            src.forget()
+    derive = _Derive(sources, layer, row, sample)
+    for index, (key, codes, distinct) in enumerate(raw):
+        if index in skip:
+            continue
+        found = _derived_column(key, codes, distinct, derive=derive, candidates=candidates, buffers=buffers)
+        if found is not None:
+            out[index], left[index] = found
+    del derive  # its numbers of every source's values are not needed after the table
     # Each column's own values where no source gives them: a template of the fully derived text
     # columns of the row where that pays (the movements' "id#stop"), else a plain column.
     whole = [j for j in out if not left[j].any() and raw[j][2] and all(type(v) is str for v in raw[j][2])]
@@ -1524,23 +1648,16 @@ def _derived_column(
     codes: np.ndarray,
     distinct: list[Any],
     *,
-    sample: list[int],
+    derive: _Derive,
     candidates: list[tuple[str, Any]],
-    sources: list[_LayerSource],
-    layer: np.ndarray,
-    row: np.ndarray,
     buffers: _Buffers,
 ) -> tuple[list[Any], np.ndarray] | None:
     """Return one column of a linked table as a derived column (``else`` still null) and the rows no source gives, or None when they give too few."""
-    n = len(layer)
+    n = derive.n
     # A column of few distinct values is derived only when one source gives all its rows (its
     # choices are then one repeated number, stored once for all such columns).
     few = len(distinct) <= _DERIVED_MIN_DISTINCT
-    tags = [_tag(v) for v in distinct]
-    cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
-    del tags
-    chosen = _derived_sources(cells, sample, candidates, sources, layer, row, share=1.0 if few else _DERIVED_TRY)
-    del cells
+    chosen = _derived_sources(derive, codes, distinct, candidates, share=1.0 if few else _DERIVED_TRY)
     left = np.ones(n, dtype=bool)
     for _source, _conv, rows_of in chosen:
         left &= ~rows_of
