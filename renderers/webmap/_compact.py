@@ -1407,20 +1407,62 @@ def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np
     return layer, row
 
 
-def _keys(values: list[Any], conv: str) -> list[Any]:
-    """Return the key of what conversion ``conv`` makes of each value (None where it gives no match).
+def _key(tag: Any) -> Any:  # noqa: ANN401 - a tag (_tag)
+    """Return the key of a tag: the tag with each text's ``("str", text)`` replaced by the text (keys are equal exactly when the tags are)."""
+    kind = tag[0]
+    if kind == "str":
+        return tag[1]
+    if kind == "list" and type(tag[1]) is tuple:
+        return ("list", tuple(map(_key, tag[1])))
+    return tag
 
-    A key is the value's tag (:func:`_tag`) or, for a text's tag ``("str", text)``, the text: two
-    keys are equal exactly when the tags are.
+
+def _float_keys(values: list[float], conv: str) -> list[Any] | None:
+    """Return :func:`_keys` of floats where one C pass does it ("v", "f" and the text conversions), else None."""
+    if conv == "v":
+        return list(zip(itertools.repeat("float"), values))
+    if conv == "f":  # ("list", (("str", repr(x)),)) where Python's text is the page's
+        x = np.array(values, dtype=np.float64)
+        size = np.abs(x)
+        exact = ((x == 0) & ~np.signbit(x)) | ((size >= _EXACT_FIXED[0]) & (size < _EXACT_FIXED[1]))
+        out: list[Any] = list(zip(itertools.repeat("list"), zip(map(repr, values))))
+        for i in np.flatnonzero(~exact).tolist():
+            out[i] = None
+        return out
+    if conv in ("t", "0", "1", "j"):  # not a text, not a list
+        return [None] * len(values)
+    return None
+
+
+def _text_list_keys(values: list[list[str]], conv: str) -> list[Any]:
+    """Return :func:`_keys` of lists of texts."""
+    if conv == "v":
+        return [("list", tuple(v)) for v in values]
+    if conv == "0":
+        return [v[0] if v else None for v in values]
+    if conv == "1":
+        return ["; ".join(v[1:]) for v in values]
+    if conv == "j":
+        return list(map("; ".join, values))
+    return [None] * len(values)  # "t", "f", "i": not a text, not a number
+
+
+def _keys(values: list[Any], conv: str) -> list[Any]:
+    """Return the key (:func:`_key`) of what conversion ``conv`` makes of each value, None where it gives no match.
+
+    Texts, floats and lists of texts (most of the layers' values) are done without a Python call per value.
     """
     if _all_of(values, str):  # a text is itself ("v", "t"); no number, no list
         return list(values) if conv in ("v", "t") else [None] * len(values)
+    found = _float_keys(values, conv) if _all_of(values, float) else _text_list_keys(values, conv) if _all_lists_of(values, str) else None
+    if found is not None:
+        return found
     convert = _CONVERSIONS[conv]
-    out: list[Any] = []
+    keys: list[Any] = []
     for value in values:
         tag = convert(value)
-        out.append(None if tag is _NO_MATCH else tag[1] if tag[0] == "str" else tag)
-    return out
+        keys.append(None if tag is _NO_MATCH else _key(tag))
+    return keys
 
 
 class _Interned:

@@ -35,6 +35,8 @@ from renderers.webmap._compact import (
     _column,
     _deltas,
     _factorize,
+    _key,
+    _keys,
     _LayerSource,
     _numbered,
     _numbers_ref,
@@ -201,6 +203,7 @@ def _layer(rng: random.Random, name: str, n: int, ids: bool = True) -> _LayerSou
         "status": [rng.choice(["reported", "claimed", "contested"]) for _ in range(n)],
         "lat": [rng.choice([33.0, 33.5, -0.0, 0.0, 1e-5, 2e16, float("nan")]) if rng.random() < 0.2 else rng.uniform(30, 37) for _ in range(n)],
         "count": [rng.choice([1, 2, 3, 4, 5, 6, 2**53 + 1, 10**20, True, 7.0]) for _ in range(n)],
+        "tags": [rng.choice([["a", "b"], ["a"], [], ["c", "d", "e"], ["", ""]]) for _ in range(n)],
         "actors": [rng.choice([["a", "b"], ["a"], [], ["c", "d", "e"], "a", None, [1, "a"]]) for _ in range(n)],
         "odd": [_odd(rng, i) for i in range(n)],
     }
@@ -214,7 +217,7 @@ def _layer(rng: random.Random, name: str, n: int, ids: bool = True) -> _LayerSou
 
 
 # How each generated record column is mostly made from its feature's property (as the download and place search do).
-_WAYS = {"id": "v", "name": "t", "note": "t", "status": "v", "lat": "f", "count": "i", "actors": "j", "odd": "v"}
+_WAYS = {"id": "v", "name": "t", "note": "t", "tags": "0", "status": "v", "lat": "f", "count": "i", "actors": "j", "odd": "v"}
 
 
 def _cell(rng: random.Random, src: _LayerSource, r: int, key: str) -> Any:
@@ -246,7 +249,7 @@ def _records(rng: random.Random, sources: list[_LayerSource], n: int, linked_sha
         name = src.name if i >= 0 else rng.choice(["no-layer", None])
         ends = src.ends[r]
         record: dict[str, Any] = {"layer": name, "feature_id": fid}
-        for key in ("id", "name", "note", "status", "lat", "count", "actors", "odd"):
+        for key in ("id", "name", "note", "status", "lat", "count", "tags", "actors", "odd"):
             record[key] = _cell(rng, src, r, key)
         record["lon"] = [repr(float(ends[0]))] if ends[0] == ends[0] and rng.random() < 0.9 else rng.choice(["", [str(k)], -0.0])
         record["end"] = float(ends[3]) if ends[3] == ends[3] and rng.random() < 0.9 else rng.choice([None, 0.0])
@@ -335,3 +338,37 @@ def test_layer_ids_are_each_text_ids_first_row(seed: int) -> None:
     src = _layer(rng, "layer0", rng.randint(5, 300))
     assert src.ids == _reference_ids(src)
     assert _layer(rng, "none", 10, ids=False).ids == {}
+
+
+POOL = [
+    "a", "", "1", "a; b", 1, 1.0, True, 0, 0.0, -0.0, False, None, SHARED_NAN, float("nan"), 1e-4, 9.99e-5, 1e16, 9999999999999998.0,
+    2**53, 2**53 + 1, 34.0, 5e-324, float("inf"), ["a"], ["a", "b"], [], ["a", 1], [["a", "b"]], [1.0], [True], SHARED_LIST,
+    {"k": 1}, {"k": 1.0}, ("a",),
+]  # fmt: skip
+POOLS = {
+    "texts": [v for v in POOL if type(v) is str],
+    "floats": [v for v in POOL if type(v) is float],
+    "text lists": [["a"], ["a", "b"], [], ["", "x"], ["a; b"]],
+    "mixed": POOL,
+}
+
+
+@pytest.mark.parametrize("pool", POOLS)
+@pytest.mark.parametrize("conv", list(_CONVERSIONS))
+def test_keys_are_the_tags_keys_one_by_one(pool: str, conv: str) -> None:
+    values = POOLS[pool]
+    tags = [_CONVERSIONS[conv](v) for v in values]
+    want = [None if t is _NO_MATCH else _key(t) for t in tags]
+    got = _keys(values, conv)
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert type(g) is type(w)
+        assert g == w or g is w
+
+
+def test_keys_are_equal_exactly_when_the_tags_are() -> None:
+    tags = [_tag(v) for v in POOL] + [_CONVERSIONS[c](v) for c in "ft01j" for v in POOL]
+    tags = [t for t in tags if t is not _NO_MATCH]
+    for a in tags:
+        for b in tags:
+            assert (_key(a) == _key(b)) == (a == b), (a, b)
