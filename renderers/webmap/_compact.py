@@ -95,6 +95,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import operator
 import re
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -604,44 +605,80 @@ def _records_table(
     list columns that mostly are other columns of the row joined (``"c"``, :func:`_joined_lists`),
     ``name_keys`` list columns that mostly are the lookup keys of a list column's names (``"k"``).
     """
-    keys = list(dict.fromkeys(k for record in records for k in record))
-    raw: list[tuple[str, np.ndarray, list[Any]]] = []
-    for key in keys:
-        values = [record.get(key, _MISSING) for record in records]
-        if all(type(v) is str for v in values):  # text in every record: pandas' factorize, same codes as below
-            codes, uniques = pd.factorize(np.array(values, dtype=object))
-            raw.append((key, np.asarray(codes, dtype=np.int64), list(uniques)))
-            continue
-        if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
-            codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
-            raw.append((key, np.asarray(codes, dtype=np.int64), [[u] for u in uniques]))
-            continue
-        seen: dict[str, int] = {}
-        distinct: list[Any] = []
-        codes = np.empty(len(records), dtype=np.int64)
-        for row, record in enumerate(records):
-            if key not in record:
-                codes[row] = _ABSENT
-                continue
-            value = record[key]
-            if value is None:
-                codes[row] = _NULL
-                continue
-            text = value if isinstance(value, str) else json.dumps([type(value).__name__, value], sort_keys=True, ensure_ascii=False)
-            found = seen.get(text)
-            if found is None:
-                found = seen[text] = len(distinct)
-                distinct.append(value)
-            codes[row] = found
-        raw.append((key, codes, distinct))
+    keys = list(dict.fromkeys(itertools.chain.from_iterable(records)))  # every record's keys, in order of first use
+    missing = itertools.repeat(_MISSING)
+    columns = {key: list(map(dict.get, records, itertools.repeat(key), missing)) for key in keys}
+    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys)
+
+
+def _columns_table(
+    columns: dict[str, list[Any]],
+    n: int,
+    table: StringTable,
+    buffers: _Buffers,
+    link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
+    lists: dict[str, tuple[str, ...]] | None = None,
+    name_keys: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none."""
+    raw = [(key, *_record_codes(values)) for key, values in columns.items()]
     fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
     if link is not None:
         fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
-    out: dict[str, Any] = {"n": len(records)}
+    out: dict[str, Any] = {"n": n}
     if fixed and link is not None:
         out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
     out["p"] = _table_columns(raw, table, buffers, fixed=fixed)
     return out
+
+
+def _record_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Return the codes of one records column (-2 absent: ``_MISSING``, -1 null) and its distinct values in order of first use.
+
+    Values are the same when their texts are: a text itself, any other value
+    ``json.dumps([type name, value], sort_keys=True, ensure_ascii=False)`` (so 1, 1.0 and True
+    stay apart). Texts, one-text lists (download numbers), floats, integers, booleans and lists
+    of texts are keyed without that JSON where that gives the same codes (:func:`_plain_keys`).
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str}:  # text in every record: pandas' factorize, same codes as below
+        codes, uniques = pd.factorize(np.array(values, dtype=object))
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    if kinds == {list} and set(map(len, values)) == {1} and set(map(type, itertools.chain.from_iterable(values))) <= {str}:
+        # a number's text in every record (download cells)
+        codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
+        return np.asarray(codes, dtype=np.int64), [[u] for u in uniques]
+    n = len(values)
+    absent = np.fromiter(map(operator.is_, values, itertools.repeat(_MISSING)), dtype=bool, count=n)
+    null = np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=n)
+    rows = np.flatnonzero(~(absent | null))
+    present = values if len(rows) == n else [values[r] for r in rows.tolist()]
+    keys = _plain_keys(present)
+    if keys is None:
+        keys = [v if isinstance(v, str) else json.dumps([type(v).__name__, v], sort_keys=True, ensure_ascii=False) for v in present]
+    found, _uniques = pd.factorize(np.fromiter(keys, dtype=object, count=len(keys)), use_na_sentinel=False)
+    codes = np.where(absent, _ABSENT, _NULL).astype(np.int64)
+    codes[rows] = found
+    return codes, [present[r] for r in _first_rows(np.asarray(found, dtype=np.int64), len(_uniques)).tolist()]
+
+
+def _plain_keys(values: list[Any]) -> list[Any] | None:
+    """Return keys of non-null values that are equal exactly when their texts (:func:`_record_codes`) are, or None.
+
+    Only for texts, floats (``repr``), integers, booleans and lists of texts, and only when no
+    text starts with ``["`` (which could be another value's JSON text).
+    """
+    kinds = set(map(type, values))
+    if not kinds <= {str, float, int, bool, list}:
+        return None
+    if str in kinds and any(map(operator.methodcaller("startswith", '["'), (v for v in values if type(v) is str))):
+        return None
+    if list in kinds and not set(map(type, itertools.chain.from_iterable(v for v in values if type(v) is list))) <= {str}:
+        return None
+    if len(kinds) == 1:  # one kind: its own values (texts, integers, booleans), reprs (floats) or tuples (lists)
+        kind = next(iter(kinds))
+        return list(map(repr, values)) if kind is float else list(map(tuple, values)) if kind is list else list(values)
+    return [v if type(v) is str else (float, repr(v)) if type(v) is float else (list, tuple(v)) if type(v) is list else (type(v), v) for v in values]
 
 
 # Characters on which the page's normalizeName (controls.js, driven by _controls.name_rules) and
@@ -1737,12 +1774,13 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     if isinstance(export, dict) and export.get("rows"):
         # The download's rows by column, their cells codes into the one string table (most are the
         # features' own ids, names and dates): the decoder puts them back as rows of cells.
-        columns = export["columns"]
-        records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
+        columns, rows = export["columns"], export["rows"]
+        cells = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True))  # by column (a repeated name: its last cells)
         header["rest"] = {**rest, "export": {**export, "rows": []}}
         # each row belongs to the feature its layer and feature_id name: columns repeating it are derived
-        layer, row = _link(sources, [(record.get("layer"), record.get("feature_id")) for record in records])
-        header["export_rows"] = _records_table(records, table, buffers, (sources, layer, row))
+        nothing = [None] * len(rows)
+        layer, row = _link(sources, list(zip(cells.get("layer", nothing), cells.get("feature_id", nothing), strict=True)))
+        header["export_rows"] = _columns_table(cells, len(rows), table, buffers, (sources, layer, row))
     controls = header["rest"].get("controls")
     places = controls.get("places") if isinstance(controls, dict) else None
     if isinstance(places, list) and len(places) >= _PLACES_TABLE_MIN_ROWS and all(type(place) is dict for place in places):

@@ -9,6 +9,7 @@ columns, buffers and strings with either.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Collection
@@ -26,6 +27,7 @@ from renderers.webmap._compact import (
     _DERIVED_SAMPLE,
     _DERIVED_SOURCES,
     _DERIVED_TRY,
+    _MISSING,
     _NO_MATCH,
     _TEMPLATE_DISTINCT,
     _TEMPLATE_MIN_ROWS,
@@ -40,6 +42,7 @@ from renderers.webmap._compact import (
     _LayerSource,
     _numbered,
     _numbers_ref,
+    _record_codes,
     _renumber,
     _row_values,
     _tag,
@@ -372,3 +375,73 @@ def test_keys_are_equal_exactly_when_the_tags_are() -> None:
     for a in tags:
         for b in tags:
             assert (_key(a) == _key(b)) == (a == b), (a, b)
+
+
+def _reference_record_codes(records: list[dict[str, Any]], key: str) -> tuple[np.ndarray, list[Any]]:
+    """_records_table's codes of one key as they were (88ec0a6): one Python step per record."""
+    values = [record.get(key, _MISSING) for record in records]
+    if all(type(v) is str for v in values):
+        codes, uniques = pd.factorize(np.array(values, dtype=object))
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):
+        codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
+        return np.asarray(codes, dtype=np.int64), [[u] for u in uniques]
+    seen: dict[str, int] = {}
+    distinct: list[Any] = []
+    out = np.empty(len(records), dtype=np.int64)
+    for row, record in enumerate(records):
+        if key not in record:
+            out[row] = -2
+            continue
+        value = record[key]
+        if value is None:
+            out[row] = -1
+            continue
+        text = value if isinstance(value, str) else json.dumps([type(value).__name__, value], sort_keys=True, ensure_ascii=False)
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = len(distinct)
+            distinct.append(value)
+        out[row] = found
+    return out, distinct
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+RECORD_POOLS = {
+    "texts": ["a", "b", "", *HOSTILE],
+    "number texts": [["1.0"], ["2"], ["-0.0"], ["nan"]],
+    "floats": [1.0, -0.0, 0.0, SHARED_NAN, float("nan"), float("inf"), -float("inf"), 1e-300, 2.5],
+    "integers": [1, 2, 0, -1, 2**70],
+    "booleans": [True, False],
+    "text lists": [["a"], ["a", "b"], [], ["b", "a"], ["\u2028", '"']],
+    "mixed": [1, 1.0, True, "1", "true", 0, 0.0, -0.0, False, ["1"], [1], ["a", "b"], "a", [[1, 2]], {"k": [1]}, {"k": [1.0]}, 2.5],
+    "json-like texts": ['["int", 1]', 1, '["list", ["a"]]', ["a"], '["float", 1.0]', 1.0, "a"],
+    "text subclass": [_Text("a"), "a", ["a"], [_Text("a")], 1],
+    "lists of lists": [[["l", "f1"]], [["l", "f1"], ["m", "f2"]], [], [["l", "f1"]]],
+}
+
+
+@pytest.mark.parametrize("pool", RECORD_POOLS)
+@pytest.mark.parametrize("gaps", ["none", "null", "absent", "both", "only"])
+def test_record_codes_match_the_reference(pool: str, gaps: str) -> None:
+    rng = _rng(len(pool) * 7 + len(gaps))
+    values = RECORD_POOLS[pool]
+    records: list[dict[str, Any]] = []
+    for _ in range(300):
+        record: dict[str, Any] = {"v": rng.choice(values)}
+        roll = rng.random()
+        if gaps == "only" or (gaps in ("null", "both") and roll < 0.2):
+            record["v"] = None
+        if gaps == "absent" or (gaps == "both" and roll > 0.8):
+            del record["v"]
+        records.append(record)
+    if all("v" not in r for r in records):
+        records[0]["v"] = None
+    want_codes, want = _reference_record_codes(records, "v")
+    codes, got = _record_codes([r.get("v", _MISSING) for r in records])
+    assert codes.tolist() == want_codes.tolist()
+    assert len(got) == len(want)
+    assert all(g is w or (type(g) is type(w) is list and g == w) for g, w in zip(got, want, strict=True))  # the first record's own value
