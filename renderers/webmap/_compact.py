@@ -665,7 +665,8 @@ def _record_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 def _plain_keys(values: list[Any]) -> list[Any] | None:
     """Return keys of non-null values that are equal exactly when their texts (:func:`_record_codes`) are, or None.
 
-    Only for texts, floats (``repr``), integers, booleans and lists of texts, and only when no
+    Only for texts, floats (``repr``), integers, booleans and lists of texts (or of texts and
+    lists of texts), and only when no
     text starts with ``["`` (which could be another value's JSON text).
     """
     kinds = set(map(type, values))
@@ -673,12 +674,24 @@ def _plain_keys(values: list[Any]) -> list[Any] | None:
         return None
     if str in kinds and any(map(operator.methodcaller("startswith", '["'), (v for v in values if type(v) is str))):
         return None
-    if list in kinds and not set(map(type, itertools.chain.from_iterable(v for v in values if type(v) is list))) <= {str}:
-        return None
+    as_tuple: Callable[[list[Any]], tuple[Any, ...]] = tuple
+    if list in kinds:
+        lists = [v for v in values if type(v) is list]
+        items = set(map(type, itertools.chain.from_iterable(lists)))
+        if not items <= {str}:  # lists of texts and lists of texts (the places' [[layer, feature id], ...]): nested tuples
+            inner = [i for v in lists for i in v if type(i) is list]
+            if not items <= {str, list} or not set(map(type, itertools.chain.from_iterable(inner))) <= {str}:
+                return None
+            as_tuple = _nested_tuple
     if len(kinds) == 1:  # one kind: its own values (texts, integers, booleans), reprs (floats) or tuples (lists)
         kind = next(iter(kinds))
-        return list(map(repr, values)) if kind is float else list(map(tuple, values)) if kind is list else list(values)
-    return [v if type(v) is str else (float, repr(v)) if type(v) is float else (list, tuple(v)) if type(v) is list else (type(v), v) for v in values]
+        return list(map(repr, values)) if kind is float else list(map(as_tuple, values)) if kind is list else list(values)
+    return [v if type(v) is str else (float, repr(v)) if type(v) is float else (list, as_tuple(v)) if type(v) is list else (type(v), v) for v in values]
+
+
+def _nested_tuple(value: list[Any]) -> tuple[Any, ...]:
+    """Return a list of texts and lists of texts as a tuple of texts and tuples."""
+    return tuple(i if type(i) is str else tuple(i) for i in value)
 
 
 # Characters on which the page's normalizeName (controls.js, driven by _controls.name_rules) and
@@ -1536,9 +1549,8 @@ class _Interned:
         if None in found:
             if not add:
                 return np.array([missing if f is None else f for f in found], dtype=np.int64)
-            for k, f in zip(keys, found, strict=True):
-                if f is None:
-                    ids.setdefault(k, len(ids) - 1)
+            new = dict.fromkeys(itertools.compress(keys, map(operator.is_, found, itertools.repeat(None))))  # in order, each once
+            ids.update(zip(new, itertools.count(len(ids) - 1)))
             found = list(map(ids.__getitem__, keys))
         return np.array(found, dtype=np.int64)
 
@@ -1562,12 +1574,10 @@ class _Derive:
         self.n = len(layer)
         self.sample = np.asarray(sample, dtype=np.int64)
         self.interned = _Interned()
-        starts = np.cumsum([0] + [src.n for src in sources])
-        linked = layer >= 0
-        self._linked = linked
-        self._feature = starts[layer[linked]] + row[linked]  # the row's feature among all layers' features
+        self._layer, self._row = layer, row
         self._rows: dict[tuple[str, Any], tuple[np.ndarray, list[Any]]] = {}
         self._luts: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
+        self._sample_values: dict[tuple[str, Any], tuple[list[Any], np.ndarray]] = {}
         self._sampled: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
 
     def _source(self, source: tuple[str, Any]) -> tuple[np.ndarray, list[Any]]:
@@ -1575,41 +1585,61 @@ class _Derive:
         found = self._rows.get(source)
         if found is None:
             values: list[Any] = []
-            parts = []
-            for src in self.sources:
+            at = np.empty(self.n, dtype=np.int32)
+            at[self._layer < 0] = -1
+            for i, src in enumerate(self.sources):
                 codes, distinct = src.codes(source)
-                parts.append(np.where(codes >= 0, codes + len(values), -1))
+                mine = self._layer == i
+                picked = codes[self._row[mine]]
+                at[mine] = np.where(picked >= 0, picked + len(values), -2)
                 values.extend(distinct)
-            every = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            every[every < 0] = len(values)
-            at = np.full(self.n, len(values) + 1, dtype=np.int64)
-            at[self._linked] = every[self._feature]
+            at[at == -2] = len(values)  # noqa: PLR2004 - the none marker above
+            at[at == -1] = len(values) + 1
             found = self._rows[source] = (at, values)
         return found
 
-    def _lut(self, source: tuple[str, Any], conv: str, which: np.ndarray | None = None) -> np.ndarray:
-        """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1); only those at ``which`` when given."""
+    def _lut(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1)."""
         _at, values = self._source(source)
-        lut = np.full(len(values) + 2, -1, dtype=np.int64)
-        if which is None:
-            lut[: len(values)] = self.interned.numbers(_keys(values, conv))
-        else:
-            which = which[which < len(values)]
-            lut[which] = self.interned.numbers(_keys([values[i] for i in which.tolist()], conv))
+        lut = np.full(len(values) + 2, -1, dtype=np.int32)
+        lut[: len(values)] = self.interned.numbers(_keys(values, conv))
         if source[0] != "g":  # a feature without the property (or a null one): what conv makes of null; no position: no match
             lut[len(values)] = self.interned.numbers(_keys([None], conv))[0]
         return lut
+
+    def _sampled_values(self, source: tuple[str, Any]) -> tuple[list[Any], np.ndarray]:
+        """Return the source's value in each sampled row (all linked; None for none) and where it has none."""
+        found = self._sample_values.get(source)
+        if found is None:
+            values: list[Any] = [None] * len(self.sample)
+            none = np.ones(len(self.sample), dtype=bool)
+            layer, row = self._layer[self.sample], self._row[self.sample]
+            for i, src in enumerate(self.sources):
+                at = np.flatnonzero(layer == i)
+                if not len(at):
+                    continue
+                codes, distinct = src.codes(source)
+                for j, code in zip(at.tolist(), codes[row[at]].tolist(), strict=True):
+                    if code >= 0:
+                        values[j] = distinct[code]
+                        none[j] = False
+            found = self._sample_values[source] = (values, none)
+        return found
 
     def sampled(self, source: tuple[str, Any], conv: str) -> np.ndarray:
         """Return the source's numbers in the sampled rows."""
         key = (source, conv)
         found = self._sampled.get(key)
         if found is None:
-            at = self._source(source)[0][self.sample]
             lut = self._luts.get(key)
-            if lut is None:
-                lut = self._lut(source, conv, np.unique(at))
-            found = self._sampled[key] = lut[at]
+            if lut is not None:
+                found = lut[self._source(source)[0][self.sample]]
+            else:
+                values, none = self._sampled_values(source)
+                found = self.interned.numbers(_keys(values, conv))
+                if source[0] == "g":  # no position: no match
+                    found[none] = -1
+            self._sampled[key] = found
         return found
 
     def predicted(self, source: tuple[str, Any], conv: str) -> np.ndarray:
@@ -1622,14 +1652,20 @@ class _Derive:
         return numbers
 
     def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
-        """Return the number of each row's cell (of ``rows`` only, when given), -2 where it has none; keys no source gave are -2 too."""
-        picked = codes if rows is None else codes[rows]
+        """Return the number of each row's cell, -2 where it has none.
+
+        With ``rows``, of those rows only, their keys added; without, of every row, a key no
+        source gave (none added before) -2 too.
+        """
+        if rows is None:  # every distinct value is some row's
+            lut = self.interned.numbers(_keys(distinct, "v"), add=False)
+            return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
+        picked = codes[rows]
         valid = picked >= 0
         out = np.full(len(picked), -2, dtype=np.int64)
         if valid.any():
             used, inverse = np.unique(picked[valid], return_inverse=True)
-            lut = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"), add=rows is not None)
-            out[valid] = lut[inverse]
+            out[valid] = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"))[inverse]
         return out
 
 
