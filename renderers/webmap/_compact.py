@@ -620,8 +620,12 @@ def _columns_table(
     lists: dict[str, tuple[str, ...]] | None = None,
     name_keys: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none."""
+    """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none.
+
+    ``columns`` is emptied once its values are coded (at 1M rows its lists are gigabytes the rest of the table does not need).
+    """
     raw = [(key, *_record_codes(values)) for key, values in columns.items()]
+    columns.clear()
     fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
     if link is not None:
         fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
@@ -1793,11 +1797,21 @@ _PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
 _PLACE_KEYS = {"keys": "names"}
 
 
-def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | None = None, *, level: int = GZIP_LEVEL) -> CompactPayload:
+def encode(
+    layers: list[Layer],
+    rest: dict[str, Any],
+    evidence: EvidenceTable | None = None,
+    *,
+    level: int = GZIP_LEVEL,
+    export_cells: dict[str, list[Any]] | None = None,
+) -> CompactPayload:
     """Return the compact payload of ``layers`` with the rest of the page data ``rest``.
 
     ``evidence`` is the table the layers' evidence goes into (a new one by default); it must be
     empty or hold only what the same page data put there before, as ``page_data`` does.
+    ``export_cells`` are the download's rows by column (``_export.export_columns``), when
+    ``rest["export"]`` has none: the same document as with them there as rows. The encoder
+    empties the dict once it has coded them (so their memory is free for the tables after).
     """
     table = StringTable()
     buffers = _Buffers()
@@ -1807,16 +1821,22 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     entries = _records_table(evidence.entries, table, buffers)
     header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
+    cells = None
     if isinstance(export, dict) and export.get("rows"):
-        # The download's rows by column, their cells codes into the one string table (most are the
-        # features' own ids, names and dates): the decoder puts them back as rows of cells.
         columns, rows = export["columns"], export["rows"]
         cells = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True))  # by column (a repeated name: its last cells)
+    elif isinstance(export, dict) and export_cells is not None and not export.get("rows"):
+        cells = {column: export_cells[column] for column in export["columns"]}
+        export_cells.clear()
+    n = len(next(iter(cells.values()))) if cells else 0
+    if isinstance(export, dict) and cells and n:
+        # The download's rows by column, their cells codes into the one string table (most are the
+        # features' own ids, names and dates): the decoder puts them back as rows of cells.
         header["rest"] = {**rest, "export": {**export, "rows": []}}
         # each row belongs to the feature its layer and feature_id name: columns repeating it are derived
-        nothing = [None] * len(rows)
+        nothing = [None] * n
         layer, row = _link(sources, list(zip(cells.get("layer", nothing), cells.get("feature_id", nothing), strict=True)))
-        header["export_rows"] = _columns_table(cells, len(rows), table, buffers, (sources, layer, row))
+        header["export_rows"] = _columns_table(cells, n, table, buffers, (sources, layer, row))  # (it empties cells)
     controls = header["rest"].get("controls")
     places = controls.get("places") if isinstance(controls, dict) else None
     if isinstance(places, list) and len(places) >= _PLACES_TABLE_MIN_ROWS and all(type(place) is dict for place in places):
