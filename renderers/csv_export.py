@@ -212,7 +212,7 @@ def _stop_columns(layer: Layer, ds: Dataset, *, movement: bool) -> Columns:
         row, pid = next((row, pid) for row, pid in zip(rows, pids, strict=True) if places[pid] is None)
         raise _unknown_place(layer.name, feature_ids[row], pid)
     common = _common(gdf, layer.name)
-    cells = {name: [values[row] for row in rows] for name, values in common.items()}
+    cells = {name: list(map(values.__getitem__, rows)) for name, values in common.items()}  # each feature's cells once per stop
     found = [place for pid in pids if (place := places[pid]) is not None]  # every place is known (checked above)
     if movement:
         counts = [len(ids_of[row]) for row in rows]

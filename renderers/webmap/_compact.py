@@ -95,6 +95,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import operator
 import re
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -604,44 +605,97 @@ def _records_table(
     list columns that mostly are other columns of the row joined (``"c"``, :func:`_joined_lists`),
     ``name_keys`` list columns that mostly are the lookup keys of a list column's names (``"k"``).
     """
-    keys = list(dict.fromkeys(k for record in records for k in record))
-    raw: list[tuple[str, np.ndarray, list[Any]]] = []
-    for key in keys:
-        values = [record.get(key, _MISSING) for record in records]
-        if all(type(v) is str for v in values):  # text in every record: pandas' factorize, same codes as below
-            codes, uniques = pd.factorize(np.array(values, dtype=object))
-            raw.append((key, np.asarray(codes, dtype=np.int64), list(uniques)))
-            continue
-        if all(type(v) is list and len(v) == 1 and type(v[0]) is str for v in values):  # a number's text in every record (download cells)
-            codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
-            raw.append((key, np.asarray(codes, dtype=np.int64), [[u] for u in uniques]))
-            continue
-        seen: dict[str, int] = {}
-        distinct: list[Any] = []
-        codes = np.empty(len(records), dtype=np.int64)
-        for row, record in enumerate(records):
-            if key not in record:
-                codes[row] = _ABSENT
-                continue
-            value = record[key]
-            if value is None:
-                codes[row] = _NULL
-                continue
-            text = value if isinstance(value, str) else json.dumps([type(value).__name__, value], sort_keys=True, ensure_ascii=False)
-            found = seen.get(text)
-            if found is None:
-                found = seen[text] = len(distinct)
-                distinct.append(value)
-            codes[row] = found
-        raw.append((key, codes, distinct))
+    keys = list(dict.fromkeys(itertools.chain.from_iterable(records)))  # every record's keys, in order of first use
+    missing = itertools.repeat(_MISSING)
+    columns = {key: list(map(dict.get, records, itertools.repeat(key), missing)) for key in keys}
+    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys)
+
+
+def _columns_table(
+    columns: dict[str, list[Any]],
+    n: int,
+    table: StringTable,
+    buffers: _Buffers,
+    link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
+    lists: dict[str, tuple[str, ...]] | None = None,
+    name_keys: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none.
+
+    ``columns`` is emptied once its values are coded (at 1M rows its lists are gigabytes the rest of the table does not need).
+    """
+    raw = [(key, *_record_codes(values)) for key, values in columns.items()]
+    columns.clear()
     fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
     if link is not None:
         fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
-    out: dict[str, Any] = {"n": len(records)}
+    out: dict[str, Any] = {"n": n}
     if fixed and link is not None:
         out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
     out["p"] = _table_columns(raw, table, buffers, fixed=fixed)
     return out
+
+
+def _record_codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Return the codes of one records column (-2 absent: ``_MISSING``, -1 null) and its distinct values in order of first use.
+
+    Values are the same when their texts are: a text itself, any other value
+    ``json.dumps([type name, value], sort_keys=True, ensure_ascii=False)`` (so 1, 1.0 and True
+    stay apart). Texts, one-text lists (download numbers), floats, integers, booleans and lists
+    of texts are keyed without that JSON where that gives the same codes (:func:`_plain_keys`).
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str}:  # text in every record: pandas' factorize, same codes as below
+        codes, uniques = pd.factorize(np.array(values, dtype=object))
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    if kinds == {list} and set(map(len, values)) == {1} and set(map(type, itertools.chain.from_iterable(values))) <= {str}:
+        # a number's text in every record (download cells)
+        codes, uniques = pd.factorize(np.array([v[0] for v in values], dtype=object))
+        return np.asarray(codes, dtype=np.int64), [[u] for u in uniques]
+    n = len(values)
+    absent = np.fromiter(map(operator.is_, values, itertools.repeat(_MISSING)), dtype=bool, count=n)
+    null = np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=n)
+    rows = np.flatnonzero(~(absent | null))
+    present = values if len(rows) == n else [values[r] for r in rows.tolist()]
+    keys = _plain_keys(present)
+    if keys is None:
+        keys = [v if isinstance(v, str) else json.dumps([type(v).__name__, v], sort_keys=True, ensure_ascii=False) for v in present]
+    found, _uniques = pd.factorize(np.fromiter(keys, dtype=object, count=len(keys)), use_na_sentinel=False)
+    codes = np.where(absent, _ABSENT, _NULL).astype(np.int64)
+    codes[rows] = found
+    return codes, [present[r] for r in _first_rows(np.asarray(found, dtype=np.int64), len(_uniques)).tolist()]
+
+
+def _plain_keys(values: list[Any]) -> list[Any] | None:
+    """Return keys of non-null values that are equal exactly when their texts (:func:`_record_codes`) are, or None.
+
+    Only for texts, floats (``repr``), integers, booleans and lists of texts (or of texts and
+    lists of texts), and only when no
+    text starts with ``["`` (which could be another value's JSON text).
+    """
+    kinds = set(map(type, values))
+    if not kinds <= {str, float, int, bool, list}:
+        return None
+    if str in kinds and any(map(operator.methodcaller("startswith", '["'), (v for v in values if type(v) is str))):
+        return None
+    as_tuple: Callable[[list[Any]], tuple[Any, ...]] = tuple
+    if list in kinds:
+        lists = [v for v in values if type(v) is list]
+        items = set(map(type, itertools.chain.from_iterable(lists)))
+        if not items <= {str}:  # lists of texts and lists of texts (the places' [[layer, feature id], ...]): nested tuples
+            inner = [i for v in lists for i in v if type(i) is list]
+            if not items <= {str, list} or not set(map(type, itertools.chain.from_iterable(inner))) <= {str}:
+                return None
+            as_tuple = _nested_tuple
+    if len(kinds) == 1:  # one kind: its own values (texts, integers, booleans), reprs (floats) or tuples (lists)
+        kind = next(iter(kinds))
+        return list(map(repr, values)) if kind is float else list(map(as_tuple, values)) if kind is list else list(values)
+    return [v if type(v) is str else (float, repr(v)) if type(v) is float else (list, as_tuple(v)) if type(v) is list else (type(v), v) for v in values]
+
+
+def _nested_tuple(value: list[Any]) -> tuple[Any, ...]:
+    """Return a list of texts and lists of texts as a tuple of texts and tuples."""
+    return tuple(i if type(i) is str else tuple(i) for i in value)
 
 
 # Characters on which the page's normalizeName (controls.js, driven by _controls.name_rules) and
@@ -1348,7 +1402,6 @@ class _LayerSource:
     raw: dict[str, tuple[np.ndarray, list[Any]]]
     # (n, 4): the first position's x, y and the last one's, as the page decodes them; NaN but for points and lines
     ends: np.ndarray
-    _values: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, name: Any, kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, raw: list[Any]) -> _LayerSource:  # noqa: ANN401
@@ -1364,36 +1417,32 @@ class _LayerSource:
         ids: dict[str, int] = {}
         if "id" in columns:
             codes, distinct = columns["id"]
-            for row, code in enumerate(codes.tolist()):
-                if code >= 0 and type(distinct[code]) is str:
-                    ids.setdefault(distinct[code], row)
+            text = np.array([type(v) is str for v in distinct] + [False], dtype=bool)  # [-1]: a null id
+            rows = np.flatnonzero(text[codes])
+            firsts, at = np.unique(codes[rows], return_index=True)  # each text id's first row
+            ids = dict(zip([distinct[c] for c in firsts.tolist()], rows[at].tolist(), strict=True))
         return cls(name, n, ids, columns, ends)
 
-    def forget(self) -> None:
-        """Drop the value lists made by :meth:`values` (they are made again when asked)."""
-        self._values.clear()
+    def codes(self, source: tuple[str, Any]) -> tuple[np.ndarray, list[Any]]:
+        """Return a source's value in each feature as codes into distinct values (negative: none, null).
 
-    def values(self, source: tuple[str, Any]) -> list[Any]:
-        """Return the value of a source in each feature (None where it has none).
-
-        ``("p", key)`` a property, ``("g", i)`` an end coordinate, ``("r", 0)`` the feature's reference.
+        ``("p", key)`` a property, ``("g", i)`` an end coordinate (distinct by its bits: -0.0 is
+        not 0.0), ``("r", 0)`` the feature's reference ``[[layer id, feature id]]`` (null without a text id).
         """
         kind, what = source
-        key = f"{kind}:{what}"
-        found = self._values.get(key)
-        if found is None:
-            if kind == "g":
-                found = [None if v != v else v for v in self.ends[:, what].tolist()]  # noqa: PLR0124 - NaN check
-            elif kind == "r":  # the feature's reference [[layer id, feature id]] (null without a text id)
-                codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
-                refs = [[[self.name, v]] if type(v) is str else None for v in distinct]
-                found = _row_values(codes, refs)
-            elif what in self.raw:
-                found = _row_values(*self.raw[what])
-            else:
-                found = [None] * self.n
-            self._values[key] = found
-        return found
+        if kind == "g":
+            axis = self.ends[:, what]
+            codes = np.full(self.n, _NULL, dtype=np.int64)
+            known = ~np.isnan(axis)
+            found, uniques = pd.factorize(axis[known].view(np.int64))
+            codes[known] = found
+            return codes, np.asarray(uniques, dtype=np.int64).view(np.float64).tolist()
+        if kind == "r":
+            codes, distinct = self.raw["id"] if "id" in self.raw else (np.full(self.n, _NULL, dtype=np.int64), [])
+            return codes, [[[self.name, v]] if type(v) is str else None for v in distinct]
+        if what in self.raw:
+            return self.raw[what]
+        return np.full(self.n, _NULL, dtype=np.int64), []
 
 
 def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -1412,50 +1461,248 @@ def _link(sources: list[_LayerSource], pairs: list[tuple[Any, Any]]) -> tuple[np
     return layer, row
 
 
-def _predict(sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, rows: list[int], source: tuple[str, Any], conv: str) -> list[Any]:
-    """Return what a source gives (tagged as _tag does) for each of ``rows`` of a linked table."""
+def _key(tag: Any) -> Any:  # noqa: ANN401 - a tag (_tag)
+    """Return the key of a tag: the tag with each text's ``("str", text)`` replaced by the text (keys are equal exactly when the tags are)."""
+    kind = tag[0]
+    if kind == "str":
+        return tag[1]
+    if kind == "list" and type(tag[1]) is tuple:
+        return ("list", tuple(map(_key, tag[1])))
+    return tag
+
+
+def _float_keys(values: list[float], conv: str) -> list[Any] | None:
+    """Return :func:`_keys` of floats where one C pass does it ("v", "f" and the text conversions), else None."""
+    if conv == "v":
+        return list(zip(itertools.repeat("float"), values))
+    if conv == "f":  # ("list", (("str", repr(x)),)) where Python's text is the page's
+        x = np.array(values, dtype=np.float64)
+        size = np.abs(x)
+        exact = ((x == 0) & ~np.signbit(x)) | ((size >= _EXACT_FIXED[0]) & (size < _EXACT_FIXED[1]))
+        out: list[Any] = list(zip(itertools.repeat("list"), zip(map(repr, values))))
+        for i in np.flatnonzero(~exact).tolist():
+            out[i] = None
+        return out
+    if conv in ("t", "0", "1", "j"):  # not a text, not a list
+        return [None] * len(values)
+    return None
+
+
+def _text_list_keys(values: list[list[str]], conv: str) -> list[Any]:
+    """Return :func:`_keys` of lists of texts."""
+    if conv == "v":
+        return [("list", tuple(v)) for v in values]
+    if conv == "0":
+        return [v[0] if v else None for v in values]
+    if conv == "1":
+        return ["; ".join(v[1:]) for v in values]
+    if conv == "j":
+        return list(map("; ".join, values))
+    return [None] * len(values)  # "t", "f", "i": not a text, not a number
+
+
+def _keys(values: list[Any], conv: str) -> list[Any]:
+    """Return the key (:func:`_key`) of what conversion ``conv`` makes of each value, None where it gives no match.
+
+    Texts, floats and lists of texts (most of the layers' values) are done without a Python call per value.
+    """
+    if _all_of(values, str):  # a text is itself ("v", "t"); no number, no list
+        return list(values) if conv in ("v", "t") else [None] * len(values)
+    found = _float_keys(values, conv) if _all_of(values, float) else _text_list_keys(values, conv) if _all_lists_of(values, str) else None
+    if found is not None:
+        return found
     convert = _CONVERSIONS[conv]
-    values = [src.values(source) for src in sources]
-    out = []
-    for k in rows:
-        i = int(layer[k])
-        if i < 0:
-            out.append(_NO_MATCH)
-            continue
-        value = values[i][int(row[k])]
-        out.append(_NO_MATCH if value is None and source[0] == "g" else convert(value))
-    return out
+    keys: list[Any] = []
+    for value in values:
+        tag = convert(value)
+        keys.append(None if tag is _NO_MATCH else _key(tag))
+    return keys
+
+
+class _Interned:
+    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Any, int] = {None: -1}
+        self._odd: list[Any] = []  # keys that cannot be hashed (compared one by one)
+
+    def _slow(self, key: Any, add: bool, missing: int) -> int:  # noqa: ANN401
+        try:
+            found = self._ids.get(key)
+        except TypeError:
+            for i, other in enumerate(self._odd):
+                if other == key:
+                    return -3 - i
+            if not add:
+                return missing
+            self._odd.append(key)
+            return -2 - len(self._odd)
+        if found is None:
+            if not add:
+                return missing
+            found = self._ids[key] = len(self._ids) - 1
+        return found
+
+    def numbers(self, keys: list[Any], *, add: bool = True, missing: int = -2) -> np.ndarray:
+        """Return the number of each key (int64), adding new ones, or ``missing`` for a key not added before."""
+        ids = self._ids
+        try:
+            found = list(map(ids.get, keys))
+        except TypeError:
+            return np.array([self._slow(k, add, missing) for k in keys], dtype=np.int64)
+        if None in found:
+            if not add:
+                return np.array([missing if f is None else f for f in found], dtype=np.int64)
+            new = dict.fromkeys(itertools.compress(keys, map(operator.is_, found, itertools.repeat(None))))  # in order, each once
+            ids.update(zip(new, itertools.count(len(ids) - 1)))
+            found = list(map(ids.__getitem__, keys))
+        return np.array(found, dtype=np.int64)
+
+
+def _matches(predicted: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Return where a predicted number (-1 none, below -2 an unhashable key) equals the cell's (-2 where it has none)."""
+    same: np.ndarray = (predicted != -1) & (predicted == cells)
+    return same
+
+
+class _Derive:
+    """The derived search of one linked table: every source's value per row, numbered so that rows compare as whole arrays.
+
+    A source's number in a row is that of the key of its converted value (:func:`_keys`) in the
+    table's :class:`_Interned`, -1 where it gives none; a column's cell is numbered the same
+    way (-2 where it has none), so a source gives a row's cell exactly where the numbers are equal.
+    """
+
+    def __init__(self, sources: list[_LayerSource], layer: np.ndarray, row: np.ndarray, sample: list[int]) -> None:
+        self.sources = sources
+        self.n = len(layer)
+        self.sample = np.asarray(sample, dtype=np.int64)
+        self.interned = _Interned()
+        self._layer, self._row = layer, row
+        self._rows: dict[tuple[str, Any], tuple[np.ndarray, list[Any]]] = {}
+        self._luts: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
+        self._sample_values: dict[tuple[str, Any], tuple[list[Any], np.ndarray]] = {}
+        self._sampled: dict[tuple[tuple[str, Any], str], np.ndarray] = {}
+
+    def _source(self, source: tuple[str, Any]) -> tuple[np.ndarray, list[Any]]:
+        """Return per row the index of its value among the source's values (all layers' distinct values), ``len`` for none, ``len + 1`` unlinked."""
+        found = self._rows.get(source)
+        if found is None:
+            values: list[Any] = []
+            at = np.empty(self.n, dtype=np.int32)
+            at[self._layer < 0] = -1
+            for i, src in enumerate(self.sources):
+                codes, distinct = src.codes(source)
+                mine = self._layer == i
+                picked = codes[self._row[mine]]
+                at[mine] = np.where(picked >= 0, picked + len(values), -2)
+                values.extend(distinct)
+            at[at == -2] = len(values)  # noqa: PLR2004 - the none marker above
+            at[at == -1] = len(values) + 1
+            found = self._rows[source] = (at, values)
+        return found
+
+    def _lut(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1)."""
+        _at, values = self._source(source)
+        lut = np.full(len(values) + 2, -1, dtype=np.int32)
+        lut[: len(values)] = self.interned.numbers(_keys(values, conv))
+        if source[0] != "g":  # a feature without the property (or a null one): what conv makes of null; no position: no match
+            lut[len(values)] = self.interned.numbers(_keys([None], conv))[0]
+        return lut
+
+    def _sampled_values(self, source: tuple[str, Any]) -> tuple[list[Any], np.ndarray]:
+        """Return the source's value in each sampled row (all linked; None for none) and where it has none."""
+        found = self._sample_values.get(source)
+        if found is None:
+            values: list[Any] = [None] * len(self.sample)
+            none = np.ones(len(self.sample), dtype=bool)
+            layer, row = self._layer[self.sample], self._row[self.sample]
+            for i, src in enumerate(self.sources):
+                at = np.flatnonzero(layer == i)
+                if not len(at):
+                    continue
+                codes, distinct = src.codes(source)
+                for j, code in zip(at.tolist(), codes[row[at]].tolist(), strict=True):
+                    if code >= 0:
+                        values[j] = distinct[code]
+                        none[j] = False
+            found = self._sample_values[source] = (values, none)
+        return found
+
+    def sampled(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the source's numbers in the sampled rows."""
+        key = (source, conv)
+        found = self._sampled.get(key)
+        if found is None:
+            lut = self._luts.get(key)
+            if lut is not None:
+                found = lut[self._source(source)[0][self.sample]]
+            else:
+                values, none = self._sampled_values(source)
+                found = self.interned.numbers(_keys(values, conv))
+                if source[0] == "g":  # no position: no match
+                    found[none] = -1
+            self._sampled[key] = found
+        return found
+
+    def predicted(self, source: tuple[str, Any], conv: str) -> np.ndarray:
+        """Return the source's number in every row."""
+        key = (source, conv)
+        lut = self._luts.get(key)
+        if lut is None:
+            lut = self._luts[key] = self._lut(source, conv)
+        numbers: np.ndarray = lut[self._source(source)[0]]
+        return numbers
+
+    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
+        """Return the number of each row's cell, -2 where it has none.
+
+        With ``rows``, of those rows only, their keys added; without, of every row, a key no
+        source gave (none added before) -2 too.
+        """
+        if rows is None:  # every distinct value is some row's
+            lut = self.interned.numbers(_keys(distinct, "v"), add=False)
+            return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
+        picked = codes[rows]
+        valid = picked >= 0
+        out = np.full(len(picked), -2, dtype=np.int64)
+        if valid.any():
+            used, inverse = np.unique(picked[valid], return_inverse=True)
+            out[valid] = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"))[inverse]
+        return out
 
 
 def _derived_sources(
-    cells: list[Any],
-    sample: list[int],
+    derive: _Derive,
+    codes: np.ndarray,
+    distinct: list[Any],
     candidates: list[tuple[str, Any]],
-    sources: list[_LayerSource],
-    layer: np.ndarray,
-    row: np.ndarray,
     share: float = 0.05,
 ) -> list[tuple[tuple[str, Any], str, np.ndarray]]:
     """Return the sources of one column (up to _DERIVED_SOURCES, most rows first), each with the rows it gives and no earlier one does.
 
     A source is tried on every row when it gives at least ``share`` of the sampled rows.
     """
-    kinds = {cells[k][0] for k in sample}
+    sample = derive.sample
+    sampled_codes = codes[sample].tolist()
+    kinds = {type(distinct[c]).__name__ if c >= 0 else _NO_MATCH[0] for c in sampled_codes}  # the cells' tags' kinds
     convs = [c for c in _CONVERSIONS if c == "v" or ("list" in kinds and c in "fi") or ("str" in kinds and c in "fi01jt")]
     tried = []
+    predicted = {(source, conv): derive.sampled(source, conv) for source in candidates for conv in convs}
+    cells = derive.cells(codes, distinct, sample)
     for source in candidates:
         for conv in convs:
-            got = _predict(sources, layer, row, sample, source, conv)
-            hits = sum(1 for k, g in zip(sample, got, strict=True) if g is not _NO_MATCH and g == cells[k])
+            hits = int(np.count_nonzero(_matches(predicted[source, conv], cells)))
             if hits >= share * len(sample):
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
-    n = len(cells)
-    matches = []
-    for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]:
-        got = _predict(sources, layer, row, list(range(n)), source, conv)
-        matches.append((source, conv, np.array([g is not _NO_MATCH and g == c for g, c in zip(got, cells, strict=True)], dtype=bool)))
-        del got  # one candidate's tagged values at a time
+    n = len(codes)
+    chosen_tried = tried[: 4 * _DERIVED_SOURCES]
+    got = [derive.predicted(source, conv) for _hits, source, conv in chosen_tried]
+    every = derive.cells(codes, distinct) if got else np.zeros(0, dtype=np.int64)
+    matches = [(source, conv, _matches(g, every)) for (_hits, source, conv), g in zip(chosen_tried, got, strict=True)]
+    del got
     left = np.ones(n, dtype=bool)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
     while len(chosen) < _DERIVED_SOURCES and matches:
@@ -1488,18 +1735,14 @@ def _derived_columns(
     candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
     left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
-    try:
-        for index, (key, codes, distinct) in enumerate(raw):
-            if index in skip:
-                continue
-            found = _derived_column(
-                key, codes, distinct, sample=sample, candidates=candidates, sources=sources, layer=layer, row=row, buffers=buffers
-            )
-            if found is not None:
-                out[index], left[index] = found
-    finally:
-        for src in sources:  # the sources' value lists (one per property, a Python list per feature) are not needed after the table
-            src.forget()
+    derive = _Derive(sources, layer, row, sample)
+    for index, (key, codes, distinct) in enumerate(raw):
+        if index in skip:
+            continue
+        found = _derived_column(key, codes, distinct, derive=derive, candidates=candidates, buffers=buffers)
+        if found is not None:
+            out[index], left[index] = found
+    del derive  # its numbers of every source's values are not needed after the table
     # Each column's own values where no source gives them: a template of the fully derived text
     # columns of the row where that pays (the movements' "id#stop"), else a plain column.
     whole = [j for j in out if not left[j].any() and raw[j][2] and all(type(v) is str for v in raw[j][2])]
@@ -1524,23 +1767,16 @@ def _derived_column(
     codes: np.ndarray,
     distinct: list[Any],
     *,
-    sample: list[int],
+    derive: _Derive,
     candidates: list[tuple[str, Any]],
-    sources: list[_LayerSource],
-    layer: np.ndarray,
-    row: np.ndarray,
     buffers: _Buffers,
 ) -> tuple[list[Any], np.ndarray] | None:
     """Return one column of a linked table as a derived column (``else`` still null) and the rows no source gives, or None when they give too few."""
-    n = len(layer)
+    n = derive.n
     # A column of few distinct values is derived only when one source gives all its rows (its
     # choices are then one repeated number, stored once for all such columns).
     few = len(distinct) <= _DERIVED_MIN_DISTINCT
-    tags = [_tag(v) for v in distinct]
-    cells = [tags[c] if c >= 0 else _NO_MATCH for c in codes.tolist()]
-    del tags
-    chosen = _derived_sources(cells, sample, candidates, sources, layer, row, share=1.0 if few else _DERIVED_TRY)
-    del cells
+    chosen = _derived_sources(derive, codes, distinct, candidates, share=1.0 if few else _DERIVED_TRY)
     left = np.ones(n, dtype=bool)
     for _source, _conv, rows_of in chosen:
         left &= ~rows_of
@@ -1561,11 +1797,21 @@ _PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
 _PLACE_KEYS = {"keys": "names"}
 
 
-def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | None = None, *, level: int = GZIP_LEVEL) -> CompactPayload:
+def encode(
+    layers: list[Layer],
+    rest: dict[str, Any],
+    evidence: EvidenceTable | None = None,
+    *,
+    level: int = GZIP_LEVEL,
+    export_cells: dict[str, list[Any]] | None = None,
+) -> CompactPayload:
     """Return the compact payload of ``layers`` with the rest of the page data ``rest``.
 
     ``evidence`` is the table the layers' evidence goes into (a new one by default); it must be
     empty or hold only what the same page data put there before, as ``page_data`` does.
+    ``export_cells`` are the download's rows by column (``_export.export_columns``), when
+    ``rest["export"]`` has none: the same document as with them there as rows. The encoder
+    empties the dict once it has coded them (so their memory is free for the tables after).
     """
     table = StringTable()
     buffers = _Buffers()
@@ -1575,15 +1821,22 @@ def encode(layers: list[Layer], rest: dict[str, Any], evidence: EvidenceTable | 
     entries = _records_table(evidence.entries, table, buffers)
     header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
+    cells = None
     if isinstance(export, dict) and export.get("rows"):
+        columns, rows = export["columns"], export["rows"]
+        cells = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True))  # by column (a repeated name: its last cells)
+    elif isinstance(export, dict) and export_cells is not None and not export.get("rows"):
+        cells = {column: export_cells[column] for column in export["columns"]}
+        export_cells.clear()
+    n = len(next(iter(cells.values()))) if cells else 0
+    if isinstance(export, dict) and cells and n:
         # The download's rows by column, their cells codes into the one string table (most are the
         # features' own ids, names and dates): the decoder puts them back as rows of cells.
-        columns = export["columns"]
-        records = [dict(zip(columns, row, strict=True)) for row in export["rows"]]
         header["rest"] = {**rest, "export": {**export, "rows": []}}
         # each row belongs to the feature its layer and feature_id name: columns repeating it are derived
-        layer, row = _link(sources, [(record.get("layer"), record.get("feature_id")) for record in records])
-        header["export_rows"] = _records_table(records, table, buffers, (sources, layer, row))
+        nothing = [None] * n
+        layer, row = _link(sources, list(zip(cells.get("layer", nothing), cells.get("feature_id", nothing), strict=True)))
+        header["export_rows"] = _columns_table(cells, n, table, buffers, (sources, layer, row))  # (it empties cells)
     controls = header["rest"].get("controls")
     places = controls.get("places") if isinstance(controls, dict) else None
     if isinstance(places, list) and len(places) >= _PLACES_TABLE_MIN_ROWS and all(type(place) is dict for place in places):

@@ -75,6 +75,12 @@ def export_payload(layers: list[Layer], ds: Dataset) -> dict[str, Any]:
     is not JSON) give no rows and the reason, which the page shows instead of the download
     buttons; the CSV writer itself reports the same problem and fails the build.
     """
+    payload, cells = export_columns(layers, ds)
+    return {**payload, "rows": [list(row) for row in zip(*cells.values(), strict=True)]}
+
+
+def export_columns(layers: list[Layer], ds: Dataset) -> tuple[dict[str, Any], dict[str, list[str | list[str]]]]:
+    """Return :func:`export_payload` with no rows, and its rows' cells by column (in ``columns`` order) instead (the compact encoder reads columns)."""
     problem = ""
     try:
         columns = csv_columns([layer for layer in layers if not layer.style.overlay], ds)
@@ -82,10 +88,5 @@ def export_payload(layers: list[Layer], ds: Dataset) -> dict[str, Any]:
         problem = f"no download: the CSV cannot be written from these layers ({type(exc).__name__}: {str(exc)[:200]})"
         log.warning("Web map: %s", problem)
         columns = {col: [] for col in COLUMNS}
-    return {
-        "columns": list(COLUMNS),
-        "rows": [list(row) for row in zip(*(export_cells(columns[col]) for col in COLUMNS), strict=True)],
-        "file_stem": file_stem(ds),
-        "version": ds.info.version,
-        "problem": problem,
-    }
+    payload = {"columns": list(COLUMNS), "rows": [], "file_stem": file_stem(ds), "version": ds.info.version, "problem": problem}
+    return payload, {col: export_cells(columns[col]) for col in COLUMNS}

@@ -21,7 +21,7 @@ from renderers.webmap._compact import CompactPayload, encode
 from renderers.webmap._controls import controls_payload
 from renderers.webmap._elements import DATA_ELEMENT_ID, CompactWebmapApp, OfflineMap, PageFigure, WebmapApp
 from renderers.webmap._escape import script_json
-from renderers.webmap._export import export_payload
+from renderers.webmap._export import export_columns, export_payload
 from renderers.webmap._ids import set_deterministic_ids
 from renderers.webmap._legend import legend_payload
 from renderers.webmap._page import PageError, assert_only_own_scripts, csp_meta, fill_slots, own_scripts
@@ -91,8 +91,8 @@ def page_data(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
     return {**first, "layers": layer_data, "evidence": evidence.entries, **{k: v for k, v in rest.items() if k not in first}}
 
 
-def page_rest(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, object]:
-    """Return the page data other than ``layers`` and ``evidence`` (see :func:`page_data`)."""
+def page_rest(layers: list[Layer], ds: Dataset, *, built: str, export: dict[str, object] | None = None) -> dict[str, object]:
+    """Return the page data other than ``layers`` and ``evidence`` (see :func:`page_data`); ``export``, when given, is its download part."""
     return {
         "meta": meta_payload(ds, built),
         "view": {"bounds": [[VIEW_BBOX[1], VIEW_BBOX[0]], [VIEW_BBOX[3], VIEW_BBOX[2]]]},
@@ -101,14 +101,16 @@ def page_rest(layers: list[Layer], ds: Dataset, *, built: str) -> dict[str, obje
         "legend": legend_payload(layers),
         "basemap": basemap_payload(claim_places(layers, ds)),
         "controls": controls_payload(ds, layers),
-        "export": export_payload(layers, ds),
+        "export": export if export is not None else export_payload(layers, ds),
     }
 
 
 @collector_paused()
 def compact_payload(layers: list[Layer], ds: Dataset, *, built: str) -> CompactPayload:
     """Return the compact document (``_compact``, v4) whose decoding is :func:`page_data`, built by column."""
-    return encode(layers, page_rest(layers, ds, built=built))
+    # the download's rows go by column, as the encoder stores them (not rows of cells then columns again)
+    export, cells = export_columns(layers, ds)
+    return encode(layers, page_rest(layers, ds, built=built, export=export), export_cells=cells)
 
 
 def build_webmap(layers: list[Layer], ds: Dataset, *, built: str | None = None, compact: bool = True) -> folium.Map:

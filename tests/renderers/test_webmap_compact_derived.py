@@ -14,7 +14,9 @@ import shapely
 from benchmarks.distinct import distinct_layers, with_places
 from dataset.model import Dataset
 from layers import Layer
-from renderers.webmap.build import compact_payload, page_data
+from renderers.webmap._compact import encode
+from renderers.webmap._export import export_columns, export_payload
+from renderers.webmap.build import compact_payload, page_data, page_rest
 from tests.renderers.test_webmap_compact import HOSTILE, _decode_in_node, _document, _point_layer
 from tests.webmap_data import decode_block
 
@@ -101,3 +103,17 @@ def test_generated_data_download_and_place_search_decode_equal_and_derive(layers
     for got in (decode_block(text), _decode_in_node(text)):
         assert got["export"] == want["export"]
         assert got["controls"] == want["controls"]
+
+
+def test_the_download_by_column_is_the_same_document_as_by_rows(layers: list[Layer], dataset: Dataset) -> None:
+    """compact_payload passes the download's cells by column (export_columns); encoding page_rest's rows gives the same bytes."""
+    gen = distinct_layers(400, 100, seed=3, base=layers)
+    ds = with_places(dataset, gen)
+    by_rows = encode(gen, page_rest(gen, ds, built="x"))
+    assert by_rows.header["rest"]["export"]["rows"] == []
+    assert by_rows.header["export_rows"]["n"] > 400
+    assert compact_payload(gen, ds, built="x").text() == by_rows.text()
+    payload, cells = export_columns(gen, ds)
+    rows = export_payload(gen, ds)["rows"]
+    assert payload["rows"] == []
+    assert [list(row) for row in zip(*(cells[c] for c in payload["columns"]), strict=True)] == rows
