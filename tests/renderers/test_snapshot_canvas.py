@@ -248,3 +248,65 @@ def test_glyph_bitmaps_rendered_once_are_drawn_at_matplotlibs_pixels(antialiased
     assert 0 < kept < 40 * len("Mezzeh [12]"), "repeated glyphs at the same fraction of a pixel were rendered once"
     assert (plain[..., :3] < 128).any(), "text is drawn"
     assert np.array_equal(plain, lean), f"{int((plain != lean).any(axis=2).sum())} pixels differ"
+
+
+def _measures(dpi: float) -> list[tuple[float, float, float]]:
+    """Return each text's box and line measures as matplotlib lays it out, drawn as PNG, PDF and SVG at ``dpi``."""
+    found = []
+    fig = Figure(figsize=(2, 1), dpi=dpi)
+    FileCanvas(fig)
+    texts = [fig.text(0.1, 0.5, text, fontproperties=prop) for prop in PROPS for text in TEXTS if text]
+    for fmt in ("png", "pdf", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt)  # draws the texts with each format's renderer
+        found += [(t.get_window_extent().bounds, t._get_layout(t._renderer)[1]) for t in texts]
+    return found
+
+
+def test_shared_text_metrics_equal_each_renderers_own_and_follow_dpi_and_fonts() -> None:
+    plain_150, plain_300 = _measures(150), _measures(300)
+    with mpl.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+        plain_sans = _measures(150)  # PROPS name the family; a text in the default family below does not
+    canvas._TEXT_METRICS.clear()
+    with canvas.shared_text_metrics():
+        shared_150 = _measures(150)
+        held = len(canvas._TEXT_METRICS)
+        shared_300 = _measures(300)  # another resolution: measured again, not taken from the 150 dpi figure
+        assert len(canvas._TEXT_METRICS) > held
+        count = len(canvas._TEXT_METRICS)
+        again = _measures(150)
+        assert len(canvas._TEXT_METRICS) == count, "another figure at 150 dpi measured nothing again"
+        prop = FontProperties(family="sans-serif", size=9)
+        with mpl.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+            sans = RendererAgg(100, 100, 100).get_text_width_height_descent("Homs", prop, ismath=False)
+            assert canvas._shared_text_metrics(RendererAgg(100, 100, 100), "Homs", prop, False, 100) == sans
+        with mpl.rc_context({"font.sans-serif": ["DejaVu Sans Mono"]}):
+            mono = RendererAgg(100, 100, 100).get_text_width_height_descent("Homs", prop, ismath=False)
+            assert canvas._shared_text_metrics(RendererAgg(100, 100, 100), "Homs", prop, False, 100) == mono != sans, "the font settings are in the key"
+    from matplotlib import text as mtext  # noqa: PLC0415
+
+    assert mtext._get_text_metrics_with_cache is canvas._ORIGINAL_TEXT_METRICS, "matplotlib's own cache again after the block"
+    assert plain_150 == shared_150 == again
+    assert plain_300 == shared_300 != plain_150
+    assert plain_sans == plain_150
+
+
+def test_few_collections_freezes_older_objects_and_restores_the_collector() -> None:
+    import gc  # noqa: PLC0415
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with canvas.few_collections():
+        assert gc.get_threshold()[0] == canvas._COLLECTION_THRESHOLD > threshold[0]
+        assert gc.get_freeze_count() > frozen, "the objects made before the figure are left out of its collections"
+        with canvas.few_collections():  # a figure drawn inside another block: the outer block keeps the settings
+            pass
+        assert gc.get_threshold()[0] == canvas._COLLECTION_THRESHOLD
+        cycle: list[object] = []
+        cycle.append(cycle)
+        marker = [0]
+        cycle.append(marker)
+        referrers = len(gc.get_referrers(marker))
+        del cycle
+        gc.collect()
+        assert len(gc.get_referrers(marker)) < referrers, "garbage made inside the block is still collected"
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == frozen
