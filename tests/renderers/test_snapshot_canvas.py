@@ -310,3 +310,50 @@ def test_few_collections_freezes_older_objects_and_restores_the_collector() -> N
         assert len(gc.get_referrers(marker)) < referrers, "garbage made inside the block is still collected"
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == frozen
+
+
+KERNED = ["AVATAR To Yarmouk", "Tall Abyad \u00b7 \u062d\u0645\u0635", "Deir Ez-Zor (\u00b115 km) [3,4]"]
+
+
+def _sized_text_figure(dpi: float) -> Figure:
+    """Return a figure with each of :data:`KERNED` at two sizes and weights, one rotated (kerning pairs, Arabic letters, a fallback-free run)."""
+    fig = Figure(figsize=(3.0, 1.6), dpi=dpi)
+    FileCanvas(fig)
+    for i, text in enumerate(KERNED):
+        fig.text(0.03, 0.85 - 0.3 * i, text, fontsize=6.5, family="DejaVu Sans")
+        fig.text(0.45, 0.85 - 0.3 * i, text, fontsize=9.0, family="DejaVu Sans", weight="bold", rotation=(0, 0, 12)[i])
+    return fig
+
+
+def test_agg_layouts_kept_per_size_and_resolution_draw_matplotlibs_pixels() -> None:
+    plain = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+    canvas._AGG_LAYOUTS.clear()
+    with canvas.lean_agg_glyphs():
+        kept = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+        held = len(canvas._AGG_LAYOUTS)
+        again = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+        assert len(canvas._AGG_LAYOUTS) == held == 2 * 2 * len(KERNED), "one layout per text, size and resolution, none made again"
+    assert RendererAgg.draw_text is canvas._ORIGINAL_AGG_TEXT, "matplotlib's draw_text again after the block"
+    for p, k, a in zip(plain, kept, again, strict=True):
+        assert (p[..., :3] < 128).any(), "text is drawn"
+        assert np.array_equal(p, k), f"{int((p != k).any(axis=2).sum())} pixels differ"
+        assert np.array_equal(p, a)
+
+
+def test_pdf_text_laid_out_without_glyph_loads_gives_the_same_pdf() -> None:
+    def pdf() -> bytes:
+        buf = io.BytesIO()
+        with mpl.rc_context(figure.RC):
+            _sized_text_figure(72).savefig(buf, format="pdf", metadata=figure.METADATA["pdf"])
+        return buf.getvalue()
+
+    plain = pdf()
+    with canvas.lean_pdf_text():
+        lean = pdf()
+        path, _ = TextToPath().get_text_path(PROPS[0], KERNED[0])  # text to path still loads its glyphs (its own layout)
+        assert len(path) > 0
+    from matplotlib.backends import backend_pdf  # noqa: PLC0415
+
+    assert backend_pdf._text_helpers is canvas._PDF_TEXT_HELPERS
+    assert lean == plain
+    assert b"/FontFile2" in lean
