@@ -86,6 +86,7 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     FileCanvas(fig)
     ax = fig.add_axes((0.025, 0.255, 0.655, 0.655))
     region = _region(view.bbox)
+    _set_extent(ax, view.bbox)  # the extent first: the basemap is cut to it
     draw_basemap(ax, load_countries(region))
     _set_extent(ax, view.bbox)
     river_labels = draw_context(ax, drawn_extent(ax))

@@ -190,6 +190,7 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     assert view.as_of is not None  # noqa: S101 - a series panel always has a date
     ax = fig.add_axes(frame.rect(box))
     ax.set_gid(f"{PANEL_GID}-{view.as_of.isoformat()}")
+    _set_panel_extent(ax, view.bbox, box)  # the extent first: the basemap is cut to it
     draw_basemap(ax, load_countries(_region(view.bbox)))
     _set_panel_extent(ax, view.bbox, box)
     river_labels = draw_context(ax, drawn_extent(ax))

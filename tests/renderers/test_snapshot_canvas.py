@@ -357,3 +357,39 @@ def test_pdf_text_laid_out_without_glyph_loads_gives_the_same_pdf() -> None:
     assert backend_pdf._text_helpers is canvas._PDF_TEXT_HELPERS
     assert lean == plain
     assert b"/FontFile2" in lean
+
+
+def _basemap_png(slug: str, *, cut: bool) -> tuple[np.ndarray, int, tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """Return a view's basemap as the snapshots draw it (or with the whole countries), its outline points, the drawn extent and the points' bounds."""
+    from geo.basemap import load_countries  # noqa: PLC0415
+
+    view = next(v for v in default_views() if v.slug == slug)
+    countries = load_countries(figure._region(view.bbox))
+    fig = Figure(figsize=(4.0, 3.0), dpi=200)
+    FileCanvas(fig)
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    figure.frame_map(ax, view.bbox, 0.75, spine_width=0.8)
+    if cut:
+        drawing.draw_basemap(ax, countries)
+    else:
+        ax.set_facecolor(drawing.SEA)
+        countries.plot(ax=ax, facecolor=drawing.LAND, edgecolor=drawing.BORDER, linewidth=0.6, zorder=1)
+    figure.frame_map(ax, view.bbox, 0.75, spine_width=0.8)
+    points = np.concatenate([path.vertices for collection in ax.collections for path in collection.get_paths()])
+    bounds = (*points.min(axis=0), *points.max(axis=0))
+    return _png_pixels(fig), len(points), figure.drawn_extent(ax), bounds
+
+
+@pytest.mark.parametrize("slug", ["damascus", "overview"])
+def test_basemap_cut_to_the_view_draws_the_same_map(slug: str) -> None:
+    whole, whole_points, extent, _ = _basemap_png(slug, cut=False)
+    cut, cut_points, same_extent, (x0, y0, x1, y1) = _basemap_png(slug, cut=True)
+    assert same_extent == extent
+    margin = drawing._CLIP_MARGIN * max(extent[2] - extent[0], extent[3] - extent[1]) + 1e-9
+    assert extent[0] - margin <= x0 < extent[0], "cut a margin outside the frame, not at it"
+    assert extent[1] - margin <= y0 < extent[1]
+    assert extent[2] < x1 <= extent[2] + margin
+    assert extent[3] < y1 <= extent[3] + margin
+    assert cut_points < whole_points / 2, "the outlines outside the view are not drawn"
+    assert (whole != whole[0, 0]).any(), "land, sea and borders are drawn"
+    assert np.array_equal(whole, cut), f"{int((whole != cut).any(axis=2).sum())} pixels differ"
