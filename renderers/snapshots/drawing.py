@@ -65,15 +65,21 @@ def draw_basemap(ax: Axes, countries: gpd.GeoDataFrame) -> None:
     the borders inside are the same lines.
     """
     ax.set_facecolor(SEA)
-    if not len(countries):
-        return
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    margin = _CLIP_MARGIN * max(x1 - x0, y1 - y0)
-    shown = shapely.intersection(countries.geometry.to_numpy(), shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin))
-    cut = gpd.GeoDataFrame(geometry=shown, crs=countries.crs)
-    cut = cut[~cut.geometry.is_empty]
+    cut = cut_to_extent(countries, (x0, y0, x1, y1))
     if len(cut):
         cut.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
+
+
+def cut_to_extent(frame: gpd.GeoDataFrame, extent: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """Return ``frame`` (its other columns kept) with each geometry cut to ``extent`` plus a margin, dropping those left empty."""
+    if not len(frame):
+        return frame
+    x0, y0, x1, y1 = extent
+    margin = _CLIP_MARGIN * max(x1 - x0, y1 - y0)
+    cut = frame.copy()
+    cut["geometry"] = shapely.intersection(frame.geometry.to_numpy(), shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin))
+    return cut[~cut.geometry.is_empty]
 
 
 def draw_uncertainty(ax: Axes, layer: Layer, *, scale: float = 1.0) -> None:

@@ -393,3 +393,22 @@ def test_basemap_cut_to_the_view_draws_the_same_map(slug: str) -> None:
     assert cut_points < whole_points / 2, "the outlines outside the view are not drawn"
     assert (whole != whole[0, 0]).any(), "land, sea and borders are drawn"
     assert np.array_equal(whole, cut), f"{int((whole != cut).any(axis=2).sum())} pixels differ"
+
+
+def test_locator_with_the_countries_cut_to_the_region_draws_the_same_inset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.basemap import REGION_BBOX, load_countries  # noqa: PLC0415
+    from renderers.snapshots import furniture  # noqa: PLC0415
+
+    def inset() -> tuple[np.ndarray, int]:
+        fig = Figure(figsize=(2.7, 2.1), dpi=200)
+        FileCanvas(fig)
+        ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+        furniture.draw_inset(ax, load_countries(REGION_BBOX), REGION_BBOX, (35.5, 33.0, 37.5, 35.0))
+        return _png_pixels(fig), sum(len(path.vertices) for collection in ax.collections for path in collection.get_paths())
+
+    cut, cut_points = inset()
+    monkeypatch.setattr(furniture, "cut_to_extent", lambda frame, _extent: frame)
+    whole, whole_points = inset()
+    assert cut_points < whole_points / 2, "the outlines outside the region are not drawn"
+    assert (whole[..., 0] > whole[..., 1]).any(), "the view's red outline is drawn"
+    assert np.array_equal(whole, cut), f"{int((whole != cut).any(axis=2).sum())} pixels differ"
