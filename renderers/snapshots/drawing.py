@@ -178,18 +178,24 @@ def draw_points(ax: Axes, layer: Layer, *, scale: float = 1.0) -> list[tuple[flo
     drawn: list[tuple[float, float]] = []
     area = marker_area(style) * scale**2
     for phase, frame in by_phase(layer.gdf):
+        xs_all, ys_all = frame.geometry.x.tolist(), frame.geometry.y.tolist()
         if phase.halo:
             halo_area = (area**0.5 + phase.halo_width * PX_PT * 2 * scale) ** 2
-            for _, row in frame.iterrows():
-                ax.scatter([row.geometry.x], [row.geometry.y], s=halo_area, marker="o", c=[phase.halo], linewidths=0, zorder=9.5,
-                           gid=f"{HALO_GID}:{row.get('claim_id', row.get('id'))}")  # fmt: skip
-        shapes = frame[style.category_field].map(lambda c: style.marker_for(str(c))).rename("shape")
-        for (status_id, shape), group in frame.groupby([frame["status"], shapes], sort=True):
-            status = STATUS_STYLES[str(status_id)]
+            ids = frame["claim_id"] if "claim_id" in frame.columns else frame.get("id", [None] * len(frame))
+            for x, y, claim in zip(xs_all, ys_all, ids, strict=True):
+                ax.scatter([x], [y], s=halo_area, marker="o", c=[phase.halo], linewidths=0, zorder=9.5, gid=f"{HALO_GID}:{claim}")
+        categories = [str(c) for c in frame[style.category_field]]
+        # One scatter per (status, symbol), in sorted order, rows in layer order: as pandas' groupby(sort=True) gave them.
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (status_id, category) in enumerate(zip(frame["status"].tolist(), categories, strict=True)):
+            if isinstance(status_id, str):  # groupby left out rows with no status
+                groups.setdefault((status_id, style.marker_for(category)), []).append(i)
+        for (status_id, shape), rows in sorted(groups.items()):
+            status = STATUS_STYLES[status_id]
             fill = style.fill_opacity * status.opacity * phase.opacity
-            colours = [to_rgba(style.colour(str(c)), fill) for c in group[style.category_field]]
-            xs, ys = group.geometry.x.tolist(), group.geometry.y.tolist()
-            ax.scatter(xs, ys, s=area, marker=MARKERS.get(str(shape), "o"), c=colours, edgecolors=[to_rgba(status.outline, phase.opacity)],
+            colours = [to_rgba(style.colour(categories[i]), fill) for i in rows]
+            xs, ys = [xs_all[i] for i in rows], [ys_all[i] for i in rows]
+            ax.scatter(xs, ys, s=area, marker=MARKERS.get(shape, "o"), c=colours, edgecolors=[to_rgba(status.outline, phase.opacity)],
                        linewidths=1.1 * scale, linestyles=dashes(status.dash), zorder=10)  # fmt: skip
             drawn.extend(zip(xs, ys, strict=True))
     return drawn
