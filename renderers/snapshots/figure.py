@@ -23,7 +23,7 @@ from layers.credits import ViewNotes, credits_and_exclusions
 from layers.labels import town_thresholds
 from layers.style import BASEMAP, FOCUS_COUNTRY
 from renderers.snapshots import furniture
-from renderers.snapshots.canvas import FileCanvas, fonts_in_memory, lean_agg_glyphs, lean_pdf_fonts, shared_text_paths
+from renderers.snapshots.canvas import FileCanvas, lean_figure_saving
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.countrywide import countrywide_lines, draw_countrywide_box
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
@@ -60,7 +60,7 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {"png": {"pil_kwargs": {"compress_leve
 
 def render_view(layers: list[Layer], ds: Dataset, view: View, out_dir: Path, *, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Draw ``view`` and write ``out_dir/<slug>.<format>`` for each format; return the paths."""
-    with mpl.rc_context(RC), lean_pdf_fonts(), shared_text_paths(), lean_agg_glyphs(), fonts_in_memory():
+    with mpl.rc_context(RC), lean_figure_saving():
         fig, _ = compose(layers, ds, view)
         paths = []
         for fmt in formats:
@@ -86,6 +86,7 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     FileCanvas(fig)
     ax = fig.add_axes((0.025, 0.255, 0.655, 0.655))
     region = _region(view.bbox)
+    _set_extent(ax, view.bbox)  # the extent first: the basemap is cut to it
     draw_basemap(ax, load_countries(region))
     _set_extent(ax, view.bbox)
     river_labels = draw_context(ax, drawn_extent(ax))

@@ -16,7 +16,7 @@ import shapely
 from dataset.model import Dataset
 from layers import Layer
 from layers.credits import ViewNotes
-from renderers.snapshots.drawing import BORDER, LAND, SEA
+from renderers.snapshots.drawing import BORDER, LAND, SEA, cut_to_extent
 
 NO_FEATURES = "No sourced features in this view and date"
 MAX_ONE_COLUMN = 9  # source lines that fit in one column
@@ -36,8 +36,9 @@ def draw_north_arrow(ax: Axes) -> None:
 
 
 def draw_inset(ax: Axes, countries: gpd.GeoDataFrame, region: tuple[float, float, float, float], view: tuple[float, float, float, float]) -> None:
-    """Draw the locator: the wider region with the view's extent outlined in red."""
+    """Draw the locator: the wider region with the view's extent outlined in red (the countries cut to it, as the map's basemap)."""
     ax.set_facecolor(SEA)
+    countries = cut_to_extent(countries, region)
     countries.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.3)
     syria = countries[countries["name"] == "Syria"]
     if len(syria):

@@ -27,7 +27,7 @@ from layers import Layer
 from layers.credits import ViewNotes, credits_and_exclusions
 from layers.style import FOCUS_COUNTRY
 from renderers.snapshots import furniture
-from renderers.snapshots.canvas import FileCanvas, fonts_in_memory, lean_agg_glyphs, lean_pdf_fonts, shared_text_paths
+from renderers.snapshots.canvas import FileCanvas, lean_figure_saving
 from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_table
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
@@ -190,6 +190,7 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     assert view.as_of is not None  # noqa: S101 - a series panel always has a date
     ax = fig.add_axes(frame.rect(box))
     ax.set_gid(f"{PANEL_GID}-{view.as_of.isoformat()}")
+    _set_panel_extent(ax, view.bbox, box)  # the extent first: the basemap is cut to it
     draw_basemap(ax, load_countries(_region(view.bbox)))
     _set_panel_extent(ax, view.bbox, box)
     river_labels = draw_context(ax, drawn_extent(ax))
@@ -300,7 +301,7 @@ def _merge(layers: list[Layer]) -> list[Layer]:
 
 def render_series(layers: list[Layer], ds: Dataset, series: Series, out_dir: Path, *, page: Page = A4, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Draw ``series`` on ``page`` and write ``out_dir/<slug>-<page>.<format>`` for each format; return the paths."""
-    with mpl.rc_context(RC), lean_pdf_fonts(), shared_text_paths(), lean_agg_glyphs(), fonts_in_memory():
+    with mpl.rc_context(RC), lean_figure_saving():
         fig, _ = compose_series(layers, ds, series, page)
         paths = []
         for fmt in formats:

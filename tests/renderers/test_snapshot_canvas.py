@@ -248,3 +248,167 @@ def test_glyph_bitmaps_rendered_once_are_drawn_at_matplotlibs_pixels(antialiased
     assert 0 < kept < 40 * len("Mezzeh [12]"), "repeated glyphs at the same fraction of a pixel were rendered once"
     assert (plain[..., :3] < 128).any(), "text is drawn"
     assert np.array_equal(plain, lean), f"{int((plain != lean).any(axis=2).sum())} pixels differ"
+
+
+def _measures(dpi: float) -> list[tuple[float, float, float]]:
+    """Return each text's box and line measures as matplotlib lays it out, drawn as PNG, PDF and SVG at ``dpi``."""
+    found = []
+    fig = Figure(figsize=(2, 1), dpi=dpi)
+    FileCanvas(fig)
+    texts = [fig.text(0.1, 0.5, text, fontproperties=prop) for prop in PROPS for text in TEXTS if text]
+    for fmt in ("png", "pdf", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt)  # draws the texts with each format's renderer
+        found += [(t.get_window_extent().bounds, t._get_layout(t._renderer)[1]) for t in texts]
+    return found
+
+
+def test_shared_text_metrics_equal_each_renderers_own_and_follow_dpi_and_fonts() -> None:
+    plain_150, plain_300 = _measures(150), _measures(300)
+    with mpl.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+        plain_sans = _measures(150)  # PROPS name the family; a text in the default family below does not
+    canvas._TEXT_METRICS.clear()
+    with canvas.shared_text_metrics():
+        shared_150 = _measures(150)
+        held = len(canvas._TEXT_METRICS)
+        shared_300 = _measures(300)  # another resolution: measured again, not taken from the 150 dpi figure
+        assert len(canvas._TEXT_METRICS) > held
+        count = len(canvas._TEXT_METRICS)
+        again = _measures(150)
+        assert len(canvas._TEXT_METRICS) == count, "another figure at 150 dpi measured nothing again"
+        prop = FontProperties(family="sans-serif", size=9)
+        with mpl.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+            sans = RendererAgg(100, 100, 100).get_text_width_height_descent("Homs", prop, ismath=False)
+            assert canvas._shared_text_metrics(RendererAgg(100, 100, 100), "Homs", prop, False, 100) == sans
+        with mpl.rc_context({"font.sans-serif": ["DejaVu Sans Mono"]}):
+            mono = RendererAgg(100, 100, 100).get_text_width_height_descent("Homs", prop, ismath=False)
+            assert canvas._shared_text_metrics(RendererAgg(100, 100, 100), "Homs", prop, False, 100) == mono != sans, "the font settings are in the key"
+    from matplotlib import text as mtext  # noqa: PLC0415
+
+    assert mtext._get_text_metrics_with_cache is canvas._ORIGINAL_TEXT_METRICS, "matplotlib's own cache again after the block"
+    assert plain_150 == shared_150 == again
+    assert plain_300 == shared_300 != plain_150
+    assert plain_sans == plain_150
+
+
+def test_few_collections_freezes_older_objects_and_restores_the_collector() -> None:
+    import gc  # noqa: PLC0415
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with canvas.few_collections():
+        assert gc.get_threshold()[0] == canvas._COLLECTION_THRESHOLD > threshold[0]
+        assert gc.get_freeze_count() > frozen, "the objects made before the figure are left out of its collections"
+        with canvas.few_collections():  # a figure drawn inside another block: the outer block keeps the settings
+            pass
+        assert gc.get_threshold()[0] == canvas._COLLECTION_THRESHOLD
+        cycle: list[object] = []
+        cycle.append(cycle)
+        marker = [0]
+        cycle.append(marker)
+        referrers = len(gc.get_referrers(marker))
+        del cycle
+        gc.collect()
+        assert len(gc.get_referrers(marker)) < referrers, "garbage made inside the block is still collected"
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == frozen
+
+
+KERNED = ["AVATAR To Yarmouk", "Tall Abyad \u00b7 \u062d\u0645\u0635", "Deir Ez-Zor (\u00b115 km) [3,4]"]
+
+
+def _sized_text_figure(dpi: float) -> Figure:
+    """Return a figure with each of :data:`KERNED` at two sizes and weights, one rotated (kerning pairs, Arabic letters, a fallback-free run)."""
+    fig = Figure(figsize=(3.0, 1.6), dpi=dpi)
+    FileCanvas(fig)
+    for i, text in enumerate(KERNED):
+        fig.text(0.03, 0.85 - 0.3 * i, text, fontsize=6.5, family="DejaVu Sans")
+        fig.text(0.45, 0.85 - 0.3 * i, text, fontsize=9.0, family="DejaVu Sans", weight="bold", rotation=(0, 0, 12)[i])
+    return fig
+
+
+def test_agg_layouts_kept_per_size_and_resolution_draw_matplotlibs_pixels() -> None:
+    plain = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+    canvas._AGG_LAYOUTS.clear()
+    with canvas.lean_agg_glyphs():
+        kept = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+        held = len(canvas._AGG_LAYOUTS)
+        again = [_png_pixels(_sized_text_figure(dpi)) for dpi in (100, 150)]
+        assert len(canvas._AGG_LAYOUTS) == held == 2 * 2 * len(KERNED), "one layout per text, size and resolution, none made again"
+    assert RendererAgg.draw_text is canvas._ORIGINAL_AGG_TEXT, "matplotlib's draw_text again after the block"
+    for p, k, a in zip(plain, kept, again, strict=True):
+        assert (p[..., :3] < 128).any(), "text is drawn"
+        assert np.array_equal(p, k), f"{int((p != k).any(axis=2).sum())} pixels differ"
+        assert np.array_equal(p, a)
+
+
+def test_pdf_text_laid_out_without_glyph_loads_gives_the_same_pdf() -> None:
+    def pdf() -> bytes:
+        buf = io.BytesIO()
+        with mpl.rc_context(figure.RC):
+            _sized_text_figure(72).savefig(buf, format="pdf", metadata=figure.METADATA["pdf"])
+        return buf.getvalue()
+
+    plain = pdf()
+    with canvas.lean_pdf_text():
+        lean = pdf()
+        path, _ = TextToPath().get_text_path(PROPS[0], KERNED[0])  # text to path still loads its glyphs (its own layout)
+        assert len(path) > 0
+    from matplotlib.backends import backend_pdf  # noqa: PLC0415
+
+    assert backend_pdf._text_helpers is canvas._PDF_TEXT_HELPERS
+    assert lean == plain
+    assert b"/FontFile2" in lean
+
+
+def _basemap_png(slug: str, *, cut: bool) -> tuple[np.ndarray, int, tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """Return a view's basemap as the snapshots draw it (or with the whole countries), its outline points, the drawn extent and the points' bounds."""
+    from geo.basemap import load_countries  # noqa: PLC0415
+
+    view = next(v for v in default_views() if v.slug == slug)
+    countries = load_countries(figure._region(view.bbox))
+    fig = Figure(figsize=(4.0, 3.0), dpi=200)
+    FileCanvas(fig)
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    figure.frame_map(ax, view.bbox, 0.75, spine_width=0.8)
+    if cut:
+        drawing.draw_basemap(ax, countries)
+    else:
+        ax.set_facecolor(drawing.SEA)
+        countries.plot(ax=ax, facecolor=drawing.LAND, edgecolor=drawing.BORDER, linewidth=0.6, zorder=1)
+    figure.frame_map(ax, view.bbox, 0.75, spine_width=0.8)
+    points = np.concatenate([path.vertices for collection in ax.collections for path in collection.get_paths()])
+    bounds = (*points.min(axis=0), *points.max(axis=0))
+    return _png_pixels(fig), len(points), figure.drawn_extent(ax), bounds
+
+
+@pytest.mark.parametrize("slug", ["damascus", "overview"])
+def test_basemap_cut_to_the_view_draws_the_same_map(slug: str) -> None:
+    whole, whole_points, extent, _ = _basemap_png(slug, cut=False)
+    cut, cut_points, same_extent, (x0, y0, x1, y1) = _basemap_png(slug, cut=True)
+    assert same_extent == extent
+    margin = drawing._CLIP_MARGIN * max(extent[2] - extent[0], extent[3] - extent[1]) + 1e-9
+    assert extent[0] - margin <= x0 < extent[0], "cut a margin outside the frame, not at it"
+    assert extent[1] - margin <= y0 < extent[1]
+    assert extent[2] < x1 <= extent[2] + margin
+    assert extent[3] < y1 <= extent[3] + margin
+    assert cut_points < whole_points / 2, "the outlines outside the view are not drawn"
+    assert (whole != whole[0, 0]).any(), "land, sea and borders are drawn"
+    assert np.array_equal(whole, cut), f"{int((whole != cut).any(axis=2).sum())} pixels differ"
+
+
+def test_locator_with_the_countries_cut_to_the_region_draws_the_same_inset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.basemap import REGION_BBOX, load_countries  # noqa: PLC0415
+    from renderers.snapshots import furniture  # noqa: PLC0415
+
+    def inset() -> tuple[np.ndarray, int]:
+        fig = Figure(figsize=(2.7, 2.1), dpi=200)
+        FileCanvas(fig)
+        ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+        furniture.draw_inset(ax, load_countries(REGION_BBOX), REGION_BBOX, (35.5, 33.0, 37.5, 35.0))
+        return _png_pixels(fig), sum(len(path.vertices) for collection in ax.collections for path in collection.get_paths())
+
+    cut, cut_points = inset()
+    monkeypatch.setattr(furniture, "cut_to_extent", lambda frame, _extent: frame)
+    whole, whole_points = inset()
+    assert cut_points < whole_points / 2, "the outlines outside the region are not drawn"
+    assert (whole[..., 0] > whole[..., 1]).any(), "the view's red outline is drawn"
+    assert np.array_equal(whole, cut), f"{int((whole != cut).any(axis=2).sum())} pixels differ"
