@@ -119,9 +119,6 @@ def unfiltered_png(rgba: np.ndarray, dpi: float, level: int) -> bytes:
     ))  # fmt: skip
 
 
-_ORIGINAL_SUBSET = _backend_pdf_ps.get_glyphs_subset
-
-
 def lean_subset_options(face_index: int) -> subset.Options:
     """Return the fontTools options of the PDF subsets: matplotlib's, without the OpenType layout and other unread tables."""
     options = subset.Options(glyph_names=True, recommended_glyphs=True, layout_closure=False)
@@ -151,13 +148,21 @@ def _lean_subset(fontfile: Any, glyphs: set[Any]) -> AbstractContextManager[Any]
 
 
 @contextmanager
-def lean_pdf_fonts() -> Iterator[None]:
-    """Within the block, PDF font subsets leave out the OpenType layout tables (see the module docstring)."""
-    _backend_pdf_ps.get_glyphs_subset = _lean_subset
+def _replaced(owner: Any, **values: Any) -> Iterator[None]:  # noqa: ANN401 - a module or class
+    """Within the block, ``owner``'s attributes named in ``values`` are those values; leaving it puts back what each was on entering."""
+    before = {name: getattr(owner, name) for name in values}
+    for name, value in values.items():
+        setattr(owner, name, value)
     try:
         yield
     finally:
-        _backend_pdf_ps.get_glyphs_subset = _ORIGINAL_SUBSET
+        for name, value in before.items():
+            setattr(owner, name, value)
+
+
+def lean_pdf_fonts() -> AbstractContextManager[None]:
+    """Within the block, PDF font subsets leave out the OpenType layout tables (see the module docstring)."""
+    return _replaced(_backend_pdf_ps, get_glyphs_subset=_lean_subset)
 
 
 _ORIGINAL_TEXT_PATH = TextToPath.get_text_path
@@ -178,11 +183,10 @@ def _shared_text_path(self: TextToPath, prop: Any, s: str, ismath: Any = False, 
 @contextmanager
 def shared_text_paths() -> Iterator[None]:
     """Within the block, text outlines (path-effect halos) are computed once per font and text (see the module docstring)."""
-    TextToPath.get_text_path = _shared_text_path  # type: ignore[method-assign, assignment]
     try:
-        yield
+        with _replaced(TextToPath, get_text_path=_shared_text_path):
+            yield
     finally:
-        TextToPath.get_text_path = _ORIGINAL_TEXT_PATH  # type: ignore[method-assign]
         _TEXT_PATHS.clear()  # one figure's outlines: its formats share them, the next figure has its own texts
 
 
@@ -220,14 +224,9 @@ def _shared_text_metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, d
     return found
 
 
-@contextmanager
-def shared_text_metrics() -> Iterator[None]:
+def shared_text_metrics() -> AbstractContextManager[None]:
     """Within the block, a text measured once is not measured again by another renderer or figure (see the module docstring)."""
-    _MTEXT._get_text_metrics_with_cache = _shared_text_metrics  # noqa: SLF001
-    try:
-        yield
-    finally:
-        _MTEXT._get_text_metrics_with_cache = _ORIGINAL_TEXT_METRICS  # noqa: SLF001
+    return _replaced(_MTEXT, _get_text_metrics_with_cache=_shared_text_metrics)
 
 
 _ORIGINAL_GLYPHS = RendererAgg._draw_text_glyphs_and_boxes  # noqa: SLF001 - the per-glyph loop replaced below
@@ -315,16 +314,9 @@ def _agg_text_with_kept_layout(  # noqa: PLR0917 - matplotlib's signature
     self._draw_text_glyphs_and_boxes(gc, x, y, angle, ((ft, size, index, 0, 1, gx, gy) for ft, index, gx, gy in glyphs), [])  # type: ignore[no-untyped-call]
 
 
-@contextmanager
-def lean_agg_glyphs() -> Iterator[None]:
+def lean_agg_glyphs() -> AbstractContextManager[None]:
     """Within the block, Agg lays out each text once per process and draws its glyphs with :func:`_glyphs_without_boxes` (the same pixels)."""
-    RendererAgg._draw_text_glyphs_and_boxes = _glyphs_without_boxes  # type: ignore[method-assign]  # noqa: SLF001
-    RendererAgg.draw_text = _agg_text_with_kept_layout  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        RendererAgg._draw_text_glyphs_and_boxes = _ORIGINAL_GLYPHS  # type: ignore[method-assign]  # noqa: SLF001
-        RendererAgg.draw_text = _ORIGINAL_AGG_TEXT  # type: ignore[method-assign]
+    return _replaced(RendererAgg, _draw_text_glyphs_and_boxes=_glyphs_without_boxes, draw_text=_agg_text_with_kept_layout)
 
 
 _BACKEND_PDF: Any = backend_pdf  # its _text_helpers, which the stubs do not declare
@@ -339,14 +331,9 @@ def _layout_without_loading(string: str, font: Any, *, features: Any = None, lan
 _LEAN_PDF_TEXT_HELPERS = types.SimpleNamespace(layout=_layout_without_loading)
 
 
-@contextmanager
-def lean_pdf_text() -> Iterator[None]:
+def lean_pdf_text() -> AbstractContextManager[None]:
     """Within the block, the PDF backend lays out text without loading each glyph's outline (see the module docstring)."""
-    _BACKEND_PDF._text_helpers = _LEAN_PDF_TEXT_HELPERS  # noqa: SLF001
-    try:
-        yield
-    finally:
-        _BACKEND_PDF._text_helpers = _PDF_TEXT_HELPERS  # noqa: SLF001
+    return _replaced(_BACKEND_PDF, _text_helpers=_LEAN_PDF_TEXT_HELPERS)
 
 
 @lru_cache(maxsize=16)
@@ -404,14 +391,9 @@ if hasattr(os, "register_at_fork"):  # as matplotlib does for its own cache: a f
     os.register_at_fork(after_in_child=_get_font_from_memory.cache_clear)
 
 
-@contextmanager
-def fonts_in_memory() -> Iterator[None]:
+def fonts_in_memory() -> AbstractContextManager[None]:
     """Within the block, the fonts matplotlib opens read their glyphs from memory (see the module docstring)."""
-    _FONT_MANAGER._get_font = _get_font_from_memory  # noqa: SLF001
-    try:
-        yield
-    finally:
-        _FONT_MANAGER._get_font = _ORIGINAL_GET_FONT  # noqa: SLF001
+    return _replaced(_FONT_MANAGER, _get_font=_get_font_from_memory)
 
 
 _COLLECTION_THRESHOLD = 10_000  # new objects between two collections of the youngest generation (Python's default: 700)
