@@ -1587,7 +1587,7 @@ var militiaMapApp = (function () {
     var edgeBoxes = ctx.edgeBoxes || (ctx.edgeBoxes = new Map());
     function kept(m) { return m.boxKey ? edgeBoxes.get(m.boxKey) : inner(m).mmBoxes; }
     function anchor(m) { return map.layerPointToContainerPoint(L.DomUtil.getPosition(m.getElement())); }
-    var fresh = live.filter(function (m) { return !kept(m); });
+    var fresh = live.filter(function (m) { return !kept(m); }), measured = new Map();
     if (fresh.length) {
       var origin = map.getContainer().getBoundingClientRect();
       var offset = function (m) {
@@ -1603,14 +1603,14 @@ var militiaMapApp = (function () {
       var j = 0;
       fresh.forEach(function (m, i) {
         var boxes = { placed: plain[i], flipped: m.flippable ? flipped[j++] : null };
-        if (boxes.placed.empty) { m.mmOnce = boxes; return; }  // not laid out (a hidden pane): read again next time
+        measured.set(m, boxes);
+        if (boxes.placed.empty) { return; }  // not laid out (a hidden pane): kept for this call only, read again next time
         if (m.boxKey) { edgeBoxes.set(m.boxKey, boxes); } else { inner(m).mmBoxes = boxes; }
       });
     }
     function at(m, b) { var a = anchor(m); return { left: a.x + b.left, right: a.x + b.right, top: a.y + b.top, bottom: a.y + b.bottom }; }
     var rects = live.map(function (m) {
-      var boxes = kept(m) || m.mmOnce;
-      m.mmOnce = null;
+      var boxes = kept(m) || measured.get(m);
       if (m.flippable) { m.flippedBox = at(m, boxes.flipped); }
       return at(m, boxes.placed);
     });
