@@ -1520,10 +1520,15 @@ def _keys(values: list[Any], conv: str) -> list[Any]:
 
 
 class _Interned:
-    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1."""
+    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1.
+
+    A new key takes the next number of a counter that every key looked up with ``add`` moves on,
+    so numbers are distinct (not consecutive) and one C pass numbers a whole list.
+    """
 
     def __init__(self) -> None:
         self._ids: dict[Any, int] = {None: -1}
+        self._next = itertools.count()
         self._odd: list[Any] = []  # keys that cannot be hashed (compared one by one)
 
     def _slow(self, key: Any, add: bool, missing: int) -> int:  # noqa: ANN401
@@ -1540,22 +1545,20 @@ class _Interned:
         if found is None:
             if not add:
                 return missing
-            found = self._ids[key] = len(self._ids) - 1
+            found = self._ids[key] = next(self._next)
         return found
 
     def numbers(self, keys: list[Any], *, add: bool = True, missing: int = -2) -> np.ndarray:
         """Return the number of each key (int64), adding new ones, or ``missing`` for a key not added before."""
         ids = self._ids
         try:
+            if add:  # a known key keeps its number, a new one takes the counter's (the same for its later copies)
+                return np.fromiter(map(ids.setdefault, keys, self._next), dtype=np.int64, count=len(keys))
             found = list(map(ids.get, keys))
-        except TypeError:
+        except TypeError:  # an unhashable key (the keys before it that were new keep their numbers)
             return np.array([self._slow(k, add, missing) for k in keys], dtype=np.int64)
         if None in found:
-            if not add:
-                return np.array([missing if f is None else f for f in found], dtype=np.int64)
-            new = dict.fromkeys(itertools.compress(keys, map(operator.is_, found, itertools.repeat(None))))  # in order, each once
-            ids.update(zip(new, itertools.count(len(ids) - 1)))
-            found = list(map(ids.__getitem__, keys))
+            return np.array([missing if f is None else f for f in found], dtype=np.int64)
         return np.array(found, dtype=np.int64)
 
 
@@ -1605,7 +1608,7 @@ class _Derive:
     def _lut(self, source: tuple[str, Any], conv: str) -> np.ndarray:
         """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1)."""
         _at, values = self._source(source)
-        lut = np.full(len(values) + 2, -1, dtype=np.int32)
+        lut = np.full(len(values) + 2, -1, dtype=np.int64)  # key numbers are distinct, not small
         lut[: len(values)] = self.interned.numbers(_keys(values, conv))
         if source[0] != "g":  # a feature without the property (or a null one): what conv makes of null; no position: no match
             lut[len(values)] = self.interned.numbers(_keys([None], conv))[0]
