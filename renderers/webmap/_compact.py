@@ -1565,14 +1565,19 @@ class _Interned:
         """Return the number of each key (int64), adding new ones, or ``missing`` for a key not added before."""
         ids = self._ids
         try:
-            if add:  # a known key keeps its number, a new one takes the counter's (the same for its later copies)
-                return np.fromiter(map(ids.setdefault, keys, self._next), dtype=np.int64, count=len(keys))
             found = list(map(ids.get, keys))
+            if None in found and add:  # a known key keeps its number, a new one takes the counter's (its later copies the same)
+                return np.fromiter(map(ids.setdefault, keys, self._next), dtype=np.int64, count=len(keys))
         except TypeError:  # an unhashable key (the keys before it that were new keep their numbers)
             return np.array([self._slow(k, add, missing) for k in keys], dtype=np.int64)
         if None in found:
             return np.array([missing if f is None else f for f in found], dtype=np.int64)
         return np.array(found, dtype=np.int64)
+
+    @property
+    def size(self) -> int:
+        """Return how many keys have numbers."""
+        return len(self._ids) + len(self._odd)
 
 
 def _matches(predicted: np.ndarray, cells: np.ndarray) -> np.ndarray:
@@ -1671,16 +1676,8 @@ class _Derive:
         numbers: np.ndarray = lut[self._source(source)[0]]
         return numbers
 
-    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
-        """Return the number of each row's cell, -2 where it has none; new keys are added.
-
-        With ``rows``, of those rows only; without, of every row. The keys are added (not looked
-        up only), so a source whose numbers are computed afterwards still gives the same number
-        for an equal key.
-        """
-        if rows is None:  # every distinct value is some row's
-            lut = self.interned.numbers(_keys(distinct, "v"))
-            return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
+    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray) -> np.ndarray:
+        """Return the number of the cell of each of ``rows``, -2 where it has none (their keys added)."""
         picked = codes[rows]
         valid = picked >= 0
         out = np.full(len(picked), -2, dtype=np.int64)
@@ -1688,6 +1685,33 @@ class _Derive:
             used, inverse = np.unique(picked[valid], return_inverse=True)
             out[valid] = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"))[inverse]
         return out
+
+
+class _CellNumbers:
+    """The numbers of every cell of a column in a :class:`_Derive`'s table, -2 for none and for a key not numbered yet.
+
+    The keys are looked up, not added (a column's own keys would only grow the table). A key not
+    numbered is looked up again once new keys were numbered (a source computed since), so a
+    source always finds the cells whose keys equal its values'.
+    """
+
+    def __init__(self, interned: _Interned, codes: np.ndarray, distinct: list[Any]) -> None:
+        self.interned, self.codes = interned, codes
+        self.keys = _keys(distinct, "v")
+        self.numbers = np.full(len(distinct), -2, dtype=np.int64)
+        self.unknown = np.arange(len(distinct))
+        self.seen = -1  # the table's size at the last look-up
+
+    def every(self) -> np.ndarray:
+        """Return the number of each row's cell."""
+        if len(self.unknown) and self.interned.size != self.seen:
+            self.seen = self.interned.size
+            found = self.interned.numbers([self.keys[i] for i in self.unknown.tolist()], add=False)
+            self.numbers[self.unknown] = found
+            self.unknown = self.unknown[found == -2]  # noqa: PLR2004 - not numbered
+        if not len(self.numbers):
+            return np.full(len(self.codes), -2, dtype=np.int64)
+        return np.where(self.codes >= 0, self.numbers[np.maximum(self.codes, 0)], -2)
 
 
 def _derived_sources(
@@ -1716,13 +1740,16 @@ def _derived_sources(
     tried.sort(key=lambda t: -t[0])
     n = len(codes)
     remaining = [(source, conv) for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]]
-    every = derive.cells(codes, distinct) if remaining else np.zeros(0, dtype=np.int64)
     matched: dict[tuple[tuple[str, Any], str], np.ndarray] = {}  # a source's rows, computed when first needed
+    every: list[_CellNumbers] = []  # the column's cells, numbered when first needed
 
     def rows_of(pair: tuple[tuple[str, Any], str]) -> np.ndarray:
         found = matched.get(pair)
         if found is None:
-            found = matched[pair] = _matches(derive.predicted(*pair), every)
+            numbers = derive.predicted(*pair)  # numbers the source's keys first, then the cells are looked up
+            if not every:
+                every.append(_CellNumbers(derive.interned, codes, distinct))
+            found = matched[pair] = _matches(numbers, every[0].every())
         return found
 
     left = np.ones(n, dtype=bool)
