@@ -1517,13 +1517,18 @@ def _text_list_keys(values: list[list[str]], conv: str) -> list[Any]:
 def _keys(values: list[Any], conv: str) -> list[Any]:
     """Return the key (:func:`_key`) of what conversion ``conv`` makes of each value, None where it gives no match.
 
-    Texts, floats and lists of texts (most of the layers' values) are done without a Python call per value.
+    Texts, floats, lists of texts (most of the layers' values) and, as themselves, lists of lists
+    of texts (the marks' references ``[[layer, feature id], ...]``) are done without a Python call
+    per value.
     """
     if _all_of(values, str):  # a text is itself ("v", "t"); no number, no list
         return list(values) if conv in ("v", "t") else [None] * len(values)
     found = _float_keys(values, conv) if _all_of(values, float) else _text_list_keys(values, conv) if _all_lists_of(values, str) else None
     if found is not None:
         return found
+    if conv == "v" and _all_of(values, list) and _all_lists_of(list(itertools.chain.from_iterable(values)), str):
+        # _key(_tag(v)): ("list", (("list", (text, ...)), ...)), each text its own key
+        return [("list", tuple([("list", tuple(inner)) for inner in v])) for v in values]
     convert = _CONVERSIONS[conv]
     keys: list[Any] = []
     for value in values:
