@@ -210,7 +210,9 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     values: list[Any]
-    if kind == "s":
+    if kind == "s" and isinstance(extra, list):  # codes into a lookup buffer of string codes
+        values = [strings[c] for c in ints[extra[0] : extra[0] + extra[1]]]
+    elif kind == "s":
         values = strings[extra or 0 :]
     elif kind == "l":
         values = [[strings[c] for c in item] for item in extra]

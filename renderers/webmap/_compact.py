@@ -37,7 +37,8 @@ layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same c
 row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
 - ``"s"``: the number is a string code + 2, or with an integer ``extra`` a code + 2 counted from
-  string ``extra``; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
+  string ``extra``, or with a buffer ``extra`` (``[offset, length]``) a code + 2 into it: value
+  ``c`` of that buffer is the string code; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
   a code + 2 into ``extra``, a list of JSON values; in these (and ``"t"``, ``"p"``) the number 1 is
   null and 0 an absent key (evidence records only); codes are numbered in order of first use;
 - ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
@@ -125,6 +126,8 @@ _NULL = -1
 _ABSENT = -2
 _MISSING = object()  # a key an evidence record lacks
 _INT32 = np.iinfo(np.int32)
+# A text column of at most one distinct value per this many rows keeps its own codes, with a lookup buffer of their string codes.
+_LOOKUP_ROWS = 4
 # Above this many distinct floats a column is stored as scaled integers when that is exact.
 _FLOATS_AS_VALUES = 64
 _CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
@@ -270,6 +273,10 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple
         if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
             # the distinct values are consecutive in the string table: the column's own codes + an offset
             return "s", _deltas(codes + 2), int(lut[0])
+        if len(lut) * _LOOKUP_ROWS <= len(codes):
+            # few distinct texts: the column's own codes (small numbers by first use, the same
+            # buffer as a list column of the same values), their string codes in a lookup buffer
+            return "s", _deltas(codes + 2), tuple(lut.tolist())
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if _all_lists_of(distinct, str) or all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
@@ -351,6 +358,8 @@ def _add_column(
         columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
     elif kind in ("r", "m"):  # read as they are
         columns.append([key, kind, buffers.add(values), extra])
+    elif kind == "s" and isinstance(extra, tuple):  # the string codes of the column's codes, in a buffer of their own
+        columns.append([key, kind, _numbers_ref(values, buffers), buffers.add(np.array(extra, dtype=np.int64))])
     else:
         columns.append([key, kind, _numbers_ref(values, buffers), extra])
     kept.append(column)

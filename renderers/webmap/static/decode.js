@@ -125,7 +125,11 @@ var militiaMapDecode = (function () {
         return strings[forms[c][0]] + String(numbers[k]).padStart(forms[c][1], '0');
       };
     }
-    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table
+    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table, or a code + 2 into the lookup buffer extra
+      if (Array.isArray(extra)) {
+        var lookup = ints.subarray(extra[0], extra[0] + extra[1]);
+        return function (k) { var c = nums[k]; return c >= 2 ? strings[lookup[c - 2]] : c === 1 ? null : ABSENT; };
+      }
       var shift = extra === null ? -2 : extra - 2;
       return function (k) { var c = nums[k]; return c >= 2 ? strings[c + shift] : c === 1 ? null : ABSENT; };
     }
