@@ -348,7 +348,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         features = [{"type": "Feature", "geometry": g or None, "properties": p} for g, p in zip(geometries, props, strict=True)]
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
-    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
+    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings, link=_linker(header["evidence"], ints, layers))
     if "export_rows" in header:
         columns = header["rest"]["export"]["columns"]
         records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings, link=_linker(header["export_rows"], ints, layers))

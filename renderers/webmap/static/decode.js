@@ -399,7 +399,7 @@ var militiaMapDecode = (function () {
     // The evidence records are views (read at popups, Compare); the download's rows and the place
     // search's records are decoded when first read (Compare, Download, search, About), not before the
     // first frame: the page never writes into the features they are derived from.
-    lazy(data, 'evidence', function () { return views(table(header.evidence.n, header.evidence.p, buffers.more(header.ints), strings, null, null, null, true)); });
+    lazy(data, 'evidence', function () { var all = buffers.more(header.ints); return views(table(header.evidence.n, header.evidence.p, all, strings, null, linker(header.evidence, all, data.layers), null, true)); });
     if (header.export_rows) {  // the download's rows, stored by column: lists of cells in the columns' order
       lazy(data, 'export', function () {
         var all = buffers.more(header.ints), t = table(header.export_rows.n, header.export_rows.p, all, strings, null, linker(header.export_rows, all, data.layers), null, false);
