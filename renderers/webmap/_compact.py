@@ -1655,13 +1655,14 @@ class _Derive:
         return numbers
 
     def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
-        """Return the number of each row's cell, -2 where it has none.
+        """Return the number of each row's cell, -2 where it has none; new keys are added.
 
-        With ``rows``, of those rows only, their keys added; without, of every row, a key no
-        source gave (none added before) -2 too.
+        With ``rows``, of those rows only; without, of every row. The keys are added (not looked
+        up only), so a source whose numbers are computed afterwards still gives the same number
+        for an equal key.
         """
         if rows is None:  # every distinct value is some row's
-            lut = self.interned.numbers(_keys(distinct, "v"), add=False)
+            lut = self.interned.numbers(_keys(distinct, "v"))
             return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
         picked = codes[rows]
         valid = picked >= 0
@@ -1697,21 +1698,38 @@ def _derived_sources(
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
     n = len(codes)
-    chosen_tried = tried[: 4 * _DERIVED_SOURCES]
-    got = [derive.predicted(source, conv) for _hits, source, conv in chosen_tried]
-    every = derive.cells(codes, distinct) if got else np.zeros(0, dtype=np.int64)
-    matches = [(source, conv, _matches(g, every)) for (_hits, source, conv), g in zip(chosen_tried, got, strict=True)]
-    del got
+    remaining = [(source, conv) for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]]
+    every = derive.cells(codes, distinct) if remaining else np.zeros(0, dtype=np.int64)
+    matched: dict[tuple[tuple[str, Any], str], np.ndarray] = {}  # a source's rows, computed when first needed
+
+    def rows_of(pair: tuple[tuple[str, Any], str]) -> np.ndarray:
+        found = matched.get(pair)
+        if found is None:
+            found = matched[pair] = _matches(derive.predicted(*pair), every)
+        return found
+
     left = np.ones(n, dtype=bool)
+    least = max(16, 0.01 * n)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
-    while len(chosen) < _DERIVED_SOURCES and matches:
-        best = max(matches, key=lambda m: int((m[2] & left).sum()))
-        gain = best[2] & left
-        if gain.sum() < max(16, 0.01 * n):
+    while len(chosen) < _DERIVED_SOURCES and remaining:
+        # The first source that gives the most rows still left. No source gives more than all of
+        # them: the first to give all ends the search (the later ones are never computed), and
+        # with fewer left than ``least`` none can be kept.
+        bound = int(left.sum())
+        if bound < least:
             break
-        chosen.append((best[0], best[1], gain))
-        left &= ~gain
-        matches.remove(best)
+        best, best_gain = remaining[0], -1
+        for pair in remaining:
+            gain_of = int(np.count_nonzero(rows_of(pair) & left))
+            if gain_of > best_gain:
+                best, best_gain = pair, gain_of
+                if gain_of == bound:
+                    break
+        if best_gain < least:
+            break
+        chosen.append((best[0], best[1], rows_of(best) & left))
+        left &= ~chosen[-1][2]
+        remaining.remove(best)
     return chosen
 
 
