@@ -29,7 +29,8 @@ of each stored geometry in the layer; ``g`` the geometry-type code of each (inde
 :data:`GEOMETRY_TYPES`, -1 for none); ``s`` the nested part counts of the geometries, flattened
 (LineString/MultiPoint: the number of positions; Polygon/MultiLineString: parts, then positions
 per part; MultiPolygon: polygons, rings per polygon, positions per ring); ``c`` the x, y stream in
-units of 1e-5 degree, each the difference to the previous position of the layer; ``p`` the
+units of 1e-5 degree, each the difference to the previous position of the layer, or for a layer
+of points alone ``{"z": [LOW, HIGH]}``, their Morton codes as steps (:mod:`renderers.webmap._zpoints`); ``p`` the
 property columns ``[key, kind, buffer, extra]`` in the page's key order, their rows in the
 layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same columns, over
 ``n`` records. A column's numbers are its buffer as stored when the buffer is ``[offset, length,
@@ -115,6 +116,7 @@ from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 from renderers.webmap._planes import buffers_frame
+from renderers.webmap._zpoints import code_steps
 
 VERSION = 5
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
@@ -434,6 +436,14 @@ def _counts(geom: Any) -> list[int]:  # noqa: ANN401 - a shapely geometry
         return [len(rings), *[len(r.coords) for r in rings]]
     polys = [_rings(p) for p in geom.geoms]
     return [len(polys), *[len(r) for r in polys], *[len(ring.coords) for r in polys for ring in r]]
+
+
+def _points_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return a layer of points alone as Morton code steps (:mod:`renderers.webmap._zpoints`) in the stored order, or None."""
+    if not len(kinds) or not ((kinds == 0).all() and (counts == 1).all()):
+        return None
+    ints = np.rint(coords * SCALE).astype(np.int64)[order]
+    return code_steps(morton(ints[:, 0] + 180 * SCALE, ints[:, 1] + 90 * SCALE))
 
 
 def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1193,7 +1203,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
-        "c": buffers.add(deltas),
+        "c": {"z": [buffers.add(z[0]), buffers.add(z[1])]} if (z := _points_stream(kinds, counts, coords, order)) is not None else buffers.add(deltas),
         "p": props,
     }
 

@@ -8,9 +8,12 @@ import json
 import struct
 from typing import Any
 
+import numpy as np
 import pytest
 
 import geopandas as gpd
+import pyproj
+import shapely
 
 from dataset.model import Dataset
 from layers import Layer
@@ -87,3 +90,22 @@ def test_source_dates_that_are_the_marks_end_are_read_from_the_mark(own_sources:
         features = got["layers"][0]["geojson"]["features"]
         assert [got["evidence"][f["properties"]["ev"][0]]["source_date"] for f in features] == want
         assert got["evidence"] == page_data([own_sources], dataset, built="x")["evidence"]
+
+
+def test_points_stored_as_morton_steps_decode_within_a_metre(layers: list[Layer], dataset: Dataset) -> None:
+    """Points anywhere on the globe (and two at one place) come back from both decoders within a metre of the input, by pyproj's Geod."""
+    base = _point_layer(layers)
+    rng = np.random.default_rng(3)
+    lon = np.concatenate([rng.uniform(-180, 180, 297), [35.5, 35.5, 179.99999]])
+    lat = np.concatenate([rng.uniform(-90, 90, 297), [33.25, 33.25, -89.99999]])
+    gdf = base.gdf.iloc[[k % len(base.gdf) for k in range(300)]].copy()
+    gdf["id"] = [f"mark-{k}" for k in range(300)]
+    gdf["geometry"] = shapely.points(np.column_stack([lon, lat]))
+    layer = Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)
+    text = compact_payload([layer], dataset, built="x").text()
+    assert "z" in _header(text)["layers"][0]["c"]
+    geod = pyproj.Geod(ellps="WGS84")
+    for got in (decode_block(text), _decode_in_node(text)):
+        xy = np.array([f["geometry"]["coordinates"] for f in got["layers"][0]["geojson"]["features"]])
+        _, _, metres = geod.inv(lon, lat, xy[:, 0], xy[:, 1])
+        assert np.abs(metres).max() < 1.0
