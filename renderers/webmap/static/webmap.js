@@ -771,97 +771,119 @@ var militiaMapApp = (function () {
     };
   }
 
-  // The items of a level (n, positions as float32, as KDBush stores them) sorted into square cells
-  // of side >= r over their box (at most about 2n cells): `order` lists the items cell by cell
-  // (in item order within a cell), `start[c]` is where cell c begins in it.
-  function neighbourCells(data, n, r) {
-    var fx = new Float32Array(n), fy = new Float32Array(n), minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i;
+  // Scratch arrays for levels of at most n items, made once per load and reused level by level
+  // (`near`: the unvisited items within the radius of the item being merged, at most n of them).
+  function levelScratch(n) {
+    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), ids: new Int32Array(n),
+      cell: new Int32Array(n), seen: new Uint8Array(n), near: new Int32Array(n), start: new Int32Array(1), rowOf: new Int32Array(n), nextRowOf: new Int32Array(n) };
+  }
+
+  // The items of a level (n; positions as float32, as KDBush stores them) sorted into the square
+  // cells of a grid over their box, of side r (doubled while the grid would have more than
+  // GRID_CELLS_PER_ITEM cells per item: points far apart): cell cx + w * cy holds the items
+  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py (in cell
+  // order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
+  var GRID_CELLS_PER_ITEM = 16;
+  function neighbourCells(data, n, r, s) {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, xs = s.xs, ys = s.ys, cell = s.cell, ids = s.ids;
     for (i = 0; i < n; i += 1) {
-      fx[i] = data[i * ITEM]; fy[i] = data[i * ITEM + 1];
-      var x = fx[i], y = fy[i];
+      xs[i] = data[i * ITEM]; ys[i] = data[i * ITEM + 1];
+      x = xs[i]; y = ys[i];
       if (x < minX) { minX = x; } if (x > maxX) { maxX = x; } if (y < minY) { minY = y; } if (y > maxY) { maxY = y; }
     }
-    var size = r, limit = Math.max(4096, 2 * n), w, h;
+    var size = r, limit = Math.max(65536, GRID_CELLS_PER_ITEM * n), w, h;
     for (;;) {
       w = Math.floor((maxX - minX) / size) + 1; h = Math.floor((maxY - minY) / size) + 1;
       if (w * h <= limit) { break; }
       size *= 2;
     }
-    var cell = new Int32Array(n), start = new Int32Array(w * h + 1), order = new Int32Array(n);
+    var cells = w * h;
+    if (s.start.length < cells + 1) { s.start = new Int32Array(cells + 1); } else { s.start.fill(0, 0, cells + 1); }
+    var start = s.start, px = s.px, py = s.py;
     for (i = 0; i < n; i += 1) {
-      cell[i] = Math.min(w - 1, Math.floor((fx[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((fy[i] - minY) / size));
-      start[cell[i] + 1] += 1;
+      var c = Math.min(w - 1, Math.floor((xs[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((ys[i] - minY) / size));
+      cell[i] = c;
+      start[c + 1] += 1;
     }
-    for (i = 0; i < w * h; i += 1) { start[i + 1] += start[i]; }
-    var fill = start.slice(0, w * h);
-    for (i = 0; i < n; i += 1) { order[fill[cell[i]]++] = i; }
-    return { fx: fx, fy: fy, minX: minX, minY: minY, size: size, w: w, h: h, start: start, order: order };
+    for (i = 0; i < cells; i += 1) { start[i + 1] += start[i]; }
+    var fill = start.slice(0, cells);
+    for (i = 0; i < n; i += 1) { ids[fill[cell[i]]++] = i; }
+    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; }
+    return { minX: minX, minY: minY, size: size, w: w, h: h };
   }
 
-  // The counts of the clusters as they are made: a row of `width` numbers per cluster.
-  function countTable(width) {
-    var table = { rows: new Map(), data: new Int32Array(Math.max(1, width) * 1024), used: 0, width: width };
-    table.add = function (id) {
-      var at = table.used * width;
-      if (at + width > table.data.length) { var more = new Int32Array(table.data.length * 2); more.set(table.data); table.data = more; }
-      table.rows.set(id, at);
-      table.used += 1;
-      return at;
-    };
-    return table;
+  // The counts of the clusters: a row of `width` numbers per cluster in `data`; rows[z][i] is the
+  // row of the cluster made at zoom z - 1 from item i of level z (supercluster's id of that cluster
+  // is (i << 5) + z + the number of points), -1 where none was.
+  function countRow(table, id) {
+    var k = id - table.points, rows = table.rows[k % 32];
+    return rows ? rows[k >> 5] : -1;
   }
 
-  // Level `zoom` from the items of the level above (`data`, marked visited and given parents as
-  // supercluster's _cluster does); returns the new level's array.
-  function clusterLevel(index, data, zoom, keys, counts) {
-    var o = index.options, n = data.length / ITEM, total = index.points.length;
-    var r = o.radius / (o.extent * Math.pow(2, zoom)), r2 = r * r, reach = r * (1 + 1e-9);
-    var g = neighbourCells(data, n, r), fx = g.fx, fy = g.fy, start = g.start, order = g.order;
-    var next = new Float64Array(n * ITEM), m = 0, near = new Int32Array(64), width = counts ? counts.width : 0;
-    function addMember(at, item, many) {
-      if (many === 1) { counts.data[at + keys[data[item + ITEM_ID]]] += 1; return; }
-      var from = counts.rows.get(data[item + ITEM_ID]);
-      for (var k = 0; k < width; k += 1) { counts.data[at + k] += counts.data[from + k]; }
-    }
-    for (var i = 0; i < n; i += 1) {
+  // Merge the items of a level (`data`, n of them; see neighbourCells for the grid) into the next
+  // level's array `next`, as supercluster's _cluster does: in item order, each item not yet visited
+  // takes every unvisited item within r (squared distance <= r2 from its float32 position); with any,
+  // they become one cluster at their count-weighted mean, with id (i << 5) + zoom + 1 + total, and
+  // each gets it as parent; an item with none is copied. Every item ends with this zoom as its visit
+  // zoom. With counts (`width` > 0): rowOf[i] is item i's row in `cdata` (-1 for a point: its key is
+  // keys[its id]); a new cluster's row (the sum of its members') is made at state[0] (rows used) and
+  // written to rows[i] and nextRowOf. Items `first` to `last` - 1 are merged, writing `next` from m
+  // on (`seen` cleared by the caller); returns where the next level's array ends. Called for
+  // MERGE_CHUNK items at a time: a short function called often is optimised by the JIT with every
+  // path it takes already seen, where one long call would run unoptimised for much of its loop.
+  var MERGE_CHUNK = 4096;
+  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, ids, start, seen, near, next,
+    keys, width, cdata, rowOf, nextRowOf, rows, state) {
+    var used = state[0], i, j, k, q, t;
+    for (i = first; i < last; i += 1) {
       var b = i * ITEM;
-      if (data[b + AT_ZOOM] <= zoom) { continue; }
       data[b + AT_ZOOM] = zoom;
+      if (seen[i] === 1) { continue; }
+      seen[i] = 1;
       var x = data[b], y = data[b + 1], origin = data[b + ITEM_COUNT], num = origin, found = 0;
-      var x0 = Math.max(0, Math.floor((x - reach - g.minX) / g.size)), x1 = Math.min(g.w - 1, Math.floor((x + reach - g.minX) / g.size));
-      var y0 = Math.max(0, Math.floor((y - reach - g.minY) / g.size)), y1 = Math.min(g.h - 1, Math.floor((y + reach - g.minY) / g.size));
+      var x0 = Math.max(0, Math.floor((x - reach - minX) / size)), x1 = Math.min(w - 1, Math.floor((x + reach - minX) / size));
+      var y0 = Math.max(0, Math.floor((y - reach - minY) / size)), y1 = Math.min(h - 1, Math.floor((y + reach - minY) / size));
       for (var cy = y0; cy <= y1; cy += 1) {
-        for (var cx = x0; cx <= x1; cx += 1) {
-          var c = cx + cy * g.w;
-          for (var j = start[c]; j < start[c + 1]; j += 1) {
-            var k = order[j], dx = fx[k] - x, dy = fy[k] - y;
-            if (dx * dx + dy * dy <= r2 && data[k * ITEM + AT_ZOOM] > zoom) {
-              num += data[k * ITEM + ITEM_COUNT];
-              if (found === near.length) { var grown = new Int32Array(found * 2); grown.set(near); near = grown; }
-              near[found] = k; found += 1;
-            }
+        for (j = start[x0 + cy * w], t = start[x1 + cy * w + 1]; j < t; j += 1) {
+          var dx = px[j] - x, dy = py[j] - y;
+          if (dx * dx + dy * dy <= r2) {
+            k = ids[j];
+            if (seen[k] === 0) { num += data[k * ITEM + ITEM_COUNT]; near[found] = k; found += 1; }
           }
         }
       }
-      if (num > origin && num >= o.minPoints) {
-        var wx = x * origin, wy = y * origin, id = (i << 5) + (zoom + 1) + total, at = counts ? counts.add(id) : 0;
-        if (counts) { addMember(at, b, origin); }
-        for (var q = 0; q < found; q += 1) {
-          var e = near[q] * ITEM, many = data[e + ITEM_COUNT];
-          data[e + AT_ZOOM] = zoom;
-          wx += data[e] * many;
-          wy += data[e + 1] * many;
-          data[e + ITEM_PARENT] = id;
-          if (counts) { addMember(at, e, many); }
+      var o = m / ITEM;
+      if (found > 0) {
+        var wx = x * origin, wy = y * origin, id = (i << 5) + (zoom + 1) + total, at = used * width;
+        if (width > 0) {
+          rows[i] = used;
+          nextRowOf[o] = used;
+          used += 1;
+          for (t = 0; t < width; t += 1) { cdata[at + t] = 0; }
+        }
+        for (q = -1; q < found; q += 1) {
+          var e = q < 0 ? b : near[q] * ITEM, many = data[e + ITEM_COUNT];
+          if (q >= 0) {
+            seen[near[q]] = 1;
+            wx += data[e] * many;
+            wy += data[e + 1] * many;
+            data[e + ITEM_PARENT] = id;
+          }
+          if (width > 0) {
+            var from = rowOf[e / ITEM];
+            if (from < 0) { cdata[at + keys[data[e + ITEM_ID]]] += 1; } else { for (t = 0; t < width; t += 1) { cdata[at + t] += cdata[from * width + t]; } }
+          }
         }
         data[b + ITEM_PARENT] = id;
         next[m] = wx / num; next[m + 1] = wy / num; next[m + 2] = Infinity; next[m + 3] = id; next[m + 4] = -1; next[m + 5] = num;
       } else {
-        for (var t = 0; t < ITEM; t += 1) { next[m + t] = data[b + t]; }
+        for (t = 0; t < ITEM; t += 1) { next[m + t] = data[b + t]; }
+        if (width > 0) { nextRowOf[o] = rowOf[i]; }
       }
       m += ITEM;
     }
-    return m < next.length * 0.75 ? next.slice(0, m) : next.subarray(0, m);
+    state[0] = used;
+    return m;
   }
 
   // Load `points` into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
@@ -878,12 +900,24 @@ var militiaMapApp = (function () {
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
     index.trees[o.maxZoom + 1] = lazyTree(index, data);
-    var counts = keys ? countTable(width) : null;
+    width = keys ? width : 0;
+    // At most n - 1 clusters in all: each merges at least two items into one.
+    var s = levelScratch(n), cdata = new Int32Array(Math.max(1, width * n)), state = new Int32Array(1), table = { width: width, points: n, rows: [], data: null };
+    var next = new Float64Array(n * ITEM);
+    s.rowOf.fill(-1);
     for (var z = o.maxZoom; z >= o.minZoom; z -= 1) {
-      data = clusterLevel(index, data, z, keys, counts);
+      var items = data.length / ITEM, r = o.radius / (o.extent * Math.pow(2, z)), g = neighbourCells(data, items, r, s), m = 0;
+      var rows = table.rows[z + 1] = new Int32Array(width > 0 ? items : 0).fill(-1);
+      s.seen.fill(0, 0, items);
+      for (i = 0; i < items; i += MERGE_CHUNK) {
+        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.ids, s.start, s.seen, s.near, next,
+          keys || s.ids, width, cdata, s.rowOf, s.nextRowOf, rows, state);
+      }
+      var swap = s.rowOf; s.rowOf = s.nextRowOf; s.nextRowOf = swap;
+      data = next.slice(0, m);
       index.trees[z] = lazyTree(index, data);
     }
-    if (counts) { index.mmCounts = counts; }
+    if (width > 0) { table.data = cdata.slice(0, state[0] * width); index.mmCounts = table; }
     return index;
   }
 
@@ -898,8 +932,8 @@ var militiaMapApp = (function () {
   function countsOf(set, props) {
     var table = set.index.mmCounts;
     if (!table) { return props; }
-    var at = table.rows.get(props.cluster_id), out = {};
-    for (var k = 0; at !== undefined && k < table.width; k += 1) { if (table.data[at + k]) { out['k' + k] = table.data[at + k]; } }
+    var row = countRow(table, props.cluster_id), out = {}, at = row * table.width;
+    for (var k = 0; row >= 0 && k < table.width; k += 1) { if (table.data[at + k]) { out['k' + k] = table.data[at + k]; } }
     return out;
   }
 
