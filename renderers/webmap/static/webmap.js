@@ -694,29 +694,38 @@ var militiaMapApp = (function () {
     return [Math.max(CLUSTER_ZOOMS[0], isFinite(min) ? Math.floor(min) : 0), Math.min(CLUSTER_ZOOMS[1], isFinite(max) ? Math.ceil(max) : Infinity)];
   }
 
-  // The count key of a point: its layer and its colour ('k0', 'k1', ...), one per pair, so a
-  // cluster's counts say how many of each layer (and of each colour within it) it holds.
+  // The count key number of a point (its count is 'k' + the number): one per pair of layer and
+  // colour, so a cluster's counts say how many of each layer (and of each colour within it) it
+  // holds. The colour follows from the layer and the point's category value alone (colourOf), so
+  // the key is looked up by that value: no text is made per point.
   function clusterKey(ctx, f) {
-    if (f.ck) { return f.ck; }
-    var spec = ctx.layers[f.layerId].spec, colour = colourOf(spec, ctx.styles, f.properties), pair = f.layerId + '|' + colour;
-    var keys = ctx.clusterKeys;
-    if (!Object.prototype.hasOwnProperty.call(keys.byPair, pair)) {
-      keys.byPair[pair] = 'k' + keys.list.length;
-      keys.list.push({ layerId: f.layerId, colour: colour });
+    if (f.ck !== undefined) { return f.ck; }
+    var spec = ctx.layers[f.layerId].spec, keys = ctx.clusterKeys, value = spec.fixed_colour ? '' : f.properties[spec.category_field];
+    var byValue = keys.byValue[f.layerId] || (keys.byValue[f.layerId] = new Map()), key = byValue.get(value);
+    if (key === undefined) {
+      var colour = colourOf(spec, ctx.styles, f.properties), pair = f.layerId + '|' + colour;
+      if (!Object.prototype.hasOwnProperty.call(keys.byPair, pair)) {
+        keys.byPair[pair] = keys.list.length;
+        keys.list.push({ layerId: f.layerId, colour: colour });
+      }
+      key = keys.byPair[pair];
+      byValue.set(value, key);
     }
-    f.ck = keys.byPair[pair];
-    return f.ck;
+    f.ck = key;
+    return key;
   }
 
-  // A point of the index: its record is `rec`; its properties are the one shared, frozen count
-  // object of its key ({k3: 1}), which supercluster's default map passes to reduce as it is and
-  // copies only to start a cluster's counts. Its position is the record's (loadLevels reads it
-  // there); the GeoJSON geometry supercluster's own load() wants is added only where that runs.
+  // The items the index holds are the records themselves where loadLevels loads it (it reads their
+  // positions); supercluster's own load() (plainLoad) gets a GeoJSON point per record, whose record
+  // is `rec` and whose properties are the one shared, frozen count object of its key ({k3: 1}),
+  // which its reduce adds up. What getClusters returns is a cluster, a record or such a point.
   function clusterPoint(ctx, f, counted) {
-    if (!f.sc) { f.sc = { type: 'Feature', properties: null, rec: f }; }
-    f.sc.properties = counted ? countOf(ctx, clusterKey(ctx, f)) : NO_COUNTS;
+    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: null, rec: f }; }
+    f.sc.properties = counted ? countOf(ctx, 'k' + clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
+  function isClusterItem(item) { return item.rec === undefined && item.layerId === undefined; }
+  function recordOf(item) { return item.rec || item; }
   var NO_COUNTS = Object.freeze({});
   function countOf(ctx, key) {
     var counts = ctx.clusterKeys.counts || (ctx.clusterKeys.counts = {});
@@ -732,10 +741,9 @@ var militiaMapApp = (function () {
     return new Supercluster(options);
   }
 
-  // supercluster 8's own load(), with reduce where the clusters are counted: where loadLevels cannot be used.
-  function plainLoad(ctx, points, counted) {
-    points.forEach(function (p) { if (!p.geometry) { p.geometry = { type: 'Point', coordinates: [p.rec.latlng.lng, p.rec.latlng.lat] }; } });
-    return newIndex(ctx, counted).load(points);
+  // supercluster 8's own load() of `records`, with reduce where the clusters are counted: where loadLevels cannot be used.
+  function plainLoad(ctx, records, counted) {
+    return newIndex(ctx, counted).load(records.map(function (f) { return clusterPoint(ctx, recordOf(f), counted); }));
   }
 
   /* The index, loaded level by level here (issue 14 §6: the first frame waits for it). supercluster 8's
@@ -886,16 +894,18 @@ var militiaMapApp = (function () {
     return m;
   }
 
-  // Load `points` into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
+  // Load `points` (records) into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
   function loadLevels(ctx, points, keys, width) {
     var index = newIndex(ctx, false), o = index.options, n = points.length, i;
+    // supercluster's getLeaves takes an item whose properties.cluster is true for a cluster: a record whose data say so cannot stand for itself.
+    for (i = 0; i < n; i += 1) { if (points[i].properties.cluster) { return null; } }
     // Only for the supercluster this was written against: no reduce, minPoints 2 (so an item with
     // unvisited neighbours always becomes a cluster), six numbers per item, its tree builder.
     if (index.stride !== ITEM || o.minPoints !== 2 || typeof index._createTree !== 'function' || !Array.isArray(index.trees) || n >= (1 << 26)) { return null; }
     index.points = points;
     var data = new Float64Array(n * ITEM);
     for (i = 0; i < n; i += 1) {
-      var ll = points[i].rec.latlng, b = i * ITEM;
+      var ll = points[i].latlng, b = i * ITEM;
       data[b] = Math.fround(lngX(ll.lng)); data[b + 1] = Math.fround(latY(ll.lat));
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
@@ -924,7 +934,7 @@ var militiaMapApp = (function () {
   // The points' index with its clusters' counts (loadLevels), or supercluster's load with reduce where that cannot be used.
   function countedIndex(ctx, points) {
     var keys = new Int32Array(points.length), i;
-    for (i = 0; i < points.length; i += 1) { keys[i] = +clusterKey(ctx, points[i].rec).slice(1); }
+    for (i = 0; i < points.length; i += 1) { keys[i] = clusterKey(ctx, points[i]); }
     return loadLevels(ctx, points, keys, ctx.clusterKeys.list.length) || plainLoad(ctx, points, true);
   }
 
@@ -945,7 +955,7 @@ var militiaMapApp = (function () {
       entry.clustered = false;
       if (!entry.clusterable || !ctx.layerOn[id]) { return; }
       var counted = entry.spec.geometry === 'point', target = counted ? sets.points : sets.areas;
-      entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(ctx, f, counted)); } });
+      entry.shown.forEach(function (f) { if (f.latlng) { target.push(f); } });
     });
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
@@ -1026,7 +1036,7 @@ var militiaMapApp = (function () {
   // The members of a cluster that does not split further, grouped by layer with counts.
   function clusterPopup(ctx, set, cluster, parts) {
     var n = cluster.properties.point_count, leaves = set.index.getLeaves(cluster.properties.cluster_id, 2000), byLayer = {};
-    leaves.forEach(function (leaf) { var f = leaf.rec; (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
+    leaves.forEach(function (leaf) { var f = recordOf(leaf); (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
     var root = el('div', 'mm-popup mm-cluster-list');
     root.appendChild(el('div', 'mm-title', n + ' features at this spot'));
     parts.forEach(function (part) {
@@ -1099,7 +1109,7 @@ var militiaMapApp = (function () {
       (sets || []).forEach(function (set) {
         if (!set.index || set.kind !== 'points') { return; }
         set.index.getClusters(box, cz).forEach(function (item) {
-          if (!item.properties.cluster) { return; }
+          if (!isClusterItem(item)) { return; }
           var key = cz + ':' + item.properties.cluster_id, marker = have[key];
           if (!marker || marker.clusterInfo.set !== set) { marker = clusterMarker(ctx, set, item, cz); marker.clusterKey = key; }
           spare[key] = marker;
@@ -1136,7 +1146,7 @@ var militiaMapApp = (function () {
     (ctx.clusterSets || []).forEach(function (set) {
       if (!set.index) { return; }
       set.index.getClusters(bbox, zoom).forEach(function (item) {
-        if (!item.properties.cluster) { item.rec.scStamp = stamp; alone.push(item.rec); return; }
+        if (!isClusterItem(item)) { var rec = recordOf(item); rec.scStamp = stamp; alone.push(rec); return; }
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
         var key = zoom + ':' + item.properties.cluster_id, marker = before[key];
         if (!marker || marker.clusterInfo.set !== set) {
@@ -2354,7 +2364,7 @@ var militiaMapApp = (function () {
           }
         }
         var box = clusterBox(map.getBounds()), zoom = clusterZoomOf(map, map.getZoom());
-        var ids = function (index) { return index.getClusters(box, zoom).map(function (c) { return c.properties.cluster ? 'c' + c.properties.cluster_id : 'p' + c.rec.layerId + '/' + c.rec.id; }).join(','); };
+        var ids = function (index) { return index.getClusters(box, zoom).map(function (c) { return isClusterItem(c) ? 'c' + c.properties.cluster_id : 'p' + recordOf(c).layerId + '/' + recordOf(c).id; }).join(','); };
         out.viewOrder = ids(mine) === ids(ref);
         out.viewItems = mine.getClusters(box, zoom).length;
         return out;
@@ -2365,7 +2375,7 @@ var militiaMapApp = (function () {
       clusterMembers: function (clusterId) {
         var set = (ctx.clusterSets || [])[0];
         if (!set || !set.index) { return []; }
-        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { return [leaf.rec.layerId, leaf.rec.id]; });
+        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { var f = recordOf(leaf); return [f.layerId, f.id]; });
       },
       haloIds: function () { return (ctx.haloIds || []).map(function (pair) { return pair.join('/'); }); },
       openPopup: function (layerId, featureId) {
@@ -2407,7 +2417,7 @@ var militiaMapApp = (function () {
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
       layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false, window: (data.controls && data.controls.timeline && data.controls.timeline.window) || 7, compare: null },
-      renderer: L.canvas({ padding: 0.5, tolerance: 4 }), clusterKeys: { byPair: {}, list: [] }
+      renderer: L.canvas({ padding: 0.5, tolerance: 4 }), clusterKeys: { byPair: {}, byValue: {}, list: [] }
     };
     makePanes(map);
     map.getContainer().classList.add('mm-map');
