@@ -32,10 +32,10 @@ from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_tabl
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
 from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, SAVE_OPTIONS, drawn_extent, frame_map
-from renderers.snapshots.labels import LabelRequest, place_labels
+from renderers.snapshots.labels import LabelRequest, claims_first, place_labels
 from renderers.snapshots.legend import Row, draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
-from renderers.snapshots.scalebar import draw_scale_bar, plan_scale_bar
+from renderers.snapshots.scalebar import place_scale_bar
 from renderers.snapshots.views import Series, View, select_layers
 
 MM = 1 / 25.4  # inches per millimetre
@@ -200,10 +200,6 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     stamp = ax.text(0.015, 0.985, view.date_caption or f"{view.as_of.day} {view.as_of:%b %Y}", transform=ax.transAxes, ha="left", va="top",
                     fontsize=fontsize * 1.5, fontweight="bold", zorder=45, gid="panel-date",
                     bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5})  # fmt: skip
-    if first:
-        draw_scale_bar(ax, plan_scale_bar(drawn_extent(ax)), fontsize=fontsize * 0.9)
-        for tick in [t for t in ax.texts if t.get_gid() == "scalebar-label" and t.get_text() != "0" and not t.get_text().endswith("km")]:
-            tick.remove()  # a panel's bar is short: its halfway number would touch the length
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y, page.symbol_scale) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
@@ -211,7 +207,11 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     patch = stamp.get_bbox_patch()
     taken.append((patch if patch is not None else stamp).get_window_extent(renderer).expanded(1.05, 1.2))
     extra = [dataclasses.replace(r, fontsize=fontsize * 0.9) for r in river_labels]
-    place_labels(ax, [*_panel_labels(ax, shown, numbers, drawn_extent(ax), fontsize), *extra], renderer, taken)
+    claims, rest = claims_first([*_panel_labels(ax, shown, numbers, drawn_extent(ax), fontsize), *extra])
+    place_labels(ax, claims, renderer, taken)
+    if first:  # clear of the symbols and the claims' labels; a panel's bar is short: its halfway number would touch the length
+        taken.append(place_scale_bar(ax, renderer, taken, fontsize=fontsize * 0.9, keep_halfway=False)[1])
+    place_labels(ax, rest, renderer, taken)
     return ax
 
 
