@@ -31,6 +31,7 @@ from renderers.snapshots.labels import LabelRequest, claims_first, place_labels
 from renderers.snapshots.legend import draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
 from renderers.snapshots.scalebar import ScaleBar, place_scale_bar
+from renderers.snapshots.shared import once
 from renderers.snapshots.views import View, select_layers
 
 FIGSIZE_IN = (10.0, 7.5)
@@ -74,7 +75,7 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     """Return the finished figure of ``view`` and the scale bar drawn on it; every text in it is plain text."""
     clean_view = dataclasses.replace(view, title=drawable(view.title), date_caption=drawable(view.date_caption))
     with mpl.rc_context(TEXT_RC):
-        fig, bar = _compose(plain_layers(layers), plain_dataset(ds), clean_view)
+        fig, bar = _compose(once(plain_layers, layers), once(plain_dataset, ds), clean_view)
     plain_texts(fig)
     return fig, bar
 

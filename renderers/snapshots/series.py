@@ -36,6 +36,7 @@ from renderers.snapshots.labels import LabelRequest, claims_first, place_labels
 from renderers.snapshots.legend import Row, draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
 from renderers.snapshots.scalebar import place_scale_bar
+from renderers.snapshots.shared import once
 from renderers.snapshots.views import Series, View, select_layers
 
 MM = 1 / 25.4  # inches per millimetre
@@ -229,14 +230,31 @@ def series_notes(layers: list[Layer], ds: Dataset, series: Series) -> ViewNotes:
 
 def compose_series(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
     """Return the finished series figure on ``page`` and its change table's rows; every text in it is plain text."""
-    clean = dataclasses.replace(series, title=drawable(series.title), captions=tuple(drawable(c) for c in series.captions))
     with mpl.rc_context(TEXT_RC):
-        fig, rows = _compose(plain_layers(layers), plain_dataset(ds), clean, page)
+        fig, rows = _compose(once(plain_layers, layers), once(plain_dataset, ds), once(clean_series, series), page)
     plain_texts(fig)
     return fig, rows
 
 
-def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
+def clean_series(series: Series) -> Series:
+    """Return ``series`` with its title and captions made drawable."""
+    return dataclasses.replace(series, title=drawable(series.title), captions=tuple(drawable(c) for c in series.captions))
+
+
+@dataclass(frozen=True)
+class SeriesParts:
+    """What every page of a series draws alike: the panels' views and features, source numbers, change rows, legend rows, notes."""
+
+    views: list[View]
+    shown: list[list[Layer]]
+    numbers: dict[str, int]
+    rows: list[ChangeRow]
+    legend: list[Row]
+    notes: ViewNotes
+
+
+def series_parts(layers: list[Layer], ds: Dataset, series: Series) -> SeriesParts:
+    """Return the parts of ``series`` that do not depend on the page (:func:`renderers.snapshots.shared.once` shares them between pages)."""
     views = series.panels()
     shown = [select_layers(layers, view) for view in views]
     every = [layer for panel in shown for layer in panel]
@@ -244,6 +262,12 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     rows = change_rows([(view.as_of, panel) for view, panel in zip(views, shown, strict=True) if view.as_of is not None], numbers)
     drawn = [layer for layer in every if not layer.style.panel]
     legend = series_legend_rows(_merge(drawn))
+    return SeriesParts(views, shown, numbers, rows, legend, series_notes(layers, ds, series))
+
+
+def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
+    parts = once(series_parts, layers, ds, series)
+    views, shown, numbers, rows, legend = parts.views, parts.shown, parts.numbers, parts.rows, parts.legend
     sources = furniture.source_lines(ds, numbers, width=page.footer_chars)
     frame = plan_frame(page, len(views), series.bbox, series.title, len(rows), len(sources), len(legend))
     width, height = frame.size_mm
@@ -269,7 +293,7 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     column_mm = frame.table[2] / page.table_columns
     draw_change_table(table_ax, rows, columns=page.table_columns, fontsize=page.text_pt, chars=_line_chars(column_mm, page),
                       height_pt=frame.table[3] / 0.3528, two_lines=page.table_columns == 1)  # fmt: skip
-    notes = series_notes(layers, ds, series)
+    notes = parts.notes
     x = frame.margin_frac()
     fig.text(x, 1 - frame.sources_y / height, "Sources (numbers after place names and in the table)", fontsize=page.text_pt + 0.5, fontweight="bold", va="top")
     fig.text(x, 1 - frame.sources_y / height - 1.6 * page.text_pt * 0.3528 / height, "\n".join(sources) or "No source: nothing is drawn.",
