@@ -32,9 +32,10 @@ STEPS = {
     "renderers.webmap._compact": [
         "encode_layer", "_property_columns", "_records_table", "_columns_table", "_record_codes", "_joined_lists",
         "_table_columns", "_templated", "_template_keys", "_match_templates",
-        "_numbered", "_date_column", "_column", "_factorize", "json_pieces", "_json_list_frame", "varints",
+        "_numbered", "_date_column", "_column", "_factorize", "json_pieces", "_json_list_frame",
         "_link", "_derived_columns", "_derived_sources", "_Derive.sampled", "_Derive.predicted", "_Derive.cells", "_keys",
     ],
+    "renderers.webmap._planes": ["buffers_frame"],
     "renderers.webmap._controls": ["feature_refs", "places_payload", "filters_payload"],
     "renderers.webmap._export": ["export_columns", "export_cells", "csv_columns"],  # csv_columns as _export imported it
     "renderers.webmap._payload": ["EvidenceTable.add"],

@@ -57,16 +57,35 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _varints(raw: bytes, count: int) -> tuple[int, ...]:
-    """Return the zigzag LEB128 varints of the buffers frame."""
-    out, value, shift = [], 0, 0
-    for byte in raw:
+def _uvarint(raw: bytes, at: int) -> tuple[int, int]:
+    """Return one unsigned LEB128 varint of ``raw`` at ``at`` and where the next begins."""
+    value, shift = 0, 0
+    while True:
+        byte = raw[at]
+        at += 1
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            out.append((value >> 1) ^ -(value & 1))
-            value, shift = 0, 0
-    assert shift == 0, "a varint is cut off"
+            return value, at
+
+
+def _planes(raw: bytes, count: int) -> tuple[int, ...]:
+    """Return the values of the buffers frame: descriptors (varints), then each buffer's byte planes, lowest first."""
+    buffers, at = _uvarint(raw, 0)
+    layouts = []
+    for _ in range(buffers):
+        descriptor, at = _uvarint(raw, at)
+        layouts.append((descriptor >> 4, bool(descriptor & 8), descriptor & 7))
+    out: list[int] = []
+    for length, zig, width in layouts:
+        assert width <= 4, "a buffer wider than 32 bits"
+        rows = [raw[at + b * length : at + (b + 1) * length] for b in range(width)]
+        assert all(len(r) == length for r in rows), "a buffer is cut off"
+        for k in range(length):
+            u = sum(rows[b][k] << (8 * b) for b in range(width))
+            out.append((u >> 1) ^ -(u & 1) if zig else u)
+        at += width * length
+    assert at == len(raw), "stray bytes after the buffers"
     assert len(out) == count, "wrong number of buffer values"
     return tuple(out)
 
@@ -191,7 +210,9 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     values: list[Any]
-    if kind == "s":
+    if kind == "s" and isinstance(extra, list):  # codes into a lookup buffer of string codes
+        values = [strings[c] for c in ints[extra[0] : extra[0] + extra[1]]]
+    elif kind == "s":
         values = strings[extra or 0 :]
     elif kind == "l":
         values = [[strings[c] for c in item] for item in extra]
@@ -312,9 +333,9 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     """Return the page data of the decompressed compact document."""
     head, table, buffers = _frames(raw)
     header = json.loads(head.decode("utf-8"))
-    assert header["v"] == 4
+    assert header["v"] == 5
     strings = json.loads(table.decode("utf-8"))
-    ints = _varints(buffers, header["ints"])
+    ints = _planes(buffers, header["ints"])
     data = dict(header["rest"])
     layers = []
     for layer in header["layers"]:

@@ -1,4 +1,4 @@
-"""Compact page data, format v4 (issue 14 §4): built by column from the layers, binary, streamed.
+"""Compact page data, format v5 (issue 14 §4): built by column from the layers, binary, streamed.
 
 ``static/decode.js`` turns the packed document back into exactly what
 ``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
@@ -11,16 +11,17 @@ The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is 
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
 multiple of 4 bytes):
 
-1. the header, JSON: ``{"v": 4, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 5, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
    when the place search has places, ``rest.controls.places`` is empty and ``"places"`` is a
    ``TABLE`` of its records (the decoder puts them back there);
 2. the string table, a JSON list of strings; string codes are indices into it;
-3. the buffers: ``N`` int32 values, each a zigzag LEB128 varint (``(v << 1) ^ (v >> 31)``, 7 bits
-   a byte from the low end, the high bit set on every byte but the last); a buffer is
-   ``[offset, length]`` in values; two buffers with the same values are stored once.
+3. the buffers: ``N`` int32 values in all, each buffer as byte planes (:mod:`renderers.webmap._planes`:
+   a descriptor per buffer, then all its low bytes, all its next bytes, ...); a buffer is
+   ``[offset, length]`` in values, counted over the buffers in order; two buffers with the same
+   values are stored once.
 
 ``LAYER`` is ``{"spec", "n", "o", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
 features, whose geometries are stored in Morton order of their first position; ``o`` the place
@@ -36,7 +37,8 @@ layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same c
 row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
 - ``"s"``: the number is a string code + 2, or with an integer ``extra`` a code + 2 counted from
-  string ``extra``; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
+  string ``extra``, or with a buffer ``extra`` (``[offset, length]``) a code + 2 into it: value
+  ``c`` of that buffer is the string code; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
   a code + 2 into ``extra``, a list of JSON values; in these (and ``"t"``, ``"p"``) the number 1 is
   null and 0 an absent key (evidence records only); codes are numbered in order of first use;
 - ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
@@ -112,8 +114,9 @@ from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
+from renderers.webmap._planes import buffers_frame
 
-VERSION = 4
+VERSION = 5
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 # shapely's type ids (get_type_id) of GEOMETRY_TYPES, in that order.
@@ -123,28 +126,11 @@ _NULL = -1
 _ABSENT = -2
 _MISSING = object()  # a key an evidence record lacks
 _INT32 = np.iinfo(np.int32)
+# A text column of at most one distinct value per this many rows keeps its own codes, with a lookup buffer of their string codes.
+_LOOKUP_ROWS = 4
 # Above this many distinct floats a column is stored as scaled integers when that is exact.
 _FLOATS_AS_VALUES = 64
 _CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
-
-
-def varints(values: np.ndarray) -> bytes:
-    """Return int32 values as zigzag LEB128 varints: ``(v << 1) ^ (v >> 31)``, 7 bits a byte from the low end, the high bit set on all but the last byte."""
-    v = np.asarray(values, dtype=np.int64)
-    zig = ((v << 1) ^ (v >> 63)).astype(np.uint64)
-    sizes = np.ones(len(zig), dtype=np.int64)
-    for bits in (7, 14, 21, 28):
-        sizes += zig >= np.uint64(1 << bits)
-    starts = np.cumsum(sizes) - sizes
-    out = np.empty(int(sizes.sum()), dtype=np.uint8)
-    for byte in range(5):
-        has = sizes > byte
-        if not has.any():
-            break
-        low = (zig[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
-        more = (sizes[has] > byte + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + byte] = (low | more).astype(np.uint8)
-    return out.tobytes()
 
 
 def _part1by1(v: np.ndarray) -> np.ndarray:
@@ -287,6 +273,10 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple
         if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
             # the distinct values are consecutive in the string table: the column's own codes + an offset
             return "s", _deltas(codes + 2), int(lut[0])
+        if len(lut) * _LOOKUP_ROWS <= len(codes):
+            # few distinct texts: the column's own codes (small numbers by first use, the same
+            # buffer as a list column of the same values), their string codes in a lookup buffer
+            return "s", _deltas(codes + 2), tuple(lut.tolist())
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if _all_lists_of(distinct, str) or all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
@@ -368,6 +358,8 @@ def _add_column(
         columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
     elif kind in ("r", "m"):  # read as they are
         columns.append([key, kind, buffers.add(values), extra])
+    elif kind == "s" and isinstance(extra, tuple):  # the string codes of the column's codes, in a buffer of their own
+        columns.append([key, kind, _numbers_ref(values, buffers), buffers.add(np.array(extra, dtype=np.int64))])
     else:
         columns.append([key, kind, _numbers_ref(values, buffers), extra])
     kept.append(column)
@@ -1214,9 +1206,7 @@ class CompactPayload:
     def _frames(self) -> Iterator[bytes]:
         yield from _pieces_frame(list(json_pieces(self.header)))
         yield from _json_list_frame(self.strings)
-        encoded = [varints(array) for array in self.buffers]
-        yield sum(len(e) for e in encoded).to_bytes(4, "little")
-        yield from encoded
+        yield from buffers_frame(self.buffers)
 
     def gzip_chunks(self) -> Iterator[bytes]:
         """Yield the gzip stream (mtime 0, so the output is reproducible) in pieces."""
@@ -1656,13 +1646,14 @@ class _Derive:
         return numbers
 
     def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
-        """Return the number of each row's cell, -2 where it has none.
+        """Return the number of each row's cell, -2 where it has none; new keys are added.
 
-        With ``rows``, of those rows only, their keys added; without, of every row, a key no
-        source gave (none added before) -2 too.
+        With ``rows``, of those rows only; without, of every row. The keys are added (not looked
+        up only), so a source whose numbers are computed afterwards still gives the same number
+        for an equal key.
         """
         if rows is None:  # every distinct value is some row's
-            lut = self.interned.numbers(_keys(distinct, "v"), add=False)
+            lut = self.interned.numbers(_keys(distinct, "v"))
             return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
         picked = codes[rows]
         valid = picked >= 0
@@ -1698,21 +1689,38 @@ def _derived_sources(
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
     n = len(codes)
-    chosen_tried = tried[: 4 * _DERIVED_SOURCES]
-    got = [derive.predicted(source, conv) for _hits, source, conv in chosen_tried]
-    every = derive.cells(codes, distinct) if got else np.zeros(0, dtype=np.int64)
-    matches = [(source, conv, _matches(g, every)) for (_hits, source, conv), g in zip(chosen_tried, got, strict=True)]
-    del got
+    remaining = [(source, conv) for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]]
+    every = derive.cells(codes, distinct) if remaining else np.zeros(0, dtype=np.int64)
+    matched: dict[tuple[tuple[str, Any], str], np.ndarray] = {}  # a source's rows, computed when first needed
+
+    def rows_of(pair: tuple[tuple[str, Any], str]) -> np.ndarray:
+        found = matched.get(pair)
+        if found is None:
+            found = matched[pair] = _matches(derive.predicted(*pair), every)
+        return found
+
     left = np.ones(n, dtype=bool)
+    least = max(16, 0.01 * n)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
-    while len(chosen) < _DERIVED_SOURCES and matches:
-        best = max(matches, key=lambda m: int((m[2] & left).sum()))
-        gain = best[2] & left
-        if gain.sum() < max(16, 0.01 * n):
+    while len(chosen) < _DERIVED_SOURCES and remaining:
+        # The first source that gives the most rows still left. No source gives more than all of
+        # them: the first to give all ends the search (the later ones are never computed), and
+        # with fewer left than ``least`` none can be kept.
+        bound = int(left.sum())
+        if bound < least:
             break
-        chosen.append((best[0], best[1], gain))
-        left &= ~gain
-        matches.remove(best)
+        best, best_gain = remaining[0], -1
+        for pair in remaining:
+            gain_of = int(np.count_nonzero(rows_of(pair) & left))
+            if gain_of > best_gain:
+                best, best_gain = pair, gain_of
+                if gain_of == bound:
+                    break
+        if best_gain < least:
+            break
+        chosen.append((best[0], best[1], rows_of(best) & left))
+        left &= ~chosen[-1][2]
+        remaining.remove(best)
     return chosen
 
 

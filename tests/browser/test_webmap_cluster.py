@@ -200,3 +200,28 @@ def test_click_zooms_in_and_at_max_zoom_the_popup_lists_members_by_layer(view: O
     # A member opens its own popup although its point is hidden in the cluster.
     view.page.locator(".mm-cluster-list li button").first.click()
     view.page.wait_for_selector(".leaflet-popup .mm-popup .mm-id")
+
+
+def test_the_index_loaded_level_by_level_is_supercluster_load(view: OfflinePage) -> None:
+    """The page's own loader (loadLevels) against supercluster's load() with reduce, from the same points.
+
+    Every level's items (visit zoom, id, parent, count), every cluster's per-key counts (reduce's sums)
+    and the order getClusters returns for the view must be the same; only the centres may differ, in
+    the last bits (the loader adds the members' positions in another order). Checked at the opening
+    zoom, at a middle one and at the top zoom, after a filter changed what is indexed.
+    """
+    for step in ("opening", "filtered", "top"):
+        if step == "filtered":
+            view.page.evaluate("() => window.militiaMap.setState({statuses: ['reported', 'claimed']})")
+        if step == "top":
+            view.page.evaluate("() => { window.militiaMap.map.setZoom(window.militiaMap.clusterMaxZoom(), {animate: false}); }")
+            view.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        got = view.page.evaluate("() => window.militiaMap.compareClusterLoad()")
+        assert got is not None, step
+        assert got["levels"] == 11, step  # zooms 4..13 and the points' own level 14
+        assert got["items"] > N_POINTS, step
+        assert got["differ"] == 0, step
+        assert got["counts"] == 0, step
+        assert got["maxGap"] < 1e-12, step
+        assert got["viewOrder"] is True, step
+        assert got["viewItems"] > 0, step

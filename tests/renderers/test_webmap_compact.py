@@ -1,4 +1,4 @@
-"""Compact page data v4 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
+"""Compact page data v5 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from layers import Layer
 from renderers.webmap import _compact
 from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
-from tests.webmap_data import _varints, decode_block
+from tests.webmap_data import _planes, decode_block
 
 DECODER = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
 HOSTILE = [
@@ -159,7 +159,7 @@ def test_packed_block_is_plain_base64_and_streams_in_pieces(layers: list[Layer],
     raw = gzip.decompress(base64.b64decode(text, validate=True))
     assert raw == gzip.decompress(b"".join(payload.gzip_chunks()))
     (head_len,) = struct.unpack_from("<I", raw, 0)
-    assert json.loads(raw[4 : 4 + head_len])["v"] == 4
+    assert json.loads(raw[4 : 4 + head_len])["v"] == 5
     assert head_len % 4 == 0
 
 
@@ -172,7 +172,7 @@ def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dat
     (h,) = struct.unpack_from("<I", raw, 0)
     (s,) = struct.unpack_from("<I", raw, 4 + h)
     header = json.loads(raw[4 : 4 + h])
-    ints = _varints(raw[12 + h + s :], header["ints"])
+    ints = _planes(raw[12 + h + s :], header["ints"])
     layer = header["layers"][0]
     stream = ints[layer["c"][0] : sum(layer["c"])]
     # the two near points come first and one metre apart: a delta of one unit each way, then the far one

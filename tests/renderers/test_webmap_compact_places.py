@@ -82,9 +82,7 @@ def _odd_places(base: Gazetteer, count: int) -> Gazetteer:
         name = f"{ODD[i % len(ODD)]} {i}" if i % 3 else ODD[i % len(ODD)] or f"place {i}"
         arabic = (ODD[(i * 7) % len(ODD)],) if i % 5 == 0 else ()
         aliases = (ODD[(i * 11) % len(ODD)],) if i % 4 == 0 else ()
-        places.append(
-            Place(f"odd-{i:04d}", name, "town", 36.0 + i * 1e-3, 34.0 + i * 1e-3, 5.0, "test", aliases=aliases, arabic_names=arabic)
-        )
+        places.append(Place(f"odd-{i:04d}", name, "town", 36.0 + i * 1e-3, 34.0 + i * 1e-3, 5.0, "test", aliases=aliases, arabic_names=arabic))
     return Gazetteer(places)
 
 

@@ -710,9 +710,10 @@ var militiaMapApp = (function () {
 
   // A point of the index: its record is `rec`; its properties are the one shared, frozen count
   // object of its key ({k3: 1}), which supercluster's default map passes to reduce as it is and
-  // copies only to start a cluster's counts, so loading allocates nothing per point and merge.
+  // copies only to start a cluster's counts. Its position is the record's (loadLevels reads it
+  // there); the GeoJSON geometry supercluster's own load() wants is added only where that runs.
   function clusterPoint(ctx, f, counted) {
-    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: null, rec: f }; }
+    if (!f.sc) { f.sc = { type: 'Feature', properties: null, rec: f }; }
     f.sc.properties = counted ? countOf(ctx, clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
@@ -731,58 +732,174 @@ var militiaMapApp = (function () {
     return new Supercluster(options);
   }
 
-  // The counts of every cluster of an index loaded without reduce (Map clusterId -> Int32Array of
-  // counts by key number), summed from its members level by level through the index's own arrays
-  // (supercluster 8: per zoom a flat array of [x, y, zoom, id, parent, count] per item; a point's id
-  // is its index in the input, a merged item's parent the id of the cluster it went into). `keys`
-  // holds each point's key number (of `width`). Null if the arrays are not so shaped or the counts
-  // do not add up to every point; the caller then loads with reduce instead.
-  var ITEM = 6, ITEM_ID = 3, ITEM_PARENT = 4, ITEM_COUNT = 5;
-  function countsFromLevels(index, keys, width) {
-    var o = index.options, trees = index.trees, counts = new Map(), z, k;
-    if (index.stride !== ITEM || !trees || !trees[o.maxZoom + 1] || !trees[o.minZoom]) { return null; }
-    for (z = o.maxZoom + 1; z > o.minZoom; z -= 1) {
-      var data = trees[z].data;
-      for (var i = 0; i < data.length; i += ITEM) {
-        var parent = data[i + ITEM_PARENT];
-        if (parent === -1) { continue; }
-        var into = counts.get(parent);
-        if (!into) { into = new Int32Array(width); counts.set(parent, into); }
-        if (data[i + ITEM_COUNT] === 1) { into[keys[data[i + ITEM_ID]]] += 1; continue; }
-        var from = counts.get(data[i + ITEM_ID]);
-        if (!from) { return null; }
-        for (k = 0; k < width; k += 1) { into[k] += from[k]; }
-      }
-    }
-    // Every point is counted once at the lowest level: in a cluster's counts or standing alone.
-    var top = trees[o.minZoom].data, total = 0;
-    for (var j = 0; j < top.length; j += ITEM) {
-      if (top[j + ITEM_COUNT] === 1) { total += 1; continue; }
-      var c = counts.get(top[j + ITEM_ID]), sum = 0;
-      if (!c) { return null; }
-      for (k = 0; k < width; k += 1) { sum += c[k]; }
-      if (sum !== top[j + ITEM_COUNT]) { return null; }
-      total += sum;
-    }
-    return total === keys.length ? counts : null;
+  // supercluster 8's own load(), with reduce where the clusters are counted: where loadLevels cannot be used.
+  function plainLoad(ctx, points, counted) {
+    points.forEach(function (p) { if (!p.geometry) { p.geometry = { type: 'Point', coordinates: [p.rec.latlng.lng, p.rec.latlng.lat] }; } });
+    return newIndex(ctx, counted).load(points);
   }
 
-  // The points' index, loaded without reduce (reduce calls per merge cost more than the clustering
-  // itself), its clusters' counts summed after; loaded with reduce where that cannot be done.
+  /* The index, loaded level by level here (issue 14 §6: the first frame waits for it). supercluster 8's
+   * load() projects the points, then for each zoom from maxZoom down to minZoom merges every item
+   * (point or cluster of the level above) with the unvisited items within the radius, finding them
+   * with a KD-tree (KDBush) it builds for every level, and keeps per level a flat array of
+   * [x, y, zoom, id, parent, count] per item (ITEM numbers). loadLevels makes the same arrays: the
+   * same items in the same order, the same ids, parents and counts, so getClusters, getChildren,
+   * getLeaves and getClusterExpansionZoom answer from them as after load(). Two things differ:
+   * - the items within the radius are found through a grid of square cells (neighbourCells), with
+   *   KDBush's own test (squared distance from the item's float32 position <= radius²), and a level's
+   *   KD-tree is built only when something queries that level (lazyTree): at the first frame, the
+   *   view's level alone;
+   * - each cluster's counts by key (layer and colour; `keys[i]` is point i's key number of `width`)
+   *   are summed as it is made ({rows: Map clusterId -> row, data: Int32Array}), not by reduce.
+   * A cluster's centre (the mean of its members' positions) may differ from load()'s in the last
+   * bits of a double: the members are added in another order. */
+  var ITEM = 6, AT_ZOOM = 2, ITEM_ID = 3, ITEM_PARENT = 4, ITEM_COUNT = 5;
+  function lngX(lng) { return lng / 360 + 0.5; }
+  function latY(lat) {
+    var sin = Math.sin(lat * Math.PI / 180), y = (0.5 - 0.25 * Math.log((1 + sin) / (1 - sin)) / Math.PI);
+    return y < 0 ? 0 : (y > 1 ? 1 : y);
+  }
+
+  // A level's tree for supercluster's queries (range, within; data is the level's array), built on first use.
+  function lazyTree(index, data) {
+    var tree = null;
+    function built() { if (!tree) { tree = index._createTree(data); } return tree; }
+    return {
+      data: data, numItems: data.length / ITEM,
+      range: function (minX, minY, maxX, maxY) { return built().range(minX, minY, maxX, maxY); },
+      within: function (x, y, r) { return built().within(x, y, r); }
+    };
+  }
+
+  // The items of a level (n, positions as float32, as KDBush stores them) sorted into square cells
+  // of side >= r over their box (at most about 2n cells): `order` lists the items cell by cell
+  // (in item order within a cell), `start[c]` is where cell c begins in it.
+  function neighbourCells(data, n, r) {
+    var fx = new Float32Array(n), fy = new Float32Array(n), minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i;
+    for (i = 0; i < n; i += 1) {
+      fx[i] = data[i * ITEM]; fy[i] = data[i * ITEM + 1];
+      var x = fx[i], y = fy[i];
+      if (x < minX) { minX = x; } if (x > maxX) { maxX = x; } if (y < minY) { minY = y; } if (y > maxY) { maxY = y; }
+    }
+    var size = r, limit = Math.max(4096, 2 * n), w, h;
+    for (;;) {
+      w = Math.floor((maxX - minX) / size) + 1; h = Math.floor((maxY - minY) / size) + 1;
+      if (w * h <= limit) { break; }
+      size *= 2;
+    }
+    var cell = new Int32Array(n), start = new Int32Array(w * h + 1), order = new Int32Array(n);
+    for (i = 0; i < n; i += 1) {
+      cell[i] = Math.min(w - 1, Math.floor((fx[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((fy[i] - minY) / size));
+      start[cell[i] + 1] += 1;
+    }
+    for (i = 0; i < w * h; i += 1) { start[i + 1] += start[i]; }
+    var fill = start.slice(0, w * h);
+    for (i = 0; i < n; i += 1) { order[fill[cell[i]]++] = i; }
+    return { fx: fx, fy: fy, minX: minX, minY: minY, size: size, w: w, h: h, start: start, order: order };
+  }
+
+  // The counts of the clusters as they are made: a row of `width` numbers per cluster.
+  function countTable(width) {
+    var table = { rows: new Map(), data: new Int32Array(Math.max(1, width) * 1024), used: 0, width: width };
+    table.add = function (id) {
+      var at = table.used * width;
+      if (at + width > table.data.length) { var more = new Int32Array(table.data.length * 2); more.set(table.data); table.data = more; }
+      table.rows.set(id, at);
+      table.used += 1;
+      return at;
+    };
+    return table;
+  }
+
+  // Level `zoom` from the items of the level above (`data`, marked visited and given parents as
+  // supercluster's _cluster does); returns the new level's array.
+  function clusterLevel(index, data, zoom, keys, counts) {
+    var o = index.options, n = data.length / ITEM, total = index.points.length;
+    var r = o.radius / (o.extent * Math.pow(2, zoom)), r2 = r * r, reach = r * (1 + 1e-9);
+    var g = neighbourCells(data, n, r), fx = g.fx, fy = g.fy, start = g.start, order = g.order;
+    var next = new Float64Array(n * ITEM), m = 0, near = new Int32Array(64), width = counts ? counts.width : 0;
+    function addMember(at, item, many) {
+      if (many === 1) { counts.data[at + keys[data[item + ITEM_ID]]] += 1; return; }
+      var from = counts.rows.get(data[item + ITEM_ID]);
+      for (var k = 0; k < width; k += 1) { counts.data[at + k] += counts.data[from + k]; }
+    }
+    for (var i = 0; i < n; i += 1) {
+      var b = i * ITEM;
+      if (data[b + AT_ZOOM] <= zoom) { continue; }
+      data[b + AT_ZOOM] = zoom;
+      var x = data[b], y = data[b + 1], origin = data[b + ITEM_COUNT], num = origin, found = 0;
+      var x0 = Math.max(0, Math.floor((x - reach - g.minX) / g.size)), x1 = Math.min(g.w - 1, Math.floor((x + reach - g.minX) / g.size));
+      var y0 = Math.max(0, Math.floor((y - reach - g.minY) / g.size)), y1 = Math.min(g.h - 1, Math.floor((y + reach - g.minY) / g.size));
+      for (var cy = y0; cy <= y1; cy += 1) {
+        for (var cx = x0; cx <= x1; cx += 1) {
+          var c = cx + cy * g.w;
+          for (var j = start[c]; j < start[c + 1]; j += 1) {
+            var k = order[j], dx = fx[k] - x, dy = fy[k] - y;
+            if (dx * dx + dy * dy <= r2 && data[k * ITEM + AT_ZOOM] > zoom) {
+              num += data[k * ITEM + ITEM_COUNT];
+              if (found === near.length) { var grown = new Int32Array(found * 2); grown.set(near); near = grown; }
+              near[found] = k; found += 1;
+            }
+          }
+        }
+      }
+      if (num > origin && num >= o.minPoints) {
+        var wx = x * origin, wy = y * origin, id = (i << 5) + (zoom + 1) + total, at = counts ? counts.add(id) : 0;
+        if (counts) { addMember(at, b, origin); }
+        for (var q = 0; q < found; q += 1) {
+          var e = near[q] * ITEM, many = data[e + ITEM_COUNT];
+          data[e + AT_ZOOM] = zoom;
+          wx += data[e] * many;
+          wy += data[e + 1] * many;
+          data[e + ITEM_PARENT] = id;
+          if (counts) { addMember(at, e, many); }
+        }
+        data[b + ITEM_PARENT] = id;
+        next[m] = wx / num; next[m + 1] = wy / num; next[m + 2] = Infinity; next[m + 3] = id; next[m + 4] = -1; next[m + 5] = num;
+      } else {
+        for (var t = 0; t < ITEM; t += 1) { next[m + t] = data[b + t]; }
+      }
+      m += ITEM;
+    }
+    return m < next.length * 0.75 ? next.slice(0, m) : next.subarray(0, m);
+  }
+
+  // Load `points` into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
+  function loadLevels(ctx, points, keys, width) {
+    var index = newIndex(ctx, false), o = index.options, n = points.length, i;
+    // Only for the supercluster this was written against: no reduce, minPoints 2 (so an item with
+    // unvisited neighbours always becomes a cluster), six numbers per item, its tree builder.
+    if (index.stride !== ITEM || o.minPoints !== 2 || typeof index._createTree !== 'function' || !Array.isArray(index.trees) || n >= (1 << 26)) { return null; }
+    index.points = points;
+    var data = new Float64Array(n * ITEM);
+    for (i = 0; i < n; i += 1) {
+      var ll = points[i].rec.latlng, b = i * ITEM;
+      data[b] = Math.fround(lngX(ll.lng)); data[b + 1] = Math.fround(latY(ll.lat));
+      data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
+    }
+    index.trees[o.maxZoom + 1] = lazyTree(index, data);
+    var counts = keys ? countTable(width) : null;
+    for (var z = o.maxZoom; z >= o.minZoom; z -= 1) {
+      data = clusterLevel(index, data, z, keys, counts);
+      index.trees[z] = lazyTree(index, data);
+    }
+    if (counts) { index.mmCounts = counts; }
+    return index;
+  }
+
+  // The points' index with its clusters' counts (loadLevels), or supercluster's load with reduce where that cannot be used.
   function countedIndex(ctx, points) {
     var keys = new Int32Array(points.length), i;
     for (i = 0; i < points.length; i += 1) { keys[i] = +clusterKey(ctx, points[i].rec).slice(1); }
-    var width = ctx.clusterKeys.list.length, index = newIndex(ctx, false).load(points), counts = countsFromLevels(index, keys, width);
-    if (counts) { index.mmCounts = counts; return index; }
-    return newIndex(ctx, true).load(points);
+    return loadLevels(ctx, points, keys, ctx.clusterKeys.list.length) || plainLoad(ctx, points, true);
   }
 
   // A cluster's counts ({k3: 5, ...}): from the index's table, or its own properties (loaded with reduce).
   function countsOf(set, props) {
     var table = set.index.mmCounts;
     if (!table) { return props; }
-    var row = table.get(props.cluster_id), out = {};
-    for (var k = 0; row && k < row.length; k += 1) { if (row[k]) { out['k' + k] = row[k]; } }
+    var at = table.rows.get(props.cluster_id), out = {};
+    for (var k = 0; at !== undefined && k < table.width; k += 1) { if (table.data[at + k]) { out['k' + k] = table.data[at + k]; } }
     return out;
   }
 
@@ -799,7 +916,7 @@ var militiaMapApp = (function () {
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
       var points = sets[kind], set = { kind: kind, count: points.length, index: null };
-      if (points.length > CLUSTER_MIN) { set.index = kind === 'points' ? countedIndex(ctx, points) : newIndex(ctx, false).load(points); }
+      if (points.length > CLUSTER_MIN) { set.index = kind === 'points' ? countedIndex(ctx, points) : (loadLevels(ctx, points, null, 0) || plainLoad(ctx, points, false)); }
       return set;
     });
     ctx.order.forEach(function (id) {
@@ -2179,6 +2296,34 @@ var militiaMapApp = (function () {
       clusterCounting: function () {
         var set = (ctx.clusterSets || [])[0];
         return set && set.index ? (set.index.mmCounts ? 'levels' : 'reduce') : null;
+      },
+      // The points' index as drawn against supercluster's own load() with reduce from the same points,
+      // level by level: items, ids, parents, visit marks and counts that differ, the largest gap between
+      // two centres (world units, 0..1) and whether the clusters of the view come in the same order.
+      compareClusterLoad: function () {
+        var set = (ctx.clusterSets || [])[0], mine = set && set.index;
+        if (!mine || !mine.mmCounts) { return null; }
+        var ref = plainLoad(ctx, mine.points, true), o = mine.options, out = { levels: 0, items: 0, differ: 0, counts: 0, maxGap: 0, viewOrder: true };
+        for (var z = o.maxZoom + 1; z >= o.minZoom; z -= 1) {
+          var a = mine.trees[z].data, b = ref.trees[z].data, sa = mine.stride, sb = ref.stride, n = a.length / sa;
+          out.levels += 1;
+          if (n !== b.length / sb) { out.differ += Math.abs(n - b.length / sb) + 1; continue; }
+          for (var i = 0; i < n; i += 1) {
+            var p = i * sa, q = i * sb;
+            out.items += 1;
+            out.maxGap = Math.max(out.maxGap, Math.abs(a[p] - b[q]), Math.abs(a[p + 1] - b[q + 1]));
+            if (a[p + 2] !== b[q + 2] || a[p + 3] !== b[q + 3] || a[p + 4] !== b[q + 4] || a[p + 5] !== b[q + 5]) { out.differ += 1; }
+            if (a[p + 5] > 1) {
+              var mineCounts = countsOf(set, { cluster_id: a[p + 3] }), refCounts = ref.clusterProps[b[q + 6]] || {};
+              if (JSON.stringify(mineCounts) !== JSON.stringify(Object.keys(refCounts).sort(function (x, y) { return +x.slice(1) - +y.slice(1); }).reduce(function (acc, k) { acc[k] = refCounts[k]; return acc; }, {}))) { out.counts += 1; }
+            }
+          }
+        }
+        var box = clusterBox(map.getBounds()), zoom = clusterZoomOf(map, map.getZoom());
+        var ids = function (index) { return index.getClusters(box, zoom).map(function (c) { return c.properties.cluster ? 'c' + c.properties.cluster_id : 'p' + c.rec.layerId + '/' + c.rec.id; }).join(','); };
+        out.viewOrder = ids(mine) === ids(ref);
+        out.viewItems = mine.getClusters(box, zoom).length;
+        return out;
       },
       // The zoom from which clusters no longer split (the index's top level; the map itself may have no maximum).
       clusterMaxZoom: function () { return clusterZoomRange(map)[1]; },
