@@ -11,10 +11,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from fontTools.ttLib import getTableClass
+from matplotlib.font_manager import FontProperties, findfont
 
 from dataset.model import Dataset
 from geo.basemap import REGION_BBOX, load_countries, load_lakes, load_rivers, load_roads, load_town_labels
 from layers import Layer
+from renderers.snapshots import font_tables
 from renderers.snapshots.figure import FORMATS, render_view
 from renderers.snapshots.plain_text import plain_dataset, plain_layers
 from renderers.snapshots.series import clean_series, page_named, render_series, series_parts
@@ -73,7 +75,8 @@ def warm_caches() -> None:
 
     Also imports what every worker would otherwise import on its first figure: pyplot (which
     geopandas' ``plot`` imports), the SVG backend, and fontTools' classes of the font tables the
-    PDF subsets read.
+    PDF subsets read; and decodes the tables the PDF subsets of the four DejaVu Sans faces share
+    (:mod:`renderers.snapshots.font_tables`).
     """
     load_countries()
     load_town_labels()
@@ -84,6 +87,8 @@ def warm_caches() -> None:
     importlib.import_module("matplotlib.backends.backend_svg")
     for tag in _FONT_TABLES:
         getTableClass(tag)
+    faces = [FontProperties(family="DejaVu Sans", weight=weight, style=style) for weight in ("normal", "bold") for style in ("normal", "italic")]
+    font_tables.warm([(findfont(face), 0) for face in faces])
 
 
 def share_inputs(layers: list[Layer], ds: Dataset, views: list[Task]) -> None:
