@@ -839,6 +839,10 @@ _DIGITS = re.compile(r"([0-9]+)\Z")
 _MAX_DIGITS = 9  # a number of up to 9 digits fits in 32 bits
 
 
+# A "p" column has at most one form (prefix and width) per this many distinct texts: each prefix is stored once for them.
+_NUMBERED_FORMS = 2
+
+
 def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple[str, np.ndarray, Any] | None:
     """Return the ``"p"`` column of texts that mostly are a prefix then a number (``syn-presence-000123``), or None.
 
@@ -868,13 +872,13 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
         form = forms.get((prefix, width))
         if form is None:
             form = forms[prefix, width] = len(forms)
-            if len(forms) * _TEMPLATE_DISTINCT > len(distinct):  # too many forms (they only grow)
+            if len(forms) * _NUMBERED_FORMS > len(distinct):  # too many forms (they only grow)
                 return None
         form_list[i] = form
         number_list[i] = int(digits)
     form_of = np.array(form_list, dtype=np.int64)
     number_of = np.array(number_list, dtype=np.int64)
-    if len(forms) * _TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
+    if len(forms) * _NUMBERED_FORMS > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
         return None
     valid = codes >= 0
     row_form = np.where(valid, form_of[np.maximum(codes, 0)], -1)

@@ -139,7 +139,7 @@ def _reference_numbered(codes: np.ndarray, distinct: list[Any], table: _compact.
         width = len(digits) if digits[0] == "0" and len(digits) > 1 else 0
         form_of[i] = forms.setdefault((text[: found.start()], width), len(forms))
         number_of[i] = int(digits)
-    if len(forms) * _compact._TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
+    if len(forms) * _compact._NUMBERED_FORMS > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
         return None
     valid = codes >= 0
     row_form = np.where(valid, form_of[np.maximum(codes, 0)], -1)

@@ -109,3 +109,19 @@ def test_points_stored_as_morton_steps_decode_within_a_metre(layers: list[Layer]
         xy = np.array([f["geometry"]["coordinates"] for f in got["layers"][0]["geojson"]["features"]])
         _, _, metres = geod.inv(lon, lat, xy[:, 0], xy[:, 1])
         assert np.abs(metres).max() < 1.0
+
+
+def test_numbered_texts_of_many_prefixes_store_each_prefix_once(layers: list[Layer], dataset: Dataset) -> None:
+    """300 distinct names of 150 prefixes (two names each, as a line's two ends): a prefix and a number per row."""
+    base = _point_layer(layers)
+    gdf = base.gdf.iloc[[k % len(base.gdf) for k in range(300)]].copy()
+    gdf["id"] = [f"mark-{k}" for k in range(300)]
+    names = [f"Tall Q{'a' * (1 + k % 150)}r {100000 + 2 * k + 1}" for k in range(300)]
+    gdf["place_names"] = names
+    layer = Layer(gpd.GeoDataFrame(gdf, geometry="geometry", crs=base.gdf.crs), base.style)
+    text = compact_payload([layer], dataset, built="x").text()
+    column = {c[0]: c for c in _header(text)["layers"][0]["p"]}["place_names"]
+    assert column[1] == "p"
+    assert len(column[3]["forms"]) == 150
+    for got in (decode_block(text), _decode_in_node(text)):
+        assert [f["properties"]["place_names"] for f in got["layers"][0]["geojson"]["features"]] == names
