@@ -519,13 +519,22 @@ var militiaMapApp = (function () {
       this.layerId = spec.id;
       this.feature = feature;
       this.properties = props;
-      this.latlng = anchorOf(feature);
+      this.anchor = undefined;
       this.phase = 'current';
       this.cls = 'all';
       this.drawnPhase = 'current';
       this.inGroup = false;
     }
     Record.prototype.ctx = ctx;
+    // Its anchor (anchorOf: an L.LatLng, or null), made when first asked for: the cluster index reads a
+    // point's position from its geometry, so at 1M points a million LatLng objects are not made at load.
+    Object.defineProperty(Record.prototype, 'latlng', {
+      enumerable: true,
+      get: function () {
+        if (this.anchor === undefined) { this.anchor = anchorOf(this.feature); }
+        return this.anchor;
+      }
+    });
     Object.defineProperty(Record.prototype, 'layer', {
       enumerable: true,
       get: function () {
@@ -724,6 +733,7 @@ var militiaMapApp = (function () {
     f.sc.properties = counted ? countOf(ctx, 'k' + clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
+  function hasAnchor(f) { var g = f.feature.geometry; return g && g.type === 'Point' ? true : Boolean(f.latlng); }
   function isClusterItem(item) { return item.rec === undefined && item.layerId === undefined; }
   function recordOf(item) { return item.rec || item; }
   var NO_COUNTS = Object.freeze({});
@@ -782,15 +792,15 @@ var militiaMapApp = (function () {
   // Scratch arrays for levels of at most n items, made once per load and reused level by level
   // (`near`: the unvisited items within the radius of the item being merged, at most n of them).
   function levelScratch(n) {
-    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), ids: new Int32Array(n),
+    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), pc: new Float64Array(n), ids: new Int32Array(n),
       cell: new Int32Array(n), seen: new Uint8Array(n), near: new Int32Array(n), start: new Int32Array(1), rowOf: new Int32Array(n), nextRowOf: new Int32Array(n) };
   }
 
   // The items of a level (n; positions as float32, as KDBush stores them) sorted into the square
   // cells of a grid over their box, of side r (doubled while the grid would have more than
   // GRID_CELLS_PER_ITEM cells per item: points far apart): cell cx + w * cy holds the items
-  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py (in cell
-  // order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
+  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py and counts
+  // s.pc (in cell order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
   var GRID_CELLS_PER_ITEM = 16;
   function neighbourCells(data, n, r, s) {
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, xs = s.xs, ys = s.ys, cell = s.cell, ids = s.ids;
@@ -807,7 +817,7 @@ var militiaMapApp = (function () {
     }
     var cells = w * h;
     if (s.start.length < cells + 1) { s.start = new Int32Array(cells + 1); } else { s.start.fill(0, 0, cells + 1); }
-    var start = s.start, px = s.px, py = s.py;
+    var start = s.start, px = s.px, py = s.py, pc = s.pc;
     for (i = 0; i < n; i += 1) {
       var c = Math.min(w - 1, Math.floor((xs[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((ys[i] - minY) / size));
       cell[i] = c;
@@ -816,7 +826,7 @@ var militiaMapApp = (function () {
     for (i = 0; i < cells; i += 1) { start[i + 1] += start[i]; }
     var fill = start.slice(0, cells);
     for (i = 0; i < n; i += 1) { ids[fill[cell[i]]++] = i; }
-    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; }
+    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; pc[i] = data[ids[i] * ITEM + ITEM_COUNT]; }
     return { minX: minX, minY: minY, size: size, w: w, h: h };
   }
 
@@ -840,7 +850,7 @@ var militiaMapApp = (function () {
   // MERGE_CHUNK items at a time: a short function called often is optimised by the JIT with every
   // path it takes already seen, where one long call would run unoptimised for much of its loop.
   var MERGE_CHUNK = 4096;
-  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, ids, start, seen, near, next,
+  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, pc, ids, start, seen, near, next,
     keys, width, cdata, rowOf, nextRowOf, rows, state) {
     var used = state[0], i, j, k, q, t;
     for (i = first; i < last; i += 1) {
@@ -856,7 +866,7 @@ var militiaMapApp = (function () {
           var dx = px[j] - x, dy = py[j] - y;
           if (dx * dx + dy * dy <= r2) {
             k = ids[j];
-            if (seen[k] === 0) { num += data[k * ITEM + ITEM_COUNT]; near[found] = k; found += 1; }
+            if (seen[k] === 0) { num += pc[j]; near[found] = k; found += 1; }
           }
         }
       }
@@ -905,8 +915,8 @@ var militiaMapApp = (function () {
     index.points = points;
     var data = new Float64Array(n * ITEM);
     for (i = 0; i < n; i += 1) {
-      var ll = points[i].latlng, b = i * ITEM;
-      data[b] = Math.fround(lngX(ll.lng)); data[b + 1] = Math.fround(latY(ll.lat));
+      var g = points[i].feature.geometry, ll = g && g.type === 'Point' ? null : points[i].latlng, b = i * ITEM;
+      data[b] = Math.fround(lngX(ll ? ll.lng : +g.coordinates[0])); data[b + 1] = Math.fround(latY(ll ? ll.lat : +g.coordinates[1]));
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
     index.trees[o.maxZoom + 1] = lazyTree(index, data);
@@ -920,7 +930,7 @@ var militiaMapApp = (function () {
       var rows = table.rows[z + 1] = new Int32Array(width > 0 ? items : 0).fill(-1);
       s.seen.fill(0, 0, items);
       for (i = 0; i < items; i += MERGE_CHUNK) {
-        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.ids, s.start, s.seen, s.near, next,
+        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.pc, s.ids, s.start, s.seen, s.near, next,
           keys || s.ids, width, cdata, s.rowOf, s.nextRowOf, rows, state);
       }
       var swap = s.rowOf; s.rowOf = s.nextRowOf; s.nextRowOf = swap;
@@ -955,7 +965,7 @@ var militiaMapApp = (function () {
       entry.clustered = false;
       if (!entry.clusterable || !ctx.layerOn[id]) { return; }
       var counted = entry.spec.geometry === 'point', target = counted ? sets.points : sets.areas;
-      entry.shown.forEach(function (f) { if (f.latlng) { target.push(f); } });
+      entry.shown.forEach(function (f) { if (hasAnchor(f)) { target.push(f); } });
     });
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
