@@ -145,9 +145,7 @@ def _drop_suburbs(cities: list[GeoNamesCity], named: Mapping[int, str]) -> list[
     """Drop towns within ``_SUBURB_KM`` of a larger kept town (Jaramana beside Damascus), unless a claim names them."""
     kept: list[GeoNamesCity] = []
     for city in sorted(cities, key=lambda c: -c["population"]):
-        near = any(
-            _GEOD.inv(city["longitude"], city["latitude"], k["longitude"], k["latitude"])[2] < _SUBURB_KM * 1000.0 for k in kept
-        )
+        near = any(_GEOD.inv(city["longitude"], city["latitude"], k["longitude"], k["latitude"])[2] < _SUBURB_KM * 1000.0 for k in kept)
         if city["geonameid"] in named or not near:
             kept.append(city)
     return kept

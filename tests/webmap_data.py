@@ -57,16 +57,35 @@ def _frames(raw: bytes) -> list[bytes]:
     return out
 
 
-def _varints(raw: bytes, count: int) -> tuple[int, ...]:
-    """Return the zigzag LEB128 varints of the buffers frame."""
-    out, value, shift = [], 0, 0
-    for byte in raw:
+def _uvarint(raw: bytes, at: int) -> tuple[int, int]:
+    """Return one unsigned LEB128 varint of ``raw`` at ``at`` and where the next begins."""
+    value, shift = 0, 0
+    while True:
+        byte = raw[at]
+        at += 1
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
-            out.append((value >> 1) ^ -(value & 1))
-            value, shift = 0, 0
-    assert shift == 0, "a varint is cut off"
+            return value, at
+
+
+def _planes(raw: bytes, count: int) -> tuple[int, ...]:
+    """Return the values of the buffers frame: descriptors (varints), then each buffer's byte planes, lowest first."""
+    buffers, at = _uvarint(raw, 0)
+    layouts = []
+    for _ in range(buffers):
+        descriptor, at = _uvarint(raw, at)
+        layouts.append((descriptor >> 4, bool(descriptor & 8), descriptor & 7))
+    out: list[int] = []
+    for length, zig, width in layouts:
+        assert width <= 4, "a buffer wider than 32 bits"
+        rows = [raw[at + b * length : at + (b + 1) * length] for b in range(width)]
+        assert all(len(r) == length for r in rows), "a buffer is cut off"
+        for k in range(length):
+            u = sum(rows[b][k] << (8 * b) for b in range(width))
+            out.append((u >> 1) ^ -(u & 1) if zig else u)
+        at += width * length
+    assert at == len(raw), "stray bytes after the buffers"
     assert len(out) == count, "wrong number of buffer values"
     return tuple(out)
 
@@ -191,7 +210,9 @@ def _reader(column: list[Any], ints: tuple[int, ...], strings: list[str], value_
     if kind in ("t", "p"):
         return _built_texts(kind, nums, extra, ints, strings, value_of, absent), absent
     values: list[Any]
-    if kind == "s":
+    if kind == "s" and isinstance(extra, list):  # codes into a lookup buffer of string codes
+        values = [strings[c] for c in ints[extra[0] : extra[0] + extra[1]]]
+    elif kind == "s":
         values = strings[extra or 0 :]
     elif kind == "l":
         values = [[strings[c] for c in item] for item in extra]
@@ -233,10 +254,35 @@ def _rows(
     return out
 
 
+def _unmorton(code: int) -> tuple[int, int]:
+    """Return the x (even bits) and y (odd bits) of a Morton code, bit by bit."""
+    x = y = 0
+    for bit in range(32):
+        x |= ((code >> (2 * bit)) & 1) << bit
+        y |= ((code >> (2 * bit + 1)) & 1) << bit
+    return x, y
+
+
+def _z_stream(z: list[list[int]], ints: tuple[int, ...]) -> list[int]:
+    """Return a point layer's Morton code steps (low 24 bits, the bits above) as the x, y delta stream of the other layers."""
+    low, high = ints[z[0][0] : sum(z[0])], ints[z[1][0] : sum(z[1])]
+    assert len(low) == len(high), "point code buffers of different lengths"
+    out, code, previous = [], 0, (0, 0)
+    for lo, hi in zip(low, high, strict=True):
+        assert lo >= 0, "a negative code step"
+        assert hi >= 0, "a negative code step"
+        code += (hi << 24) + lo
+        x, y = _unmorton(code)
+        position = (x - 180 * _SCALE, y - 90 * _SCALE)
+        out += [position[0] - previous[0], position[1] - previous[1]]
+        previous = position
+    return out
+
+
 def _geometries(layer: dict[str, Any], ints: tuple[int, ...]) -> list[dict[str, Any] | None]:
     kinds = ints[layer["g"][0] : sum(layer["g"])]
     counts = iter(ints[layer["s"][0] : sum(layer["s"])])
-    stream = ints[layer["c"][0] : sum(layer["c"])]
+    stream = ints[layer["c"][0] : sum(layer["c"])] if isinstance(layer["c"], list) else _z_stream(layer["c"]["z"], ints)
     position = {"x": 0, "y": 0, "i": 0}
 
     def point() -> list[float]:
@@ -312,9 +358,9 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
     """Return the page data of the decompressed compact document."""
     head, table, buffers = _frames(raw)
     header = json.loads(head.decode("utf-8"))
-    assert header["v"] == 4
+    assert header["v"] == 5
     strings = json.loads(table.decode("utf-8"))
-    ints = _varints(buffers, header["ints"])
+    ints = _planes(buffers, header["ints"])
     data = dict(header["rest"])
     layers = []
     for layer in header["layers"]:
@@ -327,7 +373,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         features = [{"type": "Feature", "geometry": g or None, "properties": p} for g, p in zip(geometries, props, strict=True)]
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
-    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
+    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings, link=_linker(header["evidence"], ints, layers))
     if "export_rows" in header:
         columns = header["rest"]["export"]["columns"]
         records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings, link=_linker(header["export_rows"], ints, layers))

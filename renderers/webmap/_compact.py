@@ -1,4 +1,4 @@
-"""Compact page data, format v4 (issue 14 §4): built by column from the layers, binary, streamed.
+"""Compact page data, format v5 (issue 14 §4): built by column from the layers, binary, streamed.
 
 ``static/decode.js`` turns the packed document back into exactly what
 ``renderers.webmap.build.page_data`` returns (the layer specs and GeoJSON-like features the page
@@ -11,16 +11,17 @@ The document, gzip-compressed then base64-encoded (:class:`CompactPayload`), is 
 each a little-endian ``uint32`` byte length then the bytes (JSON frames padded with spaces to a
 multiple of 4 bytes):
 
-1. the header, JSON: ``{"v": 4, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
+1. the header, JSON: ``{"v": 5, "ints": N, "rest": {...}, "evidence": TABLE, "layers": [LAYER, ...]}``;
    ``rest`` holds the page data other than ``layers`` and ``evidence``; when the download has rows,
    ``rest.export.rows`` is empty and ``"export_rows"`` is a ``TABLE`` of them keyed by
    ``rest.export.columns`` (the decoder makes each record the list of its cells in that order);
    when the place search has places, ``rest.controls.places`` is empty and ``"places"`` is a
    ``TABLE`` of its records (the decoder puts them back there);
 2. the string table, a JSON list of strings; string codes are indices into it;
-3. the buffers: ``N`` int32 values, each a zigzag LEB128 varint (``(v << 1) ^ (v >> 31)``, 7 bits
-   a byte from the low end, the high bit set on every byte but the last); a buffer is
-   ``[offset, length]`` in values; two buffers with the same values are stored once.
+3. the buffers: ``N`` int32 values in all, each buffer as byte planes (:mod:`renderers.webmap._planes`:
+   a descriptor per buffer, then all its low bytes, all its next bytes, ...); a buffer is
+   ``[offset, length]`` in values, counted over the buffers in order; two buffers with the same
+   values are stored once.
 
 ``LAYER`` is ``{"spec", "n", "o", "g", "s", "c", "p"}``: the spec without ``geojson``; ``n``
 features, whose geometries are stored in Morton order of their first position; ``o`` the place
@@ -28,7 +29,8 @@ of each stored geometry in the layer; ``g`` the geometry-type code of each (inde
 :data:`GEOMETRY_TYPES`, -1 for none); ``s`` the nested part counts of the geometries, flattened
 (LineString/MultiPoint: the number of positions; Polygon/MultiLineString: parts, then positions
 per part; MultiPolygon: polygons, rings per polygon, positions per ring); ``c`` the x, y stream in
-units of 1e-5 degree, each the difference to the previous position of the layer; ``p`` the
+units of 1e-5 degree, each the difference to the previous position of the layer, or for a layer
+of points alone ``{"z": [LOW, HIGH]}``, their Morton codes as steps (:mod:`renderers.webmap._zpoints`); ``p`` the
 property columns ``[key, kind, buffer, extra]`` in the page's key order, their rows in the
 layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same columns, over
 ``n`` records. A column's numbers are its buffer as stored when the buffer is ``[offset, length,
@@ -36,7 +38,8 @@ layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same c
 row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
 - ``"s"``: the number is a string code + 2, or with an integer ``extra`` a code + 2 counted from
-  string ``extra``; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
+  string ``extra``, or with a buffer ``extra`` (``[offset, length]``) a code + 2 into it: value
+  ``c`` of that buffer is the string code; ``"l"``: a code + 2 into ``extra``, a list of lists of string codes; ``"u"``:
   a code + 2 into ``extra``, a list of JSON values; in these (and ``"t"``, ``"p"``) the number 1 is
   null and 0 an absent key (evidence records only); codes are numbered in order of first use;
 - ``"i"``: the integer itself; ``"d"``: ``number / 10**extra`` (exact for these values);
@@ -82,7 +85,7 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
 A records table may have ``"link": {"layer": BUFFER, "row": BUFFER}``: per record the index of a
 layer in ``layers`` (-1: none) and the place of the record's feature in that layer (numbers as
-in a column: stored or deltas). The encoder keeps a source for a row only where it gives exactly
+in a column: stored or deltas); the evidence's feature is the first citing the entry. The encoder keeps a source for a row only where it gives exactly
 the stored value.
 
 No piece of text is ever parsed or evaluated: templates and prefixes are joined as strings.
@@ -107,13 +110,16 @@ import pandas as pd
 
 import shapely
 
-from geo.names import normalize_name
+from geo.names import _LATIN_ARTICLES, normalize_name
+from geo.names import _SEPARATORS as _NAME_SEPARATORS
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
+from renderers.webmap._planes import buffers_frame
+from renderers.webmap._zpoints import code_steps
 
-VERSION = 4
+VERSION = 5
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 # shapely's type ids (get_type_id) of GEOMETRY_TYPES, in that order.
@@ -123,28 +129,11 @@ _NULL = -1
 _ABSENT = -2
 _MISSING = object()  # a key an evidence record lacks
 _INT32 = np.iinfo(np.int32)
+# A text column of at most one distinct value per this many rows keeps its own codes, with a lookup buffer of their string codes.
+_LOOKUP_ROWS = 4
 # Above this many distinct floats a column is stored as scaled integers when that is exact.
 _FLOATS_AS_VALUES = 64
 _CHUNK = 3 * 65536  # base64 is written in pieces of a multiple of 3 bytes
-
-
-def varints(values: np.ndarray) -> bytes:
-    """Return int32 values as zigzag LEB128 varints: ``(v << 1) ^ (v >> 31)``, 7 bits a byte from the low end, the high bit set on all but the last byte."""
-    v = np.asarray(values, dtype=np.int64)
-    zig = ((v << 1) ^ (v >> 63)).astype(np.uint64)
-    sizes = np.ones(len(zig), dtype=np.int64)
-    for bits in (7, 14, 21, 28):
-        sizes += zig >= np.uint64(1 << bits)
-    starts = np.cumsum(sizes) - sizes
-    out = np.empty(int(sizes.sum()), dtype=np.uint8)
-    for byte in range(5):
-        has = sizes > byte
-        if not has.any():
-            break
-        low = (zig[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
-        more = (sizes[has] > byte + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + byte] = (low | more).astype(np.uint8)
-    return out.tobytes()
 
 
 def _part1by1(v: np.ndarray) -> np.ndarray:
@@ -287,6 +276,10 @@ def _column(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tuple
         if len(lut) and np.array_equal(lut, np.arange(lut[0], lut[0] + len(lut))):
             # the distinct values are consecutive in the string table: the column's own codes + an offset
             return "s", _deltas(codes + 2), int(lut[0])
+        if len(lut) * _LOOKUP_ROWS <= len(codes):
+            # few distinct texts: the column's own codes (small numbers by first use, the same
+            # buffer as a list column of the same values), their string codes in a lookup buffer
+            return "s", _deltas(codes + 2), tuple(lut.tolist())
         return "s", _deltas(np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else 0, codes) + 2), None
     if _all_lists_of(distinct, str) or all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in distinct):
         return "l", _deltas(codes + 2), [[table.code(i) for i in v] for v in distinct]
@@ -368,6 +361,8 @@ def _add_column(
         columns.append([key, kind, _numbers_ref(_deltas(values[:half]), buffers), {"forms": extra, "numbers": _numbers_ref(_deltas(values[half:]), buffers)}])
     elif kind in ("r", "m"):  # read as they are
         columns.append([key, kind, buffers.add(values), extra])
+    elif kind == "s" and isinstance(extra, tuple):  # the string codes of the column's codes, in a buffer of their own
+        columns.append([key, kind, _numbers_ref(values, buffers), buffers.add(np.array(extra, dtype=np.int64))])
     else:
         columns.append([key, kind, _numbers_ref(values, buffers), extra])
     kept.append(column)
@@ -442,6 +437,14 @@ def _counts(geom: Any) -> list[int]:  # noqa: ANN401 - a shapely geometry
         return [len(rings), *[len(r.coords) for r in rings]]
     polys = [_rings(p) for p in geom.geoms]
     return [len(polys), *[len(r) for r in polys], *[len(ring.coords) for r in polys for ring in r]]
+
+
+def _points_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return a layer of points alone as Morton code steps (:mod:`renderers.webmap._zpoints`) in the stored order, or None."""
+    if not len(kinds) or not ((kinds == 0).all() and (counts == 1).all()):
+        return None
+    ints = np.rint(coords * SCALE).astype(np.int64)[order]
+    return code_steps(morton(ints[:, 0] + 180 * SCALE, ints[:, 1] + 90 * SCALE))
 
 
 def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -597,6 +600,8 @@ def _records_table(
     link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
     lists: dict[str, tuple[str, ...]] | None = None,
     name_keys: dict[str, str] | None = None,
+    *,
+    dates_only: bool = False,
 ) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2.
 
@@ -604,11 +609,12 @@ def _records_table(
     that repeat the features be derived from them (:func:`_derived_columns`). ``lists`` names
     list columns that mostly are other columns of the row joined (``"c"``, :func:`_joined_lists`),
     ``name_keys`` list columns that mostly are the lookup keys of a list column's names (``"k"``).
+    ``dates_only``: only columns of ISO days are derived (the evidence: its source dates).
     """
     keys = list(dict.fromkeys(itertools.chain.from_iterable(records)))  # every record's keys, in order of first use
     missing = itertools.repeat(_MISSING)
     columns = {key: list(map(dict.get, records, itertools.repeat(key), missing)) for key in keys}
-    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys)
+    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys, dates_only=dates_only)
 
 
 def _columns_table(
@@ -619,6 +625,8 @@ def _columns_table(
     link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
     lists: dict[str, tuple[str, ...]] | None = None,
     name_keys: dict[str, str] | None = None,
+    *,
+    dates_only: bool = False,
 ) -> dict[str, Any]:
     """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none.
 
@@ -628,7 +636,11 @@ def _columns_table(
     columns.clear()
     fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
     if link is not None:
-        fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
+        skip = set(fixed)
+        if dates_only:
+            skip |= {j for j, (_key, _codes, distinct) in enumerate(raw) if not all(type(v) is str and _ISO_DAY.match(v) for v in distinct)}
+        options = {"dates_only": True} if dates_only else {}
+        fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=skip, **options))
     out: dict[str, Any] = {"n": n}
     if fixed and link is not None:
         out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
@@ -722,7 +734,19 @@ def _lookup_keys(names: list[str]) -> list[str] | None:
     """Return the sorted distinct non-empty lookup keys of ``names`` as the page derives them, or None where the page might key a name otherwise."""
     if not all(_KEY_SAFE.issuperset(name) for name in names):
         return None
-    return sorted({key for key in map(normalize_name, names) if key})
+    return sorted({key for key in map(_lookup_key, names) if key})
+
+
+def _lookup_key(name: str) -> str:
+    """Return ``geo.names.normalize_name(name)``, an ASCII name's without its Unicode steps.
+
+    For ASCII, NFKD changes nothing, no character is a combining mark, Arabic noise or the start
+    of the Arabic article, and casefold is lower: only the split and the Latin articles remain.
+    """
+    if not name.isascii():
+        return normalize_name(name)
+    tokens = [t for t in _NAME_SEPARATORS.split(name.lower()) if t]
+    return "".join([t for t in tokens if t not in _LATIN_ARTICLES] if len(tokens) > 1 else tokens)
 
 
 def _joined_items(values: tuple[Any, ...]) -> list[str] | None:
@@ -827,8 +851,8 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
     if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not _all_of(distinct, str):
         return None
     forms: dict[tuple[str, int], int] = {}
-    form_of = np.full(len(distinct), -1, dtype=np.int64)
-    number_of = np.zeros(len(distinct), dtype=np.int64)
+    form_list = [-1] * len(distinct)  # Python lists in the loop (a numpy item set is slower), arrays after
+    number_list = [0] * len(distinct)
     unmatched = 0
     for i, text in enumerate(distinct):
         # the trailing run of ASCII digits (what _DIGITS finds), without a regex
@@ -846,8 +870,10 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
             form = forms[prefix, width] = len(forms)
             if len(forms) * _TEMPLATE_DISTINCT > len(distinct):  # too many forms (they only grow)
                 return None
-        form_of[i] = form
-        number_of[i] = int(digits)
+        form_list[i] = form
+        number_list[i] = int(digits)
+    form_of = np.array(form_list, dtype=np.int64)
+    number_of = np.array(number_list, dtype=np.int64)
     if len(forms) * _TEMPLATE_DISTINCT > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
         return None
     valid = codes >= 0
@@ -1192,7 +1218,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
-        "c": buffers.add(deltas),
+        "c": {"z": [buffers.add(z[0]), buffers.add(z[1])]} if (z := _points_stream(kinds, counts, coords, order)) is not None else buffers.add(deltas),
         "p": props,
     }
 
@@ -1214,9 +1240,7 @@ class CompactPayload:
     def _frames(self) -> Iterator[bytes]:
         yield from _pieces_frame(list(json_pieces(self.header)))
         yield from _json_list_frame(self.strings)
-        encoded = [varints(array) for array in self.buffers]
-        yield sum(len(e) for e in encoded).to_bytes(4, "little")
-        yield from encoded
+        yield from buffers_frame(self.buffers)
 
     def gzip_chunks(self) -> Iterator[bytes]:
         """Yield the gzip stream (mtime 0, so the output is reproducible) in pieces."""
@@ -1504,13 +1528,18 @@ def _text_list_keys(values: list[list[str]], conv: str) -> list[Any]:
 def _keys(values: list[Any], conv: str) -> list[Any]:
     """Return the key (:func:`_key`) of what conversion ``conv`` makes of each value, None where it gives no match.
 
-    Texts, floats and lists of texts (most of the layers' values) are done without a Python call per value.
+    Texts, floats, lists of texts (most of the layers' values) and, as themselves, lists of lists
+    of texts (the marks' references ``[[layer, feature id], ...]``) are done without a Python call
+    per value.
     """
     if _all_of(values, str):  # a text is itself ("v", "t"); no number, no list
         return list(values) if conv in ("v", "t") else [None] * len(values)
     found = _float_keys(values, conv) if _all_of(values, float) else _text_list_keys(values, conv) if _all_lists_of(values, str) else None
     if found is not None:
         return found
+    if conv == "v" and _all_of(values, list) and _all_lists_of(list(itertools.chain.from_iterable(values)), str):
+        # _key(_tag(v)): ("list", (("list", (text, ...)), ...)), each text its own key
+        return [("list", tuple([("list", tuple(inner)) for inner in v])) for v in values]
     convert = _CONVERSIONS[conv]
     keys: list[Any] = []
     for value in values:
@@ -1520,10 +1549,15 @@ def _keys(values: list[Any], conv: str) -> list[Any]:
 
 
 class _Interned:
-    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1."""
+    """Numbers for keys (:func:`_keys`): equal keys get one number, None is -1.
+
+    A new key takes the next number of a counter that every key looked up with ``add`` moves on,
+    so numbers are distinct (not consecutive) and one C pass numbers a whole list.
+    """
 
     def __init__(self) -> None:
         self._ids: dict[Any, int] = {None: -1}
+        self._next = itertools.count()
         self._odd: list[Any] = []  # keys that cannot be hashed (compared one by one)
 
     def _slow(self, key: Any, add: bool, missing: int) -> int:  # noqa: ANN401
@@ -1540,7 +1574,7 @@ class _Interned:
         if found is None:
             if not add:
                 return missing
-            found = self._ids[key] = len(self._ids) - 1
+            found = self._ids[key] = next(self._next)
         return found
 
     def numbers(self, keys: list[Any], *, add: bool = True, missing: int = -2) -> np.ndarray:
@@ -1548,15 +1582,18 @@ class _Interned:
         ids = self._ids
         try:
             found = list(map(ids.get, keys))
-        except TypeError:
+            if None in found and add:  # a known key keeps its number, a new one takes the counter's (its later copies the same)
+                return np.fromiter(map(ids.setdefault, keys, self._next), dtype=np.int64, count=len(keys))
+        except TypeError:  # an unhashable key (the keys before it that were new keep their numbers)
             return np.array([self._slow(k, add, missing) for k in keys], dtype=np.int64)
         if None in found:
-            if not add:
-                return np.array([missing if f is None else f for f in found], dtype=np.int64)
-            new = dict.fromkeys(itertools.compress(keys, map(operator.is_, found, itertools.repeat(None))))  # in order, each once
-            ids.update(zip(new, itertools.count(len(ids) - 1)))
-            found = list(map(ids.__getitem__, keys))
+            return np.array([missing if f is None else f for f in found], dtype=np.int64)
         return np.array(found, dtype=np.int64)
+
+    @property
+    def size(self) -> int:
+        """Return how many keys have numbers."""
+        return len(self._ids) + len(self._odd)
 
 
 def _matches(predicted: np.ndarray, cells: np.ndarray) -> np.ndarray:
@@ -1605,7 +1642,7 @@ class _Derive:
     def _lut(self, source: tuple[str, Any], conv: str) -> np.ndarray:
         """Return the numbers of the source's values under ``conv``, then of none, then of an unlinked row (-1)."""
         _at, values = self._source(source)
-        lut = np.full(len(values) + 2, -1, dtype=np.int32)
+        lut = np.full(len(values) + 2, -1, dtype=np.int64)  # key numbers are distinct, not small
         lut[: len(values)] = self.interned.numbers(_keys(values, conv))
         if source[0] != "g":  # a feature without the property (or a null one): what conv makes of null; no position: no match
             lut[len(values)] = self.interned.numbers(_keys([None], conv))[0]
@@ -1655,15 +1692,8 @@ class _Derive:
         numbers: np.ndarray = lut[self._source(source)[0]]
         return numbers
 
-    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray | None = None) -> np.ndarray:
-        """Return the number of each row's cell, -2 where it has none.
-
-        With ``rows``, of those rows only, their keys added; without, of every row, a key no
-        source gave (none added before) -2 too.
-        """
-        if rows is None:  # every distinct value is some row's
-            lut = self.interned.numbers(_keys(distinct, "v"), add=False)
-            return np.where(codes >= 0, lut[np.maximum(codes, 0)] if len(lut) else -2, -2)
+    def cells(self, codes: np.ndarray, distinct: list[Any], rows: np.ndarray) -> np.ndarray:
+        """Return the number of the cell of each of ``rows``, -2 where it has none (their keys added)."""
         picked = codes[rows]
         valid = picked >= 0
         out = np.full(len(picked), -2, dtype=np.int64)
@@ -1671,6 +1701,33 @@ class _Derive:
             used, inverse = np.unique(picked[valid], return_inverse=True)
             out[valid] = self.interned.numbers(_keys([distinct[c] for c in used.tolist()], "v"))[inverse]
         return out
+
+
+class _CellNumbers:
+    """The numbers of every cell of a column in a :class:`_Derive`'s table, -2 for none and for a key not numbered yet.
+
+    The keys are looked up, not added (a column's own keys would only grow the table). A key not
+    numbered is looked up again once new keys were numbered (a source computed since), so a
+    source always finds the cells whose keys equal its values'.
+    """
+
+    def __init__(self, interned: _Interned, codes: np.ndarray, distinct: list[Any]) -> None:
+        self.interned, self.codes = interned, codes
+        self.keys = _keys(distinct, "v")
+        self.numbers = np.full(len(distinct), -2, dtype=np.int64)
+        self.unknown = np.arange(len(distinct))
+        self.seen = -1  # the table's size at the last look-up
+
+    def every(self) -> np.ndarray:
+        """Return the number of each row's cell."""
+        if len(self.unknown) and self.interned.size != self.seen:
+            self.seen = self.interned.size
+            found = self.interned.numbers([self.keys[i] for i in self.unknown.tolist()], add=False)
+            self.numbers[self.unknown] = found
+            self.unknown = self.unknown[found == -2]  # noqa: PLR2004 - not numbered
+        if not len(self.numbers):
+            return np.full(len(self.codes), -2, dtype=np.int64)
+        return np.where(self.codes >= 0, self.numbers[np.maximum(self.codes, 0)], -2)
 
 
 def _derived_sources(
@@ -1698,21 +1755,41 @@ def _derived_sources(
                 tried.append((hits, source, conv))
     tried.sort(key=lambda t: -t[0])
     n = len(codes)
-    chosen_tried = tried[: 4 * _DERIVED_SOURCES]
-    got = [derive.predicted(source, conv) for _hits, source, conv in chosen_tried]
-    every = derive.cells(codes, distinct) if got else np.zeros(0, dtype=np.int64)
-    matches = [(source, conv, _matches(g, every)) for (_hits, source, conv), g in zip(chosen_tried, got, strict=True)]
-    del got
+    remaining = [(source, conv) for _hits, source, conv in tried[: 4 * _DERIVED_SOURCES]]
+    matched: dict[tuple[tuple[str, Any], str], np.ndarray] = {}  # a source's rows, computed when first needed
+    every: list[_CellNumbers] = []  # the column's cells, numbered when first needed
+
+    def rows_of(pair: tuple[tuple[str, Any], str]) -> np.ndarray:
+        found = matched.get(pair)
+        if found is None:
+            numbers = derive.predicted(*pair)  # numbers the source's keys first, then the cells are looked up
+            if not every:
+                every.append(_CellNumbers(derive.interned, codes, distinct))
+            found = matched[pair] = _matches(numbers, every[0].every())
+        return found
+
     left = np.ones(n, dtype=bool)
+    least = max(16, 0.01 * n)
     chosen: list[tuple[tuple[str, Any], str, np.ndarray]] = []
-    while len(chosen) < _DERIVED_SOURCES and matches:
-        best = max(matches, key=lambda m: int((m[2] & left).sum()))
-        gain = best[2] & left
-        if gain.sum() < max(16, 0.01 * n):
+    while len(chosen) < _DERIVED_SOURCES and remaining:
+        # The first source that gives the most rows still left. No source gives more than all of
+        # them: the first to give all ends the search (the later ones are never computed), and
+        # with fewer left than ``least`` none can be kept.
+        bound = int(left.sum())
+        if bound < least:
             break
-        chosen.append((best[0], best[1], gain))
-        left &= ~gain
-        matches.remove(best)
+        best, best_gain = remaining[0], -1
+        for pair in remaining:
+            gain_of = int(np.count_nonzero(rows_of(pair) & left))
+            if gain_of > best_gain:
+                best, best_gain = pair, gain_of
+                if gain_of == bound:
+                    break
+        if best_gain < least:
+            break
+        chosen.append((best[0], best[1], rows_of(best) & left))
+        left &= ~chosen[-1][2]
+        remaining.remove(best)
     return chosen
 
 
@@ -1724,15 +1801,24 @@ def _derived_columns(
     table: StringTable,
     buffers: _Buffers,
     skip: Collection[int] = (),
+    *,
+    dates_only: bool = False,
 ) -> dict[int, list[Any]]:
-    """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index."""
+    """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index.
+
+    ``dates_only``: the sources are only the features' properties of ISO days.
+    """
     n = len(layer)
     linked = np.flatnonzero(layer >= 0)
-    if n < _TEMPLATE_MIN_ROWS or len(linked) * 2 < n:
+    if n < _TEMPLATE_MIN_ROWS or len(linked) * 2 < n or len(skip) >= len(raw):
         return {}
     sample = linked[np.unique(np.linspace(0, len(linked) - 1, min(len(linked), _DERIVED_SAMPLE)).astype(np.int64))].tolist()
     names = list(dict.fromkeys(key for src in sources for key in src.raw))
-    candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
+    if dates_only:
+        days = [key for key in names if all(all(type(v) is str and _ISO_DAY.match(v) for v in src.raw[key][1]) for src in sources if key in src.raw)]
+        candidates: list[tuple[str, Any]] = [("p", key) for key in days]
+    else:
+        candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
     left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
     derive = _Derive(sources, layer, row, sample)
@@ -1797,6 +1883,39 @@ _PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
 _PLACE_KEYS = {"keys": "names"}
 
 
+def _evidence_link(sources: list[_LayerSource], n: int) -> tuple[list[_LayerSource], np.ndarray, np.ndarray] | None:
+    """Return the link of the evidence table: per entry the layer index and row of the first feature citing it (-1, -1: none).
+
+    Columns of an entry that repeat that feature's properties (a source's date is often the
+    claim's) are then derived from it (:func:`_derived_columns`).
+    """
+    layer = np.full(n, -1, dtype=np.int64)
+    row = np.full(n, -1, dtype=np.int64)
+    for j, source in enumerate(sources):
+        if "ev" not in source.raw:
+            continue
+        codes, distinct = source.raw["ev"]  # per row a code into lists of entry indices
+        valid = np.flatnonzero(codes >= 0)
+        used, at = np.unique(codes[valid], return_index=True)
+        firsts = np.full(len(distinct), -1, dtype=np.int64)
+        firsts[used] = valid[at]
+        lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+        entries = np.fromiter(itertools.chain.from_iterable(distinct), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(firsts, lengths)
+        ok = (rows >= 0) & (entries >= 0) & (entries < n)
+        entries, rows = entries[ok], rows[ok]
+        order = np.lexsort((rows, entries))  # by entry, then row: each entry's first row first
+        entries, rows = entries[order], rows[order]
+        first = np.ones(len(entries), dtype=bool)
+        first[1:] = entries[1:] != entries[:-1]
+        entries, rows = entries[first], rows[first]
+        new = layer[entries] < 0
+        layer[entries[new]], row[entries[new]] = j, rows[new]
+    if not (layer >= 0).any():
+        return None
+    return sources, layer, row
+
+
 def encode(
     layers: list[Layer],
     rest: dict[str, Any],
@@ -1818,7 +1937,7 @@ def encode(
     evidence = evidence if evidence is not None else EvidenceTable()
     sources: list[_LayerSource] = []
     encoded = [encode_layer(layer, evidence, table, buffers, sources) for layer in layers]
-    entries = _records_table(evidence.entries, table, buffers)
+    entries = _records_table(evidence.entries, table, buffers, _evidence_link(sources, len(evidence.entries)), dates_only=True)
     header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
     cells = None

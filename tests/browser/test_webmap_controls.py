@@ -102,9 +102,7 @@ def test_ended_claims_fade_or_hide_and_undated_can_be_hidden(map_page: OfflinePa
     ends = {f["properties"]["id"]: _day(spans[f["properties"]["claim_id"]][1]) for f in features["movements"]}
     ended = [fid for fid, end in ends.items() if end and end < day]
     assert ended, "the data should have movements that ended before 10 Dec 2024"
-    opacity = page.evaluate(
-        "(id) => militiaMap.layers.movements.features.find((f) => f.id === id).layer.getLayers().map((l) => l.options.opacity)", ended[0]
-    )
+    opacity = page.evaluate("(id) => militiaMap.layers.movements.features.find((f) => f.id === id).layer.getLayers().map((l) => l.options.opacity)", ended[0])
     assert max(opacity) < 0.5, "an ended movement must be drawn faded"
     page.click(".mm-time-toggle")  # the options open folded behind "More"
     page.uncheck(".mm-opt-ended input")
@@ -184,9 +182,7 @@ def test_filters_combine_with_each_other_and_the_layer_switches(map_page: Offlin
     page.click(".mm-filter-statuses > summary")
     page.uncheck(".mm-filter-statuses input[value='reported']")
     expected = {
-        name: sorted(
-            f["properties"]["id"] for f in feats if "Hezbollah" in json.loads(f["properties"]["actors"]) and f["properties"]["status"] != "reported"
-        )
+        name: sorted(f["properties"]["id"] for f in feats if "Hezbollah" in json.loads(f["properties"]["actors"]) and f["properties"]["status"] != "reported")
         for name, feats in features.items()
     }
     assert page.evaluate(SHOWN) == expected
@@ -342,7 +338,7 @@ def test_arabic_names_run_right_to_left(map_page: OfflinePage, dataset: Dataset)
 
 
 def test_corroborated_filter_popup_and_link(chromium: str, built_dist: Path) -> None:
-    """"Only corroborated claims" keeps the marks whose GeoJSON says corroborated (>= 2 independent works, not contested)."""
+    """ "Only corroborated claims" keeps the marks whose GeoJSON says corroborated (>= 2 independent works, not contested)."""
     features = _features(built_dist)
     expected = {name: sorted(f["properties"]["id"] for f in feats if f["properties"].get("corroborated") is True) for name, feats in features.items()}
     assert any(expected.values()), "the data hold corroborated claims"

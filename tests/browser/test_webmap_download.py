@@ -35,7 +35,7 @@ HOSTILE_CELLS: list[Any] = [
 ]  # fmt: skip
 HOSTILE_TITLES = [
     "Situation on 8 Dec 2024",
-    "it's \"quoted\" $(rm -rf ~) `id` ; & | > < * ? [a] {b} \\ $HOME !! #x",
+    'it\'s "quoted" $(rm -rf ~) `id` ; & | > < * ? [a] {b} \\ $HOME !! #x',
     "--bbox 0,0,1,1",
     "-",
     "'",

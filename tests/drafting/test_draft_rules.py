@@ -112,7 +112,7 @@ Hezbollah closed its positions in Qusayr.
 
 
 def test_an_undrafted_sentence_still_dates_the_next(drafter: Drafter) -> None:
-    """"In 2013, ... Iran escalated" names no place and no cue, yet dates "It deployed ... to Syria"."""
+    """ "In 2013, ... Iran escalated" names no place and no cue, yet dates "It deployed ... to Syria"."""
     drafts = _drafts(drafter, DATED)
     assert not [r for r in drafts if r["claim"]["evidence"][0]["quote"].startswith("In 2013")]
     time = _by_start(drafts, "It deployed")["claim"]["time"]

@@ -42,7 +42,7 @@ def test_multi_word_gazetteer_areas_and_possessive(finder: PlaceFinder) -> None:
 
 
 def test_a_possessive_place_only_says_where_the_next_lies(finder: PlaceFinder) -> None:
-    """"Deir Ez-Zor's Al-Bukamal" names one place: Deir Ez-Zor is noted on it, not proposed."""
+    """ "Deir Ez-Zor's Al-Bukamal" names one place: Deir Ez-Zor is noted on it, not proposed."""
     qaim, town = _find(finder, "PMF fighters crossed into Al-Qaim's outskirts and then near Deir Ez-Zor's Al-Bukamal.")
     assert qaim.proposal.gazetteer_id == "al-qaim"  # a possessive before a common noun stays a place
     assert town.proposal.gazetteer_id == "al-bukamal"
@@ -51,7 +51,7 @@ def test_a_possessive_place_only_says_where_the_next_lies(finder: PlaceFinder) -
 
 
 def test_arabic_place_that_belongs_to_another(finder: PlaceFinder) -> None:
-    """"البوكمال التابعة لمحافظة دير الزور" (Al-Bukamal, of Deir ez-Zor governorate): one place."""
+    """ "البوكمال التابعة لمحافظة دير الزور" (Al-Bukamal, of Deir ez-Zor governorate): one place."""
     for text in ("انسحبت الفصائل من البوكمال التابعة لمحافظة دير الزور.", "انسحبت الفصائل من البوكمال التابعة لدير الزور."):
         (town,) = _find(finder, text)
         assert town.proposal.gazetteer_id == "al-bukamal"
@@ -77,7 +77,7 @@ def test_arabic_countryside_before_a_capital_names_its_governorate(finder: Place
 
 
 def test_arabic_common_place_words_are_not_towns(finder: PlaceFinder) -> None:
-    """"مدينة" (city) is also a GeoNames hamlet's name; as a word before a name it is no place."""
+    """ "مدينة" (city) is also a GeoNames hamlet's name; as a word before a name it is no place."""
     assert _tops(_find(finder, "انسحبت الميليشيات من مدينة البوكمال.")) == ["al-bukamal"]
 
 
@@ -178,7 +178,7 @@ def test_titles_of_works_name_no_place(finder: PlaceFinder) -> None:
 
 
 def test_crossing_cue_proposes_the_gazetteer_crossing_and_keeps_the_town(finder: PlaceFinder) -> None:
-    """"crossings, including in Al-Bukamal and Qusayr": the crossings named after the towns first, each town kept as a second mention."""
+    """ "crossings, including in Al-Bukamal and Qusayr": the crossings named after the towns first, each town kept as a second mention."""
     mentions = _find(finder, "These units withdrew through both smuggling and official crossings, including in Al-Bukamal and Qusayr.")
     assert _tops(mentions) == ["albukamal-alqaim-crossing", "al-bukamal", "jusiyah-qaa-crossing", "qusayr"]
     assert "crossing" in mentions[0].notes[-1]
@@ -198,7 +198,7 @@ def test_arabic_crossing_cue(finder: PlaceFinder) -> None:
 
 
 def test_a_town_and_a_facility_word_name_the_gazetteer_airport(finder: PlaceFinder) -> None:
-    """"Damascus airport" is the gazetteer's Damascus International Airport; the town stays second."""
+    """ "Damascus airport" is the gazetteer's Damascus International Airport; the town stays second."""
     (airport,) = _find(finder, "Officers were evacuated via Damascus airport.")
     assert airport.proposal.gazetteer_id == "damascus-international-airport"
     assert airport.text == "Damascus airport"
@@ -208,7 +208,7 @@ def test_a_town_and_a_facility_word_name_the_gazetteer_airport(finder: PlaceFind
 
 
 def test_arabic_airport_word_before_the_town(finder: PlaceFinder) -> None:
-    """"مطار دمشق الدولي" (Damascus International Airport), "ومطار دمشق" (and Damascus airport)."""
+    """ "مطار دمشق الدولي" (Damascus International Airport), "ومطار دمشق" (and Damascus airport)."""
     for text in ("أجلى الحرس الثوري الضباط عبر مطار دمشق الدولي.", "أجلى الحرس الثوري الضباط عبر قاعدة جوية ومطار دمشق."):
         airport = _find(finder, text)[-1]
         assert airport.proposal.gazetteer_id == "damascus-international-airport"
@@ -216,7 +216,7 @@ def test_arabic_airport_word_before_the_town(finder: PlaceFinder) -> None:
 
 
 def test_a_country_based_group_is_placed_in_the_country(finder: PlaceFinder) -> None:
-    """"Syria-based militias" are based in Syria; "Iran-backed militias" are not in Iran."""
+    """ "Syria-based militias" are based in Syria; "Iran-backed militias" are not in Iran."""
     (syria,) = _find(finder, "Most members of the Brigades, pro-Iranian Syria-based militias, fled.")
     assert (syria.proposal.gazetteer_id, syria.text) == ("syria", "Syria-based")
     assert _tops(_find(finder, "Iran-backed militias fled.")) == []

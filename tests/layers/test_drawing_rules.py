@@ -228,9 +228,7 @@ def test_countrywide_layer_lists_country_only_claims_with_their_outline(dataset:
         assert row["quote"] in {e["quote"] for e in json.loads(row["evidence"])}
 
 
-def test_a_rings_symbol_sits_at_its_northernmost_point_inside_the_country(
-    dataset: Dataset, layers: list[Layer], borders: dict[str, BaseGeometry]
-) -> None:
+def test_a_rings_symbol_sits_at_its_northernmost_point_inside_the_country(dataset: Dataset, layers: list[Layer], borders: dict[str, BaseGeometry]) -> None:
     """RING_SYMBOL_RULE: one symbol of each ring sits at the ring point nearest due north that lies inside the place's
     country and 30 km clear of country reference points; checked against a 1-degree sweep of the ring."""
     refs = [(p.lon, p.lat) for p in _countries(dataset)]
@@ -250,9 +248,7 @@ def test_a_rings_symbol_sits_at_its_northernmost_point_inside_the_country(
         assert got <= best + 10.0, f"{pid}: the top symbol is {got:.0f} deg from north, the ring's top inside the country {best} deg"
 
 
-def test_arrows_from_a_country_not_bordering_syria_say_route_and_crossing_not_stated(
-    layers: list[Layer], borders: dict[str, BaseGeometry]
-) -> None:
+def test_arrows_from_a_country_not_bordering_syria_say_route_and_crossing_not_stated(layers: list[Layer], borders: dict[str, BaseGeometry]) -> None:
     syria = borders["Syria"]
     checked = 0
     for _, row in _by_name(layers)["movements"].gdf.iterrows():

@@ -32,8 +32,21 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
 GPKG_LAYERS = [
-    "countries", "lakes", "rivers", "roads", "town_labels", "arrow_ends",
-    "countrywide", "uncertainty", "presence", "movements", "strikes", "risks", "sites", "sources", "evidence",
+    "countries",
+    "lakes",
+    "rivers",
+    "roads",
+    "town_labels",
+    "arrow_ends",
+    "countrywide",
+    "uncertainty",
+    "presence",
+    "movements",
+    "strikes",
+    "risks",
+    "sites",
+    "sources",
+    "evidence",
 ]
 
 
@@ -55,16 +68,25 @@ def renderer_info(layer):
     return info
 
 
-DATA_DEFINED = {"customDash": QgsSymbolLayer.PropertyCustomDash, "outlineColor": QgsSymbolLayer.PropertyStrokeColor,
-                "fillColor": QgsSymbolLayer.PropertyFillColor, "outlineStyle": QgsSymbolLayer.PropertyStrokeStyle}
+DATA_DEFINED = {
+    "customDash": QgsSymbolLayer.PropertyCustomDash,
+    "outlineColor": QgsSymbolLayer.PropertyStrokeColor,
+    "fillColor": QgsSymbolLayer.PropertyFillColor,
+    "outlineStyle": QgsSymbolLayer.PropertyStrokeStyle,
+}
 
 
 def symbol_layer_info(sl, context):
     """Return one symbol layer's type, colour, widths, dash settings and its data-defined values for the current feature."""
     info = {"type": sl.layerType(), "color": sl.color().name(), "alpha": sl.color().alpha()}
     if sl.layerType() == "SimpleLine":
-        info.update(width=sl.width(), width_unit=QgsUnitTypes.encodeUnit(sl.widthUnit()), custom_dash=sl.useCustomDashPattern(),
-                    dash=list(sl.customDashVector()), dash_unit=QgsUnitTypes.encodeUnit(sl.customDashPatternUnit()))
+        info.update(
+            width=sl.width(),
+            width_unit=QgsUnitTypes.encodeUnit(sl.widthUnit()),
+            custom_dash=sl.useCustomDashPattern(),
+            dash=list(sl.customDashVector()),
+            dash_unit=QgsUnitTypes.encodeUnit(sl.customDashPatternUnit()),
+        )
     if sl.layerType() == "SimpleMarker":
         info.update(shape=QgsSimpleMarkerSymbolLayerBase.encodeShape(sl.shape()), size=sl.size(), stroke=sl.strokeColor().name())
     if sl.layerType() == "MarkerLine":
@@ -91,8 +113,12 @@ def feature_symbols(layer):
         context.expressionContext().setFeature(feature)
         symbols = renderer.symbolsForFeature(feature, context)
         attrs = {name: feature[name] for name in ("id", "status", "direction", "route", "actor_group", "radius_estimated") if layer.fields().indexOf(name) >= 0}
-        out.append({"attrs": {k: (None if v is None or (hasattr(v, "isNull") and v.isNull()) else str(v)) for k, v in attrs.items()},
-                    "symbols": [[symbol_layer_info(sl, context) for sl in symbol.symbolLayers()] for symbol in symbols]})
+        out.append(
+            {
+                "attrs": {k: (None if v is None or (hasattr(v, "isNull") and v.isNull()) else str(v)) for k, v in attrs.items()},
+                "symbols": [[symbol_layer_info(sl, context) for sl in symbol.symbolLayers()] for symbol in symbols],
+            }
+        )
     renderer.stopRender(context)
     return out
 
@@ -105,9 +131,15 @@ def field_info(layer):
 def metadata_info(layer):
     """Return the layer metadata QGIS read from the data source (before any style is applied)."""
     md = layer.metadata()
-    return {"identifier": md.identifier(), "title": md.title(), "abstract": md.abstract(), "history": list(md.history()),
-            "keywords": {k: list(v) for k, v in md.keywords().items()}, "links": [[link.name, link.url] for link in md.links()],
-            "rights": list(md.rights())}
+    return {
+        "identifier": md.identifier(),
+        "title": md.title(),
+        "abstract": md.abstract(),
+        "history": list(md.history()),
+        "keywords": {k: list(v) for k, v in md.keywords().items()},
+        "links": [[link.name, link.url] for link in md.links()],
+        "rights": list(md.rights()),
+    }
 
 
 def load_gpkg(dist):
@@ -115,16 +147,25 @@ def load_gpkg(dist):
     out = {}
     for name in GPKG_LAYERS:
         layer = QgsVectorLayer(f"{dist / 'militia_map.gpkg'}|layername={name}", name, "ogr")
-        entry = {"valid": layer.isValid(), "count": layer.featureCount(), "fields": field_info(layer), "metadata": metadata_info(layer),
-                 "provider_aliases": [[f.name(), f.alias()] for f in layer.dataProvider().fields()]}
+        entry = {
+            "valid": layer.isValid(),
+            "count": layer.featureCount(),
+            "fields": field_info(layer),
+            "metadata": metadata_info(layer),
+            "provider_aliases": [[f.name(), f.alias()] for f in layer.dataProvider().fields()],
+        }
         if layer.isSpatial():
             msg, ok = layer.loadDefaultStyle()
             entry.update(style_ok=ok, style_msg=msg, renderer=renderer_info(layer), features=feature_symbols(layer))
             labeling = layer.labeling()
             field = labeling.settings().fieldName if labeling is not None else ""
-            entry["labeling"] = {"enabled": layer.labelsEnabled(), "field": field,
-                                 "texts": [[str(f[field]), f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in layer.getFeatures()]
-                                 if field and layer.geometryType() == 0 else []}
+            entry["labeling"] = {
+                "enabled": layer.labelsEnabled(),
+                "field": field,
+                "texts": [[str(f[field]), f.geometry().asPoint().x(), f.geometry().asPoint().y()] for f in layer.getFeatures()]
+                if field and layer.geometryType() == 0
+                else [],
+            }
         out[name] = entry
     return out
 
@@ -150,19 +191,35 @@ def layout_info(layout):
     for item in layout.items():
         if isinstance(item, QgsLayoutItemMap):
             ext = item.extent()
-            info["map"] = {"extent": [ext.xMinimum(), ext.yMinimum(), ext.xMaximum(), ext.yMaximum()], "size_mm": [item.rect().width(), item.rect().height()],
-                           "crs_proj": item.crs().toProj(), "crs_valid": item.crs().isValid(), "qgis_scale": item.scale()}
+            info["map"] = {
+                "extent": [ext.xMinimum(), ext.yMinimum(), ext.xMaximum(), ext.yMaximum()],
+                "size_mm": [item.rect().width(), item.rect().height()],
+                "crs_proj": item.crs().toProj(),
+                "crs_valid": item.crs().isValid(),
+                "qgis_scale": item.scale(),
+            }
         elif isinstance(item, QgsLayoutItemScaleBar):
-            info["scalebar"] = {"units_per_segment": item.unitsPerSegment(), "segment_mm": segment_mm(item),
-                                "units": QgsUnitTypes.encodeUnit(item.units()), "map_units_per_bar_unit": item.mapUnitsPerScaleBarUnit(),
-                                "segments": item.numberOfSegments(), "font_pt": item.textFormat().size()}
+            info["scalebar"] = {
+                "units_per_segment": item.unitsPerSegment(),
+                "segment_mm": segment_mm(item),
+                "units": QgsUnitTypes.encodeUnit(item.units()),
+                "map_units_per_bar_unit": item.mapUnitsPerScaleBarUnit(),
+                "segments": item.numberOfSegments(),
+                "font_pt": item.textFormat().size(),
+            }
         elif isinstance(item, QgsLayoutItemLegend):
-            styles = {"title": QgsLegendStyle.Title, "group": QgsLegendStyle.Group, "subgroup": QgsLegendStyle.Subgroup,
-                      "symbolLabel": QgsLegendStyle.SymbolLabel}
+            styles = {
+                "title": QgsLegendStyle.Title,
+                "group": QgsLegendStyle.Group,
+                "subgroup": QgsLegendStyle.Subgroup,
+                "symbolLabel": QgsLegendStyle.SymbolLabel,
+            }
             content = QgsLegendRenderer(item.model(), item.legendSettings()).minimumSize()  # what its text and symbols need, in mm
-            info["legend"] = {"fonts_pt": {k: item.style(v).font().pointSizeF() for k, v in styles.items()},
-                              "content_mm": [content.width(), content.height()],
-                              "layers": [node.name() for node in item.model().rootGroup().findLayers()]}
+            info["legend"] = {
+                "fonts_pt": {k: item.style(v).font().pointSizeF() for k, v in styles.items()},
+                "content_mm": [content.width(), content.height()],
+                "layers": [node.name() for node in item.model().rootGroup().findLayers()],
+            }
         elif isinstance(item, QgsLayoutItemLabel):
             info.setdefault("labels", []).append([item.text(), item.font().pointSizeF()])
     return info
@@ -172,8 +229,10 @@ def load_project(dist, png, messages):
     """Read the project, report its layers and tree, and render its map to ``png``."""
     project = QgsProject.instance()
     ok = project.read(str(dist / "militia_map.qgs"))
-    layers = {lyr.name(): {"valid": lyr.isValid(), "source": lyr.source(), "renderer": renderer_info(lyr) if lyr.type() == 0 and lyr.isSpatial() else None}
-              for lyr in project.mapLayers().values()}
+    layers = {
+        lyr.name(): {"valid": lyr.isValid(), "source": lyr.source(), "renderer": renderer_info(lyr) if lyr.type() == 0 and lyr.isSpatial() else None}
+        for lyr in project.mapLayers().values()
+    }
     tree = [[g.name(), [c.name() for c in g.children()]] for g in project.layerTreeRoot().children()]
     layouts = [[lay.name(), [item.type() for item in lay.items()]] for lay in project.layoutManager().layouts()]
     order = [lyr.name() for lyr in project.layerTreeRoot().layerOrder()]
@@ -195,8 +254,16 @@ def load_project(dist, png, messages):
             result = QgsLayoutExporter(layout).exportToImage(png.replace(".png", "_layout.png"), settings)
             messages.append(["layout export", int(result), layout.name()])
     layout = project.layoutManager().layouts()[0] if project.layoutManager().layouts() else None
-    return {"read": ok, "layers": layers, "tree": tree, "layouts": layouts, "order": order, "crs": project.crs().authid(),
-            "crs_proj": project.crs().toProj(), "layout": layout_info(layout) if layout else None}
+    return {
+        "read": ok,
+        "layers": layers,
+        "tree": tree,
+        "layouts": layouts,
+        "order": order,
+        "crs": project.crs().authid(),
+        "crs_proj": project.crs().toProj(),
+        "layout": layout_info(layout) if layout else None,
+    }
 
 
 def main():

@@ -1,4 +1,4 @@
-"""Compact page data v4 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
+"""Compact page data v5 (issue 14 §4): the columnar encoder, the JS decoder and the test decoder give back page_data."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from layers import Layer
 from renderers.webmap import _compact
 from renderers.webmap._compact import SCALE, json_pieces, morton
 from renderers.webmap.build import compact_payload, page_data
-from tests.webmap_data import _varints, decode_block
+from tests.webmap_data import _planes, decode_block
 
 DECODER = Path(__file__).resolve().parents[2] / "renderers" / "webmap" / "static" / "decode.js"
 HOSTILE = [
@@ -159,7 +159,7 @@ def test_packed_block_is_plain_base64_and_streams_in_pieces(layers: list[Layer],
     raw = gzip.decompress(base64.b64decode(text, validate=True))
     assert raw == gzip.decompress(b"".join(payload.gzip_chunks()))
     (head_len,) = struct.unpack_from("<I", raw, 0)
-    assert json.loads(raw[4 : 4 + head_len])["v"] == 4
+    assert json.loads(raw[4 : 4 + head_len])["v"] == 5
     assert head_len % 4 == 0
 
 
@@ -172,11 +172,20 @@ def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dat
     (h,) = struct.unpack_from("<I", raw, 0)
     (s,) = struct.unpack_from("<I", raw, 4 + h)
     header = json.loads(raw[4 : 4 + h])
-    ints = _varints(raw[12 + h + s :], header["ints"])
+    ints = _planes(raw[12 + h + s :], header["ints"])
     layer = header["layers"][0]
-    stream = ints[layer["c"][0] : sum(layer["c"])]
-    # the two near points come first and one metre apart: a delta of one unit each way, then the far one
-    assert list(stream) == [36 * SCALE, 33 * SCALE, 1, 1, 4 * SCALE - 1, 3 * SCALE - 1]
+
+    def interleaved(x: int, y: int) -> int:  # x in the even bits, y in the odd ones, bit by bit
+        return sum(((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1) for b in range(32))
+
+    # a layer of points alone: Morton codes (of x + 180 deg, y + 90 deg in 1e-5 deg) as steps, low 24 bits and the rest;
+    # the two near points come first and one metre apart, then the far one
+    codes = [interleaved(x + 180 * SCALE, y + 90 * SCALE) for x, y in ((36 * SCALE, 33 * SCALE), (36 * SCALE + 1, 33 * SCALE + 1), (40 * SCALE, 36 * SCALE))]
+    steps = [b - a for a, b in zip([0, *codes], codes, strict=False)]
+    assert steps[1] == 3  # one unit each way: the two lowest bits
+    low, high = layer["c"]["z"]
+    assert list(ints[low[0] : sum(low)]) == [v & 0xFFFFFF for v in steps]
+    assert list(ints[high[0] : sum(high)]) == [v >> 24 for v in steps]
     assert list(ints[layer["o"][0] : sum(layer["o"])]) == [1, 2, 0]
     assert [f["geometry"]["coordinates"] for f in decode_block(text)["layers"][0]["geojson"]["features"]] == [[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]]
 

@@ -352,6 +352,7 @@ POOLS = {
     "texts": [v for v in POOL if type(v) is str],
     "floats": [v for v in POOL if type(v) is float],
     "text lists": [["a"], ["a", "b"], [], ["", "x"], ["a; b"]],
+    "references": [[["presence", "p-1"]], [], [["sites", "s-2"], ["presence", "p-1"]], [[]], [["a"], []], [["", "é; x"]]],
     "mixed": POOL,
 }
 

@@ -82,9 +82,7 @@ def _odd_places(base: Gazetteer, count: int) -> Gazetteer:
         name = f"{ODD[i % len(ODD)]} {i}" if i % 3 else ODD[i % len(ODD)] or f"place {i}"
         arabic = (ODD[(i * 7) % len(ODD)],) if i % 5 == 0 else ()
         aliases = (ODD[(i * 11) % len(ODD)],) if i % 4 == 0 else ()
-        places.append(
-            Place(f"odd-{i:04d}", name, "town", 36.0 + i * 1e-3, 34.0 + i * 1e-3, 5.0, "test", aliases=aliases, arabic_names=arabic)
-        )
+        places.append(Place(f"odd-{i:04d}", name, "town", 36.0 + i * 1e-3, 34.0 + i * 1e-3, 5.0, "test", aliases=aliases, arabic_names=arabic))
     return Gazetteer(places)
 
 
@@ -109,6 +107,17 @@ def test_every_character_keys_derive_from_agrees_in_python_and_the_page() -> Non
     assert mismatches == []
     # sorted by UTF-16 code units (JavaScript) is sorted by code point (Python) over these characters
     assert all(ord(ch) < 0xD800 for ch in safe)
+
+
+def test_ascii_names_key_as_normalize_name_does() -> None:
+    """The encoder's ASCII shortcut gives geo.names.normalize_name's key for every ASCII character, alone, in words and around articles."""
+    chars = [chr(c) for c in range(128)]
+    names = [f"{pre}{ch}{post}" for ch in chars for pre, post in (("", ""), ("Al-", "x"), ("x ", " the"), ("AL", "AS"), ("an ", ""))]
+    names += ["".join(chars[i : i + 9]) for i in range(0, 128, 4)]
+    names += ["Al-Bukamal", "Albu Kamal", "AL", "al al", "The  Hague", "el-", "-ad-", "Tall Qarhamin 124", "syn-place-000124", "x'y (ash)", "", "  "]
+    assert all(name.isascii() for name in names)
+    assert [_compact._lookup_key(n) for n in names] == [normalize_name(n) for n in names]
+    assert {normalize_name(n) for n in names} >= {"", "bukamal", "hague", "albukamal"}  # articles dropped, empty keys among them
 
 
 def test_odd_spellings_outside_the_safe_characters_are_seen_to_differ() -> None:

@@ -183,7 +183,7 @@ def test_gpkg_metadata_documents_are_well_formed(control_inputs: tuple[list[Laye
         _parse(text)
 
 
-LABEL_CASES = ["[% 7*191 %]", "[% @project_path %] and [%", "%] [%] [%%] [% '[%' %]", "[%[%[% x", "plain", "it's \\ \"quoted\"\nnew\tline"]
+LABEL_CASES = ["[% 7*191 %]", "[% @project_path %] and [%", "%] [%] [%%] [% '[%' %]", "[%[%[% x", "plain", 'it\'s \\ "quoted"\nnew\tline']
 
 
 def test_layout_labels_never_hold_an_unescaped_expression() -> None:

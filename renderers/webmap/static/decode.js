@@ -1,4 +1,4 @@
-/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v4) into the
+/* militia-map: decode the compact page data (renderers/webmap/_compact.py, format v5) into the
  * layer specs and GeoJSON-like features the page draws from. Pure data handling: no eval, no HTML.
  * Values repeated across marks (lists of actors, evidence indices) are one shared array each:
  * the page reads feature properties and never writes into them. A feature's properties and an
@@ -8,19 +8,49 @@ var militiaMapDecode = (function () {
   'use strict';
   var SCALE = 100000;
   var TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
-  // The buffers frame: zigzag LEB128 varints (7 bits a byte, low first, high bit = more) of count int32 values,
-  // decoded as far as asked: more(end) decodes values up to end (at least) into ints and returns ints;
-  // more(count) checks that the frame holds exactly count values.
-  function varints(bytes, offset, length, count) {
+  // The buffers frame (renderers/webmap/_planes.py): unsigned LEB128 varints B, then per buffer
+  // length * 16 + zig * 8 + width; then per buffer width byte planes of length bytes, the lowest first
+  // (zig: zigzag-coded). Decoded as far as asked, whole buffers in order: more(end) decodes values up to
+  // end (at least) into ints and returns ints; more(count) checks that the frame holds exactly count values.
+  function planes(bytes, offset, length, count) {
     var ints = new Int32Array(count), at = offset, stop = offset + length, i = 0;
+    function uvarint() {
+      var v = 0, scale = 1, b;
+      do {
+        if (at >= stop) { throw new Error('militia-map: compact data buffers are cut off'); }
+        b = bytes[at++]; v += (b & 0x7f) * scale; scale *= 128;
+      } while (b & 0x80);
+      return v;
+    }
+    var nBuffers = uvarint(), lengths = new Array(nBuffers), kinds = new Array(nBuffers), total = 0, b;
+    for (b = 0; b < nBuffers; b += 1) {
+      var d = uvarint();
+      kinds[b] = d % 16; lengths[b] = (d - kinds[b]) / 16; total += lengths[b];
+    }
+    if (total !== count) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
+    var next = 0;
     function more(end) {
       var n = Math.min(end, count);
-      while (i < n && at < stop) {
-        var b = bytes[at++], v = b & 0x7f, shift = 7;
-        while (b & 0x80) { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; }
-        ints[i++] = (v >>> 1) ^ -(v & 1);
+      while (i < n) {
+        var len = lengths[next], width = kinds[next] & 7, zig = kinds[next] & 8, k, p0 = at, p1 = at + len, p2 = at + 2 * len, p3 = at + 3 * len;
+        next += 1;
+        if (width > 4 || at + width * len > stop) { throw new Error('militia-map: compact data buffers are cut off'); }
+        if (width === 0) {
+          // a buffer of zeros (ints starts as zeros)
+        } else if (width === 1) {
+          for (k = 0; k < len; k += 1) { ints[i + k] = bytes[p0 + k]; }
+        } else if (width === 2) {
+          for (k = 0; k < len; k += 1) { ints[i + k] = bytes[p0 + k] | (bytes[p1 + k] << 8); }
+        } else if (width === 3) {
+          for (k = 0; k < len; k += 1) { ints[i + k] = bytes[p0 + k] | (bytes[p1 + k] << 8) | (bytes[p2 + k] << 16); }
+        } else {
+          for (k = 0; k < len; k += 1) { ints[i + k] = bytes[p0 + k] | (bytes[p1 + k] << 8) | (bytes[p2 + k] << 16) | (bytes[p3 + k] << 24); }
+        }
+        if (zig) { for (k = i; k < i + len; k += 1) { var u = ints[k]; ints[k] = (u >>> 1) ^ -(u & 1); } }
+        at += width * len;
+        i += len;
       }
-      if (i < n || (i === count && at !== stop)) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
+      if (i === count && at !== stop) { throw new Error('militia-map: compact data buffers do not hold ' + count + ' values'); }
       return ints;
     }
     return { ints: ints, more: more };
@@ -95,7 +125,11 @@ var militiaMapDecode = (function () {
         return strings[forms[c][0]] + String(numbers[k]).padStart(forms[c][1], '0');
       };
     }
-    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table
+    if (kind === 's') {  // a string code + 2, plus the column's offset extra (if any) into the string table, or a code + 2 into the lookup buffer extra
+      if (Array.isArray(extra)) {
+        var lookup = ints.subarray(extra[0], extra[0] + extra[1]);
+        return function (k) { var c = nums[k]; return c >= 2 ? strings[lookup[c - 2]] : c === 1 ? null : ABSENT; };
+      }
       var shift = extra === null ? -2 : extra - 2;
       return function (k) { var c = nums[k]; return c >= 2 ? strings[c + shift] : c === 1 ? null : ABSENT; };
     }
@@ -291,11 +325,34 @@ var militiaMapDecode = (function () {
     return out;
   }
 
+  // A point layer's Morton code steps (renderers/webmap/_zpoints.py: low 24 bits, the bits above) as the x, y delta stream
+  // of any other layer: the codes are summed in a double (exact below 2**53), x is in their even bits, y in the odd ones.
+  function even(v) {  // the even bits of a 32-bit number, packed into 16
+    v &= 0x55555555;
+    v = (v | (v >>> 1)) & 0x33333333;
+    v = (v | (v >>> 2)) & 0x0f0f0f0f;
+    v = (v | (v >>> 4)) & 0x00ff00ff;
+    return (v | (v >>> 8)) & 0x0000ffff;
+  }
+  function zStream(z, ints) {
+    var low = ints.subarray(z[0][0], z[0][0] + z[0][1]), high = ints.subarray(z[1][0], z[1][0] + z[1][1]);
+    if (low.length !== high.length) { throw new Error('militia-map: compact data point codes do not match'); }
+    var out = new Int32Array(2 * low.length), code = 0, px = 0, py = 0;
+    for (var k = 0; k < low.length; k += 1) {
+      code += high[k] * 16777216 + low[k];
+      var lo = code % 4294967296, hi = (code - lo) / 4294967296;
+      var x = (even(lo) + even(hi) * 65536) - 180 * SCALE, y = (even(lo >>> 1) + even(hi >>> 1) * 65536) - 90 * SCALE;
+      out[2 * k] = x - px; out[2 * k + 1] = y - py;
+      px = x; py = y;
+    }
+    return out;
+  }
+
   function decodeLayer(layer, ints, strings) {
     var spec = {};
     Object.keys(layer.spec).forEach(function (k) { spec[k] = layer.spec[k]; });
     var n = layer.n, g = ints.subarray(layer.g[0], layer.g[0] + layer.g[1]), o = ints.subarray(layer.o[0], layer.o[0] + layer.o[1]);
-    var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = ints.subarray(layer.c[0], layer.c[0] + layer.c[1]);
+    var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = Array.isArray(layer.c) ? ints.subarray(layer.c[0], layer.c[0] + layer.c[1]) : zStream(layer.c.z, ints);
     var ci = 0, si = 0, x = 0, y = 0;
     function point() {
       x += c[ci]; y += c[ci + 1]; ci += 2;
@@ -353,11 +410,11 @@ var militiaMapDecode = (function () {
   function decodeBytes(bytes) {
     var parts = frames(bytes), text = new TextDecoder('utf-8', { fatal: true });
     var header = JSON.parse(text.decode(bytes.subarray(parts[0][0], parts[0][0] + parts[0][1])));
-    if (!header || header.v !== 4) { throw new Error('militia-map: unknown compact data version'); }
+    if (!header || header.v !== 5) { throw new Error('militia-map: unknown compact data version'); }
     var strings = JSON.parse(text.decode(bytes.subarray(parts[1][0], parts[1][0] + parts[1][1])));
     // The layers' buffers are decoded before the first frame, the rest (evidence, download rows,
     // place search: stored after them) when first read.
-    var buffers = varints(bytes, parts[2][0], parts[2][1], header.ints), ints = buffers.more(reach(header.layers));
+    var buffers = planes(bytes, parts[2][0], parts[2][1], header.ints), ints = buffers.more(reach(header.layers));
     whenIdle(buffers, header.ints);
     var data = {};
     Object.keys(header.rest).forEach(function (k) { data[k] = header.rest[k]; });
@@ -365,7 +422,7 @@ var militiaMapDecode = (function () {
     // The evidence records are views (read at popups, Compare); the download's rows and the place
     // search's records are decoded when first read (Compare, Download, search, About), not before the
     // first frame: the page never writes into the features they are derived from.
-    lazy(data, 'evidence', function () { return views(table(header.evidence.n, header.evidence.p, buffers.more(header.ints), strings, null, null, null, true)); });
+    lazy(data, 'evidence', function () { var all = buffers.more(header.ints); return views(table(header.evidence.n, header.evidence.p, all, strings, null, linker(header.evidence, all, data.layers), null, true)); });
     if (header.export_rows) {  // the download's rows, stored by column: lists of cells in the columns' order
       lazy(data, 'export', function () {
         var all = buffers.more(header.ints), t = table(header.export_rows.n, header.export_rows.p, all, strings, null, linker(header.export_rows, all, data.layers), null, false);
@@ -428,6 +485,7 @@ var militiaMapDecode = (function () {
     return new Response(gunzip.readable).arrayBuffer().then(function (buffer) { return decodeBytes(new Uint8Array(buffer)); });
   }
 
-  return { decodeBytes: decodeBytes, unpack: unpack };
+  // planes: the buffers frame's reader, for the tests.
+  return { decodeBytes: decodeBytes, unpack: unpack, planes: planes };
 }());
 if (typeof module !== 'undefined') { module.exports = militiaMapDecode; }
