@@ -792,7 +792,7 @@ var militiaMapApp = (function () {
   // Scratch arrays for levels of at most n items, made once per load and reused level by level
   // (`near`: the unvisited items within the radius of the item being merged, at most n of them).
   function levelScratch(n) {
-    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), pc: new Float64Array(n), ids: new Int32Array(n),
+    return { px: new Float32Array(n), py: new Float32Array(n), pc: new Float64Array(n), ids: new Int32Array(n),
       cell: new Int32Array(n), seen: new Uint8Array(n), near: new Int32Array(n), start: new Int32Array(1), rowOf: new Int32Array(n), nextRowOf: new Int32Array(n) };
   }
 
@@ -803,10 +803,9 @@ var militiaMapApp = (function () {
   // s.pc (in cell order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
   var GRID_CELLS_PER_ITEM = 16;
   function neighbourCells(data, n, r, s) {
-    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, xs = s.xs, ys = s.ys, cell = s.cell, ids = s.ids;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, cell = s.cell, ids = s.ids;
     for (i = 0; i < n; i += 1) {
-      xs[i] = data[i * ITEM]; ys[i] = data[i * ITEM + 1];
-      x = xs[i]; y = ys[i];
+      x = Math.fround(data[i * ITEM]); y = Math.fround(data[i * ITEM + 1]);
       if (x < minX) { minX = x; } if (x > maxX) { maxX = x; } if (y < minY) { minY = y; } if (y > maxY) { maxY = y; }
     }
     var size = r, limit = Math.max(65536, GRID_CELLS_PER_ITEM * n), w, h;
@@ -819,14 +818,14 @@ var militiaMapApp = (function () {
     if (s.start.length < cells + 1) { s.start = new Int32Array(cells + 1); } else { s.start.fill(0, 0, cells + 1); }
     var start = s.start, px = s.px, py = s.py, pc = s.pc;
     for (i = 0; i < n; i += 1) {
-      var c = Math.min(w - 1, Math.floor((xs[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((ys[i] - minY) / size));
+      var c = Math.min(w - 1, Math.floor((Math.fround(data[i * ITEM]) - minX) / size)) + w * Math.min(h - 1, Math.floor((Math.fround(data[i * ITEM + 1]) - minY) / size));
       cell[i] = c;
       start[c + 1] += 1;
     }
     for (i = 0; i < cells; i += 1) { start[i + 1] += start[i]; }
     var fill = start.slice(0, cells);
     for (i = 0; i < n; i += 1) { ids[fill[cell[i]]++] = i; }
-    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; pc[i] = data[ids[i] * ITEM + ITEM_COUNT]; }
+    for (i = 0; i < n; i += 1) { var at = ids[i] * ITEM; px[i] = data[at]; py[i] = data[at + 1]; pc[i] = data[at + ITEM_COUNT]; }
     return { minX: minX, minY: minY, size: size, w: w, h: h };
   }
 
@@ -1212,8 +1211,11 @@ var militiaMapApp = (function () {
   // From this zoom level on every vertex is drawn (street scale: nothing left to simplify away).
   var DENSE_FULL_ZOOM = 12;
 
-  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep.
+  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep (read only:
+  // a line of two vertices keeps both, and all such lines share one frozen list).
+  var BOTH_ENDS = Object.freeze([0, 1]);
   function simplifyIndexes(xy, tolerance) {
+    if (xy.length === 4) { return BOTH_ENDS; }
     var n = xy.length / 2, keep = new Uint8Array(n), stack = [0, n - 1], sq = tolerance * tolerance, out = [], i;
     keep[0] = 1; keep[n - 1] = 1;
     while (stack.length) {
@@ -1286,14 +1288,15 @@ var militiaMapApp = (function () {
       var style = key.split('|');
       canvas.beginPath();
       batches[key].forEach(function (f) {
-        f.dense.parts.forEach(function (part) {
-          var kept = partAtZoom(part, level), xy = part.xy;
-          kept.forEach(function (i, j) {
-            var x = xy[2 * i] * scale - ox, y = xy[2 * i + 1] * scale - oy;
+        var parts = f.dense.parts;
+        for (var p = 0; p < parts.length; p += 1) {
+          var kept = partAtZoom(parts[p], level), xy = parts[p].xy;
+          for (var j = 0; j < kept.length; j += 1) {
+            var i = kept[j], x = xy[2 * i] * scale - ox, y = xy[2 * i + 1] * scale - oy;
             if (j === 0) { canvas.moveTo(x, y); } else { canvas.lineTo(x, y); }
-          });
+          }
           vertices += kept.length;
-        });
+        }
       });
       canvas.strokeStyle = style[0];
       canvas.lineWidth = +style[1];
