@@ -513,8 +513,9 @@ var militiaMapApp = (function () {
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
   // One constructor per layer: ctx, spec and draw live on its prototype (not copied per record, not enumerable).
   function recordType(ctx, spec, draw) {
-    function Record(feature) {
+    function Record(feature, k) {
       var props = feature.properties || {};
+      this.k = k;
       this.id = props.id;
       this.layerId = spec.id;
       this.feature = feature;
@@ -526,6 +527,9 @@ var militiaMapApp = (function () {
       this.inGroup = false;
     }
     Record.prototype.ctx = ctx;
+    // The layer's point positions, [lon0, lat0, lon1, lat1, ...] by record number `k` (NaN where the
+    // geometry is no point), one array in record order: what the cluster index reads of a point.
+    Record.prototype.xy = null;
     // Its anchor (anchorOf: an L.LatLng, or null), made when first asked for: the cluster index reads a
     // point's position from its geometry, so at 1M points a million LatLng objects are not made at load.
     Object.defineProperty(Record.prototype, 'latlng', {
@@ -557,10 +561,14 @@ var militiaMapApp = (function () {
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
     entry.panel = Boolean(spec.panel);
+    var xy = [];
     (spec.geojson.features || []).forEach(function (feature) {
       if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
-      entry.features.push(new Record(feature));
+      var g = feature.geometry, point = g && g.type === 'Point';
+      xy.push(point ? +g.coordinates[0] : NaN, point ? +g.coordinates[1] : NaN);
+      entry.features.push(new Record(feature, entry.features.length));
     });
+    Record.prototype.xy = new Float64Array(xy);
     // Points and circles can be clustered; lines and drawn polygons cannot.
     entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
     entry.labels.addTo(entry.group);
@@ -914,8 +922,9 @@ var militiaMapApp = (function () {
     index.points = points;
     var data = new Float64Array(n * ITEM);
     for (i = 0; i < n; i += 1) {
-      var g = points[i].feature.geometry, ll = g && g.type === 'Point' ? null : points[i].latlng, b = i * ITEM;
-      data[b] = Math.fround(lngX(ll ? ll.lng : +g.coordinates[0])); data[b + 1] = Math.fround(latY(ll ? ll.lat : +g.coordinates[1]));
+      var f = points[i], at = 2 * f.k, lng = f.xy[at], lat = f.xy[at + 1], b = i * ITEM;
+      if (lng !== lng) { var ll = f.latlng; lng = ll.lng; lat = ll.lat; }
+      data[b] = Math.fround(lngX(lng)); data[b + 1] = Math.fround(latY(lat));
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
     index.trees[o.maxZoom + 1] = lazyTree(index, data);
