@@ -254,10 +254,35 @@ def _rows(
     return out
 
 
+def _unmorton(code: int) -> tuple[int, int]:
+    """Return the x (even bits) and y (odd bits) of a Morton code, bit by bit."""
+    x = y = 0
+    for bit in range(32):
+        x |= ((code >> (2 * bit)) & 1) << bit
+        y |= ((code >> (2 * bit + 1)) & 1) << bit
+    return x, y
+
+
+def _z_stream(z: list[list[int]], ints: tuple[int, ...]) -> list[int]:
+    """Return a point layer's Morton code steps (low 24 bits, the bits above) as the x, y delta stream of the other layers."""
+    low, high = ints[z[0][0] : sum(z[0])], ints[z[1][0] : sum(z[1])]
+    assert len(low) == len(high), "point code buffers of different lengths"
+    out, code, previous = [], 0, (0, 0)
+    for lo, hi in zip(low, high, strict=True):
+        assert lo >= 0, "a negative code step"
+        assert hi >= 0, "a negative code step"
+        code += (hi << 24) + lo
+        x, y = _unmorton(code)
+        position = (x - 180 * _SCALE, y - 90 * _SCALE)
+        out += [position[0] - previous[0], position[1] - previous[1]]
+        previous = position
+    return out
+
+
 def _geometries(layer: dict[str, Any], ints: tuple[int, ...]) -> list[dict[str, Any] | None]:
     kinds = ints[layer["g"][0] : sum(layer["g"])]
     counts = iter(ints[layer["s"][0] : sum(layer["s"])])
-    stream = ints[layer["c"][0] : sum(layer["c"])]
+    stream = ints[layer["c"][0] : sum(layer["c"])] if isinstance(layer["c"], list) else _z_stream(layer["c"]["z"], ints)
     position = {"x": 0, "y": 0, "i": 0}
 
     def point() -> list[float]:
@@ -348,7 +373,7 @@ def decode_bytes(raw: bytes) -> dict[str, Any]:
         features = [{"type": "Feature", "geometry": g or None, "properties": p} for g, p in zip(geometries, props, strict=True)]
         layers.append({**layer["spec"], "geojson": {"type": "FeatureCollection", "features": features}})
     data["layers"] = layers
-    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings)
+    data["evidence"] = _rows(header["evidence"]["n"], header["evidence"]["p"], ints, strings, link=_linker(header["evidence"], ints, layers))
     if "export_rows" in header:
         columns = header["rest"]["export"]["columns"]
         records = _rows(header["export_rows"]["n"], header["export_rows"]["p"], ints, strings, link=_linker(header["export_rows"], ints, layers))

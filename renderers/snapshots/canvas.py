@@ -69,6 +69,8 @@ from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.ft2font import LoadFlags, RenderMode
 from matplotlib.textpath import TextToPath
 
+from renderers.snapshots.font_tables import with_decoded_tables
+
 # OpenType layout tables: shaping rules for a text engine; a PDF's glyphs are already placed.
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH")
 
@@ -133,14 +135,17 @@ def _lean_subset(fontfile: Any, glyphs: set[Any]) -> AbstractContextManager[Any]
 
     The layout tables are deleted from the (lazily loaded) font before ``Subsetter.subset``:
     fontTools decodes GSUB, GPOS and GDEF at its start (``_compact_layout_tables``) and only then
-    drops them, which was about a third of each PDF's font subsetting. The subset is the same
-    font, byte for byte (tests/renderers/test_snapshot_canvas.py).
+    drops them, which was about a third of each PDF's font subsetting. Its ``hmtx``, ``cmap``
+    and ``post`` tables are copies of ones decoded once per process
+    (:mod:`renderers.snapshots.font_tables`). The subset is the same font, byte for byte
+    (tests/renderers/test_snapshot_canvas.py).
     """
     options = lean_subset_options(fontfile.face_index)
     font = subset.load_font(fontfile, options)
     for tag in LAYOUT_TABLES:
         if tag in font:
             del font[tag]
+    with_decoded_tables(font, str(fontfile), fontfile.face_index)  # widths, character map and glyph names decoded once per process
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(gids=glyphs)
     subsetter.subset(font)

@@ -27,10 +27,11 @@ from renderers.snapshots.canvas import FileCanvas, lean_figure_saving
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.countrywide import countrywide_lines, draw_countrywide_box
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
-from renderers.snapshots.labels import LabelRequest, place_labels
+from renderers.snapshots.labels import LabelRequest, claims_first, place_labels
 from renderers.snapshots.legend import draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
-from renderers.snapshots.scalebar import ScaleBar, draw_scale_bar, plan_scale_bar
+from renderers.snapshots.scalebar import ScaleBar, place_scale_bar
+from renderers.snapshots.shared import once
 from renderers.snapshots.views import View, select_layers
 
 FIGSIZE_IN = (10.0, 7.5)
@@ -74,7 +75,7 @@ def compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scale
     """Return the finished figure of ``view`` and the scale bar drawn on it; every text in it is plain text."""
     clean_view = dataclasses.replace(view, title=drawable(view.title), date_caption=drawable(view.date_caption))
     with mpl.rc_context(TEXT_RC):
-        fig, bar = _compose(plain_layers(layers), plain_dataset(ds), clean_view)
+        fig, bar = _compose(once(plain_layers, layers), once(plain_dataset, ds), clean_view)
     plain_texts(fig)
     return fig, bar
 
@@ -92,11 +93,9 @@ def _compose(layers: list[Layer], ds: Dataset, view: View) -> tuple[Figure, Scal
     river_labels = draw_context(ax, drawn_extent(ax))
     _set_extent(ax, view.bbox)  # geopandas' plot resets the axis labels and limits
     points = draw_layers(ax, shown)
-    bar = plan_scale_bar(drawn_extent(ax))
-    draw_scale_bar(ax, bar, fontsize=7)
     furniture.draw_north_arrow(ax)
     numbers = furniture.number_sources(shown)
-    _draw_labels(fig, ax, shown, numbers, points, view, ds, river_labels)
+    bar = _draw_labels(fig, ax, shown, numbers, points, view, ds, river_labels)
     if not any(len(layer.gdf) for layer in shown):
         furniture.draw_empty_notice(ax)
     furniture.draw_inset(fig.add_axes((0.705, 0.70, 0.27, 0.21)), load_countries(REGION_BBOX), REGION_BBOX, drawn_extent(ax))
@@ -198,8 +197,12 @@ def label_requests(ax: Axes, shown: list[Layer], numbers: dict[str, int], ds: Da
 def _draw_labels(
     fig: Figure, ax: Axes, shown: list[Layer], numbers: dict[str, int], points: list[tuple[float, float]], view: View,
     ds: Dataset, extra: list[LabelRequest],
-) -> None:  # fmt: skip
-    """Label features and arrow ends first, then rivers and towns, then countries, skipping any that would collide."""
+) -> ScaleBar:  # fmt: skip
+    """Label features and arrow ends first, then draw the scale bar, then rivers and towns, then countries, skipping any that would collide.
+
+    The scale bar goes in the first corner clear of the symbols and the claims' labels
+    (:func:`renderers.snapshots.scalebar.place_scale_bar`); the labels after it avoid it.
+    """
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
@@ -208,7 +211,11 @@ def _draw_labels(
     countries = load_countries(_region(view.bbox))
     for x, y, name in country_label_points(countries, extent):
         requests.append(LabelRequest(x, y, name.upper(), 10_000, 8.5, "#777777", "bold"))
-    place_labels(ax, requests, renderer, taken)
+    claims, rest = claims_first(requests)
+    place_labels(ax, claims, renderer, taken)
+    bar, box = place_scale_bar(ax, renderer, taken, fontsize=7)
+    place_labels(ax, rest, renderer, [*taken, box])
+    return bar
 
 
 def _symbol_box(ax: Axes, lon: float, lat: float) -> Bbox:

@@ -106,6 +106,19 @@ def _normalised(boxes: list[Bbox]) -> np.ndarray:
                             np.maximum(ext[:, 0], ext[:, 2]), np.maximum(ext[:, 1], ext[:, 3])])  # fmt: skip
 
 
+CLAIM_PRIORITY = 0  # labels of this priority or lower name what the claims place (places, arrow ends): placed before the furniture
+
+
+def claims_first(requests: list[LabelRequest]) -> tuple[list[LabelRequest], list[LabelRequest]]:
+    """Split ``requests`` into the claims' labels (priority up to :data:`CLAIM_PRIORITY`) and the rest (rivers, towns, countries).
+
+    :func:`place_labels` places in priority order, so placing the two parts one after the
+    other places the same labels as one call, unless something is drawn in between (the
+    scale bar, which the rest then avoid).
+    """
+    return [r for r in requests if r.priority <= CLAIM_PRIORITY], [r for r in requests if r.priority > CLAIM_PRIORITY]
+
+
 def place_labels(ax: Axes, requests: list[LabelRequest], renderer: RendererBase, taken: list[Bbox]) -> int:
     """Draw each label at the first offset whose box overlaps no placed box; return how many were skipped.
 

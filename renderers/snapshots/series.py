@@ -32,10 +32,11 @@ from renderers.snapshots.changes import ChangeRow, change_rows, draw_change_tabl
 from renderers.snapshots.context import draw_context
 from renderers.snapshots.drawing import country_label_points, draw_basemap, draw_layers, movement_end_labels, movement_start_labels
 from renderers.snapshots.figure import DPI, FORMATS, METADATA, RC, SAVE_OPTIONS, drawn_extent, frame_map
-from renderers.snapshots.labels import LabelRequest, place_labels
+from renderers.snapshots.labels import LabelRequest, claims_first, place_labels
 from renderers.snapshots.legend import Row, draw_legend, legend_rows
 from renderers.snapshots.plain_text import TEXT_RC, drawable, plain_dataset, plain_layers, plain_texts
-from renderers.snapshots.scalebar import draw_scale_bar, plan_scale_bar
+from renderers.snapshots.scalebar import place_scale_bar
+from renderers.snapshots.shared import once
 from renderers.snapshots.views import Series, View, select_layers
 
 MM = 1 / 25.4  # inches per millimetre
@@ -200,10 +201,6 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     stamp = ax.text(0.015, 0.985, view.date_caption or f"{view.as_of.day} {view.as_of:%b %Y}", transform=ax.transAxes, ha="left", va="top",
                     fontsize=fontsize * 1.5, fontweight="bold", zorder=45, gid="panel-date",
                     bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5})  # fmt: skip
-    if first:
-        draw_scale_bar(ax, plan_scale_bar(drawn_extent(ax)), fontsize=fontsize * 0.9)
-        for tick in [t for t in ax.texts if t.get_gid() == "scalebar-label" and t.get_text() != "0" and not t.get_text().endswith("km")]:
-            tick.remove()  # a panel's bar is short: its halfway number would touch the length
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     taken = [_symbol_box(ax, x, y, page.symbol_scale) for x, y in points]
     taken += [t.get_window_extent(renderer) for t in ax.texts]
@@ -211,7 +208,11 @@ def draw_panel(fig: Figure, frame: Frame, box: tuple[float, float, float, float]
     patch = stamp.get_bbox_patch()
     taken.append((patch if patch is not None else stamp).get_window_extent(renderer).expanded(1.05, 1.2))
     extra = [dataclasses.replace(r, fontsize=fontsize * 0.9) for r in river_labels]
-    place_labels(ax, [*_panel_labels(ax, shown, numbers, drawn_extent(ax), fontsize), *extra], renderer, taken)
+    claims, rest = claims_first([*_panel_labels(ax, shown, numbers, drawn_extent(ax), fontsize), *extra])
+    place_labels(ax, claims, renderer, taken)
+    if first:  # clear of the symbols and the claims' labels; a panel's bar is short: its halfway number would touch the length
+        taken.append(place_scale_bar(ax, renderer, taken, fontsize=fontsize * 0.9, keep_halfway=False)[1])
+    place_labels(ax, rest, renderer, taken)
     return ax
 
 
@@ -229,14 +230,31 @@ def series_notes(layers: list[Layer], ds: Dataset, series: Series) -> ViewNotes:
 
 def compose_series(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
     """Return the finished series figure on ``page`` and its change table's rows; every text in it is plain text."""
-    clean = dataclasses.replace(series, title=drawable(series.title), captions=tuple(drawable(c) for c in series.captions))
     with mpl.rc_context(TEXT_RC):
-        fig, rows = _compose(plain_layers(layers), plain_dataset(ds), clean, page)
+        fig, rows = _compose(once(plain_layers, layers), once(plain_dataset, ds), once(clean_series, series), page)
     plain_texts(fig)
     return fig, rows
 
 
-def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
+def clean_series(series: Series) -> Series:
+    """Return ``series`` with its title and captions made drawable."""
+    return dataclasses.replace(series, title=drawable(series.title), captions=tuple(drawable(c) for c in series.captions))
+
+
+@dataclass(frozen=True)
+class SeriesParts:
+    """What every page of a series draws alike: the panels' views and features, source numbers, change rows, legend rows, notes."""
+
+    views: list[View]
+    shown: list[list[Layer]]
+    numbers: dict[str, int]
+    rows: list[ChangeRow]
+    legend: list[Row]
+    notes: ViewNotes
+
+
+def series_parts(layers: list[Layer], ds: Dataset, series: Series) -> SeriesParts:
+    """Return the parts of ``series`` that do not depend on the page (:func:`renderers.snapshots.shared.once` shares them between pages)."""
     views = series.panels()
     shown = [select_layers(layers, view) for view in views]
     every = [layer for panel in shown for layer in panel]
@@ -244,6 +262,12 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     rows = change_rows([(view.as_of, panel) for view, panel in zip(views, shown, strict=True) if view.as_of is not None], numbers)
     drawn = [layer for layer in every if not layer.style.panel]
     legend = series_legend_rows(_merge(drawn))
+    return SeriesParts(views, shown, numbers, rows, legend, series_notes(layers, ds, series))
+
+
+def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tuple[Figure, list[ChangeRow]]:
+    parts = once(series_parts, layers, ds, series)
+    views, shown, numbers, rows, legend = parts.views, parts.shown, parts.numbers, parts.rows, parts.legend
     sources = furniture.source_lines(ds, numbers, width=page.footer_chars)
     frame = plan_frame(page, len(views), series.bbox, series.title, len(rows), len(sources), len(legend))
     width, height = frame.size_mm
@@ -269,7 +293,7 @@ def _compose(layers: list[Layer], ds: Dataset, series: Series, page: Page) -> tu
     column_mm = frame.table[2] / page.table_columns
     draw_change_table(table_ax, rows, columns=page.table_columns, fontsize=page.text_pt, chars=_line_chars(column_mm, page),
                       height_pt=frame.table[3] / 0.3528, two_lines=page.table_columns == 1)  # fmt: skip
-    notes = series_notes(layers, ds, series)
+    notes = parts.notes
     x = frame.margin_frac()
     fig.text(x, 1 - frame.sources_y / height, "Sources (numbers after place names and in the table)", fontsize=page.text_pt + 0.5, fontweight="bold", va="top")
     fig.text(x, 1 - frame.sources_y / height - 1.6 * page.text_pt * 0.3528 / height, "\n".join(sources) or "No source: nothing is drawn.",

@@ -29,7 +29,8 @@ of each stored geometry in the layer; ``g`` the geometry-type code of each (inde
 :data:`GEOMETRY_TYPES`, -1 for none); ``s`` the nested part counts of the geometries, flattened
 (LineString/MultiPoint: the number of positions; Polygon/MultiLineString: parts, then positions
 per part; MultiPolygon: polygons, rings per polygon, positions per ring); ``c`` the x, y stream in
-units of 1e-5 degree, each the difference to the previous position of the layer; ``p`` the
+units of 1e-5 degree, each the difference to the previous position of the layer, or for a layer
+of points alone ``{"z": [LOW, HIGH]}``, their Morton codes as steps (:mod:`renderers.webmap._zpoints`); ``p`` the
 property columns ``[key, kind, buffer, extra]`` in the page's key order, their rows in the
 layer's order (not the geometries'). ``TABLE`` is ``{"n", "p"}`` with the same columns, over
 ``n`` records. A column's numbers are its buffer as stored when the buffer is ``[offset, length,
@@ -84,7 +85,7 @@ row's (the first row's to 0) and the running sum gives the numbers. Kinds:
 
 A records table may have ``"link": {"layer": BUFFER, "row": BUFFER}``: per record the index of a
 layer in ``layers`` (-1: none) and the place of the record's feature in that layer (numbers as
-in a column: stored or deltas). The encoder keeps a source for a row only where it gives exactly
+in a column: stored or deltas); the evidence's feature is the first citing the entry. The encoder keeps a source for a row only where it gives exactly
 the stored value.
 
 No piece of text is ever parsed or evaluated: templates and prefixes are joined as strings.
@@ -116,6 +117,7 @@ from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
 from renderers.webmap._payload import _JSON_LIST_FIELDS, DECIMALS, LINE_TOLERANCE_DEG, EvidenceTable, dropped_columns, has_page_geometry, layer_spec, list_field
 from renderers.webmap._planes import buffers_frame
+from renderers.webmap._zpoints import code_steps
 
 VERSION = 5
 SCALE = 100_000  # integer units per degree: 1e-5 deg, about 1.1 m in latitude
@@ -437,6 +439,14 @@ def _counts(geom: Any) -> list[int]:  # noqa: ANN401 - a shapely geometry
     return [len(polys), *[len(r) for r in polys], *[len(ring.coords) for r in polys for ring in r]]
 
 
+def _points_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return a layer of points alone as Morton code steps (:mod:`renderers.webmap._zpoints`) in the stored order, or None."""
+    if not len(kinds) or not ((kinds == 0).all() and (counts == 1).all()):
+        return None
+    ints = np.rint(coords * SCALE).astype(np.int64)[order]
+    return code_steps(morton(ints[:, 0] + 180 * SCALE, ints[:, 1] + 90 * SCALE))
+
+
 def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the Morton order of the features (by first position; none first) and the delta-coded x, y stream in that order."""
     ints = np.rint(coords * SCALE).astype(np.int64)
@@ -590,6 +600,8 @@ def _records_table(
     link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
     lists: dict[str, tuple[str, ...]] | None = None,
     name_keys: dict[str, str] | None = None,
+    *,
+    dates_only: bool = False,
 ) -> dict[str, Any]:
     """Return the columns of a list of flat records (the evidence entries); a record without a key gets -2.
 
@@ -597,11 +609,12 @@ def _records_table(
     that repeat the features be derived from them (:func:`_derived_columns`). ``lists`` names
     list columns that mostly are other columns of the row joined (``"c"``, :func:`_joined_lists`),
     ``name_keys`` list columns that mostly are the lookup keys of a list column's names (``"k"``).
+    ``dates_only``: only columns of ISO days are derived (the evidence: its source dates).
     """
     keys = list(dict.fromkeys(itertools.chain.from_iterable(records)))  # every record's keys, in order of first use
     missing = itertools.repeat(_MISSING)
     columns = {key: list(map(dict.get, records, itertools.repeat(key), missing)) for key in keys}
-    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys)
+    return _columns_table(columns, len(records), table, buffers, link, lists, name_keys, dates_only=dates_only)
 
 
 def _columns_table(
@@ -612,6 +625,8 @@ def _columns_table(
     link: tuple[list[_LayerSource], np.ndarray, np.ndarray] | None = None,
     lists: dict[str, tuple[str, ...]] | None = None,
     name_keys: dict[str, str] | None = None,
+    *,
+    dates_only: bool = False,
 ) -> dict[str, Any]:
     """Return :func:`_records_table` of records given as columns: per key each record's value, ``_MISSING`` where it has none.
 
@@ -621,7 +636,11 @@ def _columns_table(
     columns.clear()
     fixed = _joined_lists(raw, lists or {}, name_keys or {}, table, buffers)
     if link is not None:
-        fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=set(fixed)))
+        skip = set(fixed)
+        if dates_only:
+            skip |= {j for j, (_key, _codes, distinct) in enumerate(raw) if not all(type(v) is str and _ISO_DAY.match(v) for v in distinct)}
+        options = {"dates_only": True} if dates_only else {}
+        fixed.update(_derived_columns(raw, link[0], link[1], link[2], table, buffers, skip=skip, **options))
     out: dict[str, Any] = {"n": n}
     if fixed and link is not None:
         out["link"] = {"layer": _numbers_ref(_deltas(link[1]), buffers), "row": _numbers_ref(_deltas(link[2]), buffers)}
@@ -1197,7 +1216,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
-        "c": buffers.add(deltas),
+        "c": {"z": [buffers.add(z[0]), buffers.add(z[1])]} if (z := _points_stream(kinds, counts, coords, order)) is not None else buffers.add(deltas),
         "p": props,
     }
 
@@ -1780,15 +1799,24 @@ def _derived_columns(
     table: StringTable,
     buffers: _Buffers,
     skip: Collection[int] = (),
+    *,
+    dates_only: bool = False,
 ) -> dict[int, list[Any]]:
-    """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index."""
+    """Return the derived columns (``[key, "f", choices, {"from": [...], "else": COLUMN | None}]``) of a linked table, by column index.
+
+    ``dates_only``: the sources are only the features' properties of ISO days.
+    """
     n = len(layer)
     linked = np.flatnonzero(layer >= 0)
-    if n < _TEMPLATE_MIN_ROWS or len(linked) * 2 < n:
+    if n < _TEMPLATE_MIN_ROWS or len(linked) * 2 < n or len(skip) >= len(raw):
         return {}
     sample = linked[np.unique(np.linspace(0, len(linked) - 1, min(len(linked), _DERIVED_SAMPLE)).astype(np.int64))].tolist()
     names = list(dict.fromkeys(key for src in sources for key in src.raw))
-    candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
+    if dates_only:
+        days = [key for key in names if all(all(type(v) is str and _ISO_DAY.match(v) for v in src.raw[key][1]) for src in sources if key in src.raw)]
+        candidates: list[tuple[str, Any]] = [("p", key) for key in days]
+    else:
+        candidates = [("p", key) for key in names] + [("g", i) for i in range(4)] + [("r", 0)]
     out: dict[int, list[Any]] = {}
     left: dict[int, np.ndarray] = {}  # the rows of each derived column that no source gives
     derive = _Derive(sources, layer, row, sample)
@@ -1853,6 +1881,39 @@ _PLACE_NAMES: dict[str, tuple[str, ...]] = {"names": ("name", "id", "arabic")}
 _PLACE_KEYS = {"keys": "names"}
 
 
+def _evidence_link(sources: list[_LayerSource], n: int) -> tuple[list[_LayerSource], np.ndarray, np.ndarray] | None:
+    """Return the link of the evidence table: per entry the layer index and row of the first feature citing it (-1, -1: none).
+
+    Columns of an entry that repeat that feature's properties (a source's date is often the
+    claim's) are then derived from it (:func:`_derived_columns`).
+    """
+    layer = np.full(n, -1, dtype=np.int64)
+    row = np.full(n, -1, dtype=np.int64)
+    for j, source in enumerate(sources):
+        if "ev" not in source.raw:
+            continue
+        codes, distinct = source.raw["ev"]  # per row a code into lists of entry indices
+        valid = np.flatnonzero(codes >= 0)
+        used, at = np.unique(codes[valid], return_index=True)
+        firsts = np.full(len(distinct), -1, dtype=np.int64)
+        firsts[used] = valid[at]
+        lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+        entries = np.fromiter(itertools.chain.from_iterable(distinct), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(firsts, lengths)
+        ok = (rows >= 0) & (entries >= 0) & (entries < n)
+        entries, rows = entries[ok], rows[ok]
+        order = np.lexsort((rows, entries))  # by entry, then row: each entry's first row first
+        entries, rows = entries[order], rows[order]
+        first = np.ones(len(entries), dtype=bool)
+        first[1:] = entries[1:] != entries[:-1]
+        entries, rows = entries[first], rows[first]
+        new = layer[entries] < 0
+        layer[entries[new]], row[entries[new]] = j, rows[new]
+    if not (layer >= 0).any():
+        return None
+    return sources, layer, row
+
+
 def encode(
     layers: list[Layer],
     rest: dict[str, Any],
@@ -1874,7 +1935,7 @@ def encode(
     evidence = evidence if evidence is not None else EvidenceTable()
     sources: list[_LayerSource] = []
     encoded = [encode_layer(layer, evidence, table, buffers, sources) for layer in layers]
-    entries = _records_table(evidence.entries, table, buffers)
+    entries = _records_table(evidence.entries, table, buffers, _evidence_link(sources, len(evidence.entries)), dates_only=True)
     header: dict[str, Any] = {"v": VERSION, "ints": 0, "rest": rest, "evidence": entries, "layers": encoded}
     export = rest.get("export")
     cells = None

@@ -133,6 +133,24 @@ def test_lean_subset_drops_layout_tables_first_and_gives_the_same_font(family: d
         assert _font_bytes(lean.font) == _font_bytes(plain)
 
 
+@pytest.mark.parametrize("family", [{"family": "DejaVu Sans"}, {"family": "DejaVu Sans", "weight": "bold"}])
+def test_subsets_sharing_decoded_tables_stay_the_fonts_fonttools_makes_from_the_file(family: dict[str, str]) -> None:
+    """Subsets of one face one after another (small, large, accented and composite glyphs) share its decoded tables, never changing them."""
+    path = findfont(FontProperties(**family))
+    ft = get_font(path)
+    fontfile = FontPath(path, 0)
+    texts = ["0 100 km", "Al Qunay\u0163irah (\u00b130 km) [2] Dar\u02bf\u0101 \u2192 Iraq*", "".join(map(chr, range(0x20, 0x17F)))]
+    glyph_sets = [{ft.get_char_index(ord(c)) for c in text} - {0} for text in texts]
+    for glyphs in [*glyph_sets, *reversed(glyph_sets)]:  # each set again after the others: a table changed by one subset would show
+        options = canvas.lean_subset_options(0)
+        with subset.load_font(fontfile, options) as plain, canvas._lean_subset(fontfile, glyphs) as shared:
+            plain_subsetter = subset.Subsetter(options=options)
+            plain_subsetter.populate(gids=glyphs)
+            plain_subsetter.subset(plain)  # every table read from the file
+            assert shared.glyph_index_map == plain_subsetter.glyph_index_map
+            assert _font_bytes(shared.font) == _font_bytes(plain)
+
+
 def _png_figure(canvas_class: type) -> Figure:
     fig = Figure(figsize=(2.2, 1.3), dpi=120, facecolor=(1.0, 1.0, 0.9, 0.6))  # a translucent background: alpha is kept
     canvas_class(fig)

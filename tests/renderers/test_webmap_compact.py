@@ -174,9 +174,18 @@ def test_coordinates_are_integer_deltas_in_morton_order(layers: list[Layer], dat
     header = json.loads(raw[4 : 4 + h])
     ints = _planes(raw[12 + h + s :], header["ints"])
     layer = header["layers"][0]
-    stream = ints[layer["c"][0] : sum(layer["c"])]
-    # the two near points come first and one metre apart: a delta of one unit each way, then the far one
-    assert list(stream) == [36 * SCALE, 33 * SCALE, 1, 1, 4 * SCALE - 1, 3 * SCALE - 1]
+
+    def interleaved(x: int, y: int) -> int:  # x in the even bits, y in the odd ones, bit by bit
+        return sum(((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1) for b in range(32))
+
+    # a layer of points alone: Morton codes (of x + 180 deg, y + 90 deg in 1e-5 deg) as steps, low 24 bits and the rest;
+    # the two near points come first and one metre apart, then the far one
+    codes = [interleaved(x + 180 * SCALE, y + 90 * SCALE) for x, y in ((36 * SCALE, 33 * SCALE), (36 * SCALE + 1, 33 * SCALE + 1), (40 * SCALE, 36 * SCALE))]
+    steps = [b - a for a, b in zip([0, *codes], codes, strict=False)]
+    assert steps[1] == 3  # one unit each way: the two lowest bits
+    low, high = layer["c"]["z"]
+    assert list(ints[low[0] : sum(low)]) == [v & 0xFFFFFF for v in steps]
+    assert list(ints[high[0] : sum(high)]) == [v >> 24 for v in steps]
     assert list(ints[layer["o"][0] : sum(layer["o"])]) == [1, 2, 0]
     assert [f["geometry"]["coordinates"] for f in decode_block(text)["layers"][0]["geojson"]["features"]] == [[40.0, 36.0], [36.0, 33.0], [36.00001, 33.00001]]
 

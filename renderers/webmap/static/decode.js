@@ -325,11 +325,34 @@ var militiaMapDecode = (function () {
     return out;
   }
 
+  // A point layer's Morton code steps (renderers/webmap/_zpoints.py: low 24 bits, the bits above) as the x, y delta stream
+  // of any other layer: the codes are summed in a double (exact below 2**53), x is in their even bits, y in the odd ones.
+  function even(v) {  // the even bits of a 32-bit number, packed into 16
+    v &= 0x55555555;
+    v = (v | (v >>> 1)) & 0x33333333;
+    v = (v | (v >>> 2)) & 0x0f0f0f0f;
+    v = (v | (v >>> 4)) & 0x00ff00ff;
+    return (v | (v >>> 8)) & 0x0000ffff;
+  }
+  function zStream(z, ints) {
+    var low = ints.subarray(z[0][0], z[0][0] + z[0][1]), high = ints.subarray(z[1][0], z[1][0] + z[1][1]);
+    if (low.length !== high.length) { throw new Error('militia-map: compact data point codes do not match'); }
+    var out = new Int32Array(2 * low.length), code = 0, px = 0, py = 0;
+    for (var k = 0; k < low.length; k += 1) {
+      code += high[k] * 16777216 + low[k];
+      var lo = code % 4294967296, hi = (code - lo) / 4294967296;
+      var x = (even(lo) + even(hi) * 65536) - 180 * SCALE, y = (even(lo >>> 1) + even(hi >>> 1) * 65536) - 90 * SCALE;
+      out[2 * k] = x - px; out[2 * k + 1] = y - py;
+      px = x; py = y;
+    }
+    return out;
+  }
+
   function decodeLayer(layer, ints, strings) {
     var spec = {};
     Object.keys(layer.spec).forEach(function (k) { spec[k] = layer.spec[k]; });
     var n = layer.n, g = ints.subarray(layer.g[0], layer.g[0] + layer.g[1]), o = ints.subarray(layer.o[0], layer.o[0] + layer.o[1]);
-    var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = ints.subarray(layer.c[0], layer.c[0] + layer.c[1]);
+    var s = ints.subarray(layer.s[0], layer.s[0] + layer.s[1]), c = Array.isArray(layer.c) ? ints.subarray(layer.c[0], layer.c[0] + layer.c[1]) : zStream(layer.c.z, ints);
     var ci = 0, si = 0, x = 0, y = 0;
     function point() {
       x += c[ci]; y += c[ci + 1]; ci += 2;
@@ -399,7 +422,7 @@ var militiaMapDecode = (function () {
     // The evidence records are views (read at popups, Compare); the download's rows and the place
     // search's records are decoded when first read (Compare, Download, search, About), not before the
     // first frame: the page never writes into the features they are derived from.
-    lazy(data, 'evidence', function () { return views(table(header.evidence.n, header.evidence.p, buffers.more(header.ints), strings, null, null, null, true)); });
+    lazy(data, 'evidence', function () { var all = buffers.more(header.ints); return views(table(header.evidence.n, header.evidence.p, all, strings, null, linker(header.evidence, all, data.layers), null, true)); });
     if (header.export_rows) {  // the download's rows, stored by column: lists of cells in the columns' order
       lazy(data, 'export', function () {
         var all = buffers.more(header.ints), t = table(header.export_rows.n, header.export_rows.p, all, strings, null, linker(header.export_rows, all, data.layers), null, false);

@@ -694,29 +694,38 @@ var militiaMapApp = (function () {
     return [Math.max(CLUSTER_ZOOMS[0], isFinite(min) ? Math.floor(min) : 0), Math.min(CLUSTER_ZOOMS[1], isFinite(max) ? Math.ceil(max) : Infinity)];
   }
 
-  // The count key of a point: its layer and its colour ('k0', 'k1', ...), one per pair, so a
-  // cluster's counts say how many of each layer (and of each colour within it) it holds.
+  // The count key number of a point (its count is 'k' + the number): one per pair of layer and
+  // colour, so a cluster's counts say how many of each layer (and of each colour within it) it
+  // holds. The colour follows from the layer and the point's category value alone (colourOf), so
+  // the key is looked up by that value: no text is made per point.
   function clusterKey(ctx, f) {
-    if (f.ck) { return f.ck; }
-    var spec = ctx.layers[f.layerId].spec, colour = colourOf(spec, ctx.styles, f.properties), pair = f.layerId + '|' + colour;
-    var keys = ctx.clusterKeys;
-    if (!Object.prototype.hasOwnProperty.call(keys.byPair, pair)) {
-      keys.byPair[pair] = 'k' + keys.list.length;
-      keys.list.push({ layerId: f.layerId, colour: colour });
+    if (f.ck !== undefined) { return f.ck; }
+    var spec = ctx.layers[f.layerId].spec, keys = ctx.clusterKeys, value = spec.fixed_colour ? '' : f.properties[spec.category_field];
+    var byValue = keys.byValue[f.layerId] || (keys.byValue[f.layerId] = new Map()), key = byValue.get(value);
+    if (key === undefined) {
+      var colour = colourOf(spec, ctx.styles, f.properties), pair = f.layerId + '|' + colour;
+      if (!Object.prototype.hasOwnProperty.call(keys.byPair, pair)) {
+        keys.byPair[pair] = keys.list.length;
+        keys.list.push({ layerId: f.layerId, colour: colour });
+      }
+      key = keys.byPair[pair];
+      byValue.set(value, key);
     }
-    f.ck = keys.byPair[pair];
-    return f.ck;
+    f.ck = key;
+    return key;
   }
 
-  // A point of the index: its record is `rec`; its properties are the one shared, frozen count
-  // object of its key ({k3: 1}), which supercluster's default map passes to reduce as it is and
-  // copies only to start a cluster's counts. Its position is the record's (loadLevels reads it
-  // there); the GeoJSON geometry supercluster's own load() wants is added only where that runs.
+  // The items the index holds are the records themselves where loadLevels loads it (it reads their
+  // positions); supercluster's own load() (plainLoad) gets a GeoJSON point per record, whose record
+  // is `rec` and whose properties are the one shared, frozen count object of its key ({k3: 1}),
+  // which its reduce adds up. What getClusters returns is a cluster, a record or such a point.
   function clusterPoint(ctx, f, counted) {
-    if (!f.sc) { f.sc = { type: 'Feature', properties: null, rec: f }; }
-    f.sc.properties = counted ? countOf(ctx, clusterKey(ctx, f)) : NO_COUNTS;
+    if (!f.sc) { f.sc = { type: 'Feature', geometry: { type: 'Point', coordinates: [f.latlng.lng, f.latlng.lat] }, properties: null, rec: f }; }
+    f.sc.properties = counted ? countOf(ctx, 'k' + clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
+  function isClusterItem(item) { return item.rec === undefined && item.layerId === undefined; }
+  function recordOf(item) { return item.rec || item; }
   var NO_COUNTS = Object.freeze({});
   function countOf(ctx, key) {
     var counts = ctx.clusterKeys.counts || (ctx.clusterKeys.counts = {});
@@ -732,10 +741,9 @@ var militiaMapApp = (function () {
     return new Supercluster(options);
   }
 
-  // supercluster 8's own load(), with reduce where the clusters are counted: where loadLevels cannot be used.
-  function plainLoad(ctx, points, counted) {
-    points.forEach(function (p) { if (!p.geometry) { p.geometry = { type: 'Point', coordinates: [p.rec.latlng.lng, p.rec.latlng.lat] }; } });
-    return newIndex(ctx, counted).load(points);
+  // supercluster 8's own load() of `records`, with reduce where the clusters are counted: where loadLevels cannot be used.
+  function plainLoad(ctx, records, counted) {
+    return newIndex(ctx, counted).load(records.map(function (f) { return clusterPoint(ctx, recordOf(f), counted); }));
   }
 
   /* The index, loaded level by level here (issue 14 §6: the first frame waits for it). supercluster 8's
@@ -771,126 +779,162 @@ var militiaMapApp = (function () {
     };
   }
 
-  // The items of a level (n, positions as float32, as KDBush stores them) sorted into square cells
-  // of side >= r over their box (at most about 2n cells): `order` lists the items cell by cell
-  // (in item order within a cell), `start[c]` is where cell c begins in it.
-  function neighbourCells(data, n, r) {
-    var fx = new Float32Array(n), fy = new Float32Array(n), minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i;
+  // Scratch arrays for levels of at most n items, made once per load and reused level by level
+  // (`near`: the unvisited items within the radius of the item being merged, at most n of them).
+  function levelScratch(n) {
+    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), ids: new Int32Array(n),
+      cell: new Int32Array(n), seen: new Uint8Array(n), near: new Int32Array(n), start: new Int32Array(1), rowOf: new Int32Array(n), nextRowOf: new Int32Array(n) };
+  }
+
+  // The items of a level (n; positions as float32, as KDBush stores them) sorted into the square
+  // cells of a grid over their box, of side r (doubled while the grid would have more than
+  // GRID_CELLS_PER_ITEM cells per item: points far apart): cell cx + w * cy holds the items
+  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py (in cell
+  // order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
+  var GRID_CELLS_PER_ITEM = 16;
+  function neighbourCells(data, n, r, s) {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, xs = s.xs, ys = s.ys, cell = s.cell, ids = s.ids;
     for (i = 0; i < n; i += 1) {
-      fx[i] = data[i * ITEM]; fy[i] = data[i * ITEM + 1];
-      var x = fx[i], y = fy[i];
+      xs[i] = data[i * ITEM]; ys[i] = data[i * ITEM + 1];
+      x = xs[i]; y = ys[i];
       if (x < minX) { minX = x; } if (x > maxX) { maxX = x; } if (y < minY) { minY = y; } if (y > maxY) { maxY = y; }
     }
-    var size = r, limit = Math.max(4096, 2 * n), w, h;
+    var size = r, limit = Math.max(65536, GRID_CELLS_PER_ITEM * n), w, h;
     for (;;) {
       w = Math.floor((maxX - minX) / size) + 1; h = Math.floor((maxY - minY) / size) + 1;
       if (w * h <= limit) { break; }
       size *= 2;
     }
-    var cell = new Int32Array(n), start = new Int32Array(w * h + 1), order = new Int32Array(n);
+    var cells = w * h;
+    if (s.start.length < cells + 1) { s.start = new Int32Array(cells + 1); } else { s.start.fill(0, 0, cells + 1); }
+    var start = s.start, px = s.px, py = s.py;
     for (i = 0; i < n; i += 1) {
-      cell[i] = Math.min(w - 1, Math.floor((fx[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((fy[i] - minY) / size));
-      start[cell[i] + 1] += 1;
+      var c = Math.min(w - 1, Math.floor((xs[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((ys[i] - minY) / size));
+      cell[i] = c;
+      start[c + 1] += 1;
     }
-    for (i = 0; i < w * h; i += 1) { start[i + 1] += start[i]; }
-    var fill = start.slice(0, w * h);
-    for (i = 0; i < n; i += 1) { order[fill[cell[i]]++] = i; }
-    return { fx: fx, fy: fy, minX: minX, minY: minY, size: size, w: w, h: h, start: start, order: order };
+    for (i = 0; i < cells; i += 1) { start[i + 1] += start[i]; }
+    var fill = start.slice(0, cells);
+    for (i = 0; i < n; i += 1) { ids[fill[cell[i]]++] = i; }
+    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; }
+    return { minX: minX, minY: minY, size: size, w: w, h: h };
   }
 
-  // The counts of the clusters as they are made: a row of `width` numbers per cluster.
-  function countTable(width) {
-    var table = { rows: new Map(), data: new Int32Array(Math.max(1, width) * 1024), used: 0, width: width };
-    table.add = function (id) {
-      var at = table.used * width;
-      if (at + width > table.data.length) { var more = new Int32Array(table.data.length * 2); more.set(table.data); table.data = more; }
-      table.rows.set(id, at);
-      table.used += 1;
-      return at;
-    };
-    return table;
+  // The counts of the clusters: a row of `width` numbers per cluster in `data`; rows[z][i] is the
+  // row of the cluster made at zoom z - 1 from item i of level z (supercluster's id of that cluster
+  // is (i << 5) + z + the number of points), -1 where none was.
+  function countRow(table, id) {
+    var k = id - table.points, rows = table.rows[k % 32];
+    return rows ? rows[k >> 5] : -1;
   }
 
-  // Level `zoom` from the items of the level above (`data`, marked visited and given parents as
-  // supercluster's _cluster does); returns the new level's array.
-  function clusterLevel(index, data, zoom, keys, counts) {
-    var o = index.options, n = data.length / ITEM, total = index.points.length;
-    var r = o.radius / (o.extent * Math.pow(2, zoom)), r2 = r * r, reach = r * (1 + 1e-9);
-    var g = neighbourCells(data, n, r), fx = g.fx, fy = g.fy, start = g.start, order = g.order;
-    var next = new Float64Array(n * ITEM), m = 0, near = new Int32Array(64), width = counts ? counts.width : 0;
-    function addMember(at, item, many) {
-      if (many === 1) { counts.data[at + keys[data[item + ITEM_ID]]] += 1; return; }
-      var from = counts.rows.get(data[item + ITEM_ID]);
-      for (var k = 0; k < width; k += 1) { counts.data[at + k] += counts.data[from + k]; }
-    }
-    for (var i = 0; i < n; i += 1) {
+  // Merge the items of a level (`data`, n of them; see neighbourCells for the grid) into the next
+  // level's array `next`, as supercluster's _cluster does: in item order, each item not yet visited
+  // takes every unvisited item within r (squared distance <= r2 from its float32 position); with any,
+  // they become one cluster at their count-weighted mean, with id (i << 5) + zoom + 1 + total, and
+  // each gets it as parent; an item with none is copied. Every item ends with this zoom as its visit
+  // zoom. With counts (`width` > 0): rowOf[i] is item i's row in `cdata` (-1 for a point: its key is
+  // keys[its id]); a new cluster's row (the sum of its members') is made at state[0] (rows used) and
+  // written to rows[i] and nextRowOf. Items `first` to `last` - 1 are merged, writing `next` from m
+  // on (`seen` cleared by the caller); returns where the next level's array ends. Called for
+  // MERGE_CHUNK items at a time: a short function called often is optimised by the JIT with every
+  // path it takes already seen, where one long call would run unoptimised for much of its loop.
+  var MERGE_CHUNK = 4096;
+  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, ids, start, seen, near, next,
+    keys, width, cdata, rowOf, nextRowOf, rows, state) {
+    var used = state[0], i, j, k, q, t;
+    for (i = first; i < last; i += 1) {
       var b = i * ITEM;
-      if (data[b + AT_ZOOM] <= zoom) { continue; }
       data[b + AT_ZOOM] = zoom;
+      if (seen[i] === 1) { continue; }
+      seen[i] = 1;
       var x = data[b], y = data[b + 1], origin = data[b + ITEM_COUNT], num = origin, found = 0;
-      var x0 = Math.max(0, Math.floor((x - reach - g.minX) / g.size)), x1 = Math.min(g.w - 1, Math.floor((x + reach - g.minX) / g.size));
-      var y0 = Math.max(0, Math.floor((y - reach - g.minY) / g.size)), y1 = Math.min(g.h - 1, Math.floor((y + reach - g.minY) / g.size));
+      var x0 = Math.max(0, Math.floor((x - reach - minX) / size)), x1 = Math.min(w - 1, Math.floor((x + reach - minX) / size));
+      var y0 = Math.max(0, Math.floor((y - reach - minY) / size)), y1 = Math.min(h - 1, Math.floor((y + reach - minY) / size));
       for (var cy = y0; cy <= y1; cy += 1) {
-        for (var cx = x0; cx <= x1; cx += 1) {
-          var c = cx + cy * g.w;
-          for (var j = start[c]; j < start[c + 1]; j += 1) {
-            var k = order[j], dx = fx[k] - x, dy = fy[k] - y;
-            if (dx * dx + dy * dy <= r2 && data[k * ITEM + AT_ZOOM] > zoom) {
-              num += data[k * ITEM + ITEM_COUNT];
-              if (found === near.length) { var grown = new Int32Array(found * 2); grown.set(near); near = grown; }
-              near[found] = k; found += 1;
-            }
+        for (j = start[x0 + cy * w], t = start[x1 + cy * w + 1]; j < t; j += 1) {
+          var dx = px[j] - x, dy = py[j] - y;
+          if (dx * dx + dy * dy <= r2) {
+            k = ids[j];
+            if (seen[k] === 0) { num += data[k * ITEM + ITEM_COUNT]; near[found] = k; found += 1; }
           }
         }
       }
-      if (num > origin && num >= o.minPoints) {
-        var wx = x * origin, wy = y * origin, id = (i << 5) + (zoom + 1) + total, at = counts ? counts.add(id) : 0;
-        if (counts) { addMember(at, b, origin); }
-        for (var q = 0; q < found; q += 1) {
-          var e = near[q] * ITEM, many = data[e + ITEM_COUNT];
-          data[e + AT_ZOOM] = zoom;
-          wx += data[e] * many;
-          wy += data[e + 1] * many;
-          data[e + ITEM_PARENT] = id;
-          if (counts) { addMember(at, e, many); }
+      var o = m / ITEM;
+      if (found > 0) {
+        var wx = x * origin, wy = y * origin, id = (i << 5) + (zoom + 1) + total, at = used * width;
+        if (width > 0) {
+          rows[i] = used;
+          nextRowOf[o] = used;
+          used += 1;
+          for (t = 0; t < width; t += 1) { cdata[at + t] = 0; }
+        }
+        for (q = -1; q < found; q += 1) {
+          var e = q < 0 ? b : near[q] * ITEM, many = data[e + ITEM_COUNT];
+          if (q >= 0) {
+            seen[near[q]] = 1;
+            wx += data[e] * many;
+            wy += data[e + 1] * many;
+            data[e + ITEM_PARENT] = id;
+          }
+          if (width > 0) {
+            var from = rowOf[e / ITEM];
+            if (from < 0) { cdata[at + keys[data[e + ITEM_ID]]] += 1; } else { for (t = 0; t < width; t += 1) { cdata[at + t] += cdata[from * width + t]; } }
+          }
         }
         data[b + ITEM_PARENT] = id;
         next[m] = wx / num; next[m + 1] = wy / num; next[m + 2] = Infinity; next[m + 3] = id; next[m + 4] = -1; next[m + 5] = num;
       } else {
-        for (var t = 0; t < ITEM; t += 1) { next[m + t] = data[b + t]; }
+        for (t = 0; t < ITEM; t += 1) { next[m + t] = data[b + t]; }
+        if (width > 0) { nextRowOf[o] = rowOf[i]; }
       }
       m += ITEM;
     }
-    return m < next.length * 0.75 ? next.slice(0, m) : next.subarray(0, m);
+    state[0] = used;
+    return m;
   }
 
-  // Load `points` into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
+  // Load `points` (records) into a new index (see above); `keys` (Int32Array, or null: no counts) and `width` as there.
   function loadLevels(ctx, points, keys, width) {
     var index = newIndex(ctx, false), o = index.options, n = points.length, i;
+    // supercluster's getLeaves takes an item whose properties.cluster is true for a cluster: a record whose data say so cannot stand for itself.
+    for (i = 0; i < n; i += 1) { if (points[i].properties.cluster) { return null; } }
     // Only for the supercluster this was written against: no reduce, minPoints 2 (so an item with
     // unvisited neighbours always becomes a cluster), six numbers per item, its tree builder.
     if (index.stride !== ITEM || o.minPoints !== 2 || typeof index._createTree !== 'function' || !Array.isArray(index.trees) || n >= (1 << 26)) { return null; }
     index.points = points;
     var data = new Float64Array(n * ITEM);
     for (i = 0; i < n; i += 1) {
-      var ll = points[i].rec.latlng, b = i * ITEM;
+      var ll = points[i].latlng, b = i * ITEM;
       data[b] = Math.fround(lngX(ll.lng)); data[b + 1] = Math.fround(latY(ll.lat));
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
     index.trees[o.maxZoom + 1] = lazyTree(index, data);
-    var counts = keys ? countTable(width) : null;
+    width = keys ? width : 0;
+    // At most n - 1 clusters in all: each merges at least two items into one.
+    var s = levelScratch(n), cdata = new Int32Array(Math.max(1, width * n)), state = new Int32Array(1), table = { width: width, points: n, rows: [], data: null };
+    var next = new Float64Array(n * ITEM);
+    s.rowOf.fill(-1);
     for (var z = o.maxZoom; z >= o.minZoom; z -= 1) {
-      data = clusterLevel(index, data, z, keys, counts);
+      var items = data.length / ITEM, r = o.radius / (o.extent * Math.pow(2, z)), g = neighbourCells(data, items, r, s), m = 0;
+      var rows = table.rows[z + 1] = new Int32Array(width > 0 ? items : 0).fill(-1);
+      s.seen.fill(0, 0, items);
+      for (i = 0; i < items; i += MERGE_CHUNK) {
+        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.ids, s.start, s.seen, s.near, next,
+          keys || s.ids, width, cdata, s.rowOf, s.nextRowOf, rows, state);
+      }
+      var swap = s.rowOf; s.rowOf = s.nextRowOf; s.nextRowOf = swap;
+      data = next.slice(0, m);
       index.trees[z] = lazyTree(index, data);
     }
-    if (counts) { index.mmCounts = counts; }
+    if (width > 0) { table.data = cdata.slice(0, state[0] * width); index.mmCounts = table; }
     return index;
   }
 
   // The points' index with its clusters' counts (loadLevels), or supercluster's load with reduce where that cannot be used.
   function countedIndex(ctx, points) {
     var keys = new Int32Array(points.length), i;
-    for (i = 0; i < points.length; i += 1) { keys[i] = +clusterKey(ctx, points[i].rec).slice(1); }
+    for (i = 0; i < points.length; i += 1) { keys[i] = clusterKey(ctx, points[i]); }
     return loadLevels(ctx, points, keys, ctx.clusterKeys.list.length) || plainLoad(ctx, points, true);
   }
 
@@ -898,8 +942,8 @@ var militiaMapApp = (function () {
   function countsOf(set, props) {
     var table = set.index.mmCounts;
     if (!table) { return props; }
-    var at = table.rows.get(props.cluster_id), out = {};
-    for (var k = 0; at !== undefined && k < table.width; k += 1) { if (table.data[at + k]) { out['k' + k] = table.data[at + k]; } }
+    var row = countRow(table, props.cluster_id), out = {}, at = row * table.width;
+    for (var k = 0; row >= 0 && k < table.width; k += 1) { if (table.data[at + k]) { out['k' + k] = table.data[at + k]; } }
     return out;
   }
 
@@ -911,7 +955,7 @@ var militiaMapApp = (function () {
       entry.clustered = false;
       if (!entry.clusterable || !ctx.layerOn[id]) { return; }
       var counted = entry.spec.geometry === 'point', target = counted ? sets.points : sets.areas;
-      entry.shown.forEach(function (f) { if (f.latlng) { target.push(clusterPoint(ctx, f, counted)); } });
+      entry.shown.forEach(function (f) { if (f.latlng) { target.push(f); } });
     });
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
@@ -992,7 +1036,7 @@ var militiaMapApp = (function () {
   // The members of a cluster that does not split further, grouped by layer with counts.
   function clusterPopup(ctx, set, cluster, parts) {
     var n = cluster.properties.point_count, leaves = set.index.getLeaves(cluster.properties.cluster_id, 2000), byLayer = {};
-    leaves.forEach(function (leaf) { var f = leaf.rec; (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
+    leaves.forEach(function (leaf) { var f = recordOf(leaf); (byLayer[f.layerId] = byLayer[f.layerId] || []).push(f); });
     var root = el('div', 'mm-popup mm-cluster-list');
     root.appendChild(el('div', 'mm-title', n + ' features at this spot'));
     parts.forEach(function (part) {
@@ -1065,7 +1109,7 @@ var militiaMapApp = (function () {
       (sets || []).forEach(function (set) {
         if (!set.index || set.kind !== 'points') { return; }
         set.index.getClusters(box, cz).forEach(function (item) {
-          if (!item.properties.cluster) { return; }
+          if (!isClusterItem(item)) { return; }
           var key = cz + ':' + item.properties.cluster_id, marker = have[key];
           if (!marker || marker.clusterInfo.set !== set) { marker = clusterMarker(ctx, set, item, cz); marker.clusterKey = key; }
           spare[key] = marker;
@@ -1102,7 +1146,7 @@ var militiaMapApp = (function () {
     (ctx.clusterSets || []).forEach(function (set) {
       if (!set.index) { return; }
       set.index.getClusters(bbox, zoom).forEach(function (item) {
-        if (!item.properties.cluster) { item.rec.scStamp = stamp; alone.push(item.rec); return; }
+        if (!isClusterItem(item)) { var rec = recordOf(item); rec.scStamp = stamp; alone.push(rec); return; }
         if (set.kind !== 'points' || (kept && kept.clusterInfo.id === item.properties.cluster_id)) { return; }  // circles: the points' clusters speak for them
         var key = zoom + ':' + item.properties.cluster_id, marker = before[key];
         if (!marker || marker.clusterInfo.set !== set) {
@@ -2320,7 +2364,7 @@ var militiaMapApp = (function () {
           }
         }
         var box = clusterBox(map.getBounds()), zoom = clusterZoomOf(map, map.getZoom());
-        var ids = function (index) { return index.getClusters(box, zoom).map(function (c) { return c.properties.cluster ? 'c' + c.properties.cluster_id : 'p' + c.rec.layerId + '/' + c.rec.id; }).join(','); };
+        var ids = function (index) { return index.getClusters(box, zoom).map(function (c) { return isClusterItem(c) ? 'c' + c.properties.cluster_id : 'p' + recordOf(c).layerId + '/' + recordOf(c).id; }).join(','); };
         out.viewOrder = ids(mine) === ids(ref);
         out.viewItems = mine.getClusters(box, zoom).length;
         return out;
@@ -2331,7 +2375,7 @@ var militiaMapApp = (function () {
       clusterMembers: function (clusterId) {
         var set = (ctx.clusterSets || [])[0];
         if (!set || !set.index) { return []; }
-        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { return [leaf.rec.layerId, leaf.rec.id]; });
+        return set.index.getLeaves(clusterId, Infinity).map(function (leaf) { var f = recordOf(leaf); return [f.layerId, f.id]; });
       },
       haloIds: function () { return (ctx.haloIds || []).map(function (pair) { return pair.join('/'); }); },
       openPopup: function (layerId, featureId) {
@@ -2373,7 +2417,7 @@ var militiaMapApp = (function () {
     var ctx = {
       map: map, data: data, styles: data.styles, layers: {}, order: [], townMarkers: [], countryMarkers: [], lineOffsets: {},
       layerOn: {}, state: { date: null, ended: 'fade', undated: true, actors: null, types: null, statuses: null, corroborated: false, window: (data.controls && data.controls.timeline && data.controls.timeline.window) || 7, compare: null },
-      renderer: L.canvas({ padding: 0.5, tolerance: 4 }), clusterKeys: { byPair: {}, list: [] }
+      renderer: L.canvas({ padding: 0.5, tolerance: 4 }), clusterKeys: { byPair: {}, byValue: {}, list: [] }
     };
     makePanes(map);
     map.getContainer().classList.add('mm-map');
