@@ -855,8 +855,8 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
     if n < _TEMPLATE_MIN_ROWS or len(distinct) * _TEMPLATE_DISTINCT <= n or not _all_of(distinct, str):
         return None
     forms: dict[tuple[str, int], int] = {}
-    form_list = [-1] * len(distinct)  # Python lists in the loop (a numpy item set is slower), arrays after
-    number_list = [0] * len(distinct)
+    form_of = np.full(len(distinct), -1, dtype=np.int64)
+    number_of = np.zeros(len(distinct), dtype=np.int64)
     unmatched = 0
     for i, text in enumerate(distinct):
         # the trailing run of ASCII digits (what _DIGITS finds), without a regex
@@ -874,10 +874,8 @@ def _numbered(codes: np.ndarray, distinct: list[Any], table: StringTable) -> tup
             form = forms[prefix, width] = len(forms)
             if len(forms) * _NUMBERED_FORMS > len(distinct):  # too many forms (they only grow)
                 return None
-        form_list[i] = form
-        number_list[i] = int(digits)
-    form_of = np.array(form_list, dtype=np.int64)
-    number_of = np.array(number_list, dtype=np.int64)
+        form_of[i] = form
+        number_of[i] = int(digits)
     if len(forms) * _NUMBERED_FORMS > len(distinct) or (form_of >= 0).sum() * 2 < len(distinct):
         return None
     valid = codes >= 0

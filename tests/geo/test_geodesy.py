@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import shapely
-from pyproj import Geod
+from pyproj import CRS, Geod, Transformer
+from shapely import LinearRing, Point
 
 from geo import geodesic_length_m, geodesic_route, uncertainty_buffer
 
@@ -80,3 +82,18 @@ def test_buffer_is_counter_clockwise_and_valid() -> None:
 def test_buffer_rejects_non_positive_radius(bad: float) -> None:
     with pytest.raises(ValueError, match="radius_km must be positive"):
         uncertainty_buffer(*DAMASCUS, bad)
+
+
+@pytest.mark.parametrize("centre", [ALBUKAMAL, DAMASCUS, (-0.1275, 51.507222), (151.2093, -33.8688), (36.123456789012345, 0.1 + 0.2)])
+def test_buffer_matches_the_crs_transformer(centre: tuple[float, float]) -> None:
+    # The same circle in local metres turned to lon/lat by the transformer pyproj builds from the aeqd CRS.
+    lon, lat = centre
+    local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m +no_defs")
+    back = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+    circle = np.asarray(Point(0.0, 0.0).buffer(25_000.0, quad_segs=32).exterior.coords)
+    expected = np.column_stack(back.transform(circle[:, 0], circle[:, 1]))
+    ring = np.asarray(uncertainty_buffer(lon, lat, 25.0).exterior.coords)
+    if not LinearRing(expected).is_ccw:
+        expected = expected[::-1]
+    assert ring.shape == expected.shape
+    assert np.abs(ring - expected).max() < 1e-12

@@ -513,19 +513,32 @@ var militiaMapApp = (function () {
   // A feature record; its Leaflet layer is made (with popup and tooltip) the first time it is needed.
   // One constructor per layer: ctx, spec and draw live on its prototype (not copied per record, not enumerable).
   function recordType(ctx, spec, draw) {
-    function Record(feature) {
+    function Record(feature, k) {
       var props = feature.properties || {};
+      this.k = k;
       this.id = props.id;
       this.layerId = spec.id;
       this.feature = feature;
       this.properties = props;
-      this.latlng = anchorOf(feature);
+      this.anchor = undefined;
       this.phase = 'current';
       this.cls = 'all';
       this.drawnPhase = 'current';
       this.inGroup = false;
     }
     Record.prototype.ctx = ctx;
+    // The layer's point positions, [lon0, lat0, lon1, lat1, ...] by record number `k` (NaN where the
+    // geometry is no point), one array in record order: what the cluster index reads of a point.
+    Record.prototype.xy = null;
+    // Its anchor (anchorOf: an L.LatLng, or null), made when first asked for: the cluster index reads a
+    // point's position from its geometry, so at 1M points a million LatLng objects are not made at load.
+    Object.defineProperty(Record.prototype, 'latlng', {
+      enumerable: true,
+      get: function () {
+        if (this.anchor === undefined) { this.anchor = anchorOf(this.feature); }
+        return this.anchor;
+      }
+    });
     Object.defineProperty(Record.prototype, 'layer', {
       enumerable: true,
       get: function () {
@@ -548,10 +561,14 @@ var militiaMapApp = (function () {
     if (spec.geometry === 'line') { ctx.lineOffsets[spec.id] = lineOffsets(spec); }
     var entry = { spec: spec, group: L.featureGroup(), labels: L.featureGroup(), features: [], shown: [], clustered: false, clusterLayers: [] };
     entry.panel = Boolean(spec.panel);
+    var xy = [];
     (spec.geojson.features || []).forEach(function (feature) {
       if (!entry.panel && !feature.geometry && typeof (feature.properties || {}).radius_km !== 'number') { return; }
-      entry.features.push(new Record(feature));
+      var g = feature.geometry, point = g && g.type === 'Point';
+      xy.push(point ? +g.coordinates[0] : NaN, point ? +g.coordinates[1] : NaN);
+      entry.features.push(new Record(feature, entry.features.length));
     });
+    Record.prototype.xy = new Float64Array(xy);
     // Points and circles can be clustered; lines and drawn polygons cannot.
     entry.clusterable = !entry.panel && (spec.geometry === 'point' || (spec.geometry === 'polygon' && entry.features.every(function (f) { return f.latlng; })));
     entry.labels.addTo(entry.group);
@@ -724,6 +741,7 @@ var militiaMapApp = (function () {
     f.sc.properties = counted ? countOf(ctx, 'k' + clusterKey(ctx, f)) : NO_COUNTS;
     return f.sc;
   }
+  function hasAnchor(f) { var g = f.feature.geometry; return g && g.type === 'Point' ? true : Boolean(f.latlng); }
   function isClusterItem(item) { return item.rec === undefined && item.layerId === undefined; }
   function recordOf(item) { return item.rec || item; }
   var NO_COUNTS = Object.freeze({});
@@ -782,21 +800,20 @@ var militiaMapApp = (function () {
   // Scratch arrays for levels of at most n items, made once per load and reused level by level
   // (`near`: the unvisited items within the radius of the item being merged, at most n of them).
   function levelScratch(n) {
-    return { xs: new Float32Array(n), ys: new Float32Array(n), px: new Float32Array(n), py: new Float32Array(n), ids: new Int32Array(n),
+    return { px: new Float32Array(n), py: new Float32Array(n), pc: new Float64Array(n), ids: new Int32Array(n),
       cell: new Int32Array(n), seen: new Uint8Array(n), near: new Int32Array(n), start: new Int32Array(1), rowOf: new Int32Array(n), nextRowOf: new Int32Array(n) };
   }
 
   // The items of a level (n; positions as float32, as KDBush stores them) sorted into the square
   // cells of a grid over their box, of side r (doubled while the grid would have more than
   // GRID_CELLS_PER_ITEM cells per item: points far apart): cell cx + w * cy holds the items
-  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py (in cell
-  // order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
+  // start[c] to start[c + 1] - 1 of s.ids (in item order), whose positions are s.px, s.py and counts
+  // s.pc (in cell order, so that a row of cells is one stretch of memory). Returns the grid's box, side and width.
   var GRID_CELLS_PER_ITEM = 16;
   function neighbourCells(data, n, r, s) {
-    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, xs = s.xs, ys = s.ys, cell = s.cell, ids = s.ids;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i, x, y, cell = s.cell, ids = s.ids;
     for (i = 0; i < n; i += 1) {
-      xs[i] = data[i * ITEM]; ys[i] = data[i * ITEM + 1];
-      x = xs[i]; y = ys[i];
+      x = Math.fround(data[i * ITEM]); y = Math.fround(data[i * ITEM + 1]);
       if (x < minX) { minX = x; } if (x > maxX) { maxX = x; } if (y < minY) { minY = y; } if (y > maxY) { maxY = y; }
     }
     var size = r, limit = Math.max(65536, GRID_CELLS_PER_ITEM * n), w, h;
@@ -807,16 +824,16 @@ var militiaMapApp = (function () {
     }
     var cells = w * h;
     if (s.start.length < cells + 1) { s.start = new Int32Array(cells + 1); } else { s.start.fill(0, 0, cells + 1); }
-    var start = s.start, px = s.px, py = s.py;
+    var start = s.start, px = s.px, py = s.py, pc = s.pc;
     for (i = 0; i < n; i += 1) {
-      var c = Math.min(w - 1, Math.floor((xs[i] - minX) / size)) + w * Math.min(h - 1, Math.floor((ys[i] - minY) / size));
+      var c = Math.min(w - 1, Math.floor((Math.fround(data[i * ITEM]) - minX) / size)) + w * Math.min(h - 1, Math.floor((Math.fround(data[i * ITEM + 1]) - minY) / size));
       cell[i] = c;
       start[c + 1] += 1;
     }
     for (i = 0; i < cells; i += 1) { start[i + 1] += start[i]; }
     var fill = start.slice(0, cells);
     for (i = 0; i < n; i += 1) { ids[fill[cell[i]]++] = i; }
-    for (i = 0; i < n; i += 1) { px[i] = xs[ids[i]]; py[i] = ys[ids[i]]; }
+    for (i = 0; i < n; i += 1) { var at = ids[i] * ITEM; px[i] = data[at]; py[i] = data[at + 1]; pc[i] = data[at + ITEM_COUNT]; }
     return { minX: minX, minY: minY, size: size, w: w, h: h };
   }
 
@@ -840,7 +857,7 @@ var militiaMapApp = (function () {
   // MERGE_CHUNK items at a time: a short function called often is optimised by the JIT with every
   // path it takes already seen, where one long call would run unoptimised for much of its loop.
   var MERGE_CHUNK = 4096;
-  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, ids, start, seen, near, next,
+  function mergeLevel(data, first, last, m, zoom, total, r2, reach, minX, minY, size, w, h, px, py, pc, ids, start, seen, near, next,
     keys, width, cdata, rowOf, nextRowOf, rows, state) {
     var used = state[0], i, j, k, q, t;
     for (i = first; i < last; i += 1) {
@@ -856,7 +873,7 @@ var militiaMapApp = (function () {
           var dx = px[j] - x, dy = py[j] - y;
           if (dx * dx + dy * dy <= r2) {
             k = ids[j];
-            if (seen[k] === 0) { num += data[k * ITEM + ITEM_COUNT]; near[found] = k; found += 1; }
+            if (seen[k] === 0) { num += pc[j]; near[found] = k; found += 1; }
           }
         }
       }
@@ -905,8 +922,9 @@ var militiaMapApp = (function () {
     index.points = points;
     var data = new Float64Array(n * ITEM);
     for (i = 0; i < n; i += 1) {
-      var ll = points[i].latlng, b = i * ITEM;
-      data[b] = Math.fround(lngX(ll.lng)); data[b + 1] = Math.fround(latY(ll.lat));
+      var f = points[i], at = 2 * f.k, lng = f.xy[at], lat = f.xy[at + 1], b = i * ITEM;
+      if (lng !== lng) { var ll = f.latlng; lng = ll.lng; lat = ll.lat; }
+      data[b] = Math.fround(lngX(lng)); data[b + 1] = Math.fround(latY(lat));
       data[b + 2] = Infinity; data[b + 3] = i; data[b + 4] = -1; data[b + 5] = 1;
     }
     index.trees[o.maxZoom + 1] = lazyTree(index, data);
@@ -920,7 +938,7 @@ var militiaMapApp = (function () {
       var rows = table.rows[z + 1] = new Int32Array(width > 0 ? items : 0).fill(-1);
       s.seen.fill(0, 0, items);
       for (i = 0; i < items; i += MERGE_CHUNK) {
-        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.ids, s.start, s.seen, s.near, next,
+        m = mergeLevel(data, i, Math.min(items, i + MERGE_CHUNK), m, z, n, r * r, r * (1 + 1e-9), g.minX, g.minY, g.size, g.w, g.h, s.px, s.py, s.pc, s.ids, s.start, s.seen, s.near, next,
           keys || s.ids, width, cdata, s.rowOf, s.nextRowOf, rows, state);
       }
       var swap = s.rowOf; s.rowOf = s.nextRowOf; s.nextRowOf = swap;
@@ -955,7 +973,7 @@ var militiaMapApp = (function () {
       entry.clustered = false;
       if (!entry.clusterable || !ctx.layerOn[id]) { return; }
       var counted = entry.spec.geometry === 'point', target = counted ? sets.points : sets.areas;
-      entry.shown.forEach(function (f) { if (f.latlng) { target.push(f); } });
+      entry.shown.forEach(function (f) { if (hasAnchor(f)) { target.push(f); } });
     });
     ctx.clusterDirty = true;
     ctx.clusterSets = ['points', 'areas'].map(function (kind) {
@@ -1202,8 +1220,11 @@ var militiaMapApp = (function () {
   // From this zoom level on every vertex is drawn (street scale: nothing left to simplify away).
   var DENSE_FULL_ZOOM = 12;
 
-  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep.
+  // Douglas-Peucker on flat [x0, y0, x1, y1, ...]: the indexes of the vertices to keep (read only:
+  // a line of two vertices keeps both, and all such lines share one frozen list).
+  var BOTH_ENDS = Object.freeze([0, 1]);
   function simplifyIndexes(xy, tolerance) {
+    if (xy.length === 4) { return BOTH_ENDS; }
     var n = xy.length / 2, keep = new Uint8Array(n), stack = [0, n - 1], sq = tolerance * tolerance, out = [], i;
     keep[0] = 1; keep[n - 1] = 1;
     while (stack.length) {
@@ -1276,14 +1297,15 @@ var militiaMapApp = (function () {
       var style = key.split('|');
       canvas.beginPath();
       batches[key].forEach(function (f) {
-        f.dense.parts.forEach(function (part) {
-          var kept = partAtZoom(part, level), xy = part.xy;
-          kept.forEach(function (i, j) {
-            var x = xy[2 * i] * scale - ox, y = xy[2 * i + 1] * scale - oy;
+        var parts = f.dense.parts;
+        for (var p = 0; p < parts.length; p += 1) {
+          var kept = partAtZoom(parts[p], level), xy = parts[p].xy;
+          for (var j = 0; j < kept.length; j += 1) {
+            var i = kept[j], x = xy[2 * i] * scale - ox, y = xy[2 * i + 1] * scale - oy;
             if (j === 0) { canvas.moveTo(x, y); } else { canvas.lineTo(x, y); }
-          });
+          }
           vertices += kept.length;
-        });
+        }
       });
       canvas.strokeStyle = style[0];
       canvas.lineWidth = +style[1];
