@@ -375,7 +375,7 @@ def _numbers_ref(deltas: np.ndarray, buffers: _Buffers) -> list[int]:
     sorted numbers step by small deltas.
     """
     plain = np.cumsum(deltas)
-    if len(deltas) > 1 and len(np.unique(plain)) < len(np.unique(deltas)):
+    if len(deltas) > 1 and len(pd.unique(plain)) < len(pd.unique(deltas)):  # pd.unique: a hash table, no sort
         return [*buffers.add(plain), 0]
     return buffers.add(deltas)
 
