@@ -21,6 +21,7 @@ test: $(DEV_STAMP) $(NODE_STAMP)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy geo dataset overlays layers renderers build_map.py
 
 $(STAMP): requirements.lock

@@ -113,9 +113,7 @@ def filters_payload(ds: Dataset, layers: list[Layer]) -> dict[str, Any]:
     drawn = [layer for layer in layers if layer.name != "uncertainty"]  # circles repeat their points
     actors, types, statuses = _choices(drawn, "actors"), _choices(drawn, "type"), _choices(drawn, "status")
     return {
-        "actors": [
-            {"id": a.id, "label": a.label, "parent": a.parent, "kind": a.kind, "count": actors[a.id]} for a in ds.actors.values() if actors[a.id]
-        ],
+        "actors": [{"id": a.id, "label": a.label, "parent": a.parent, "kind": a.kind, "count": actors[a.id]} for a in ds.actors.values() if actors[a.id]],
         "types": [{"id": t.id, "label": t.label, "count": types[t.id]} for t in ds.types.values() if types[t.id]],
         "statuses": [{"id": key, "label": style.label, "count": statuses[key]} for key, style in STATUS_STYLES.items()],
         "corroborated": _choices(drawn, "corroborated")["True"],
