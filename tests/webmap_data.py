@@ -185,7 +185,7 @@ def _derived(column: list[Any], ints: tuple[int, ...], strings: list[str], value
     """Return the values of a derived column: per row one of the sources (a value of the row's feature), or past them the column's own value."""
     key, _kind, ref, extra = column
     choice = _plain(ints, ref)
-    own = _reader([key, *extra["else"]], ints, strings, value_of, first, link)[0] if extra["else"] else None
+    own: Any = _reader([key, *extra["else"]], ints, strings, value_of, first, link)[0] if extra["else"] else None
     sources = extra["from"]
     return [_derive(sources[c], link(row)) if c < len(sources) else own[row] for row, c in enumerate(choice)]
 
@@ -309,8 +309,8 @@ def _geometries(layer: dict[str, Any], ints: tuple[int, ...]) -> list[dict[str, 
             coords = [points(k) for k in sizes]
         else:
             rings = [next(counts) for _ in range(next(counts))]
-            sizes = [[next(counts) for _ in range(r)] for r in rings]
-            coords = [[points(k) for k in poly] for poly in sizes]
+            ring_sizes = [[next(counts) for _ in range(r)] for r in rings]
+            coords = [[points(k) for k in poly] for poly in ring_sizes]
         out.append({"type": name, "coordinates": coords})
     assert position["i"] == len(stream), "coordinates left over"
     return out
@@ -345,7 +345,7 @@ def _from_row(column: list[Any], ints: tuple[int, ...], strings: list[str], valu
     """Return a ``"c"`` (lists joined from the row's columns) or ``"k"`` (the lookup keys of a column's names) column."""
     key, kind, ref, extra = column
     choice = _plain(ints, ref)
-    own = _reader([key, *extra["else"]], ints, strings, value_of, None, link)[0] if extra["else"] else None
+    own: Any = _reader([key, *extra["else"]], ints, strings, value_of, None, link)[0] if extra["else"] else None
     if kind == "c":
         parts = [value_of(j)[0] for j in extra["of"]]
         made = [_joined_list([part[row] for part in parts]) for row in range(len(choice))]
