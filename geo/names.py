@@ -18,6 +18,17 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _folded(name: str) -> str:
+    """Return ``name`` lower-case, without accents and Arabic noise.
+
+    For ASCII that is ``name.lower()``: NFKD changes nothing, no character is a combining mark or
+    Arabic noise, and casefold is lower (most names, and every generated one, are ASCII).
+    """
+    if name.isascii():
+        return name.lower()
+    return _ARABIC_NOISE.sub("", _strip_accents(name).casefold())
+
+
 def name_tokens(name: str) -> list[str]:
     """Split a name into lower-case, accent-free tokens, dropping articles.
 
@@ -31,8 +42,7 @@ def name_tokens(name: str) -> list[str]:
     list[str]
         Tokens; the article ("Al-", "El ", "the", Arabic "ال") is removed.
     """
-    text = _ARABIC_NOISE.sub("", _strip_accents(name).casefold())
-    tokens = [t for t in _SEPARATORS.split(text) if t]
+    tokens = [t for t in _SEPARATORS.split(_folded(name)) if t]
     out: list[str] = []
     for token in tokens:
         if token in _LATIN_ARTICLES and len(tokens) > 1:

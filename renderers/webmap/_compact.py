@@ -110,8 +110,7 @@ import pandas as pd
 
 import shapely
 
-from geo.names import _LATIN_ARTICLES, normalize_name
-from geo.names import _SEPARATORS as _NAME_SEPARATORS
+from geo.names import normalize_name
 from layers import Layer
 from renderers.geojson import json_value
 from renderers.webmap._escape import safe_url
@@ -734,19 +733,7 @@ def _lookup_keys(names: list[str]) -> list[str] | None:
     """Return the sorted distinct non-empty lookup keys of ``names`` as the page derives them, or None where the page might key a name otherwise."""
     if not all(_KEY_SAFE.issuperset(name) for name in names):
         return None
-    return sorted({key for key in map(_lookup_key, names) if key})
-
-
-def _lookup_key(name: str) -> str:
-    """Return ``geo.names.normalize_name(name)``, an ASCII name's without its Unicode steps.
-
-    For ASCII, NFKD changes nothing, no character is a combining mark, Arabic noise or the start
-    of the Arabic article, and casefold is lower: only the split and the Latin articles remain.
-    """
-    if not name.isascii():
-        return normalize_name(name)
-    tokens = [t for t in _NAME_SEPARATORS.split(name.lower()) if t]
-    return "".join([t for t in tokens if t not in _LATIN_ARTICLES] if len(tokens) > 1 else tokens)
+    return sorted({key for key in map(normalize_name, names) if key})
 
 
 def _joined_items(values: tuple[Any, ...]) -> list[str] | None:

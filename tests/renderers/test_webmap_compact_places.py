@@ -109,17 +109,6 @@ def test_every_character_keys_derive_from_agrees_in_python_and_the_page() -> Non
     assert all(ord(ch) < 0xD800 for ch in safe)
 
 
-def test_ascii_names_key_as_normalize_name_does() -> None:
-    """The encoder's ASCII shortcut gives geo.names.normalize_name's key for every ASCII character, alone, in words and around articles."""
-    chars = [chr(c) for c in range(128)]
-    names = [f"{pre}{ch}{post}" for ch in chars for pre, post in (("", ""), ("Al-", "x"), ("x ", " the"), ("AL", "AS"), ("an ", ""))]
-    names += ["".join(chars[i : i + 9]) for i in range(0, 128, 4)]
-    names += ["Al-Bukamal", "Albu Kamal", "AL", "al al", "The  Hague", "el-", "-ad-", "Tall Qarhamin 124", "syn-place-000124", "x'y (ash)", "", "  "]
-    assert all(name.isascii() for name in names)
-    assert [_compact._lookup_key(n) for n in names] == [normalize_name(n) for n in names]
-    assert {normalize_name(n) for n in names} >= {"", "bukamal", "hague", "albukamal"}  # articles dropped, empty keys among them
-
-
 def test_odd_spellings_outside_the_safe_characters_are_seen_to_differ() -> None:
     """The test above can fail: a character outside the safe set that keys otherwise in the page exists (so the set matters)."""
     names = ["a\x1cb", "a\x1fb"]
