@@ -438,16 +438,12 @@ def _counts(geom: Any) -> list[int]:  # noqa: ANN401 - a shapely geometry
     return [len(polys), *[len(r) for r in polys], *[len(ring.coords) for r in polys for ring in r]]
 
 
-def _points_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return a layer of points alone as Morton code steps (:mod:`renderers.webmap._zpoints`) in the stored order, or None."""
-    if not len(kinds) or not ((kinds == 0).all() and (counts == 1).all()):
-        return None
-    ints = np.rint(coords * SCALE).astype(np.int64)[order]
-    return code_steps(morton(ints[:, 0] + 180 * SCALE, ints[:, 1] + 90 * SCALE))
+def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray | tuple[np.ndarray, np.ndarray]]:
+    """Return the Morton order of the features (by first position; none first) and their positions in that order.
 
-
-def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the Morton order of the features (by first position; none first) and the delta-coded x, y stream in that order."""
+    The positions are the delta-coded x, y stream, or for a layer of points alone their sorted
+    Morton codes as steps (:func:`renderers.webmap._zpoints.code_steps`: ``(LOW, HIGH)``).
+    """
     ints = np.rint(coords * SCALE).astype(np.int64)
     starts = np.cumsum(counts) - counts
     has = counts > 0
@@ -457,6 +453,8 @@ def _order_and_stream(kinds: np.ndarray, counts: np.ndarray, coords: np.ndarray)
         keys[has] = morton(first[:, 0] + 180 * SCALE, first[:, 1] + 90 * SCALE).astype(np.float64)
     # Morton codes stay below 2**53 (x, y < 2**26), so float64 keys order them exactly.
     order = np.argsort(keys, kind="stable")
+    if len(kinds) and (kinds == 0).all() and (counts == 1).all():  # points alone: each key is its point's code
+        return order, code_steps(keys[order].astype(np.uint64))
     lens = counts[order]
     total = int(lens.sum())
     index = np.arange(total, dtype=np.int64) + np.repeat(starts[order] - (np.cumsum(lens) - lens), lens)
@@ -1190,7 +1188,7 @@ def _template_list_column(
 def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buffers: _Buffers, sources: list[_LayerSource] | None = None) -> dict[str, Any]:
     """Return the header entry of one layer (its buffers go into ``buffers``; what records tables may refer to into ``sources``)."""
     kinds, parts, counts, coords = _geometry(layer)
-    order, deltas = _order_and_stream(kinds, counts, coords)
+    order, stream = _order_and_stream(kinds, counts, coords)
     first = None
     if len(counts) and (counts > 0).all():
         # each feature's first position exactly as the decoder computes it: integer units / SCALE
@@ -1207,7 +1205,7 @@ def encode_layer(layer: Layer, evidence: EvidenceTable, table: StringTable, buff
         "o": buffers.add(order),
         "g": buffers.add(kinds[order]),
         "s": buffers.add(np.array(shapes, dtype=np.int64)),
-        "c": {"z": [buffers.add(z[0]), buffers.add(z[1])]} if (z := _points_stream(kinds, counts, coords, order)) is not None else buffers.add(deltas),
+        "c": {"z": [buffers.add(stream[0]), buffers.add(stream[1])]} if isinstance(stream, tuple) else buffers.add(stream),
         "p": props,
     }
 
