@@ -45,10 +45,15 @@ def test_the_test_decoder_reads_the_hand_made_frame() -> None:
     assert list(_planes(BODY, len(VALUES))) == VALUES
 
 
-def test_the_page_decoder_reads_the_hand_made_frame() -> None:
+def _node(script: str, stdin: str = "") -> str:
+    """Return what ``node -e script`` writes (the page's decoder is ``DECODER``); skip where node is missing."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the JS decoder cannot be run")
+    return subprocess.run([node, "-e", script], input=stdin, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def test_the_page_decoder_reads_the_hand_made_frame() -> None:
     script = (
         f"const d = require({json.dumps(str(DECODER))});"
         f"const bytes = new Uint8Array({json.dumps(list(BODY))});"
@@ -56,24 +61,19 @@ def test_the_page_decoder_reads_the_hand_made_frame() -> None:
         "const first = Array.from(p.more(3).subarray(0, 3));"  # the first buffer alone, then all
         f"process.stdout.write(JSON.stringify([first, Array.from(p.more({len(VALUES)}))]));"
     )
-    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=60)
-    first, values = json.loads(done.stdout)
+    first, values = json.loads(_node(script))
     assert first == VALUES[:3]
     assert values == VALUES
 
 
 def test_the_page_decoder_refuses_a_cut_off_frame() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the JS decoder cannot be run")
     script = (
         f"const d = require({json.dumps(str(DECODER))});"
         f"const bytes = new Uint8Array({json.dumps(list(BODY[:-1]))});"
         f"try {{ d.planes(bytes, 0, bytes.length, {len(VALUES)}).more({len(VALUES)}); process.stdout.write('read'); }}"
         "catch (e) { process.stdout.write('refused'); }"
     )
-    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True, timeout=60)
-    assert done.stdout == "refused"
+    assert _node(script) == "refused"
 
 
 def test_a_random_document_round_trips_through_both_decoders() -> None:
@@ -83,14 +83,12 @@ def test_a_random_document_round_trips_through_both_decoders() -> None:
     frame = b"".join(buffers_frame(buffers))
     want = [int(v) for b in buffers for v in b]
     assert list(_planes(frame[4:], len(want))) == want
-    node = shutil.which("node")
-    if node is None:
-        return
+    if shutil.which("node") is None:
+        return  # the Python decoder alone was checked
     script = (
         f"const d = require({json.dumps(str(DECODER))});"
         "let s = ''; process.stdin.on('data', c => s += c);"
         "process.stdin.on('end', () => { const b = new Uint8Array(JSON.parse(s));"
         f" const p = d.planes(b, 0, b.length, {len(want)}); process.stdout.write(JSON.stringify(Array.from(p.more({len(want)})))); }});"
     )
-    done = subprocess.run([node, "-e", script], input=json.dumps(list(frame[4:])), capture_output=True, text=True, check=True, timeout=60)
-    assert json.loads(done.stdout) == want
+    assert json.loads(_node(script, json.dumps(list(frame[4:])))) == want
